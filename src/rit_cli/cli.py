@@ -1,0 +1,129 @@
+"""The root command, global options and the single error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from . import __version__, context
+from .app import app
+from .errors import RitError
+
+# Importing the command modules registers their commands, in the order --help lists them.
+from .commands import orgs as _orgs  # noqa: F401, E402  isort: skip
+from .commands import contacts as _contacts  # noqa: F401, E402  isort: skip
+from .commands import history as _history  # noqa: F401, E402  isort: skip
+from .commands import demo as _demo  # noqa: F401, E402  isort: skip
+
+GLOBAL_OPTIONS = ("--db", "--today", "--tz")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Database file [env: RIT_DB; default: user data dir].", show_default=False
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            help="Reference date for every computation [env: RIT_TODAY].",
+            show_default=False,
+        ),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz", help="Show times in this IANA zone [env: RIT_TZ].", show_default=False
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Track international cluster partnerships."""
+    context.configure(db, today, tz)
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move --db/--today/--tz given after the command name to the front, where Typer reads them."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            rest.extend(argv[i:])
+            break
+        name = token.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if "=" in token:
+                front.append(token)
+            elif i + 1 < len(argv):
+                front.extend(argv[i : i + 2])
+                i += 1
+            else:
+                rest.append(token)
+        else:
+            rest.append(token)
+        i += 1
+    return front + rest
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app and turn every error into one line and an exit status."""
+    from .text import printable
+
+    args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    try:
+        app(args=args, prog_name="rit", standalone_mode=False)
+    except RitError as exc:
+        if os.environ.get("RIT_DEBUG") == "1":
+            raise
+        sys.stderr.write(f"error: {printable(str(exc))}\n")
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("error: aborted\n")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (rit ... | head): not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as exc:
+        if os.environ.get("RIT_DEBUG") == "1":
+            raise
+        _usage_or_crash(exc)
+
+
+def _usage_or_crash(exc: Exception) -> None:
+    from typer._click.exceptions import ClickException  # noqa: PLC0415
+
+    from .text import printable
+
+    if isinstance(exc, ClickException):
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.stderr.write(
+        f"error: unexpected {type(exc).__name__}: {printable(str(exc))} "
+        "(run with RIT_DEBUG=1 for details)\n"
+    )
+    sys.exit(1)

@@ -1,0 +1,1 @@
+"""Command modules: thin wrappers that parse options, call the store and print a rendering."""

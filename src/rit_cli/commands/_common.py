@@ -1,0 +1,72 @@
+"""Printing helpers and option types shared by every command module."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any
+
+import typer
+
+from .. import render
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
+
+
+def stdout_is_terminal() -> bool:
+    return render.make_console().is_terminal
+
+
+def print_listing(
+    columns: Sequence[render.Column],
+    records: Sequence[Any],
+    as_json: bool,
+    to_json: Any = None,
+    title: str | None = None,
+) -> None:
+    """A table on a terminal, tab-separated lines when piped, or JSON."""
+    if as_json:
+        payload = [to_json(r) for r in records] if to_json else list(records)
+        sys.stdout.write(render.to_json(payload))
+        return
+    console = render.make_console()
+    if console.is_terminal:
+        if records:
+            console.print(render.table(columns, records, title=title))
+        else:
+            console.print("(none)", style="dim")
+        return
+    write_lines(render.plain_lines(columns, records))
+
+
+def print_details(
+    title: str,
+    pairs: Sequence[tuple[str, Any]],
+    payload: Any,
+    as_json: bool,
+    extra: Iterable[Any] = (),
+) -> None:
+    """A record's fields (and further renderables such as its contacts) or its JSON."""
+    if as_json:
+        sys.stdout.write(render.to_json(payload))
+        return
+    console = render.make_console()
+    if console.is_terminal:
+        console.print(render.details(title, pairs))
+        for item in extra:
+            console.print(item)
+        return
+    write_lines(render.details_plain([("record", title), *pairs]))
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+
+
+def say(message: str) -> None:
+    """A one-line confirmation of what a command did."""
+    from ..text import printable
+
+    sys.stdout.write(printable(message) + "\n")

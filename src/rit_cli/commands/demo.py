@@ -1,0 +1,45 @@
+"""The demo command."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .. import context
+from ..app import app
+from ._common import say
+
+
+@app.command("demo")
+def demo() -> None:
+    """Build the Kobe–Life Science Nord story in a separate demo database and show it.
+
+    The demo lives in its own file (--db, else demo.db in rit's data directory), never in
+    your real database; running it again rebuilds it. Example: rit demo --db /tmp/rit-demo.db
+    """
+    from .. import db
+    from .. import demo as story
+    from .contacts import contacts
+    from .orgs import orgs
+
+    path = Path(context.settings.db).expanduser() if context.settings.db else story.default_path()
+    story.check_replaceable(path)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    conn = db.connect(path)
+    try:
+        with db.transaction(conn):
+            story.build(conn)
+    finally:
+        conn.close()
+    context.settings.db = str(path)
+    if not (context.settings.today or os.environ.get("RIT_TODAY")):
+        context.settings.today = story.STORY_TODAY.isoformat()
+    say(f"demo database: {path}")
+    say(f"shown as of {context.today().isoformat()}; explore it with: rit --db {path} …")
+    say("")
+    say("Organisations")
+    orgs(kind=None, country=None, tag=None, as_json=False)
+    say("")
+    say("Contacts")
+    contacts(org=None, as_json=False)

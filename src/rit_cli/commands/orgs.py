@@ -1,0 +1,209 @@
+"""Commands for organisations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import context
+from ..app import app
+from ..models import ORG_KINDS, Org
+from ..render import Column
+from ._common import JsonOpt, print_details, print_listing, say
+
+KindOpt = Annotated[
+    str | None, typer.Option("--kind", help=f"One of: {', '.join(ORG_KINDS)}.", show_default=False)
+]
+CountryOpt = Annotated[
+    str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. DE or JP.")
+]
+ShortOpt = Annotated[str | None, typer.Option("--short", help="Short name, e.g. LSN.")]
+CityOpt = Annotated[str | None, typer.Option("--city", help="City.")]
+RegionOpt = Annotated[str | None, typer.Option("--region", help="Region or state.")]
+TzOpt = Annotated[
+    str | None,
+    typer.Option("--tz", help="IANA time zone; defaults from a single-zone country."),
+]
+WebsiteOpt = Annotated[str | None, typer.Option("--website", help="Web address.")]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", help="A tag; repeat for several.", show_default=False)
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Free text.")]
+
+ORG_COLUMNS = (
+    Column("id", lambda o: o.id, justify="right"),
+    Column("name", lambda o: o.name),
+    Column("short", lambda o: o.short),
+    Column("kind", lambda o: o.kind),
+    Column("country", lambda o: o.country),
+    Column("city", lambda o: o.city),
+    Column("time zone", lambda o: o.tz),
+    Column("tags", lambda o: o.tags),
+)
+
+
+def org_json(org: Org) -> dict[str, object]:
+    return {
+        "id": org.id,
+        "uuid": org.uuid,
+        "name": org.name,
+        "short": org.short,
+        "kind": org.kind,
+        "country": org.country,
+        "city": org.city,
+        "region": org.region,
+        "tz": org.tz,
+        "website": org.website,
+        "tags": list(org.tags),
+        "note": org.note,
+    }
+
+
+@app.command("add-org")
+def add_org(
+    name: Annotated[str, typer.Argument(help="Full name of the organisation.")],
+    short: ShortOpt = None,
+    kind: KindOpt = None,
+    country: CountryOpt = None,
+    city: CityOpt = None,
+    region: RegionOpt = None,
+    tz: TzOpt = None,
+    website: WebsiteOpt = None,
+    tag: TagOpt = None,
+    note: NoteOpt = None,
+) -> None:
+    """Add an organisation.
+
+    Example: rit add-org "Life Science Nord" --short LSN --kind cluster --country DE --city Hamburg
+    """
+    from ..store.orgs import OrgInput
+    from ..store.orgs import add_org as store_add_org
+
+    data = OrgInput(
+        name, short, kind, country, city, region, tz, website, note, tuple(tag) if tag else None
+    )
+    with context.writing() as conn:
+        org = store_add_org(conn, data)
+    zone = f", time zone {org.tz}" if org.tz else ""
+    say(f"added organisation #{org.id} {org.name}{f' ({org.short})' if org.short else ''}{zone}")
+
+
+@app.command("orgs")
+def orgs(
+    kind: KindOpt = None,
+    country: CountryOpt = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only with this tag.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List organisations.
+
+    Example: rit orgs --country JP --json
+    """
+    from ..store.orgs import list_orgs
+
+    with context.reading() as conn:
+        records = list_orgs(conn, kind_filter=kind, country=country, tag_filter=tag)
+    print_listing(ORG_COLUMNS, records, as_json, org_json)
+
+
+@app.command("show-org")
+def show_org(
+    ref: Annotated[str, typer.Argument(help="Id, short name or name.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one organisation with its contacts and what refers to it.
+
+    Example: rit show-org LSN
+    """
+    from ..store.contacts import list_contacts
+    from ..store.orgs import find_org, references_to_org
+
+    with context.reading() as conn:
+        org = find_org(conn, ref)
+        contacts = list_contacts(conn, str(org.id))
+        refs = references_to_org(conn, org.id)
+    from .contacts import CONTACT_COLUMNS, contact_json
+
+    payload = {
+        **org_json(org),
+        "contacts": [contact_json(c) for c in contacts],
+        "referred_to_by": refs,
+    }
+    pairs = [
+        ("id", org.id),
+        ("short", org.short),
+        ("kind", org.kind),
+        ("country", org.country),
+        ("city", org.city),
+        ("region", org.region),
+        ("time zone", org.tz),
+        ("website", org.website),
+        ("tags", org.tags),
+        ("note", org.note),
+        ("contacts", [c.full_name for c in contacts]),
+        *((label + "s", items) for label, items in refs.items() if label != "contact"),
+    ]
+    extra = []
+    if contacts:
+        from .. import render
+
+        extra.append(render.table(CONTACT_COLUMNS, contacts, title="Contacts"))
+    print_details(org.name, pairs, payload, as_json, extra)
+
+
+@app.command("edit-org")
+def edit_org(
+    ref: Annotated[str, typer.Argument(help="Id, short name or name.")],
+    name: Annotated[str | None, typer.Option("--name", help="New full name.")] = None,
+    short: ShortOpt = None,
+    kind: KindOpt = None,
+    country: CountryOpt = None,
+    city: CityOpt = None,
+    region: RegionOpt = None,
+    tz: TzOpt = None,
+    website: WebsiteOpt = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Replace the tags; repeat for several.", show_default=False),
+    ] = None,
+    note: NoteOpt = None,
+) -> None:
+    """Change an organisation's fields (an empty value clears an optional field).
+
+    Example: rit edit-org FBRI --city Kobe --tag biomedical
+    """
+    from ..store.orgs import OrgInput
+    from ..store.orgs import edit_org as store_edit_org
+
+    data = OrgInput(
+        name,
+        short,
+        kind,
+        country,
+        city,
+        region,
+        tz,
+        website,
+        note,
+        tuple(tag) if tag is not None else None,
+    )
+    with context.writing() as conn:
+        org, changed = store_edit_org(conn, ref, data)
+    if changed:
+        say(f"updated organisation #{org.id} {org.name}: {', '.join(changed)}")
+    else:
+        say(f"organisation #{org.id} {org.name} unchanged")
+
+
+@app.command("remove-org")
+def remove_org(ref: Annotated[str, typer.Argument(help="Id, short name or name.")]) -> None:
+    """Remove an organisation that nothing refers to.
+
+    Example: rit remove-org "Test GmbH"
+    """
+    from ..store.orgs import remove_org as store_remove_org
+
+    with context.writing() as conn:
+        org = store_remove_org(conn, ref)
+    say(f"removed organisation #{org.id} {org.name}")

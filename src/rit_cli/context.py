@@ -1,0 +1,100 @@
+"""What every command shares: the database location, the reference date, the user's zone."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from . import db
+
+if TYPE_CHECKING:
+    from .db import DbLocation
+
+
+@dataclass
+class Settings:
+    db: str | None = None
+    today: str | None = None
+    tz: str | None = None
+
+
+settings = Settings()
+
+
+def configure(db_flag: str | None, today: str | None, tz: str | None) -> None:
+    settings.db, settings.today, settings.tz = db_flag, today, tz
+
+
+def location() -> DbLocation:
+    return db.locate(settings.db)
+
+
+def today() -> date:
+    """The reference date: --today / $RIT_TODAY, else the system's date."""
+    text = settings.today or os.environ.get("RIT_TODAY")
+    if text:
+        from .dates import parse_date
+
+        return parse_date(text, date.today())
+    return date.today()
+
+
+def user_zone() -> str:
+    """The zone times are shown in: --tz / $RIT_TZ, else the system's zone."""
+    from .dates import parse_zone
+
+    name = settings.tz or os.environ.get("RIT_TZ")
+    if name:
+        return parse_zone(name).key
+    return _system_zone()
+
+
+def _system_zone() -> str:
+    tz = os.environ.get("TZ")
+    if tz and not tz.startswith(":"):
+        with contextlib.suppress(Exception):
+            from .dates import parse_zone
+
+            return parse_zone(tz).key
+    with contextlib.suppress(OSError):
+        target = os.readlink("/etc/localtime")
+        marker = "zoneinfo/"
+        if marker in target:
+            return target.split(marker, 1)[1]
+    with contextlib.suppress(OSError):
+        with open("/etc/timezone", encoding="utf-8") as handle:
+            name = handle.read().strip()
+            if name:
+                return name
+    return "UTC"
+
+
+def open_db() -> sqlite3.Connection:
+    return db.connect(location().path)
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[sqlite3.Connection]:
+    """The database inside one BEGIN IMMEDIATE transaction for a write command."""
+    path = location().path
+    db.check_writable(path)
+    conn = db.connect(path)
+    try:
+        with db.transaction(conn):
+            yield conn
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[sqlite3.Connection]:
+    conn = open_db()
+    try:
+        yield conn
+    finally:
+        conn.close()

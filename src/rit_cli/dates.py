@@ -1,0 +1,477 @@
+"""Dates, windows, durations, times and time zones: parsing, formatting, recurrence.
+
+Everything here is pure: "today" is always passed in, never read from the clock.
+
+Accepted date forms (after stripping and Unicode NFKC normalisation, so full-width
+digits work): ISO ``2016-10-12`` (zero-padded), German ``12.10.2016`` / ``1.2.2016``,
+Japanese ``2016年10月12日`` / ``2016年1月2日``, ``today`` / ``tomorrow`` / ``yesterday``
+(any case) and relative ``+3d`` ``-3d`` ``+2w`` ``+1m`` ``+1y`` (month and year steps
+use calendar arithmetic: 31 Jan +1m is the last day of February). Slash forms are never
+guessed. Years must lie in 1900..2199.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import YEARLY, rrule
+
+from rit_cli.errors import InvalidInput
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "Window",
+    "add_duration",
+    "convert",
+    "format_window",
+    "localize",
+    "month_end",
+    "parse_date",
+    "parse_duration",
+    "parse_time",
+    "parse_until",
+    "parse_window",
+    "parse_zone",
+    "year_span",
+    "yearly_dates",
+    "yearly_windows",
+]
+
+MIN_YEAR = 1900
+MAX_YEAR = 2199
+
+_DATE_FORMS = (
+    "ISO 2016-10-12, German 12.10.2016, Japanese 2016年10月12日, "
+    "today, tomorrow, yesterday, or +3d/-3d/+2w/+1m/+1y"
+)
+_PERIOD_FORMS = "month 2016-10, quarter 2016-Q4, half 2016-H2, year 2016"
+_WINDOW_FORMS = f"{_PERIOD_FORMS}, a single date, or START..END (each side a date or period)"
+
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_ISO_LOOSE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_GERMAN = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_GERMAN_SHORT_YEAR = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})")
+_JAPANESE = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
+_RELATIVE = re.compile(r"([+-])([0-9]{1,9})([dwmy])")
+_SLASH = re.compile(r"([0-9]{1,4})/([0-9]{1,2})/([0-9]{1,4})")
+_YEAR = re.compile(r"([0-9]{4})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_QUARTER = re.compile(r"([0-9]{4})-q([0-9])")
+_HALF = re.compile(r"([0-9]{4})-h([0-9])")
+_DURATION = re.compile(r"([+-]?)([0-9]{1,9})([dwmy]?)")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*")
+
+_MAX_DURATION_DAYS = {"d": 36525, "w": 36525 // 7, "m": 1200, "y": 100}
+_UNIT_WORD = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+
+
+def _q(value: object) -> str:
+    """Quote a user value for an error message; repr keeps it on one line."""
+    return repr(value)
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    """A span of calendar days; both ends inclusive."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"Window end {self.end} is before its start {self.start}")
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d <= self.end
+
+    def overlaps(self, other: Window) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _check_year(year: int, shown: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput(
+            f"{_q(shown)}: year {year} is out of range; rit accepts years {MIN_YEAR}..{MAX_YEAR}"
+        )
+
+
+def _make_date(year: int, month: int, day: int, shown: str) -> date:
+    _check_year(year, shown)
+    if not 1 <= month <= 12:
+        raise InvalidInput(
+            f"{_q(shown)} is not a day: there is no month {month} (months run 1..12)"
+        )
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise InvalidInput(
+            f"{_q(shown)} is not a day: {calendar.month_name[month]} {year} has {last} days"
+        )
+    return date(year, month, day)
+
+
+def _slash_error(shown: str, m: re.Match[str]) -> InvalidInput:
+    a, b, c = m.groups()
+    if len(a) <= 2 and len(c) in (2, 4):
+        x, y = int(a), int(b)
+        year = c if len(c) == 4 else "YYYY"
+        if 1 <= x <= 12 and 1 <= y <= 12 and x != y:
+            name_x, name_y = calendar.month_name[x], calendar.month_name[y]
+            return InvalidInput(
+                f"{_q(shown)} could be {x} {name_y} or {y} {name_x}; "
+                f"write {year}-{y:02d}-{x:02d} or {x:02d}.{y:02d}.{year}"
+            )
+    return InvalidInput(
+        f"{_q(shown)}: dates with slashes are never guessed; "
+        "write ISO YYYY-MM-DD (e.g. 2016-10-12) or German DD.MM.YYYY"
+    )
+
+
+def _try_date(text: str, today: date) -> date | None:
+    """Parse a date; None if the form is not recognised, InvalidInput if it is but is bad."""
+    shown = text.strip()
+    t = _norm(text).lower()
+    if t in ("today", "tomorrow", "yesterday"):
+        return today + timedelta(days={"today": 0, "tomorrow": 1, "yesterday": -1}[t])
+    if m := _ISO.fullmatch(t):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
+    if m := _ISO_LOOSE.fullmatch(t):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        raise InvalidInput(
+            f"{_q(shown)}: ISO dates need two-digit month and day; write {y:04d}-{mo:02d}-{d:02d}"
+        )
+    if m := _GERMAN.fullmatch(t):
+        return _make_date(int(m[3]), int(m[2]), int(m[1]), shown)
+    if _GERMAN_SHORT_YEAR.fullmatch(t):
+        raise InvalidInput(f"{_q(shown)} has a two-digit year; write it in full as DD.MM.YYYY")
+    if m := _JAPANESE.fullmatch(t):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
+    if m := _RELATIVE.fullmatch(t):
+        n = int(m[2]) * (1 if m[1] == "+" else -1)
+        unit = m[3]
+        step = {
+            "d": relativedelta(days=n),
+            "w": relativedelta(weeks=n),
+            "m": relativedelta(months=n),
+            "y": relativedelta(years=n),
+        }[unit]
+        try:
+            result: date = today + step
+        except (OverflowError, ValueError):
+            result = date.max if n > 0 else date.min
+        if not MIN_YEAR <= result.year <= MAX_YEAR:
+            raise InvalidInput(
+                f"{_q(shown)} lands outside the years {MIN_YEAR}..{MAX_YEAR}; "
+                "use a smaller step or a calendar date"
+            )
+        return result
+    if m := _SLASH.fullmatch(t):
+        raise _slash_error(shown, m)
+    if "/" in t:
+        raise InvalidInput(
+            f"{_q(shown)}: dates with slashes are never guessed; "
+            "write ISO YYYY-MM-DD (e.g. 2016-10-12) or German DD.MM.YYYY"
+        )
+    return None
+
+
+def parse_date(text: str, today: date) -> date:
+    """Parse a user-entered date (see module docstring for the forms)."""
+    if not text.strip():
+        raise InvalidInput(f"empty date {_q(text)}: use {_DATE_FORMS}")
+    d = _try_date(text, today)
+    if d is None:
+        raise InvalidInput(f"cannot read {_q(text.strip())} as a date: use {_DATE_FORMS}")
+    return d
+
+
+def parse_until(text: str, today: date) -> date:
+    """Parse ``--until DATE|YEAR``: a bare four-digit year means 31 December of that year."""
+    shown = text.strip()
+    if not shown:
+        raise InvalidInput(f"empty date {_q(text)}: use a year such as 2017 or {_DATE_FORMS}")
+    if m := _YEAR.fullmatch(_norm(text)):
+        year = int(m[1])
+        _check_year(year, shown)
+        return date(year, 12, 31)
+    d = _try_date(text, today)
+    if d is None:
+        raise InvalidInput(
+            f"cannot read {_q(shown)} as a date or year: use a year such as 2017 or {_DATE_FORMS}"
+        )
+    return d
+
+
+# ------------------------------------------------------------------------- windows
+
+
+def year_span(year: int) -> Window:
+    """The whole calendar year: 1 January .. 31 December."""
+    return Window(date(year, 1, 1), date(year, 12, 31))
+
+
+def month_end(d: date) -> date:
+    """The last day of d's month."""
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def _try_period(t: str, shown: str) -> Window | None:
+    """Parse a month/quarter/half/year from normalised lower-case text; None if not one."""
+    if m := _YEAR.fullmatch(t):
+        year = int(m[1])
+        _check_year(year, shown)
+        return year_span(year)
+    if m := _MONTH.fullmatch(t):
+        year, month = int(m[1]), int(m[2])
+        _check_year(year, shown)
+        if not 1 <= month <= 12:
+            raise InvalidInput(f"{_q(shown)}: there is no month {month}; months run 01..12")
+        first = date(year, month, 1)
+        return Window(first, month_end(first))
+    if m := _QUARTER.fullmatch(t):
+        year, quarter = int(m[1]), int(m[2])
+        _check_year(year, shown)
+        if not 1 <= quarter <= 4:
+            raise InvalidInput(f"{_q(shown)}: there is no quarter {quarter}; use Q1..Q4")
+        first = date(year, 3 * quarter - 2, 1)
+        return Window(first, month_end(date(year, 3 * quarter, 1)))
+    if m := _HALF.fullmatch(t):
+        year, half = int(m[1]), int(m[2])
+        _check_year(year, shown)
+        if not 1 <= half <= 2:
+            raise InvalidInput(f"{_q(shown)}: there is no half {half}; use H1 or H2")
+        return Window(date(year, 6 * half - 5, 1), month_end(date(year, 6 * half, 1)))
+    return None
+
+
+def _try_span(text: str, today: date) -> Window | None:
+    t = _norm(text).lower()
+    period = _try_period(t, text.strip())
+    if period is not None:
+        return period
+    d = _try_date(text, today)
+    return None if d is None else Window(d, d)
+
+
+def parse_window(text: str, today: date) -> Window:
+    """Parse a window: a period, a single date, or ``START..END``."""
+    shown = text.strip()
+    if not shown:
+        raise InvalidInput(f"empty window {_q(text)}: use {_WINDOW_FORMS}")
+    normalised = _norm(text)
+    if ".." not in normalised:
+        w = _try_span(text, today)
+        if w is None:
+            raise InvalidInput(f"cannot read {_q(shown)} as a window: use {_WINDOW_FORMS}")
+        return w
+    left, _, right = normalised.partition("..")
+    sides: list[Window] = []
+    for name, side in (("start", left), ("end", right)):
+        if not side.strip():
+            raise InvalidInput(
+                f"window {_q(shown)} has no {name}; write START..END such as 2016-10-01..2016-10-20"
+            )
+        w = _try_span(side, today)
+        if w is None:
+            raise InvalidInput(
+                f"cannot read {_q(side.strip())} as the {name} of window {_q(shown)}: "
+                f"use a date or a {_PERIOD_FORMS} on each side of START..END"
+            )
+        sides.append(w)
+    start, end = sides[0].start, sides[1].end
+    if end < start:
+        raise InvalidInput(f"window {_q(shown)}: end {end} is before its start {start}")
+    return Window(start, end)
+
+
+def format_window(w: Window) -> str:
+    """The shortest canonical text for w; ``parse_window`` reads it back to w."""
+    s, e = w.start, w.end
+    if s.day == 1 and e == month_end(e):
+        if s.year == e.year:
+            if s.month == 1 and e.month == 12:
+                return f"{s.year:04d}"
+            if s.month in (1, 7) and e.month == s.month + 5:
+                return f"{s.year:04d}-H{(s.month + 5) // 6}"
+            if s.month in (1, 4, 7, 10) and e.month == s.month + 2:
+                return f"{s.year:04d}-Q{(s.month + 2) // 3}"
+            if s.month == e.month:
+                return f"{s.year:04d}-{s.month:02d}"
+    if s == e:
+        return s.isoformat()
+    return f"{s.isoformat()}..{e.isoformat()}"
+
+
+# ----------------------------------------------------------------------- durations
+
+
+def parse_duration(text: str) -> relativedelta:
+    """Parse a positive duration such as ``14d``, ``2w``, ``3m``, ``1y``, ``+14d`` or ``90``."""
+    shown = text.strip()
+    accepted = "use a positive number of days, weeks, months or years such as 14d, 2w, 3m, 1y"
+    m = _DURATION.fullmatch(_norm(text).lower())
+    if m is None:
+        raise InvalidInput(f"cannot read {_q(shown)} as a duration: {accepted}")
+    sign, n, unit = m[1], int(m[2]), m[3] or "d"
+    if sign == "-" or n == 0:
+        raise InvalidInput(f"duration {_q(shown)} must be positive: {accepted}")
+    if n > _MAX_DURATION_DAYS[unit]:
+        raise InvalidInput(
+            f"duration {_q(shown)} is too long: at most 100 years "
+            f"({_MAX_DURATION_DAYS[unit]} {_UNIT_WORD[unit]})"
+        )
+    if unit == "d":
+        return relativedelta(days=n)
+    if unit == "w":
+        return relativedelta(weeks=n)
+    if unit == "m":
+        return relativedelta(months=n)
+    return relativedelta(years=n)
+
+
+def add_duration(d: date, dur: relativedelta) -> date:
+    """d shifted by dur (calendar arithmetic: 31 Jan + 1 month = end of February)."""
+    try:
+        result: date = d + dur
+    except (OverflowError, ValueError) as exc:
+        raise InvalidInput(f"{d.isoformat()} plus {dur!r} is outside the calendar") from exc
+    return result
+
+
+# ---------------------------------------------------------------- times and zones
+
+
+def parse_time(text: str) -> time:
+    """Parse a 24-hour wall-clock time ``HH:MM`` (``9:30`` is fine too)."""
+    shown = text.strip()
+    accepted = "write a 24-hour time HH:MM such as 09:30 or 23:59"
+    m = _TIME.fullmatch(_norm(text))
+    if m is None:
+        raise InvalidInput(f"cannot read {_q(shown)} as a time: {accepted}")
+    hour, minute = int(m[1]), int(m[2])
+    if hour > 23:
+        raise InvalidInput(f"{_q(shown)} is not a time of day: hours run 00..23; {accepted}")
+    if minute > 59:
+        raise InvalidInput(f"{_q(shown)} is not a time of day: minutes run 00..59; {accepted}")
+    return time(hour, minute)
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """A validated IANA time zone such as ``Europe/Berlin`` or ``UTC``."""
+    message = f"unknown time zone {_q(name)}: use an IANA name such as Europe/Berlin or Asia/Tokyo"
+    if not _ZONE_NAME.fullmatch(name):
+        raise InvalidInput(message)
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError, UnicodeError) as exc:
+        raise InvalidInput(message) from exc
+
+
+def _zone(zone: str | ZoneInfo) -> ZoneInfo:
+    return zone if isinstance(zone, ZoneInfo) else parse_zone(zone)
+
+
+def _exists(dt: datetime) -> bool:
+    """True if the aware wall-clock dt survives a round trip through UTC."""
+    back = dt.astimezone(UTC).astimezone(dt.tzinfo)
+    return back.replace(tzinfo=None, fold=0) == dt.replace(tzinfo=None, fold=0)
+
+
+def localize(day: date, at: time, zone: str | ZoneInfo, fold: int | None = None) -> datetime:
+    """The aware datetime for wall-clock ``at`` on ``day`` in ``zone``.
+
+    A time skipped by a spring-forward change is refused; a time that happens twice at a
+    fall-back change is refused unless ``fold`` is 0 (the first) or 1 (the second).
+    """
+    tz = _zone(zone)
+    if fold not in (None, 0, 1):
+        raise InvalidInput(f"fold {_q(fold)} is not allowed: use --fold 0 or --fold 1")
+    first = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=tz)
+    second = first.replace(fold=1)
+    hhmm = at.strftime("%H:%M") if not at.second else at.strftime("%H:%M:%S")
+    ok_first, ok_second = _exists(first), _exists(second)
+    if not ok_first and not ok_second:
+        raise InvalidInput(
+            f"{_q(hhmm)} on {day.isoformat()} does not exist in {tz.key} "
+            "(clocks spring forward); choose another time"
+        )
+    if ok_first and ok_second and first.utcoffset() != second.utcoffset():
+        if fold is None:
+            raise InvalidInput(
+                f"{_q(hhmm)} on {day.isoformat()} happens twice in {tz.key} (clocks fall back); "
+                f"use --fold 0 for the first ({first.tzname()}) "
+                f"or --fold 1 for the second ({second.tzname()})"
+            )
+        return second if fold == 1 else first
+    return first if ok_first else second.replace(fold=0)
+
+
+def convert(dt: datetime, zone: str | ZoneInfo) -> datetime:
+    """The same instant as the aware dt, shown in ``zone``."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError("convert() needs an aware datetime")
+    return dt.astimezone(_zone(zone))
+
+
+# ---------------------------------------------------------------------- recurrence
+
+
+def yearly_dates(first: date, until: date) -> list[date]:
+    """One date a year from ``first`` up to ``until`` (inclusive).
+
+    A series starting on 29 February falls on 28 February in common years and on
+    29 February in leap years, so no year is ever dropped. Every other date (including
+    28 February) keeps its month and day.
+    """
+    if until < first:
+        return []
+    start = datetime(first.year, first.month, first.day)
+    end = datetime(until.year, until.month, until.day)
+    if (first.month, first.day) == (2, 29):
+        rule = rrule(YEARLY, dtstart=start, until=end, bymonth=2, bymonthday=-1)
+    else:
+        rule = rrule(YEARLY, dtstart=start, until=end)
+    return [dt.date() for dt in rule]
+
+
+def _shift_years(d: date, years: int, keep_month_end: bool) -> date:
+    shifted: date = d + relativedelta(years=years)
+    return month_end(shifted) if keep_month_end else shifted
+
+
+def yearly_windows(first: Window, until: date) -> list[Window]:
+    """``first`` repeated once a year while the repeated window starts on or before ``until``.
+
+    An end on the last day of its month stays on the last day of the month (so February
+    windows grow and shrink with leap years); a start on 29 February moves to 28 February
+    in common years. A window crossing New Year shifts as a whole.
+    """
+    end_is_month_end = first.end == month_end(first.end)
+    result: list[Window] = []
+    k = 0
+    while first.end.year + k <= date.max.year:
+        start = _shift_years(first.start, k, keep_month_end=False)
+        if start > until:
+            break
+        end = _shift_years(first.end, k, keep_month_end=end_is_month_end)
+        result.append(Window(start, end))
+        k += 1
+    return result

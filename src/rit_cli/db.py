@@ -1,0 +1,217 @@
+"""Where the database lives, how it is opened, and how a command writes to it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import StoreError
+
+# Kept here, not read from migrations.py, so that opening an up-to-date database never
+# imports sqlite-utils; tests/test_migrations.py checks the two agree.
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x52495431  # "RIT1": marks a file as a rit database
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class DbLocation:
+    path: Path
+    source: str  # "flag", "env" or "default"
+
+
+def locate(flag: str | None) -> DbLocation:
+    """The database path: --db, else $RIT_DB, else the platform's user data directory."""
+    if flag:
+        return DbLocation(Path(flag).expanduser(), "flag")
+    env = os.environ.get("RIT_DB")
+    if env:
+        return DbLocation(Path(env).expanduser(), "env")
+    from platformdirs import user_data_path
+
+    return DbLocation(user_data_path("rit", appauthor=False) / "rit.db", "default")
+
+
+def _prepare_directory(path: Path) -> None:
+    directory = path.parent
+    if directory.exists():
+        if not directory.is_dir():
+            raise StoreError(f"cannot create database {str(path)!r}: {str(directory)!r} is a file")
+        return
+    try:
+        directory.mkdir(mode=0o700, parents=True)
+        os.chmod(directory, 0o700)
+    except OSError as exc:
+        raise StoreError(f"cannot create directory {str(directory)!r}: {exc.strerror}") from exc
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only, unless it exists already."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot create database {str(path)!r}: {exc.strerror}") from exc
+    os.close(fd)
+
+
+def _private_sidecars(path: Path) -> None:
+    """Keep SQLite's -wal and -shm files as private as the database itself."""
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(path) + suffix)
+        with contextlib.suppress(OSError):
+            if side.exists() and stat.S_IMODE(side.stat().st_mode) != 0o600:
+                os.chmod(side, 0o600)
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating if asked) and migrate the database; raise StoreError if it is not rit's."""
+    if str(path) != ":memory:":
+        if not path.exists():
+            if not create:
+                raise StoreError(f"no database at {str(path)!r}")
+            _prepare_directory(path)
+            _create_private(path)
+        elif path.is_dir():
+            raise StoreError(f"{str(path)!r} is a directory, not a database")
+    old_umask = os.umask(0o077)
+    try:
+        conn = _open(path)
+    finally:
+        os.umask(old_umask)
+    if str(path) != ":memory:":
+        _private_sidecars(path)
+    return conn
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version, app_id = _identify(conn, path)
+        if version < SCHEMA_VERSION:
+            _migrate(conn, path, version, app_id)
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot open {str(path)!r}: {exc}") from exc
+    return conn
+
+
+def _identify(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{str(path)!r} is not a rit database ({exc})") from exc
+    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0):
+        raise StoreError(f"{str(path)!r} is not a rit database")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{str(path)!r} was written by a newer rit (schema {version}, this rit knows "
+            f"{SCHEMA_VERSION}); upgrade rit to use it"
+        )
+    if app_id == APPLICATION_ID and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        _set_wal(conn)
+    return version, app_id
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    # A read-only file cannot switch journal mode; reading it still works.
+    with contextlib.suppress(sqlite3.OperationalError):
+        conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int, app_id: int) -> None:
+    from sqlite_utils import Database
+
+    from . import migrations
+
+    if app_id == APPLICATION_ID and version > 0 and str(path) != ":memory:":
+        backup_before_migration(conn, path, version)
+    _set_wal(conn)
+    db = Database(conn, execute_plugins=False)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"cannot migrate {str(path)!r}: {exc}") from exc
+    migrations.apply(db)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the database aside (0600) before an older schema is migrated."""
+    target = path.with_name(f"{path.name}.schema{version}.bak")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.schema{version}.{n}.bak")
+    backup_to(conn, target)
+    return target
+
+
+def backup_to(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy through SQLite's backup API, created 0600."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(str(target))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    os.chmod(target, 0o600)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One command's writes: BEGIN IMMEDIATE, commit on success, roll back on any error."""
+    _begin_immediate(conn)
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"cannot save the change: {exc}") from exc
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    # busy_timeout covers most waits; a bounded retry covers the rare cases where SQLite
+    # returns SQLITE_BUSY at once (a WAL snapshot that cannot be upgraded).
+    delay = 0.01
+    for attempt in range(50):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "readonly" in message or "read-only" in message:
+                raise StoreError(f"the database is read-only: {message}") from exc
+            if "locked" not in message and "busy" not in message:
+                raise StoreError(f"cannot write to the database: {message}") from exc
+            if attempt == 49:
+                raise StoreError("the database stayed busy; try again") from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse early and clearly when the database file cannot be written."""
+    if str(path) != ":memory:" and path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"the database {str(path)!r} is read-only")

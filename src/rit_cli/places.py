@@ -1,0 +1,59 @@
+"""Countries and their time zones, read from the IANA tables that the tzdata package ships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from .errors import InvalidInput
+from .text import short_repr
+
+
+def _table(name: str) -> list[list[str]]:
+    text = resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English short name."""
+    return {row[0]: row[1] for row in _table("iso3166.tab")}
+
+
+@cache
+def _zones_by_country() -> dict[str, list[str]]:
+    zones: dict[str, list[str]] = {}
+    for row in _table("zone.tab"):
+        zones.setdefault(row[0], []).append(row[2])
+    return zones
+
+
+def country(code: str) -> str:
+    """Validate an ISO 3166-1 alpha-2 code and return it upper-cased."""
+    value = code.strip().upper()
+    if value not in countries():
+        raise InvalidInput(
+            f"unknown country {short_repr(code)}: use an ISO 3166-1 alpha-2 code such as DE or JP"
+        )
+    return value
+
+
+def default_zone(code: str) -> str | None:
+    """The country's zone when all of it keeps one time today (DE, JP), else None (US, CN)."""
+    zones = _zones_by_country().get(code, [])
+    if not zones:
+        return None
+    probes = (datetime(2025, 1, 15, 12), datetime(2025, 7, 15, 12))
+
+    def behaviour(zone: str) -> tuple[object, ...]:
+        return tuple(ZoneInfo(zone).utcoffset(p) for p in probes)
+
+    if len({behaviour(zone) for zone in zones}) == 1:
+        return zones[0]
+    return None
+
+
+def zones_of(code: str) -> list[str]:
+    return list(_zones_by_country().get(code, []))

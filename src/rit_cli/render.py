@@ -1,0 +1,98 @@
+"""Turning records into output: Rich tables, plain lines, JSON. Returns, never prints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .text import printable
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    get: Callable[[Any], Any]
+    justify: str = "left"
+    no_wrap: bool = False
+
+
+def cell(value: Any) -> str:
+    """One value as display text: None as empty, lists joined, control characters escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value)
+    return printable(str(value))
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console that never reads user text as markup, emoji codes or highlights."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+def table(columns: Sequence[Column], records: Iterable[Any], title: str | None = None) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    result = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for column in columns:
+        result.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap)  # type: ignore[arg-type]
+    for record in records:
+        result.add_row(*(Text(cell(column.get(record))) for column in columns))
+    return result
+
+
+def plain_lines(columns: Sequence[Column], records: Iterable[Any]) -> Iterable[str]:
+    """One record per line, fields separated by tabs; tabs and newlines in values escaped."""
+    for record in records:
+        yield "\t".join(cell(column.get(record)) for column in columns)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+    from datetime import date, datetime, time
+
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def details(title: str, pairs: Sequence[tuple[str, Any]]) -> RenderableType:
+    """A record's fields as a two-column grid under a heading, skipping empty values."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for label, value in pairs:
+        if value in (None, "", [], ()):
+            continue
+        grid.add_row(Text(label), Text(cell(value)))
+    return Group(Text(printable(title), style="bold underline"), grid)
+
+
+def details_plain(pairs: Sequence[tuple[str, Any]]) -> Iterable[str]:
+    for label, value in pairs:
+        if value in (None, "", [], ()):
+            continue
+        yield f"{label}: {cell(value)}"

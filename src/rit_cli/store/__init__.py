@@ -1,0 +1,169 @@
+"""The store: every SQL statement rit runs lives in this package, behind named functions."""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+import uuid as uuid_module
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import Ambiguous, NotFound
+from ..text import key, short_repr
+
+
+def now() -> str:
+    """The wall-clock time of a change, in UTC (when it was recorded, not the --today date)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def record_history(
+    conn: sqlite3.Connection,
+    table: str,
+    record_id: int,
+    record_uuid: str,
+    action: str,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+) -> None:
+    """Write one history row per changed field (or one row for the action alone)."""
+    at = now()
+    rows = [
+        (at, table, record_id, record_uuid, action, field, _text(old), _text(new))
+        for field, (old, new) in (changes or {}).items()
+    ] or [(at, table, record_id, record_uuid, action, None, None, None)]
+    conn.executemany(
+        "INSERT INTO history (at, table_name, record_id, record_uuid, action, field, old, new)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
+    """Insert a record with a fresh uuid and timestamps, and record its creation."""
+    stamp = now()
+    row = {"uuid": new_uuid(), "created": stamp, "updated": stamp, **values}
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    record_id = int(cursor.lastrowid or 0)
+    shown = {k: (None, v) for k, v in values.items() if v is not None and not k.endswith("_key")}
+    record_history(conn, table, record_id, row["uuid"], "create", shown)
+    return record_id
+
+
+def update(
+    conn: sqlite3.Connection, table: str, record_id: int, values: Mapping[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """Change the given columns; record old -> new for those that really changed."""
+    old = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
+    changes = {
+        column: (old[column], value) for column, value in values.items() if old[column] != value
+    }
+    if not changes:
+        return {}
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    conn.execute(
+        f"UPDATE {table} SET {assignments}, updated = ? WHERE id = ?",
+        [new for _, new in changes.values()] + [now(), record_id],
+    )
+    shown = {k: v for k, v in changes.items() if not k.endswith("_key")}
+    if shown:
+        record_history(conn, table, record_id, old["uuid"], "update", shown)
+    return changes
+
+
+def delete(conn: sqlite3.Connection, table: str, record_id: int) -> None:
+    row = conn.execute(f"SELECT uuid FROM {table} WHERE id = ?", (record_id,)).fetchone()
+    conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+    record_history(conn, table, record_id, row["uuid"], "delete")
+
+
+def set_links(
+    conn: sqlite3.Connection,
+    table: str,
+    owner_column: str,
+    owner_id: int,
+    value_column: str,
+    values: Iterable[Any],
+) -> None:
+    """Replace the rows of a link table (tags, parties, fields) that belong to one record."""
+    conn.execute(f"DELETE FROM {table} WHERE {owner_column} = ?", (owner_id,))
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {table} ({owner_column}, {value_column}) VALUES (?, ?)",
+        [(owner_id, value) for value in values],
+    )
+
+
+def links(
+    conn: sqlite3.Connection, table: str, owner_column: str, owner_id: int, value_column: str
+) -> list[Any]:
+    return [
+        row[0]
+        for row in conn.execute(
+            f"SELECT {value_column} FROM {table} WHERE {owner_column} = ? ORDER BY 1",
+            (owner_id,),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class RefSpec:
+    """How records of one table are referred to: by id, or by one of its key columns."""
+
+    table: str
+    label: str
+    display: str  # the column shown to people (name or title)
+    keys: tuple[str, ...]  # columns holding case-folded keys (name_key, short_key)
+
+
+def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
+    """Find one record by id, short name or name; list the closest candidates otherwise."""
+    raw = text.strip()
+    number = raw[1:] if raw.startswith("#") else raw
+    if number.isascii() and number.isdigit():
+        row = conn.execute(f"SELECT * FROM {spec.table} WHERE id = ?", (int(number),)).fetchone()
+        if row is not None:
+            return row
+    wanted = key(raw)
+    if not wanted:
+        raise NotFound(f"{spec.label} reference must not be empty")
+    for column in spec.keys:
+        rows = conn.execute(
+            f"SELECT * FROM {spec.table} WHERE {column} = ? ORDER BY id LIMIT 7", (wanted,)
+        ).fetchall()
+        if len(rows) == 1:
+            return rows[0]
+        if len(rows) > 1:
+            listed = ", ".join(f"#{r['id']} {short_repr(r[spec.display])}" for r in rows[:6])
+            raise Ambiguous(f"{spec.label} {short_repr(raw)} is ambiguous: {listed}; use the id")
+    # Not exact: a unique prefix/substring match is still refused, but offered as a candidate.
+    names = {
+        r[0]: r[1]
+        for r in conn.execute(f"SELECT id, {spec.display} FROM {spec.table} ORDER BY id LIMIT 5000")
+    }
+    contains = [i for i, n in names.items() if wanted in key(n)]
+    close = difflib.get_close_matches(
+        wanted, {key(n): i for i, n in names.items()}.keys(), n=5, cutoff=0.5
+    )
+    by_key = {key(n): i for i, n in names.items()}
+    candidates = list(dict.fromkeys(contains[:5] + [by_key[c] for c in close]))[:5]
+    hint = ""
+    if candidates:
+        hint = (
+            "; did you mean " + ", ".join(f"#{i} {short_repr(names[i])}" for i in candidates) + "?"
+        )
+    raise NotFound(f"no {spec.label} {short_repr(raw)}{hint}")

@@ -1,0 +1,154 @@
+"""Contacts: people at organisations (personal data)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Conflict, InvalidInput
+from ..models import Contact
+from ..text import MAX_TEXT, clean, email, key, short_repr
+from . import RefSpec, delete, insert, resolve, update
+from .orgs import find_org
+
+CONTACT = RefSpec("contacts", "contact", "name", ("name_key",))
+
+_SELECT = (
+    "SELECT c.*, coalesce(o.short, o.name) AS org FROM contacts c JOIN orgs o ON o.id = c.org_id"
+)
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    name: str | None = None
+    org: str | None = None
+    title: str | None = None
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    note: str | None = None
+
+
+def _row_to_contact(row: sqlite3.Row) -> Contact:
+    return Contact(
+        id=row["id"],
+        uuid=row["uuid"],
+        org_id=row["org_id"],
+        org=row["org"],
+        name=row["name"],
+        title=row["title"],
+        role=row["role"],
+        email=row["email"],
+        phone=row["phone"],
+        note=row["note"],
+    )
+
+
+def _phone(value: str) -> str | None:
+    text = clean(value, "phone", limit=60, required=False)
+    if text and not any(c.isdigit() for c in text):
+        raise InvalidInput(f"phone {short_repr(text)} has no digits")
+    return text
+
+
+def _values(conn: sqlite3.Connection, data: ContactInput) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if data.name is not None:
+        values["name"] = clean(data.name, "name")
+        values["name_key"] = key(values["name"])
+    if data.org is not None:
+        values["org_id"] = find_org(conn, data.org).id
+    for column in ("title", "role"):
+        given = getattr(data, column)
+        if given is not None:
+            values[column] = clean(given, column, required=False)
+    if data.email is not None:
+        values["email"] = email(data.email) if data.email.strip() else None
+    if data.phone is not None:
+        values["phone"] = _phone(data.phone)
+    if data.note is not None:
+        values["note"] = clean(data.note, "note", limit=MAX_TEXT, required=False)
+    return values
+
+
+def add_contact(conn: sqlite3.Connection, data: ContactInput) -> Contact:
+    if data.name is None or data.org is None:
+        raise InvalidInput("a contact needs a name and an organisation (--org)")
+    values = _values(conn, data)
+    same = conn.execute(
+        "SELECT id FROM contacts WHERE name_key = ? AND org_id = ?",
+        (values["name_key"], values["org_id"]),
+    ).fetchone()
+    if same is not None:
+        raise Conflict(
+            f"contact {short_repr(values['name'])} already exists at that organisation "
+            f"as #{same['id']}"
+        )
+    return get_contact(conn, insert(conn, "contacts", values))
+
+
+def edit_contact(
+    conn: sqlite3.Connection, ref: str, data: ContactInput
+) -> tuple[Contact, list[str]]:
+    current = resolve(conn, CONTACT, ref)
+    changed = update(conn, "contacts", current["id"], _values(conn, data))
+    return get_contact(conn, current["id"]), [c for c in changed if not c.endswith("_key")]
+
+
+def get_contact(conn: sqlite3.Connection, contact_id: int) -> Contact:
+    return _row_to_contact(conn.execute(_SELECT + " WHERE c.id = ?", (contact_id,)).fetchone())
+
+
+def find_contact(conn: sqlite3.Connection, ref: str) -> Contact:
+    return get_contact(conn, resolve(conn, CONTACT, ref)["id"])
+
+
+def list_contacts(conn: sqlite3.Connection, org: str | None = None) -> list[Contact]:
+    if org:
+        rows = conn.execute(
+            _SELECT + " WHERE c.org_id = ? ORDER BY c.name_key, c.id", (find_org(conn, org).id,)
+        )
+    else:
+        rows = conn.execute(_SELECT + " ORDER BY o.name_key, c.name_key, c.id")
+    return [_row_to_contact(r) for r in rows]
+
+
+_REFERRERS = (
+    (
+        "agreement_signatories",
+        "agreement_id",
+        "SELECT title FROM agreements WHERE id = ?",
+        "agreement",
+    ),
+    (
+        "exchange_participants",
+        "exchange_id",
+        "SELECT title FROM exchanges WHERE id = ?",
+        "exchange",
+    ),
+)
+
+
+def references_to_contact(conn: sqlite3.Connection, contact_id: int) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for table, column, name_sql, label in _REFERRERS:
+        for (ref_id,) in conn.execute(
+            f"SELECT {column} FROM {table} WHERE contact_id = ?", (contact_id,)
+        ):
+            name = conn.execute(name_sql, (ref_id,)).fetchone()[0]
+            found.setdefault(label, []).append(f"#{ref_id} {name}")
+    return found
+
+
+def remove_contact(conn: sqlite3.Connection, ref: str) -> Contact:
+    contact = find_contact(conn, ref)
+    refs = references_to_contact(conn, contact.id)
+    if refs:
+        listed = "; ".join(f"{label}s {', '.join(items[:3])}" for label, items in refs.items())
+        raise Conflict(
+            f"contact {short_repr(contact.name)} is still referred to by {listed}; "
+            "remove them there first, or use forget-contact to erase the person everywhere"
+        )
+    delete(conn, "contacts", contact.id)
+    return contact

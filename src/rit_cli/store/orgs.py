@@ -1,0 +1,253 @@
+"""Organisations."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from .. import places
+from ..dates import parse_zone
+from ..errors import Conflict, InvalidInput
+from ..models import ORG_KINDS, Org
+from ..text import MAX_TEXT, clean, key, short_repr, tag
+from . import RefSpec, delete, insert, links, resolve, set_links, update
+
+ORG = RefSpec("orgs", "organisation", "name", ("name_key", "short_key"))
+
+
+@dataclass(frozen=True)
+class OrgInput:
+    """What the user gave for an organisation; None means 'not given'."""
+
+    name: str | None = None
+    short: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    city: str | None = None
+    region: str | None = None
+    tz: str | None = None
+    website: str | None = None
+    note: str | None = None
+    tags: tuple[str, ...] | None = None
+
+
+def _row_to_org(conn: sqlite3.Connection, row: sqlite3.Row) -> Org:
+    return Org(
+        id=row["id"],
+        uuid=row["uuid"],
+        name=row["name"],
+        short=row["short"],
+        kind=row["kind"],
+        country=row["country"],
+        city=row["city"],
+        region=row["region"],
+        tz=row["tz"],
+        website=row["website"],
+        note=row["note"],
+        tags=tuple(links(conn, "org_tags", "org_id", row["id"], "tag")),
+    )
+
+
+def kind(value: str) -> str:
+    wanted = value.strip().casefold()
+    if wanted not in ORG_KINDS:
+        raise InvalidInput(f"unknown kind {short_repr(value)}: use one of {', '.join(ORG_KINDS)}")
+    return wanted
+
+
+def _website(value: str) -> str | None:
+    text = clean(value, "website", limit=500, required=False)
+    if text and (any(c.isspace() for c in text) or "." not in text):
+        raise InvalidInput(f"website {short_repr(text)} is not a web address like example.org")
+    return text
+
+
+def _check_unique(conn: sqlite3.Connection, values: dict[str, Any], own_id: int | None) -> None:
+    # Names and short names share one namespace, so every reference stays unambiguous.
+    for column in ("name_key", "short_key"):
+        wanted = values.get(column)
+        if not wanted:
+            continue
+        row = conn.execute(
+            "SELECT id, name FROM orgs WHERE (name_key = ? OR short_key = ?) AND id IS NOT ?",
+            (wanted, wanted, own_id),
+        ).fetchone()
+        if row is not None:
+            what = "name" if column == "name_key" else "short name"
+            shown = values["name"] if column == "name_key" else values["short"]
+            raise Conflict(
+                f"{what} {short_repr(shown)} is already used by organisation "
+                f"#{row['id']} {short_repr(row['name'])}"
+            )
+
+
+def _values(data: OrgInput, current: sqlite3.Row | None) -> dict[str, Any]:
+    """Validate given fields into column values (only those given)."""
+    values: dict[str, Any] = {}
+    if data.name is not None:
+        values["name"] = clean(data.name, "name")
+        values["name_key"] = key(values["name"])
+    if data.short is not None:
+        values["short"] = clean(data.short, "short name", limit=40, required=False)
+        values["short_key"] = key(values["short"]) if values["short"] else None
+    if data.kind is not None:
+        values["kind"] = kind(data.kind)
+    if data.country is not None:
+        values["country"] = places.country(data.country) if data.country.strip() else None
+    for column in ("city", "region"):
+        given = getattr(data, column)
+        if given is not None:
+            values[column] = clean(given, column, required=False)
+    if data.website is not None:
+        values["website"] = _website(data.website)
+    if data.note is not None:
+        values["note"] = clean(data.note, "note", limit=MAX_TEXT, required=False)
+    if data.tz is not None:
+        values["tz"] = parse_zone(data.tz).key if data.tz.strip() else None
+    elif "country" in values and (current is None or current["tz"] is None):
+        values["tz"] = places.default_zone(values["country"]) if values["country"] else None
+    return values
+
+
+def add_org(conn: sqlite3.Connection, data: OrgInput) -> Org:
+    if data.name is None:
+        raise InvalidInput("an organisation needs a name")
+    values = _values(data, None)
+    values.setdefault("kind", "other")
+    _check_unique(conn, values, None)
+    org_id = insert(conn, "orgs", values)
+    if data.tags:
+        set_links(conn, "org_tags", "org_id", org_id, "tag", sorted({tag(t) for t in data.tags}))
+    return get_org(conn, org_id)
+
+
+def edit_org(conn: sqlite3.Connection, ref: str, data: OrgInput) -> tuple[Org, list[str]]:
+    current = resolve(conn, ORG, ref)
+    values = _values(data, current)
+    merged = {"name": current["name"], "short": current["short"], **values}
+    _check_unique(conn, {**merged, **values}, current["id"])
+    changed = list(update(conn, "orgs", current["id"], values))
+    if data.tags is not None:
+        old = links(conn, "org_tags", "org_id", current["id"], "tag")
+        new = sorted({tag(t) for t in data.tags})
+        if old != new:
+            set_links(conn, "org_tags", "org_id", current["id"], "tag", new)
+            from . import record_history
+
+            record_history(
+                conn,
+                "orgs",
+                current["id"],
+                current["uuid"],
+                "update",
+                {"tags": (", ".join(old) or None, ", ".join(new) or None)},
+            )
+            changed.append("tags")
+    return get_org(conn, current["id"]), [c for c in changed if not c.endswith("_key")]
+
+
+def get_org(conn: sqlite3.Connection, org_id: int) -> Org:
+    row = conn.execute("SELECT * FROM orgs WHERE id = ?", (org_id,)).fetchone()
+    return _row_to_org(conn, row)
+
+
+def find_org(conn: sqlite3.Connection, ref: str) -> Org:
+    return _row_to_org(conn, resolve(conn, ORG, ref))
+
+
+def list_orgs(
+    conn: sqlite3.Connection,
+    *,
+    kind_filter: str | None = None,
+    country: str | None = None,
+    tag_filter: str | None = None,
+) -> list[Org]:
+    where, params = [], []
+    if kind_filter:
+        where.append("kind = ?")
+        params.append(kind(kind_filter))
+    if country:
+        where.append("country = ?")
+        params.append(places.country(country))
+    if tag_filter:
+        where.append("id IN (SELECT org_id FROM org_tags WHERE tag = ?)")
+        params.append(tag(tag_filter))
+    sql = "SELECT * FROM orgs"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = conn.execute(sql + " ORDER BY name_key", params).fetchall()
+    tags: dict[int, list[str]] = {}
+    for org_id, value in conn.execute("SELECT org_id, tag FROM org_tags ORDER BY org_id, tag"):
+        tags.setdefault(org_id, []).append(value)
+    return [
+        Org(
+            id=r["id"],
+            uuid=r["uuid"],
+            name=r["name"],
+            short=r["short"],
+            kind=r["kind"],
+            country=r["country"],
+            city=r["city"],
+            region=r["region"],
+            tz=r["tz"],
+            website=r["website"],
+            note=r["note"],
+            tags=tuple(tags.get(r["id"], ())),
+        )
+        for r in rows
+    ]
+
+
+# What may refer to an organisation: (table, column, label, how to name the referrer).
+_REFERRERS = (
+    ("contacts", "org_id", "contact", "SELECT name FROM contacts WHERE id = ?"),
+    ("programmes", "run_by", "programme", "SELECT name FROM programmes WHERE id = ?"),
+    ("agreement_parties", "org_id", "agreement", "SELECT title FROM agreements WHERE id = ?"),
+    ("exchange_orgs", "org_id", "exchange", "SELECT title FROM exchanges WHERE id = ?"),
+    ("exchanges", "host_id", "exchange", "SELECT title FROM exchanges WHERE id = ?"),
+    ("cooperation_orgs", "org_id", "cooperation", "SELECT title FROM cooperations WHERE id = ?"),
+    ("trip_stops", "org_id", "trip stop", "SELECT city FROM trip_stops WHERE id = ?"),
+)
+_REFERRER_ID = {
+    "contacts": "id",
+    "programmes": "id",
+    "agreement_parties": "agreement_id",
+    "exchange_orgs": "exchange_id",
+    "exchanges": "id",
+    "cooperation_orgs": "cooperation_id",
+    "trip_stops": "id",
+}
+
+
+def references_to_org(conn: sqlite3.Connection, org_id: int) -> dict[str, list[str]]:
+    """Every record that refers to the organisation, by kind: '#3 LoI Kobe–LSN'."""
+    found: dict[str, list[str]] = {}
+    for table, column, label, name_sql in _REFERRERS:
+        id_column = _REFERRER_ID[table]
+        for (ref_id,) in conn.execute(
+            f"SELECT DISTINCT {id_column} FROM {table} WHERE {column} = ?", (org_id,)
+        ):
+            name = conn.execute(name_sql, (ref_id,)).fetchone()[0]
+            entry = f"#{ref_id} {name}"
+            if entry not in found.get(label, []):
+                found.setdefault(label, []).append(entry)
+    return found
+
+
+def remove_org(conn: sqlite3.Connection, ref: str) -> Org:
+    org = find_org(conn, ref)
+    refs = references_to_org(conn, org.id)
+    if refs:
+        listed = "; ".join(
+            f"{len(items)} {label}{'s' if len(items) != 1 else ''} ({', '.join(items[:3])}"
+            f"{', …' if len(items) > 3 else ''})"
+            for label, items in refs.items()
+        )
+        raise Conflict(
+            f"organisation {short_repr(org.name)} is still referred to by {listed}; "
+            "remove or change those first"
+        )
+    set_links(conn, "org_tags", "org_id", org.id, "tag", [])
+    delete(conn, "orgs", org.id)
+    return org

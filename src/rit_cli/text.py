@@ -1,0 +1,74 @@
+"""Normalising and checking what users type: names, tags, e-mail addresses, countries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import InvalidInput
+
+MAX_NAME = 200
+MAX_TEXT = 10_000
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+
+
+def clean(value: str, what: str, *, limit: int = MAX_NAME, required: bool = True) -> str | None:
+    """NFC-normalise and trim; refuse empty (when required), over-long or NUL-carrying text."""
+    text = unicodedata.normalize("NFC", value).strip()
+    if not text:
+        if required:
+            raise InvalidInput(f"{what} must not be empty")
+        return None
+    if "\x00" in text:
+        raise InvalidInput(f"{what} {short_repr(text)} contains a NUL character")
+    if len(text) > limit:
+        raise InvalidInput(f"{what} {short_repr(text)} is too long: at most {limit} characters")
+    return text
+
+
+def key(value: str) -> str:
+    """The comparison key for names: NFC, trimmed, case-folded."""
+    return unicodedata.normalize("NFC", value).strip().casefold()
+
+
+def tag(value: str, what: str = "tag") -> str:
+    """A normalised tag: 'Technology Transfer' -> 'technology-transfer'."""
+    text = clean(value, what, limit=60)
+    assert text is not None
+    slug = re.sub(r"[\s_/]+", "-", text.casefold())
+    slug = re.sub(r"-{2,}", "-", slug).strip("-")
+    if not slug or any(unicodedata.category(c).startswith("C") for c in slug):
+        raise InvalidInput(f"{what} {short_repr(value)} is not a usable tag")
+    return slug
+
+
+def email(value: str) -> str:
+    text = clean(value, "e-mail", limit=254)
+    assert text is not None
+    if not _EMAIL.match(text):
+        raise InvalidInput(f"e-mail {short_repr(text)} is not an address like name@example.org")
+    return text
+
+
+def short_repr(value: str, limit: int = 60) -> str:
+    """A quoted, escaped and shortened rendering of user text for error messages."""
+    shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    return "'" + printable(shown).replace("'", "\\'") + "'"
+
+
+def printable(value: str) -> str:
+    """User text made safe for a terminal: control and format characters shown escaped."""
+    if value.isprintable():
+        return value
+    out = []
+    for ch in value:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
