@@ -9,7 +9,7 @@ app = typer.Typer(
     help=(
         "rit: track international cluster partnerships: organisations, agreements and "
         "their promises, visits, meetings, trips and cooperations.\n\n"
-        "Global options (--db, --today, --tz) may also be given after the command."
+        "Global options (--db, --today) may also be given after the command."
     ),
     no_args_is_help=True,
     rich_markup_mode=None,

@@ -18,7 +18,7 @@ from .commands import contacts as _contacts  # noqa: F401, E402  isort: skip
 from .commands import history as _history  # noqa: F401, E402  isort: skip
 from .commands import demo as _demo  # noqa: F401, E402  isort: skip
 
-GLOBAL_OPTIONS = ("--db", "--today", "--tz")
+GLOBAL_OPTIONS = ("--db", "--today")
 
 
 def _version(value: bool) -> None:
@@ -43,23 +43,17 @@ def root(
             show_default=False,
         ),
     ] = None,
-    tz: Annotated[
-        str | None,
-        typer.Option(
-            "--tz", help="Show times in this IANA zone [env: RIT_TZ].", show_default=False
-        ),
-    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Track international cluster partnerships."""
-    context.configure(db, today, tz)
+    context.configure(db, today)
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
-    """Move --db/--today/--tz given after the command name to the front, where Typer reads them."""
+    """Move --db/--today given after the command name to the front, where Typer reads them."""
     front: list[str] = []
     rest: list[str] = []
     i = 0

@@ -20,14 +20,13 @@ if TYPE_CHECKING:
 class Settings:
     db: str | None = None
     today: str | None = None
-    tz: str | None = None
 
 
 settings = Settings()
 
 
-def configure(db_flag: str | None, today: str | None, tz: str | None) -> None:
-    settings.db, settings.today, settings.tz = db_flag, today, tz
+def configure(db_flag: str | None, today: str | None) -> None:
+    settings.db, settings.today = db_flag, today
 
 
 def location() -> DbLocation:
@@ -44,11 +43,11 @@ def today() -> date:
     return date.today()
 
 
-def user_zone() -> str:
-    """The zone times are shown in: --tz / $RIT_TZ, else the system's zone."""
+def user_zone(flag: str | None = None) -> str:
+    """The zone times are shown in: a listing's --tz, else $RIT_TZ, else the system's zone."""
     from .dates import parse_zone
 
-    name = settings.tz or os.environ.get("RIT_TZ")
+    name = flag or os.environ.get("RIT_TZ")
     if name:
         return parse_zone(name).key
     return _system_zone()

@@ -1,0 +1,91 @@
+"""Shared fixtures: a migrated in-memory database and a CLI runner with its own database."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rit_cli import context, db
+from rit_cli.cli import main
+
+TODAY = "2016-08-25"
+
+
+@pytest.fixture
+def conn() -> Iterator[sqlite3.Connection]:
+    connection = db.connect(Path(":memory:"))
+    yield connection
+    connection.close()
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+RitRunner = Callable[..., Run]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "rit.db"
+
+
+@pytest.fixture
+def rit(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> RitRunner:
+    """Run rit through its real entry point (error boundary included) in-process."""
+    monkeypatch.delenv("RIT_DEBUG", raising=False)
+    base_env = {
+        "RIT_DB": str(db_path),
+        "RIT_TODAY": TODAY,
+        "RIT_TZ": "Europe/Berlin",
+        "COLUMNS": "120",
+        "TTY_COMPATIBLE": None,
+        "FORCE_COLOR": None,
+        "NO_COLOR": "1",
+    }
+
+    def run(*args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> Run:
+        runner = CliRunner()
+        code = 0
+        context.configure(None, None)
+        with runner.isolation(input=input, env={**base_env, **(env or {})}) as streams:
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            out = streams[0].getvalue().decode("utf-8")
+            err = streams[1].getvalue().decode("utf-8")
+        return Run(code, out, err)
+
+    return run
+
+
+def dump_database(path: Path) -> str:
+    """The database's full content as SQL text, to compare before and after a command."""
+    if not path.exists():
+        return ""
+    connection = sqlite3.connect(path)
+    try:
+        return "\n".join(connection.iterdump())
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def dump(db_path: Path) -> Callable[[], str]:
+    return lambda: dump_database(db_path)

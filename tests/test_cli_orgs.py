@@ -1,0 +1,234 @@
+"""Organisations and contacts through the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from .conftest import RitRunner
+
+
+def add_story_orgs(rit: RitRunner) -> None:
+    assert (
+        rit(
+            "add-org",
+            "Life Science Nord",
+            "--short",
+            "LSN",
+            "--kind",
+            "cluster",
+            "--country",
+            "DE",
+            "--city",
+            "Hamburg",
+        ).exit_code
+        == 0
+    )
+    assert (
+        rit(
+            "add-org",
+            "Foundation for Biomedical Research and Innovation",
+            "--short",
+            "FBRI",
+            "--kind",
+            "foundation",
+            "--country",
+            "JP",
+            "--city",
+            "Kobe",
+        ).exit_code
+        == 0
+    )
+
+
+def test_add_org_defaults_zone_from_country(rit: RitRunner) -> None:
+    result = rit("add-org", "Life Science Nord", "--short", "LSN", "--country", "de")
+    assert result.exit_code == 0, result.stderr
+    assert "added organisation #1 Life Science Nord (LSN), time zone Europe/Berlin" in result.stdout
+    data = json.loads(rit("show-org", "lsn", "--json").stdout)
+    assert data["country"] == "DE"
+    assert data["tz"] == "Europe/Berlin"
+    assert data["kind"] == "other"
+    assert len(data["uuid"]) == 36
+
+
+def test_multi_zone_country_keeps_zone_empty_unless_given(rit: RitRunner) -> None:
+    assert rit("add-org", "Boston Biotech", "--country", "US").exit_code == 0
+    assert json.loads(rit("show-org", "Boston Biotech", "--json").stdout)["tz"] is None
+    assert rit("add-org", "MassBio", "--country", "US", "--tz", "America/New_York").exit_code == 0
+    assert json.loads(rit("show-org", "massbio", "--json").stdout)["tz"] == "America/New_York"
+
+
+def test_orgs_piped_is_one_line_per_record(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    result = rit("orgs")
+    lines = result.stdout.splitlines()
+    assert lines == [
+        "2\tFoundation for Biomedical Research and Innovation\tFBRI\tfoundation\tJP\tKobe\tAsia/Tokyo\t",
+        "1\tLife Science Nord\tLSN\tcluster\tDE\tHamburg\tEurope/Berlin\t",
+    ]
+
+
+def test_orgs_table_on_terminal_aligns_japanese(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    assert rit("add-org", "神戸医療産業都市推進機構", "--country", "JP").exit_code == 0
+    result = rit("orgs", env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"})
+    assert result.exit_code == 0
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert "name" in lines[0] and "country" in lines[0]
+    from rich.cells import cell_len
+
+    # Every data row has the country code at the same display column.
+    positions = {cell_len(line[: line.index(" JP ")]) for line in lines if " JP " in line}
+    assert len(positions) == 1
+
+
+def test_orgs_filters_and_json(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    assert (
+        rit(
+            "add-org", "JETRO", "--kind", "agency", "--country", "JP", "--tag", "Trade Promotion"
+        ).exit_code
+        == 0
+    )
+    result = rit("orgs", "--country", "jp", "--json")
+    names = [o["name"] for o in json.loads(result.stdout)]
+    assert names == ["Foundation for Biomedical Research and Innovation", "JETRO"]
+    assert [o["name"] for o in json.loads(rit("orgs", "--kind", "agency", "--json").stdout)] == [
+        "JETRO"
+    ]
+    tagged = json.loads(rit("orgs", "--tag", "trade promotion", "--json").stdout)
+    assert [o["tags"] for o in tagged] == [["trade-promotion"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add-org", "X", "--country", "XX"], "unknown country 'XX'"),
+        (["add-org", "X", "--country", "Germany"], "unknown country 'Germany'"),
+        (["add-org", "life science nord"], "already used by organisation #1"),
+        (["add-org", "  Life Science Nord  "], "already used"),
+        (["add-org", "Other", "--short", "lsn"], "short name 'lsn' is already used"),
+        (["add-org", "Other", "--short", "Life Science Nord"], "already used"),
+        (["add-org", "X", "--tz", "Europe/Hamburg"], "unknown time zone 'Europe/Hamburg'"),
+        (["add-org", "X", "--kind", "club"], "unknown kind 'club'"),
+        (["add-org", "   "], "name must not be empty"),
+        (["add-org", "X" * 201], "too long"),
+        (["add-org", "X", "--website", "not a site"], "website"),
+        (["add-contact", "A", "--org", "nobody"], "no organisation 'nobody'"),
+        (["add-contact", "A", "--org", "LSN", "--email", "a@b"], "e-mail 'a@b'"),
+        (["add-contact", "A", "--org", "LSN", "--email", "not-an-email"], "not-an-email"),
+        (["show-org", "Lif"], "did you mean #1 'Life Science Nord'"),
+        (["edit-org", "FBRI", "--short", "LSN"], "already used"),
+        (["edit-org", "FBRI", "--country", "ZZ"], "unknown country 'ZZ'"),
+        (["remove-org", "nothing"], "no organisation 'nothing'"),
+        (["show-contact", "Nobody"], "no contact 'Nobody'"),
+        (["history", "LSN", "--kind", "planet"], "unknown kind 'planet'"),
+    ],
+)
+def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
+    rit: RitRunner, dump, args: list[str], message: str
+) -> None:
+    add_story_orgs(rit)
+    before = dump()
+    result = rit(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert dump() == before
+
+
+def test_remove_org_refuses_while_referred_to(rit: RitRunner, dump) -> None:
+    add_story_orgs(rit)
+    assert rit("add-contact", "Hinrich Habeck", "--org", "LSN").exit_code == 0
+    before = dump()
+    result = rit("remove-org", "LSN")
+    assert result.exit_code == 2
+    assert "still referred to by 1 contact (#1 Hinrich Habeck)" in result.stderr
+    assert dump() == before
+    assert rit("remove-contact", "Hinrich Habeck").exit_code == 0
+    assert rit("remove-org", "LSN").exit_code == 0
+    assert "Life Science Nord" not in rit("orgs").stdout
+
+
+def test_edit_org_records_history(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    result = rit("edit-org", "FBRI", "--city", "Kobe-shi", "--tag", "biomedical")
+    assert result.exit_code == 0
+    assert "city" in result.stdout and "tags" in result.stdout
+    history = json.loads(rit("history", "FBRI", "--json").stdout)
+    changes = [(h["action"], h["field"], h["old"], h["new"]) for h in history]
+    assert ("update", "city", "Kobe", "Kobe-shi") in changes
+    assert ("update", "tags", None, "biomedical") in changes
+    assert ("create", "name", None, "Foundation for Biomedical Research and Innovation") in changes
+    assert rit("edit-org", "FBRI", "--city", "Kobe-shi").stdout.endswith("unchanged\n")
+
+
+def test_edit_org_clears_optional_field(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    assert rit("edit-org", "LSN", "--city", "").exit_code == 0
+    assert json.loads(rit("show-org", "LSN", "--json").stdout)["city"] is None
+
+
+def test_contacts_lifecycle(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    result = rit(
+        "add-contact",
+        "Hinrich Habeck",
+        "--org",
+        "lsn",
+        "--title",
+        "Dr.",
+        "--role",
+        "managing director",
+        "--email",
+        "habeck@example.org",
+        "--phone",
+        "+49 40 123 456",
+    )
+    assert result.exit_code == 0
+    assert "added contact #1 Dr. Hinrich Habeck (LSN)" in result.stdout
+    assert rit("contacts").stdout == (
+        "1\tDr. Hinrich Habeck\tLSN\tmanaging director\thabeck@example.org\t+49 40 123 456\n"
+    )
+    data = json.loads(rit("show-contact", "hinrich habeck", "--json").stdout)
+    assert data["phone"] == "+49 40 123 456"
+    assert rit("edit-contact", "1", "--role", "Geschäftsführer").exit_code == 0
+    assert (
+        json.loads(rit("contacts", "--org", "LSN", "--json").stdout)[0]["role"] == "Geschäftsführer"
+    )
+    org = json.loads(rit("show-org", "LSN", "--json").stdout)
+    assert [c["name"] for c in org["contacts"]] == ["Hinrich Habeck"]
+
+
+def test_ambiguous_contact_name_lists_candidates(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    assert rit("add-contact", "Taro Yamada", "--org", "LSN").exit_code == 0
+    assert rit("add-contact", "Taro Yamada", "--org", "FBRI").exit_code == 0
+    result = rit("show-contact", "taro yamada")
+    assert result.exit_code == 2
+    assert "ambiguous: #1 'Taro Yamada', #2 'Taro Yamada'" in result.stderr
+
+
+def test_database_file_and_directory_are_private(rit: RitRunner, db_path) -> None:
+    assert rit("add-org", "Life Science Nord").exit_code == 0
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(db_path.parent).st_mode) == 0o700
+
+
+def test_hostile_names_are_shown_literally(rit: RitRunner) -> None:
+    names = ["[bold]Kobe[/]", ":smile: Cluster", "Evil\x1b[31mRed", '=HYPERLINK("x")']
+    for name in names:
+        assert rit("add-org", name).exit_code == 0
+    piped = rit("orgs").stdout
+    assert "[bold]Kobe[/]" in piped and ":smile: Cluster" in piped
+    assert "\x1b" not in piped and "Evil\\x1b[31mRed" in piped
+    table = rit("orgs", env={"TTY_COMPATIBLE": "1"}).stdout
+    assert "[bold]Kobe[/]" in table and ":smile:" in table and "\x1b[31m" not in table
+    data = json.loads(rit("orgs", "--json").stdout)
+    assert {o["name"] for o in data} == set(names)
