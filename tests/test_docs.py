@@ -1,0 +1,61 @@
+"""The README's command reference is the real --help of every command; every help works."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import typer
+
+from rit_cli.app import app
+from rit_cli.cli import main  # noqa: F401  (registers every command)
+
+from .conftest import RitRunner
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+START, END = "<!-- commands:start -->", "<!-- commands:end -->"
+
+
+def command_names() -> list[str]:
+    group = typer.main.get_command(app)
+    return list(group.commands)  # type: ignore[attr-defined]
+
+
+def reference(rit: RitRunner) -> str:
+    parts = []
+    env = {"COLUMNS": "100", "TERMINAL_WIDTH": "100"}
+    for name in command_names():
+        result = rit(name, "--help", env=env)
+        assert result.exit_code == 0, result.output
+        parts.append(f"### `rit {name}`\n\n```text\n{result.stdout.rstrip()}\n```\n")
+    return "\n".join(parts)
+
+
+def test_every_command_has_help_with_an_example(rit: RitRunner) -> None:
+    for name in command_names():
+        result = rit(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example: rit " in result.stdout, f"{name} --help has no example"
+
+
+def test_root_help_lists_every_command_with_a_summary(rit: RitRunner) -> None:
+    result = rit("--help")
+    assert result.exit_code == 0
+    for name in command_names():
+        assert re.search(rf"^\s+{re.escape(name)}\s+\S", result.stdout, re.M), name
+
+
+def test_readme_command_reference_matches_help(rit: RitRunner) -> None:
+    text = README.read_text(encoding="utf-8")
+    assert START in text and END in text
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    wanted = f"{START}\n\n{reference(rit)}\n{END}"
+    if os.environ.get("RIT_UPDATE_DOCS") == "1":
+        README.write_text(before + wanted + after, encoding="utf-8")
+        pytest.skip("README command reference rewritten")
+    assert START + rest.split(END, 1)[0] + END == wanted, (
+        "README command reference is out of date: run RIT_UPDATE_DOCS=1 pytest tests/test_docs.py"
+    )
