@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from typing import Annotated
 
@@ -50,6 +51,8 @@ def root(
 ) -> None:
     """Track international cluster partnerships."""
     context.configure(db, today)
+    if today or os.environ.get("RIT_TODAY"):
+        context.today()  # refuse a bad reference date whatever the command
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
@@ -97,6 +100,11 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         sys.exit(130)
+    except sqlite3.Error as exc:
+        if os.environ.get("RIT_DEBUG") == "1":
+            raise
+        sys.stderr.write(f"error: database problem: {printable(str(exc))} (try rit doctor)\n")
+        sys.exit(1)
     except BrokenPipeError:
         # The reader went away (rit ... | head): not an error worth a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -1,0 +1,38 @@
+"""The demo builds the story in its own file and never touches real data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import RitRunner
+
+
+def test_demo_builds_story_in_its_own_file(rit: RitRunner, db_path: Path, tmp_path: Path) -> None:
+    demo = tmp_path / "demo.db"
+    result = rit("demo", "--db", str(demo))
+    assert result.exit_code == 0, result.output
+    assert f"demo database: {demo}" in result.stdout
+    assert "Life Science Nord" in result.stdout
+    assert "Hinrich Habeck" in result.stdout
+    assert not db_path.exists(), "the demo must not create the user's database"
+    orgs = json.loads(rit("--db", str(demo), "orgs", "--json").stdout)
+    assert {"LSN", "FBRI", "JETRO"} <= {o["short"] for o in orgs}
+
+
+def test_demo_runs_again_and_rebuilds(rit: RitRunner, tmp_path: Path) -> None:
+    demo = tmp_path / "demo.db"
+    assert rit("demo", "--db", str(demo)).exit_code == 0
+    assert rit("--db", str(demo), "add-org", "Extra").exit_code == 0
+    assert rit("demo", "--db", str(demo)).exit_code == 0
+    names = [o["name"] for o in json.loads(rit("--db", str(demo), "orgs", "--json").stdout)]
+    assert "Extra" not in names
+
+
+def test_demo_refuses_a_real_database(rit: RitRunner, db_path: Path) -> None:
+    assert rit("add-org", "Real Org").exit_code == 0
+    before = db_path.read_bytes()
+    result = rit("demo", "--db", str(db_path))
+    assert result.exit_code == 2
+    assert "not a rit demo database" in result.stderr
+    assert db_path.read_bytes() == before

@@ -1,0 +1,85 @@
+"""The installed `rit` as a real process: pipes, minimal environments, exit statuses."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RIT = Path(sys.executable).with_name("rit")
+
+pytestmark = pytest.mark.skipif(not RIT.exists(), reason="rit is not installed in this venv")
+
+
+def run(
+    args: list[str], env: dict[str, str], input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(RIT), *args], env=env, input=input, capture_output=True, text=True, timeout=60
+    )
+
+
+def minimal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Like cron: no profile, a bare PATH, no terminal, no locale."""
+    return {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **extra}
+
+
+def test_piped_output_has_no_escape_codes(tmp_path: Path) -> None:
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"), RIT_TODAY="2016-08-25")
+    assert (
+        run(["add-org", "Life Science Nord", "--short", "LSN", "--country", "DE"], env).returncode
+        == 0
+    )
+    result = run(["orgs"], env)
+    assert result.returncode == 0
+    assert "\x1b" not in result.stdout
+    assert result.stdout.startswith("1\tLife Science Nord\tLSN\t")
+
+
+def test_errors_are_one_line_without_traceback_unless_debug(tmp_path: Path) -> None:
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    result = run(["show-org", "nobody"], env)
+    assert result.returncode == 2
+    assert result.stderr == "error: no organisation 'nobody'\n"
+    debug = run(["show-org", "nobody"], {**env, "RIT_DEBUG": "1"})
+    assert debug.returncode != 0
+    assert "Traceback" in debug.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    result = run(["add-org"], env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    result = run(["no-such-command"], env)
+    assert result.returncode == 2
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    for i in range(30):
+        assert run(["add-org", f"Org {i:03d}" + "x" * 100], env).returncode == 0
+    proc = subprocess.Popen(
+        f"{RIT} orgs | head -n 1",
+        shell=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = proc.communicate(timeout=60)
+    assert out.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_default_location_is_user_data_dir(tmp_path: Path) -> None:
+    env = minimal_env(tmp_path, XDG_DATA_HOME=str(tmp_path / "xdg"))
+    assert run(["add-org", "X"], env).returncode == 0
+    path = tmp_path / "xdg" / "rit" / "rit.db"
+    assert path.exists()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
+    os.remove(path)
