@@ -41,7 +41,7 @@ def record_history(
 ) -> None:
     """Write one history row per changed field (or one row for the action alone)."""
     at = now()
-    rows = [
+    rows: list[tuple[Any, ...]] = [
         (at, table, record_id, record_uuid, action, field, _text(old), _text(new))
         for field, (old, new) in (changes or {}).items()
     ] or [(at, table, record_id, record_uuid, action, None, None, None)]
