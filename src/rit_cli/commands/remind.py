@@ -1,0 +1,70 @@
+"""The remind command: what needs attention, for a person or for cron."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import context
+from ..app import app
+from ._common import JsonOpt
+
+
+@app.command("remind")
+def remind(
+    within: Annotated[
+        str, typer.Option("--within", help="Horizon for exchanges, e.g. 14d, 3w, 1m.")
+    ] = "14d",
+    expiry_within: Annotated[
+        str,
+        typer.Option("--expiry-within", help="Horizon for agreements and programmes ending."),
+    ] = "90d",
+    new: Annotated[
+        bool,
+        typer.Option("--new", help="Only what was not reminded of before; remember what is shown."),
+    ] = False,
+    tz: Annotated[
+        str | None, typer.Option("--tz", help="Show times also in this zone [env: RIT_TZ].")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show what is coming, overdue or at risk; prints nothing when nothing is due.
+
+    Example: rit remind --within 3w --new    (from cron: rit --db ~/rit.db remind --new)
+    """
+    from ..dates import add_duration, parse_duration
+    from ..render import reminders_json, reminders_lines
+    from ..store.reminders import due, mark_sent, seen_before
+
+    today = context.today()
+    horizon = add_duration(today, parse_duration(within))
+    expiry_until = add_duration(today, parse_duration(expiry_within))
+    zone = context.user_zone(tz)
+    if new:
+        with context.writing() as conn:
+            items = due(conn, today, horizon, expiry_until, zone)
+            old = seen_before(conn, items)
+            items = [item for item in items if item.key not in old]
+            from ..store import now
+
+            mark_sent(conn, items, now())
+    else:
+        with context.reading() as conn:
+            items = due(conn, today, horizon, expiry_until, zone)
+    if as_json:
+        if items:
+            sys.stdout.write(reminders_json(items))
+        return
+    if not items:
+        return
+    from ..render import make_console
+
+    console = make_console()
+    if console.is_terminal:
+        from ..render import reminders_view
+
+        console.print(reminders_view(items, today))
+    else:
+        sys.stdout.writelines(line + "\n" for line in reminders_lines(items))

@@ -1,0 +1,187 @@
+"""What needs attention as of a day: pure classification of exchanges and agreements.
+
+Nothing here reads the clock or the database; the store hands in the facts and ``today``.
+
+Kinds, in the order a person deals with them:
+
+- ``overdue``: a fixed day has passed and the exchange is neither done nor cancelled;
+- ``window-closed``: a window ended without a fixed day;
+- ``decide-overdue``: the decide-by date has passed and the day is still open;
+- ``upcoming``: a fixed day (or a multi-day visit in progress) within the horizon;
+- ``decide-by``: the decide-by date falls within the horizon;
+- ``window-opens``: a window opens within the horizon, its day not fixed;
+- ``window-closes``: an open window ends within the horizon, its day not fixed;
+- ``expiring``: an agreement or programme ends within the expiry horizon;
+- ``at-risk``: this year's visit obligation of an agreement cannot be met by what is
+  held and planned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .dates import Window, format_window
+
+KINDS = (
+    "overdue",
+    "window-closed",
+    "decide-overdue",
+    "upcoming",
+    "decide-by",
+    "window-opens",
+    "window-closes",
+    "expiring",
+    "at-risk",
+)
+
+
+@dataclass(frozen=True)
+class ExchangeFact:
+    id: int
+    uuid: str
+    type: str
+    title: str
+    status: str
+    start: date
+    end: date
+    decide_by: date | None
+    fixed: bool
+    at: str | None = None
+    tz: str | None = None
+    starts_utc: datetime | None = None
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str
+    on: date
+    record: str  # exchange | agreement | programme
+    record_id: int
+    uuid: str
+    title: str
+    message: str
+    days_left: int
+    start: date | None = None
+    end: date | None = None
+    local_time: str | None = None
+    user_time: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.record}:{self.uuid}"
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when the item's dates or time change, so a moved item counts as new."""
+        parts = (self.kind, self.on, self.start, self.end, self.local_time)
+        return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+
+
+def _in(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days > 1:
+        return f"in {days} days"
+    if days == -1:
+        return "yesterday"
+    return f"{-days} days ago"
+
+
+def _times(fact: ExchangeFact, user_zone: str) -> tuple[str | None, str | None]:
+    if fact.at is None or fact.tz is None:
+        return None, None
+    local = f"{fact.at} {fact.tz}"
+    if fact.starts_utc is None or fact.tz == user_zone:
+        return local, None
+    from .dates import convert
+
+    mine = convert(fact.starts_utc, user_zone)
+    shown = mine.strftime("%H:%M")
+    if mine.date() != fact.start:
+        shown += f" on {mine.date().isoformat()}"
+    return local, f"{shown} {user_zone}"
+
+
+def classify_exchange(
+    fact: ExchangeFact, today: date, horizon: date, user_zone: str
+) -> Reminder | None:
+    """The one reminder an exchange deserves today, if any (the most pressing one)."""
+    window = format_window(Window(fact.start, fact.end))
+
+    def item(kind: str, on: date, message: str, times: bool = False) -> Reminder:
+        local, mine = _times(fact, user_zone) if times else (None, None)
+        return Reminder(
+            kind,
+            on,
+            "exchange",
+            fact.id,
+            fact.uuid,
+            fact.title,
+            message,
+            (on - today).days,
+            fact.start,
+            fact.end,
+            local,
+            mine,
+        )
+
+    if fact.status == "scheduled":
+        if fact.end < today:
+            return item(
+                "overdue",
+                fact.start,
+                f"was on {window} ({_in((fact.start - today).days)}); mark it done or cancel it",
+            )
+        if fact.start <= horizon:
+            local, mine = _times(fact, user_zone)
+            at = f" at {local}" if local else ""
+            also = f" ({mine})" if mine else ""
+            if fact.start >= today:
+                message = f"on {window}{at}{also}, {_in((fact.start - today).days)}"
+            else:
+                message = f"under way ({window}){at}{also}"
+            return item("upcoming", max(fact.start, today), message, times=True)
+        return None
+    if fact.status != "planned":
+        return None
+    if fact.end < today:
+        return item(
+            "window-closed",
+            fact.end,
+            f"window {window} closed on {fact.end.isoformat()} without a fixed day",
+        )
+    if fact.decide_by is not None and fact.decide_by < today:
+        return item(
+            "decide-overdue",
+            fact.decide_by,
+            f"the day should have been fixed by {fact.decide_by.isoformat()} (window {window})",
+        )
+    if fact.decide_by is not None and fact.decide_by <= horizon:
+        return item(
+            "decide-by",
+            fact.decide_by,
+            f"fix the day by {fact.decide_by.isoformat()}, "
+            f"{_in((fact.decide_by - today).days)} (window {window})",
+        )
+    if today <= fact.start <= horizon:
+        return item(
+            "window-opens",
+            fact.start,
+            f"window {window} opens {_in((fact.start - today).days)}; day not fixed",
+        )
+    if fact.start < today and fact.end <= horizon:
+        return item(
+            "window-closes",
+            fact.end,
+            f"window {window} closes {_in((fact.end - today).days)}; day not fixed",
+        )
+    return None
+
+
+def sort_key(reminder: Reminder) -> tuple[date, int, str, int]:
+    return (reminder.on, KINDS.index(reminder.kind), reminder.record, reminder.record_id)

@@ -1,0 +1,235 @@
+"""The queries behind `rit remind`: each a range scan on an index, never a full scan."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from ..reminders import ExchangeFact, Reminder
+from ..schedule import AgreementTerms, VisitFact
+
+_EXCHANGE_COLUMNS = """
+    id, uuid, type, title, status, start_on, end_on, decide_by, day, at, tz, starts_utc, place
+"""
+
+
+def _fact(row: sqlite3.Row) -> ExchangeFact:
+    return ExchangeFact(
+        id=row["id"],
+        uuid=row["uuid"],
+        type=row["type"],
+        title=row["title"],
+        status=row["status"],
+        start=date.fromisoformat(row["start_on"]),
+        end=date.fromisoformat(row["end_on"]),
+        decide_by=date.fromisoformat(row["decide_by"]) if row["decide_by"] else None,
+        fixed=row["day"] is not None,
+        at=row["at"],
+        tz=row["tz"],
+        starts_utc=datetime.fromisoformat(row["starts_utc"]) if row["starts_utc"] else None,
+        place=row["place"],
+    )
+
+
+def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iterator[ExchangeFact]:
+    """Open exchanges that start by the horizon, or whose decide-by date is by then.
+
+    Done and cancelled exchanges are never read: the (status, start_on) index keeps the
+    cost to the open ones, however long the history grows.
+    """
+    end = horizon.isoformat()
+    seen: set[int] = set()
+    queries = (
+        f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges WHERE status = 'scheduled' AND start_on <= ?",
+        f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges WHERE status = 'planned' AND start_on <= ?",
+        f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
+        " WHERE decide_by <= ? AND decide_by IS NOT NULL AND status = 'planned'",
+    )
+    for sql in queries:
+        for row in conn.execute(sql, (end,)):
+            if row["id"] not in seen:
+                seen.add(row["id"])
+                yield _fact(row)
+
+
+def ending_within(conn: sqlite3.Connection, today: date, until: date) -> list[Reminder]:
+    """Agreements in force and programmes whose term ends between today and until."""
+    items = []
+    window = (today.isoformat(), until.isoformat())
+    for row in conn.execute(
+        "SELECT id, uuid, title, valid_until FROM agreements"
+        " WHERE valid_until BETWEEN ? AND ? AND signed_on IS NOT NULL"
+        " AND (terminated_on IS NULL OR terminated_on > valid_until)",
+        window,
+    ):
+        items.append(_ending("agreement", row, row["title"], today))
+    for row in conn.execute(
+        "SELECT id, uuid, coalesce(short, name) AS title, valid_until FROM programmes"
+        " WHERE valid_until BETWEEN ? AND ?",
+        window,
+    ):
+        items.append(_ending("programme", row, row["title"], today))
+    return items
+
+
+def _ending(record: str, row: sqlite3.Row, title: str, today: date) -> Reminder:
+    end = date.fromisoformat(row["valid_until"])
+    days = (end - today).days
+    when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+    return Reminder(
+        "expiring",
+        end,
+        record,
+        row["id"],
+        row["uuid"],
+        title,
+        f"{record} ends on {end.isoformat()}, {when}; extend it or plan what follows",
+        days,
+        None,
+        end,
+    )
+
+
+def seen_before(conn: sqlite3.Connection, reminders: list[Reminder]) -> set[str]:
+    """Keys of reminders already printed with the same fingerprint (for --new)."""
+    if not reminders:
+        return set()
+    found = set()
+    for item in reminders:
+        row = conn.execute(
+            "SELECT fingerprint FROM reminders_sent WHERE key = ?", (item.key,)
+        ).fetchone()
+        if row is not None and row[0] == item.fingerprint:
+            found.add(item.key)
+    return found
+
+
+def mark_sent(conn: sqlite3.Connection, reminders: list[Reminder], at: str) -> None:
+    conn.executemany(
+        "INSERT INTO reminders_sent (key, fingerprint, sent_at) VALUES (?, ?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint,"
+        " sent_at = excluded.sent_at",
+        [(item.key, item.fingerprint, at) for item in reminders],
+    )
+
+
+def due(
+    conn: sqlite3.Connection, today: date, horizon: date, expiry_until: date, user_zone: str
+) -> list[Reminder]:
+    """Everything that needs attention as of today, sorted by date."""
+    from ..reminders import classify_exchange, sort_key
+
+    items = [
+        item
+        for fact in exchanges_needing_attention(conn, horizon)
+        if (item := classify_exchange(fact, today, horizon, user_zone)) is not None
+    ]
+    items.extend(ending_within(conn, today, expiry_until))
+    items.extend(obligations_at_risk(conn, today))
+    return sorted(items, key=sort_key)
+
+
+def _terms(conn: sqlite3.Connection, row: sqlite3.Row) -> AgreementTerms:
+    parties = tuple(
+        r[0]
+        for r in conn.execute(
+            "SELECT org_id FROM agreement_parties WHERE agreement_id = ? ORDER BY org_id",
+            (row["id"],),
+        )
+    )
+    return AgreementTerms(
+        parties=parties,
+        signed_on=_day(row["signed_on"]),
+        valid_from=_day(row["valid_from"]),
+        valid_until=_day(row["valid_until"]),
+        terminated_on=_day(row["terminated_on"]),
+        visits_per_year=row["visits_per_year"],
+        each_way=bool(row["each_way"]),
+    )
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def year_visits(conn: sqlite3.Connection, agreement_id: int, year: int) -> list[VisitFact]:
+    """The agreement's visits that can count for a year: those held in it, and open ones.
+
+    Held visits come from the (agreement_id, start_on) index limited to the year; open
+    (planned or scheduled) ones from the (status, start_on) index, which holds only what is
+    not yet done or cancelled. Neither grows with the agreement's past years.
+    """
+    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    rows = conn.execute(
+        "SELECT id, status, start_on, end_on, host_id FROM exchanges"
+        " WHERE agreement_id = ? AND start_on BETWEEN ? AND ? AND type = 'visit'"
+        " AND status = 'done'"
+        " UNION "
+        "SELECT id, status, start_on, end_on, host_id FROM exchanges"
+        " WHERE status IN ('planned', 'scheduled') AND start_on <= ? AND end_on >= ?"
+        " AND agreement_id = ? AND type = 'visit'",
+        (agreement_id, first, last, last, first, agreement_id),
+    ).fetchall()
+    guests: dict[int, set[int]] = {}
+    ids = [row["id"] for row in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for exchange_id, org_id in conn.execute(
+            f"SELECT exchange_id, org_id FROM exchange_orgs"
+            f" WHERE role = 'guest' AND exchange_id IN ({marks})",
+            chunk,
+        ):
+            guests.setdefault(exchange_id, set()).add(org_id)
+    return [
+        VisitFact(
+            guests=frozenset(guests.get(row["id"], ())),
+            host=row["host_id"],
+            status=row["status"],
+            start=date.fromisoformat(row["start_on"]),
+            end=date.fromisoformat(row["end_on"]),
+        )
+        for row in rows
+    ]
+
+
+def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]:
+    """Agreements in force whose obligation for the current year is at risk."""
+    from ..schedule import compliance, covered_in_year
+    from .agreements import IN_FORCE_ON
+
+    items = []
+    rows = conn.execute(
+        f"SELECT a.* FROM agreements a WHERE {IN_FORCE_ON} AND a.visits_per_year > 0 ORDER BY a.id",
+        {"d": today.isoformat()},
+    ).fetchall()
+    for row in rows:
+        terms = _terms(conn, row)
+        result = compliance(terms, today.year, year_visits(conn, row["id"], today.year), today)
+        covered = covered_in_year(terms, today.year)
+        if result.verdict != "at-risk" or covered is None:
+            continue
+        days = (covered.end - today).days
+        short = result.required - result.held - result.planned
+        if result.each_way:
+            short = sum(max(0, d.required - d.held - d.planned) for d in result.directions)
+            need = f"{result.required} visit(s) each way"
+        else:
+            need = f"{result.required} visit(s)"
+        items.append(
+            Reminder(
+                "at-risk",
+                covered.end,
+                "agreement",
+                row["id"],
+                row["uuid"],
+                row["title"],
+                f"{today.year} requires {need}: {result.held} held, {result.planned} planned;"
+                f" {short} more to schedule, {days} days left",
+                days,
+                covered.start,
+                covered.end,
+            )
+        )
+    return items

@@ -1,0 +1,137 @@
+"""Which reminder an exchange deserves on a given day: tables of cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rit_cli.reminders import ExchangeFact, Reminder, classify_exchange
+
+TODAY = date(2016, 8, 25)
+HORIZON = TODAY + timedelta(days=14)
+
+
+def fact(
+    status: str, start: str, end: str | None = None, decide_by: str | None = None, **extra: object
+) -> ExchangeFact:
+    return ExchangeFact(
+        id=1,
+        uuid="u-1",
+        type="visit",
+        title="LSN → FBRI visit",
+        status=status,
+        start=date.fromisoformat(start),
+        end=date.fromisoformat(end or start),
+        decide_by=date.fromisoformat(decide_by) if decide_by else None,
+        fixed=status != "planned",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("exchange", "kind", "on"),
+    [
+        # fixed days
+        (fact("scheduled", "2016-08-25"), "upcoming", "2016-08-25"),
+        (fact("scheduled", "2016-09-08"), "upcoming", "2016-09-08"),  # last day of horizon
+        (fact("scheduled", "2016-09-09"), None, None),  # just beyond
+        (fact("scheduled", "2016-08-24"), "overdue", "2016-08-24"),
+        (fact("scheduled", "2016-08-20", "2016-08-26"), "upcoming", "2016-08-25"),  # under way
+        (fact("scheduled", "2016-08-20", "2016-08-24"), "overdue", "2016-08-20"),
+        (fact("done", "2016-08-24"), None, None),
+        (fact("cancelled", "2016-08-30"), None, None),
+        # windows
+        (fact("planned", "2016-09-01", "2016-09-30"), "window-opens", "2016-09-01"),
+        (fact("planned", "2016-09-09", "2016-09-30"), None, None),
+        (fact("planned", "2016-10-01", "2016-10-31", "2016-08-31"), "decide-by", "2016-08-31"),
+        (fact("planned", "2016-10-01", "2016-10-31", "2016-08-25"), "decide-by", "2016-08-25"),
+        (fact("planned", "2016-10-01", "2016-10-31", "2016-08-24"), "decide-overdue", "2016-08-24"),
+        (fact("planned", "2016-10-01", "2016-10-31", "2016-09-30"), None, None),
+        (fact("planned", "2016-05-01", "2016-05-31"), "window-closed", "2016-05-31"),
+        (fact("planned", "2016-05-01", "2016-08-24", "2016-04-01"), "window-closed", "2016-08-24"),
+        (fact("planned", "2016-08-01", "2016-08-31"), "window-closes", "2016-08-31"),
+        (fact("planned", "2016-08-01", "2016-12-31"), None, None),  # open, nothing pressing
+        (fact("planned", "2016-08-25", "2016-08-25"), "window-opens", "2016-08-25"),
+    ],
+)
+def test_classification(exchange: ExchangeFact, kind: str | None, on: str | None) -> None:
+    item = classify_exchange(exchange, TODAY, HORIZON, "Europe/Berlin")
+    if kind is None:
+        assert item is None
+    else:
+        assert item is not None
+        assert (item.kind, item.on.isoformat()) == (kind, on)
+        assert item.days_left == (item.on - TODAY).days
+
+
+def test_upcoming_shows_local_time_and_users_time() -> None:
+    starts = datetime(2016, 9, 5, 1, 0, tzinfo=UTC)  # 10:00 in Kobe
+    exchange = fact("scheduled", "2016-09-05", at="10:00", tz="Asia/Tokyo", starts_utc=starts)
+    item = classify_exchange(exchange, TODAY, HORIZON, "Europe/Berlin")
+    assert item is not None
+    assert item.local_time == "10:00 Asia/Tokyo"
+    assert item.user_time == "03:00 Europe/Berlin"
+    assert "at 10:00 Asia/Tokyo (03:00 Europe/Berlin), in 11 days" in item.message
+
+
+def test_users_time_names_the_other_day_when_it_differs() -> None:
+    starts = datetime(2016, 9, 4, 23, 30, tzinfo=UTC)  # 08:30 on the 5th in Kobe
+    exchange = fact("scheduled", "2016-09-05", at="08:30", tz="Asia/Tokyo", starts_utc=starts)
+    item = classify_exchange(exchange, TODAY, HORIZON, "America/New_York")
+    assert item is not None
+    assert item.user_time == "19:30 on 2016-09-04 America/New_York"
+
+
+def test_same_zone_shows_one_time() -> None:
+    starts = datetime(2016, 9, 5, 8, 0, tzinfo=UTC)
+    exchange = fact("scheduled", "2016-09-05", at="10:00", tz="Europe/Berlin", starts_utc=starts)
+    item = classify_exchange(exchange, TODAY, HORIZON, "Europe/Berlin")
+    assert item is not None and item.user_time is None
+
+
+def test_fingerprint_changes_when_the_date_moves() -> None:
+    a = classify_exchange(fact("scheduled", "2016-09-01"), TODAY, HORIZON, "UTC")
+    b = classify_exchange(fact("scheduled", "2016-09-02"), TODAY, HORIZON, "UTC")
+    c = classify_exchange(fact("scheduled", "2016-09-01"), TODAY, HORIZON, "UTC")
+    assert isinstance(a, Reminder) and isinstance(b, Reminder) and isinstance(c, Reminder)
+    assert a.key == b.key
+    assert a.fingerprint != b.fingerprint
+    assert a.fingerprint == c.fingerprint
+
+
+days = st.integers(min_value=-400, max_value=400)
+
+
+@given(
+    start=days,
+    length=st.integers(min_value=0, max_value=120),
+    decide=st.one_of(st.none(), days),
+    status=st.sampled_from(["planned", "scheduled"]),
+)
+def test_reminder_dates_are_the_exchanges_own(
+    start: int, length: int, decide: int | None, status: str
+) -> None:
+    first = TODAY + timedelta(days=start)
+    exchange = ExchangeFact(
+        1,
+        "u",
+        "visit",
+        "t",
+        status,
+        first,
+        first + timedelta(days=length),
+        TODAY + timedelta(days=decide) if decide is not None and status == "planned" else None,
+        status == "scheduled",
+    )
+    item = classify_exchange(exchange, TODAY, HORIZON, "UTC")
+    if item is None:
+        return
+    allowed = {exchange.start, exchange.end, exchange.decide_by, TODAY}
+    assert item.on in allowed
+    if item.kind in ("upcoming", "decide-by", "window-opens", "window-closes"):
+        assert TODAY <= item.on <= HORIZON
+    else:
+        assert item.on < TODAY
