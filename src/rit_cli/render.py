@@ -96,3 +96,71 @@ def details_plain(pairs: Sequence[tuple[str, Any]]) -> Iterable[str]:
         if value in (None, "", [], ()):
             continue
         yield f"{label}: {cell(value)}"
+
+
+# ------------------------------------------------------------------------- reminders
+
+_REMINDER_GROUPS = (
+    ("Overdue", ("overdue", "window-closed", "decide-overdue")),
+    ("Coming up", ("upcoming",)),
+    ("Dates to decide", ("decide-by", "window-opens", "window-closes")),
+    ("Ending soon", ("expiring",)),
+    ("Obligations at risk", ("at-risk",)),
+)
+
+
+def reminder_ref(item: Any) -> str:
+    return f"{item.record} #{item.record_id}"
+
+
+def reminders_lines(items: Sequence[Any]) -> Iterable[str]:
+    """One line per item, tab-separated: date, kind, record, title, message."""
+    for item in items:
+        yield "\t".join(
+            cell(v)
+            for v in (item.on.isoformat(), item.kind, reminder_ref(item), item.title, item.message)
+        )
+
+
+def reminders_json(items: Sequence[Any]) -> str:
+    return to_json([reminder_dict(item) for item in items])
+
+
+def reminder_dict(item: Any) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "date": item.on.isoformat(),
+        "days_left": item.days_left,
+        "record": item.record,
+        "id": item.record_id,
+        "uuid": item.uuid,
+        "title": item.title,
+        "start": item.start.isoformat() if item.start else None,
+        "end": item.end.isoformat() if item.end else None,
+        "local_time": item.local_time,
+        "user_time": item.user_time,
+        "message": item.message,
+    }
+
+
+def reminders_view(items: Sequence[Any], today: Any) -> RenderableType:
+    """Reminders grouped under headings, each group a table, for a terminal."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = [Text(f"rit remind — as of {today.isoformat()}", style="bold")]
+    for heading, kinds in _REMINDER_GROUPS:
+        group = [item for item in items if item.kind in kinds]
+        if not group:
+            continue
+        columns = (
+            Column("date", lambda i: i.on.isoformat(), no_wrap=True),
+            Column("what", lambda i: reminder_ref(i), no_wrap=True),
+            Column("title", lambda i: i.title),
+            Column("", lambda i: i.message),
+        )
+        style = "bold red" if heading == "Overdue" else "bold"
+        parts.append(Text(""))
+        parts.append(Text(f"{heading} ({len(group)})", style=style))
+        parts.append(table(columns, group))
+    return Group(*parts)
