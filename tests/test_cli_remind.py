@@ -1,0 +1,191 @@
+"""`rit remind` through the CLI: silent when nothing is due, each kind exactly when due."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import RitRunner
+
+
+@pytest.fixture
+def story(rit: RitRunner) -> RitRunner:
+    for args in (
+        ["add-org", "Life Science Nord", "--short", "LSN", "--kind", "cluster", "--country", "DE"],
+        [
+            "add-org",
+            "Foundation for Biomedical Research and Innovation",
+            "--short",
+            "FBRI",
+            "--kind",
+            "foundation",
+            "--country",
+            "JP",
+            "--city",
+            "Kobe",
+        ],
+    ):
+        result = rit(*args)
+        assert result.exit_code == 0, result.output
+    return rit
+
+
+def schedule(rit: RitRunner, *args: str) -> None:
+    result = rit("schedule-visit", "--from", "LSN", "--to", "FBRI", *args)
+    assert result.exit_code == 0, result.output
+
+
+def kinds(rit: RitRunner, *args: str, today: str) -> list[tuple[str, str]]:
+    result = rit("remind", "--json", *args, env={"RIT_TODAY": today})
+    assert result.exit_code == 0, result.output
+    return [(item["kind"], item["date"]) for item in json.loads(result.stdout or "[]")]
+
+
+def test_nothing_due_prints_nothing(story: RitRunner) -> None:
+    schedule(story, "--on", "2016-12-01")
+    for args in ([], ["--json"], ["--new"]):
+        result = story("remind", *args, env={"RIT_TODAY": "2016-08-25"})
+        assert result.exit_code == 0
+        assert result.stdout == "" and result.stderr == ""
+
+
+def test_each_kind_appears_exactly_when_due(story: RitRunner) -> None:
+    schedule(story, "--on", "2016-09-05", "--at", "10:00")
+    assert kinds(story, today="2016-08-21") == []  # 15 days ahead: beyond 14
+    assert kinds(story, today="2016-08-22") == [("upcoming", "2016-09-05")]
+    assert kinds(story, today="2016-09-05") == [("upcoming", "2016-09-05")]
+    assert kinds(story, today="2016-09-06") == [("overdue", "2016-09-05")]
+    assert (
+        story(
+            "done", "1", "--outcome", "signed MoU draft", env={"RIT_TODAY": "2016-09-06"}
+        ).exit_code
+        == 0
+    )
+    assert kinds(story, today="2016-09-06") == []
+
+
+def test_windows_and_decide_by(story: RitRunner) -> None:
+    schedule(story, "--window", "2016-10", "--decide-by", "2016-08-31")
+    assert kinds(story, today="2016-08-16") == []
+    assert kinds(story, today="2016-08-17") == [("decide-by", "2016-08-31")]
+    assert kinds(story, today="2016-09-01") == [("decide-overdue", "2016-08-31")]
+    assert kinds(story, today="2016-11-01") == [("window-closed", "2016-10-31")]
+    schedule(story, "--window", "2017-03")
+    assert kinds(story, today="2017-02-20") == [
+        ("window-closed", "2016-10-31"),
+        ("window-opens", "2017-03-01"),
+    ]
+    assert kinds(story, "--within", "3d", today="2017-02-20") == [("window-closed", "2016-10-31")]
+
+
+def test_piped_lines_are_plain_sorted_and_greppable(story: RitRunner) -> None:
+    schedule(story, "--on", "2016-09-05", "--at", "10:00")
+    schedule(story, "--window", "2016-10", "--decide-by", "2016-08-31")
+    result = story("remind", env={"RIT_TODAY": "2016-08-25"})
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("2016-08-31\tdecide-by\texchange #2\t")
+    assert lines[1].startswith("2016-09-05\tupcoming\texchange #1\t")
+    assert "10:00 Asia/Tokyo (03:00 Europe/Berlin)" in lines[1]
+    assert "\x1b" not in result.stdout
+
+
+def test_terminal_view_is_grouped(story: RitRunner) -> None:
+    schedule(story, "--on", "2016-08-20")
+    schedule(story, "--on", "2016-09-05")
+    result = story("remind", env={"RIT_TODAY": "2016-08-25", "TTY_COMPATIBLE": "1"})
+    assert "Overdue (1)" in result.stdout
+    assert "Coming up (1)" in result.stdout
+
+
+def test_json_keys_are_stable(story: RitRunner) -> None:
+    schedule(story, "--on", "2016-09-05", "--at", "10:00")
+    item = json.loads(story("remind", "--json", env={"RIT_TODAY": "2016-08-25"}).stdout)[0]
+    assert list(item) == [
+        "kind",
+        "date",
+        "days_left",
+        "record",
+        "id",
+        "uuid",
+        "title",
+        "start",
+        "end",
+        "local_time",
+        "user_time",
+        "message",
+    ]
+    assert item["days_left"] == 11
+    assert item["local_time"] == "10:00 Asia/Tokyo"
+    assert item["user_time"] == "03:00 Europe/Berlin"
+
+
+def test_new_is_silent_on_second_run_and_loud_after_a_move(story: RitRunner) -> None:
+    schedule(story, "--on", "2016-09-05")
+    env = {"RIT_TODAY": "2016-08-25"}
+    first = story("remind", "--new", env=env)
+    assert first.stdout.count("\n") == 1
+    assert story("remind", "--new", env=env).stdout == ""
+    assert story("remind", env=env).stdout == first.stdout  # without --new: all again
+    assert story("reschedule", "1", "--on", "2016-09-06").exit_code == 0
+    again = story("remind", "--new", env=env)
+    assert "2016-09-06" in again.stdout
+    assert story("remind", "--new", env=env).stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--within", "0d"], ["--within", "soon"], ["--expiry-within", "-3d"], ["--tz", "Mars/Base"]],
+)
+def test_bad_options_are_refused(story: RitRunner, dump, args: list[str]) -> None:
+    before = dump()
+    result = story("remind", *args)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")
+    assert dump() == before
+
+
+RIT = Path(sys.executable).with_name("rit")
+
+
+@pytest.mark.skipif(not RIT.exists(), reason="rit is not installed in this venv")
+def test_crontab_line_works_in_crons_minimal_environment(tmp_path: Path) -> None:
+    """The README's crontab command, run as cron runs it: env -i, a bare PATH, no profile."""
+    database = tmp_path / "rit.db"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "RIT_TODAY": "2016-08-25"}
+    setup = [
+        ["add-org", "Life Science Nord", "--short", "LSN", "--country", "DE"],
+        ["add-org", "FBRI", "--country", "JP"],
+        ["schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-01"],
+    ]
+    for args in setup:
+        subprocess.run(
+            [str(RIT), "--db", str(database), *args], env=env, check=True, capture_output=True
+        )
+    # The line as the README documents it, with this venv's absolute path.
+    command = f"{shlex.quote(str(RIT))} --db {shlex.quote(str(database))} remind --new"
+    cron = [
+        "env",
+        "-i",
+        "PATH=/usr/bin:/bin",
+        f"HOME={tmp_path}",
+        "SHELL=/bin/sh",
+        "RIT_TODAY=2016-08-25",
+        "/bin/sh",
+        "-c",
+        command,
+    ]
+    quiet = subprocess.run(cron, capture_output=True, text=True, timeout=60)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    cron_due = [*cron[:5], "RIT_TODAY=2016-11-25", *cron[6:]]
+    loud = subprocess.run(cron_due, capture_output=True, text=True, timeout=60)
+    assert loud.returncode == 0, loud.stderr
+    assert loud.stdout.startswith("2016-12-01\tupcoming\texchange #1\t")
+    assert subprocess.run(cron_due, capture_output=True, text=True, timeout=60).stdout == ""
+    assert os.stat(database).st_mode & 0o777 == 0o600
