@@ -1,9 +1,33 @@
-"""Agreements and programmes."""
+"""Agreements: parties, validity, extensions, fields of action, obligations, compliance."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from .. import schedule
+from ..dates import Window, parse_date
+from ..errors import Conflict, InvalidInput, NotFound
+from ..models import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
+from ..schedule import AgreementTerms, Compliance, Gap, VisitFact
+from ..text import MAX_TEXT, clean, key, short_repr, tag
+from . import RefSpec, insert, links, record_history, resolve, set_links, update
+from .contacts import find_contact, get_contact
+from .orgs import find_org
+from .programmes import (
+    PROGRAMME,
+    add_extension,
+    check_order,
+    extensions_of,
+    iso,
+    optional_date,
+)
+
+AGREEMENT = RefSpec("agreements", "agreement", "title", ("title_key",))
+MAX_VISITS_PER_YEAR = 365
 
 # An agreement is in force on day :d when it is signed, has started, has not ended
 # (valid_until already includes every extension) and was not terminated before :d.
@@ -30,3 +54,487 @@ def agreements_in_force(
     """
     day = on.isoformat()
     return conn.execute(sql, [day, day, day, *ids, len(ids)]).fetchall()
+
+
+@dataclass(frozen=True)
+class AgreementInput:
+    """What the user gave for an agreement; None means 'not given', '' clears."""
+
+    title: str | None = None
+    kind: str | None = None
+    parties: tuple[str, ...] | None = None
+    programme: str | None = None
+    signed: str | None = None
+    place: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    fields: tuple[str, ...] | None = None
+    visits_per_year: str | None = None
+    each_way: bool | None = None
+    signatories: tuple[str, ...] | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AgreementDetail:
+    agreement: Agreement
+    compliance: list[Compliance]
+    cooperations: list[str]
+
+
+# ------------------------------------------------------------------------ validation
+
+
+def kind(value: str) -> str:
+    wanted = value.strip().casefold()
+    if wanted not in AGREEMENT_KINDS:
+        raise InvalidInput(
+            f"unknown agreement kind {short_repr(value)}: use one of {', '.join(AGREEMENT_KINDS)}"
+        )
+    return wanted
+
+
+def field_of_action(value: str) -> str:
+    return tag(value, "field of action")
+
+
+def visits_per_year(text: str) -> int | None:
+    """A yearly visit count 0..365; '' or 0 means no obligation."""
+    shown = text.strip()
+    if not shown:
+        return None
+    if not (shown.isascii() and shown.lstrip("-+").isdigit()):
+        raise InvalidInput(f"visits per year {short_repr(text)} is not a whole number")
+    number = int(shown)
+    if not 0 <= number <= MAX_VISITS_PER_YEAR:
+        raise InvalidInput(
+            f"visits per year {short_repr(text)} is out of range: use 0..{MAX_VISITS_PER_YEAR}"
+        )
+    return number or None
+
+
+def party_ids(
+    conn: sqlite3.Connection,
+    refs: Sequence[str],
+    what: str = "party",
+    needs: str = "an agreement needs at least two distinct parties (--party ORG --party ORG)",
+) -> list[int]:
+    """Distinct organisations, at least two; the same one named twice is an error."""
+    seen: dict[int, str] = {}
+    for ref in refs:
+        org = find_org(conn, ref)
+        if org.id in seen:
+            raise InvalidInput(
+                f"{what} {short_repr(ref)} is given twice: it is the same organisation as "
+                f"{short_repr(seen[org.id])} (#{org.id} {org.label})"
+            )
+        seen[org.id] = ref
+    if len(seen) < 2:
+        raise InvalidInput(f"{needs}; got {len(seen)}")
+    return sorted(seen)
+
+
+def _values(conn: sqlite3.Connection, data: AgreementInput, today: date) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if data.title is not None:
+        values["title"] = clean(data.title, "title")
+        values["title_key"] = key(values["title"])
+    if data.kind is not None:
+        values["kind"] = kind(data.kind)
+    if data.programme is not None:
+        values["programme_id"] = (
+            resolve(conn, PROGRAMME, data.programme)["id"] if data.programme.strip() else None
+        )
+    if data.signed is not None:
+        values["signed_on"] = optional_date(data.signed, today)
+    if data.place is not None:
+        values["place"] = clean(data.place, "place", required=False)
+    if data.valid_from is not None:
+        values["valid_from"] = optional_date(data.valid_from, today)
+    if data.valid_until is not None:
+        values["valid_until"] = optional_date(data.valid_until, today, until=True)
+    if data.visits_per_year is not None:
+        values["visits_per_year"] = visits_per_year(data.visits_per_year)
+    if data.each_way is not None:
+        values["each_way"] = int(data.each_way)
+    if data.note is not None:
+        values["note"] = clean(data.note, "note", limit=MAX_TEXT, required=False)
+    return values
+
+
+def _check(merged: dict[str, Any]) -> None:
+    start = merged.get("valid_from") or merged.get("signed_on")
+    check_order(start, merged.get("valid_until"), "agreement")
+    if merged.get("each_way") and not merged.get("visits_per_year"):
+        raise InvalidInput("--each-way needs an obligation: give --visits-per-year N")
+
+
+def _check_title(conn: sqlite3.Connection, values: dict[str, Any], own_id: int | None) -> None:
+    if "title_key" not in values:
+        return
+    row = conn.execute(
+        "SELECT id, title FROM agreements WHERE title_key = ? AND id IS NOT ?",
+        (values["title_key"], own_id),
+    ).fetchone()
+    if row is not None:
+        raise Conflict(
+            f"title {short_repr(values['title'])} is already used by agreement "
+            f"#{row['id']} {short_repr(row['title'])}"
+        )
+
+
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def _links(conn: sqlite3.Connection, data: AgreementInput) -> dict[str, tuple[str, str, list[Any]]]:
+    """The link tables to replace: name -> (table, value column, values)."""
+    result: dict[str, tuple[str, str, list[Any]]] = {}
+    if data.parties is not None:
+        result["parties"] = ("agreement_parties", "org_id", party_ids(conn, data.parties))
+    if data.fields is not None:
+        fields = sorted({field_of_action(f) for f in data.fields})
+        result["fields"] = ("agreement_fields", "field", fields)
+    if data.signatories is not None:
+        ids = sorted({find_contact(conn, ref).id for ref in data.signatories})
+        result["signatories"] = ("agreement_signatories", "contact_id", ids)
+    return result
+
+
+def _link_text(conn: sqlite3.Connection, name: str, values: list[Any]) -> str | None:
+    if name == "parties":
+        shown = [find_org(conn, str(v)).label for v in values]
+    elif name == "signatories":
+        shown = [get_contact(conn, v).full_name for v in values]
+    else:
+        shown = [str(v) for v in values]
+    return ", ".join(shown) or None
+
+
+def _write_links(
+    conn: sqlite3.Connection,
+    agreement_id: int,
+    uuid: str,
+    new_links: dict[str, tuple[str, str, list[Any]]],
+    action: str,
+) -> list[str]:
+    changed = []
+    for name, (table, column, values) in new_links.items():
+        old = links(conn, table, "agreement_id", agreement_id, column)
+        if old == values:
+            continue
+        set_links(conn, table, "agreement_id", agreement_id, column, values)
+        record_history(
+            conn,
+            "agreements",
+            agreement_id,
+            uuid,
+            action,
+            {name: (_link_text(conn, name, old), _link_text(conn, name, values))},
+        )
+        changed.append(name)
+    return changed
+
+
+# ----------------------------------------------------------------------------- writes
+
+
+def add_agreement(conn: sqlite3.Connection, data: AgreementInput, today: date) -> Agreement:
+    if data.title is None:
+        raise InvalidInput("an agreement needs a title")
+    if not data.parties:
+        party_ids(conn, ())  # raises: at least two parties
+    values = _values(conn, data, today)
+    values.setdefault("kind", "loi")
+    _check(values)
+    _check_title(conn, values, None)
+    new_links = _links(conn, data)
+    agreement_id = insert(conn, "agreements", _stored(values))
+    uuid = conn.execute("SELECT uuid FROM agreements WHERE id = ?", (agreement_id,)).fetchone()[0]
+    _write_links(conn, agreement_id, uuid, new_links, "create")
+    return get_agreement(conn, agreement_id, today)
+
+
+def edit_agreement(
+    conn: sqlite3.Connection, ref: str, data: AgreementInput, today: date
+) -> tuple[Agreement, list[str]]:
+    current = resolve(conn, AGREEMENT, ref)
+    values = _values(conn, data, today)
+    if "valid_until" in values and extensions_of(conn, "agreement_id", current["id"]):
+        raise Conflict(
+            f"agreement {short_repr(current['title'])} has been extended; "
+            "change its end with extend-agreement"
+        )
+    merged: dict[str, Any] = {
+        "signed_on": iso(current["signed_on"]),
+        "valid_from": iso(current["valid_from"]),
+        "valid_until": iso(current["valid_until"]),
+        "visits_per_year": current["visits_per_year"],
+        "each_way": current["each_way"],
+    }
+    merged.update({k: v for k, v in values.items() if k in merged})
+    if "visits_per_year" in values and not values["visits_per_year"] and "each_way" not in values:
+        values["each_way"] = merged["each_way"] = 0  # no obligation: nothing to do each way
+    _check(merged)
+    _check_title(conn, values, current["id"])
+    new_links = _links(conn, data)
+    changed = list(update(conn, "agreements", current["id"], _stored(values)))
+    changed += _write_links(conn, current["id"], current["uuid"], new_links, "update")
+    shown = [c.removesuffix("_id") for c in changed if not c.endswith("_key")]
+    return get_agreement(conn, current["id"], today), shown
+
+
+def extend_agreement(
+    conn: sqlite3.Connection, ref: str, until_text: str, note: str | None, today: date
+) -> tuple[Agreement, Extension]:
+    row = resolve(conn, AGREEMENT, ref)
+    if row["terminated_on"]:
+        raise Conflict(
+            f"agreement {short_repr(row['title'])} was terminated on {row['terminated_on']}; "
+            "a terminated agreement cannot be extended"
+        )
+    extension = add_extension(conn, "agreement_id", row, until_text, note, today, "agreement")
+    return get_agreement(conn, row["id"], today), extension
+
+
+def end_agreement(
+    conn: sqlite3.Connection, ref: str, on_text: str, reason: str | None, today: date
+) -> Agreement:
+    """Terminate early: the agreement is in force up to the day before ``on``; it is kept."""
+    row = resolve(conn, AGREEMENT, ref)
+    on = parse_date(on_text, today)
+    title = short_repr(row["title"])
+    if row["terminated_on"]:
+        raise Conflict(f"agreement {title} was already terminated on {row['terminated_on']}")
+    if not row["signed_on"]:
+        raise Conflict(f"agreement {title} was never signed, so it cannot be terminated")
+    start = iso(row["valid_from"]) or date.fromisoformat(row["signed_on"])
+    if on <= start:
+        raise InvalidInput(
+            f"end date {on.isoformat()} is not after the start {start.isoformat()} of "
+            f"agreement {title}"
+        )
+    until = iso(row["valid_until"])
+    if until and on > until:
+        raise InvalidInput(
+            f"end date {on.isoformat()} is after agreement {title} runs out on "
+            f"{until.isoformat()}: nothing to terminate"
+        )
+    values = {
+        "terminated_on": on.isoformat(),
+        "termination_reason": (
+            clean(reason, "reason", limit=MAX_TEXT, required=False) if reason else None
+        ),
+    }
+    update(conn, "agreements", row["id"], values)
+    return get_agreement(conn, row["id"], today)
+
+
+# ------------------------------------------------------------------------------ reads
+
+
+def terms_of(agreement: Agreement) -> AgreementTerms:
+    return AgreementTerms(
+        parties=tuple(p.id for p in agreement.parties),
+        signed_on=agreement.signed_on,
+        valid_from=agreement.valid_from,
+        valid_until=agreement.valid_until,
+        terminated_on=agreement.terminated_on,
+        visits_per_year=agreement.visits_per_year,
+        each_way=agreement.each_way,
+    )
+
+
+_SELECT = """
+    SELECT a.*, p.name AS programme_name, p.short AS programme_short
+    FROM agreements a LEFT JOIN programmes p ON p.id = a.programme_id
+"""
+
+
+def _parties(conn: sqlite3.Connection, agreement_id: int) -> tuple[Party, ...]:
+    rows = conn.execute(
+        "SELECT o.id, o.name, o.short FROM agreement_parties ap JOIN orgs o ON o.id = ap.org_id"
+        " WHERE ap.agreement_id = ? ORDER BY o.id",
+        (agreement_id,),
+    )
+    return tuple(Party(r["id"], r["name"], r["short"]) for r in rows)
+
+
+def _row_to_agreement(
+    conn: sqlite3.Connection, row: sqlite3.Row, today: date, full: bool
+) -> Agreement:
+    signatories = links(conn, "agreement_signatories", "agreement_id", row["id"], "contact_id")
+    terms = AgreementTerms(
+        parties=(),
+        signed_on=iso(row["signed_on"]),
+        valid_from=iso(row["valid_from"]),
+        valid_until=iso(row["valid_until"]),
+        terminated_on=iso(row["terminated_on"]),
+    )
+    programme = None
+    if row["programme_id"]:
+        programme = Party(row["programme_id"], row["programme_name"], row["programme_short"])
+    return Agreement(
+        id=row["id"],
+        uuid=row["uuid"],
+        title=row["title"],
+        kind=row["kind"],
+        status=schedule.agreement_status(terms, today),
+        programme=programme,
+        parties=_parties(conn, row["id"]),
+        signed_on=terms.signed_on,
+        place=row["place"],
+        valid_from=terms.valid_from,
+        valid_until=terms.valid_until,
+        terminated_on=terms.terminated_on,
+        termination_reason=row["termination_reason"],
+        visits_per_year=row["visits_per_year"],
+        each_way=bool(row["each_way"]),
+        fields=tuple(links(conn, "agreement_fields", "agreement_id", row["id"], "field")),
+        signatories=tuple(get_contact(conn, c) for c in signatories),
+        note=row["note"],
+        extensions=tuple(extensions_of(conn, "agreement_id", row["id"])) if full else (),
+    )
+
+
+def get_agreement(conn: sqlite3.Connection, agreement_id: int, today: date) -> Agreement:
+    row = conn.execute(_SELECT + " WHERE a.id = ?", (agreement_id,)).fetchone()
+    return _row_to_agreement(conn, row, today, full=True)
+
+
+def find_agreement(conn: sqlite3.Connection, ref: str, today: date) -> Agreement:
+    return get_agreement(conn, resolve(conn, AGREEMENT, ref)["id"], today)
+
+
+def list_agreements(
+    conn: sqlite3.Connection,
+    today: date,
+    *,
+    active: bool = False,
+    programme: str | None = None,
+    org: str | None = None,
+    field: str | None = None,
+) -> list[Agreement]:
+    where, params = [], []
+    if programme:
+        where.append("a.programme_id = ?")
+        params.append(resolve(conn, PROGRAMME, programme)["id"])
+    if org:
+        where.append("a.id IN (SELECT agreement_id FROM agreement_parties WHERE org_id = ?)")
+        params.append(find_org(conn, org).id)
+    if field:
+        where.append("a.id IN (SELECT agreement_id FROM agreement_fields WHERE field = ?)")
+        params.append(field_of_action(field))
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    rows = conn.execute(sql + " ORDER BY coalesce(a.signed_on, '9999'), a.title_key", params)
+    found = [_row_to_agreement(conn, r, today, full=False) for r in rows.fetchall()]
+    if active:
+        found = [a for a in found if a.status in ("active", "expiring")]
+    return found
+
+
+def visit_facts(conn: sqlite3.Connection, agreement_id: int) -> list[VisitFact]:
+    """The visits linked to an agreement, as compliance needs them."""
+    rows = conn.execute(
+        "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
+        " WHERE agreement_id = ? AND type = 'visit' ORDER BY start_on, id",
+        (agreement_id,),
+    ).fetchall()
+    roles: dict[int, dict[str, set[int]]] = {}
+    for r in conn.execute(
+        "SELECT eo.exchange_id, eo.org_id, eo.role FROM exchange_orgs eo"
+        " JOIN exchanges e ON e.id = eo.exchange_id WHERE e.agreement_id = ?",
+        (agreement_id,),
+    ):
+        roles.setdefault(r["exchange_id"], {}).setdefault(r["role"], set()).add(r["org_id"])
+    facts = []
+    for r in rows:
+        mine = roles.get(r["id"], {})
+        host = r["host_id"] or min(mine.get("host", ()), default=None)
+        start = date.fromisoformat(r["day"] or r["start_on"])
+        end = max(start, date.fromisoformat(r["end_on"]))
+        facts.append(VisitFact(frozenset(mine.get("guest", ())), host, r["status"], start, end))
+    return facts
+
+
+def agreement_compliance(
+    conn: sqlite3.Connection, agreement: Agreement, today: date
+) -> list[Compliance]:
+    """Compliance per year, from the first year in force to the next one."""
+    terms = terms_of(agreement)
+    if not agreement.visits_per_year:
+        return []
+    visits = visit_facts(conn, agreement.id)
+    return [
+        schedule.compliance(terms, year, visits, today)
+        for year in schedule.compliance_years(terms, today)
+    ]
+
+
+def agreement_detail(conn: sqlite3.Connection, ref: str, today: date) -> AgreementDetail:
+    agreement = find_agreement(conn, ref, today)
+    cooperations = [
+        f"#{r['id']} {r['title']} ({r['status']})"
+        for r in conn.execute(
+            "SELECT id, title, status FROM cooperations WHERE agreement_id = ? ORDER BY id",
+            (agreement.id,),
+        )
+    ]
+    return AgreementDetail(agreement, agreement_compliance(conn, agreement, today), cooperations)
+
+
+def list_fields(conn: sqlite3.Connection) -> list[FieldUse]:
+    """Every field of action in use, with how many records of each kind carry it."""
+    rows = conn.execute(
+        """
+        SELECT field, sum(a) AS agreements, sum(c) AS cooperations, sum(e) AS exchanges FROM (
+            SELECT field, 1 AS a, 0 AS c, 0 AS e FROM agreement_fields
+            UNION ALL SELECT field, 0, 1, 0 FROM cooperation_fields
+            UNION ALL SELECT field, 0, 0, 1 FROM exchange_fields
+        ) GROUP BY field ORDER BY field
+        """
+    )
+    return [FieldUse(r["field"], r["agreements"], r["cooperations"], r["exchanges"]) for r in rows]
+
+
+# ------------------------------------------------------------------------------- gaps
+
+
+def gaps_between(
+    conn: sqlite3.Connection, first: str, second: str, today: date
+) -> tuple[str, list[Gap]]:
+    """Periods in which no agreement between two organisations was in force."""
+    a, b = party_ids(conn, [first, second], "organisation", "give two organisations")
+    ids = [
+        r["agreement_id"]
+        for r in conn.execute(
+            "SELECT agreement_id FROM agreement_parties WHERE org_id IN (?, ?)"
+            " GROUP BY agreement_id HAVING count(*) = 2 ORDER BY agreement_id",
+            (a, b),
+        )
+    ]
+    agreements = [get_agreement(conn, i, today) for i in ids]
+    labels = " and ".join(find_org(conn, str(i)).label for i in (a, b))
+    if not any(schedule.in_force_span(terms_of(x)) for x in agreements):
+        raise NotFound(f"no signed agreement between {labels}: nothing to compare")
+    return labels, schedule.pair_gaps([terms_of(x) for x in agreements], today)
+
+
+def programme_gaps(conn: sqlite3.Connection, ref: str, today: date) -> tuple[str, list[Gap]]:
+    """The parts of a programme's term that none of its agreements covers."""
+    row = resolve(conn, PROGRAMME, ref)
+    agreements = [
+        terms_of(get_agreement(conn, r["id"], today))
+        for r in conn.execute("SELECT id FROM agreements WHERE programme_id = ?", (row["id"],))
+    ]
+    starts = [s[0] for s in map(schedule.in_force_span, agreements) if s]
+    start = iso(row["valid_from"]) or min(starts, default=None)
+    if start is None:
+        raise InvalidInput(
+            f"programme {short_repr(row['name'])} has no start date and no signed agreement: "
+            "give it one with edit-programme --from"
+        )
+    end = iso(row["valid_until"]) or max(today, start)
+    if end < start:
+        end = start
+    return row["short"] or row["name"], schedule.term_gaps(Window(start, end), agreements, today)

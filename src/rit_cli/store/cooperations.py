@@ -1,0 +1,248 @@
+"""Cooperations: the concrete plans that come out of the exchange, with a dated status."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..dates import parse_date
+from ..errors import Conflict, InvalidInput
+from ..models import CONCRETE_STATUSES, COOPERATION_STATUSES, Cooperation, Party, StatusChange
+from ..text import MAX_TEXT, clean, key, short_repr
+from . import RefSpec, insert, links, record_history, resolve, set_links, update
+from .agreements import AGREEMENT, field_of_action, party_ids
+from .orgs import find_org
+
+COOPERATION = RefSpec("cooperations", "cooperation", "title", ("title_key",))
+_NEEDS_ORGS = "a cooperation needs at least two distinct organisations (--org ORG --org ORG)"
+
+
+@dataclass(frozen=True)
+class CooperationInput:
+    """What the user gave for a cooperation; None means 'not given', '' clears."""
+
+    title: str | None = None
+    orgs: tuple[str, ...] | None = None
+    agreement: str | None = None
+    fields: tuple[str, ...] | None = None
+    status: str | None = None
+    note: str | None = None
+
+
+def status(value: str) -> str:
+    wanted = value.strip().casefold()
+    if wanted not in COOPERATION_STATUSES:
+        raise InvalidInput(
+            f"unknown status {short_repr(value)}: use one of {', '.join(COOPERATION_STATUSES)}"
+        )
+    return wanted
+
+
+def _values(
+    conn: sqlite3.Connection, data: CooperationInput, own_id: int | None = None
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if data.title is not None:
+        values["title"] = clean(data.title, "title")
+        values["title_key"] = key(values["title"])
+        row = conn.execute(
+            "SELECT id, title FROM cooperations WHERE title_key = ? AND id IS NOT ?",
+            (values["title_key"], own_id),
+        ).fetchone()
+        if row is not None:
+            raise Conflict(
+                f"title {short_repr(values['title'])} is already used by cooperation "
+                f"#{row['id']} {short_repr(row['title'])}"
+            )
+    if data.agreement is not None:
+        values["agreement_id"] = (
+            resolve(conn, AGREEMENT, data.agreement)["id"] if data.agreement.strip() else None
+        )
+    if data.note is not None:
+        values["note"] = clean(data.note, "note", limit=MAX_TEXT, required=False)
+    return values
+
+
+def _replace_links(
+    conn: sqlite3.Connection, row_id: int, uuid: str, data: CooperationInput, action: str
+) -> list[str]:
+    changed = []
+    wanted: list[tuple[str, str, str, list[Any]]] = []
+    if data.orgs is not None:
+        ids = party_ids(conn, data.orgs, "organisation", _NEEDS_ORGS)
+        wanted.append(("organisations", "cooperation_orgs", "org_id", ids))
+    if data.fields is not None:
+        fields = sorted({field_of_action(f) for f in data.fields})
+        wanted.append(("fields", "cooperation_fields", "field", fields))
+    for name, table, column, values in wanted:
+        old = links(conn, table, "cooperation_id", row_id, column)
+        if old == values:
+            continue
+        set_links(conn, table, "cooperation_id", row_id, column, values)
+
+        def shown(items: list[Any], column: str = column) -> str | None:
+            if column == "org_id":
+                items = [find_org(conn, str(i)).label for i in items]
+            return ", ".join(str(i) for i in items) or None
+
+        record_history(
+            conn, "cooperations", row_id, uuid, action, {name: (shown(old), shown(values))}
+        )
+        changed.append(name)
+    return changed
+
+
+def _record_status(
+    conn: sqlite3.Connection, cooperation_id: int, value: str, on: date, note: str | None
+) -> None:
+    conn.execute(
+        "INSERT INTO cooperation_status_changes (cooperation_id, status, changed_on, note)"
+        " VALUES (?, ?, ?, ?)",
+        (cooperation_id, value, on.isoformat(), note),
+    )
+
+
+def add_cooperation(conn: sqlite3.Connection, data: CooperationInput, today: date) -> Cooperation:
+    if data.title is None:
+        raise InvalidInput("a cooperation needs a title")
+    values = _values(conn, data)
+    values["status"] = status(data.status) if data.status is not None else "idea"
+    party_ids(conn, data.orgs or (), "organisation", _NEEDS_ORGS)
+    cooperation_id = insert(conn, "cooperations", values)
+    uuid = conn.execute("SELECT uuid FROM cooperations WHERE id = ?", (cooperation_id,)).fetchone()[
+        0
+    ]
+    _replace_links(conn, cooperation_id, uuid, data, "create")
+    _record_status(conn, cooperation_id, values["status"], today, None)
+    return get_cooperation(conn, cooperation_id)
+
+
+def edit_cooperation(
+    conn: sqlite3.Connection, ref: str, data: CooperationInput
+) -> tuple[Cooperation, list[str]]:
+    """Change title, organisations, agreement, fields or note (the status has its own command)."""
+    current = resolve(conn, COOPERATION, ref)
+    values = _values(conn, data, current["id"])
+    changed = list(update(conn, "cooperations", current["id"], values))
+    changed += _replace_links(conn, current["id"], current["uuid"], data, "update")
+    return get_cooperation(conn, current["id"]), [
+        c.removesuffix("_id") for c in changed if not c.endswith("_key")
+    ]
+
+
+def set_status(
+    conn: sqlite3.Connection,
+    ref: str,
+    value: str,
+    note: str | None,
+    today: date,
+    on_text: str | None = None,
+) -> tuple[Cooperation, bool]:
+    """Move a cooperation to a status, dated today (or --on); False when it already has it."""
+    row = resolve(conn, COOPERATION, ref)
+    wanted = status(value)
+    on = parse_date(on_text, today) if on_text is not None else today
+    if on > today:
+        raise InvalidInput(f"status change date {on.isoformat()} is after today {today}")
+    last = conn.execute(
+        "SELECT max(changed_on) FROM cooperation_status_changes WHERE cooperation_id = ?",
+        (row["id"],),
+    ).fetchone()[0]
+    if last and on.isoformat() < last:
+        raise InvalidInput(
+            f"status change date {on.isoformat()} is before the last change on {last} "
+            f"of cooperation {short_repr(row['title'])}"
+        )
+    if wanted == row["status"]:
+        return get_cooperation(conn, row["id"]), False
+    text = clean(note, "note", limit=MAX_TEXT, required=False) if note is not None else None
+    update(conn, "cooperations", row["id"], {"status": wanted})
+    _record_status(conn, row["id"], wanted, on, text)
+    return get_cooperation(conn, row["id"]), True
+
+
+_SELECT = """
+    SELECT c.*, a.title AS agreement_title FROM cooperations c
+    LEFT JOIN agreements a ON a.id = c.agreement_id
+"""
+
+
+def _row_to_cooperation(conn: sqlite3.Connection, row: sqlite3.Row) -> Cooperation:
+    orgs = conn.execute(
+        "SELECT o.id, o.name, o.short FROM cooperation_orgs co JOIN orgs o ON o.id = co.org_id"
+        " WHERE co.cooperation_id = ? ORDER BY o.id",
+        (row["id"],),
+    )
+    history = tuple(
+        StatusChange(r["status"], date.fromisoformat(r["changed_on"]), r["note"])
+        for r in conn.execute(
+            "SELECT status, changed_on, note FROM cooperation_status_changes"
+            " WHERE cooperation_id = ? ORDER BY changed_on, id",
+            (row["id"],),
+        )
+    )
+    agreement = None
+    if row["agreement_id"]:
+        agreement = Party(row["agreement_id"], row["agreement_title"], None)
+    return Cooperation(
+        id=row["id"],
+        uuid=row["uuid"],
+        title=row["title"],
+        status=row["status"],
+        since=history[-1].changed_on if history else None,
+        orgs=tuple(Party(r["id"], r["name"], r["short"]) for r in orgs),
+        agreement=agreement,
+        fields=tuple(links(conn, "cooperation_fields", "cooperation_id", row["id"], "field")),
+        note=row["note"],
+        history=history,
+    )
+
+
+def get_cooperation(conn: sqlite3.Connection, cooperation_id: int) -> Cooperation:
+    row = conn.execute(_SELECT + " WHERE c.id = ?", (cooperation_id,)).fetchone()
+    return _row_to_cooperation(conn, row)
+
+
+def find_cooperation(conn: sqlite3.Connection, ref: str) -> Cooperation:
+    return get_cooperation(conn, resolve(conn, COOPERATION, ref)["id"])
+
+
+def list_cooperations(
+    conn: sqlite3.Connection,
+    *,
+    status_filter: str | None = None,
+    agreement: str | None = None,
+    field: str | None = None,
+    org: str | None = None,
+) -> list[Cooperation]:
+    where, params = [], []
+    if status_filter:
+        where.append("c.status = ?")
+        params.append(status(status_filter))
+    if agreement:
+        where.append("c.agreement_id = ?")
+        params.append(resolve(conn, AGREEMENT, agreement)["id"])
+    if field:
+        where.append("c.id IN (SELECT cooperation_id FROM cooperation_fields WHERE field = ?)")
+        params.append(field_of_action(field))
+    if org:
+        where.append("c.id IN (SELECT cooperation_id FROM cooperation_orgs WHERE org_id = ?)")
+        params.append(find_org(conn, org).id)
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.title_key"
+    return [_row_to_cooperation(conn, r) for r in conn.execute(sql, params).fetchall()]
+
+
+def cooperations_became_concrete(conn: sqlite3.Connection, year: int) -> list[Cooperation]:
+    """Cooperations whose first change to agreed, running or completed falls in the year."""
+    marks = ", ".join("?" for _ in CONCRETE_STATUSES)
+    rows = conn.execute(
+        f"""
+        SELECT cooperation_id, min(changed_on) AS first FROM cooperation_status_changes
+        WHERE status IN ({marks}) GROUP BY cooperation_id
+        HAVING first BETWEEN ? AND ? ORDER BY first, cooperation_id
+        """,
+        (*CONCRETE_STATUSES, f"{year:04d}-01-01", f"{year:04d}-12-31"),
+    ).fetchall()
+    return [get_cooperation(conn, r["cooperation_id"]) for r in rows]
