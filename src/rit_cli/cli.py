@@ -16,6 +16,9 @@ from .errors import RitError
 # Importing the command modules registers their commands, in the order --help lists them.
 from .commands import orgs as _orgs  # noqa: F401, E402  isort: skip
 from .commands import contacts as _contacts  # noqa: F401, E402  isort: skip
+from .commands import programmes as _programmes  # noqa: F401, E402  isort: skip
+from .commands import agreements as _agreements  # noqa: F401, E402  isort: skip
+from .commands import cooperations as _cooperations  # noqa: F401, E402  isort: skip
 from .commands import history as _history  # noqa: F401, E402  isort: skip
 from .commands import demo as _demo  # noqa: F401, E402  isort: skip
 
