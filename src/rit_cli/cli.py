@@ -20,6 +20,7 @@ from .commands import programmes as _programmes  # noqa: F401, E402  isort: skip
 from .commands import agreements as _agreements  # noqa: F401, E402  isort: skip
 from .commands import cooperations as _cooperations  # noqa: F401, E402  isort: skip
 from .commands import history as _history  # noqa: F401, E402  isort: skip
+from .commands import privacy as _privacy  # noqa: F401, E402  isort: skip
 from .commands import demo as _demo  # noqa: F401, E402  isort: skip
 
 GLOBAL_OPTIONS = ("--db", "--today")
@@ -54,7 +55,7 @@ def root(
 ) -> None:
     """Track international cluster partnerships."""
     context.configure(db, today)
-    if today or os.environ.get("RIT_TODAY"):
+    if today is not None or os.environ.get("RIT_TODAY"):
         context.today()  # refuse a bad reference date whatever the command
 
 
@@ -89,7 +90,9 @@ def main(argv: list[str] | None = None) -> None:
 
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     try:
-        app(args=args, prog_name="rit", standalone_mode=False)
+        code = app(args=args, prog_name="rit", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)  # a command's typer.Exit(n), returned (not raised) by Click
     except RitError as exc:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
@@ -119,13 +122,29 @@ def main(argv: list[str] | None = None) -> None:
         _usage_or_crash(exc)
 
 
+def usage_line(exc: Exception) -> str:
+    """A usage error (unknown option, missing argument, bad value) as ONE 'error: …' line."""
+    from .text import printable
+
+    format_message = getattr(exc, "format_message", None)
+    message = " ".join(str(format_message() if format_message else exc).split()).rstrip(".")
+    message = printable(message) or "bad usage"
+    message = message[0].lower() + message[1:]
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", "") or "rit"
+    return f"error: {message} (see {printable(command)} --help)"
+
+
 def _usage_or_crash(exc: Exception) -> None:
-    from typer._click.exceptions import ClickException  # noqa: PLC0415
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: PLC0415
 
     from .text import printable
 
+    if isinstance(exc, NoArgsIsHelpError):
+        exc.show()  # `rit` alone: the help text, as the user expects
+        sys.exit(exc.exit_code)
     if isinstance(exc, ClickException):
-        exc.show()
+        sys.stderr.write(usage_line(exc) + "\n")
         sys.exit(exc.exit_code)
     sys.stderr.write(
         f"error: unexpected {type(exc).__name__}: {printable(str(exc))} "

@@ -35,8 +35,8 @@ def location() -> DbLocation:
 
 def today() -> date:
     """The reference date: --today / $RIT_TODAY, else the system's date."""
-    text = settings.today or os.environ.get("RIT_TODAY")
-    if text:
+    text = settings.today if settings.today is not None else (os.environ.get("RIT_TODAY") or None)
+    if text is not None:
         from .dates import parse_date
 
         return parse_date(text, date.today())

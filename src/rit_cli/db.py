@@ -44,11 +44,14 @@ def _prepare_directory(path: Path) -> None:
         if not directory.is_dir():
             raise StoreError(f"cannot create database {str(path)!r}: {str(directory)!r} is a file")
         return
+    old_umask = os.umask(0o077)  # parents created on the way are private too
     try:
         directory.mkdir(mode=0o700, parents=True)
         os.chmod(directory, 0o700)
     except OSError as exc:
         raise StoreError(f"cannot create directory {str(directory)!r}: {exc.strerror}") from exc
+    finally:
+        os.umask(old_umask)
 
 
 def _create_private(path: Path) -> None:
@@ -84,6 +87,8 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     old_umask = os.umask(0o077)
     try:
         conn = _open(path)
+    except _ReadOnlyWal:
+        conn = _open_read_only(path)
     finally:
         os.umask(old_umask)
     if str(path) != ":memory:":
@@ -97,6 +102,8 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted personal data is overwritten, not left in free pages (forget-contact).
+        conn.execute("PRAGMA secure_delete = ON")
         version, app_id = _identify(conn, path)
         if version < SCHEMA_VERSION:
             _migrate(conn, path, version, app_id)
@@ -106,12 +113,45 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
+class _ReadOnlyWal(StoreError):
+    """A WAL database whose file and directory are read-only: SQLite cannot make its -shm."""
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Read a database nobody may write (read-only file in a read-only directory)."""
+    from urllib.parse import quote
+
+    wal = Path(str(path) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise StoreError(
+            f"cannot read {str(path)!r}: it is read-only and its -wal file holds changes not yet "
+            "saved into it; open it once where it can be written"
+        )
+    try:
+        conn = sqlite3.connect(
+            f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True, isolation_level=None
+        )
+        conn.row_factory = sqlite3.Row
+        version, _ = _identify(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot open {str(path)!r}: {exc}") from exc
+    if version < SCHEMA_VERSION:
+        conn.close()
+        raise StoreError(
+            f"{str(path)!r} is read-only and from an older rit (schema {version}); "
+            "it cannot be upgraded where it is"
+        )
+    return conn
+
+
 def _identify(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if "readonly" in str(exc) and str(path) != ":memory:":
+            raise _ReadOnlyWal(f"cannot read {str(path)!r}: {exc}") from exc
         raise StoreError(f"{str(path)!r} is not a rit database ({exc})") from exc
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0):
         raise StoreError(f"{str(path)!r} is not a rit database")

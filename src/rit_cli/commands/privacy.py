@@ -1,0 +1,54 @@
+"""Personal data: erasing a contact everywhere rit keeps it."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import context
+from ..app import app
+from ._common import say
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+@app.command("forget-contact")
+def forget_contact(
+    ref: Annotated[str, typer.Argument(help="Id or name of the contact.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Erase without asking (required when not on a terminal).")
+    ] = False,
+) -> None:
+    """Erase a person everywhere: contact, links, history and search index.
+
+    Only the fact that an erasure happened stays in the history. This cannot be undone,
+    and backups made earlier still hold the person. Example: rit forget-contact 7 --yes
+    """
+    from ..errors import InvalidInput
+    from ..store import privacy
+    from ..text import short_repr
+
+    if not yes:
+        if not stdin_is_terminal():
+            raise InvalidInput(
+                f"forget-contact {short_repr(ref)} erases the person for good; add --yes to confirm"
+            )
+        with context.reading() as conn:
+            contact_id, name = privacy.describe_contact(conn, ref)
+        from ..text import printable
+
+        typer.confirm(f"Erase contact #{contact_id} {printable(name)} everywhere?", abort=True)
+    with context.writing() as conn:
+        erasure = privacy.forget_contact(conn, ref)
+    with context.reading() as conn:
+        purged = privacy.purge_free_space(conn)
+    say(
+        f"erased contact #{erasure.contact_id}: {erasure.links} links, "
+        f"{erasure.history_removed} history rows removed, {erasure.history_scrubbed} scrubbed"
+    )
+    if not purged:
+        say("note: another rit process was reading; erased data leaves the -wal file later")

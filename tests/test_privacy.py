@@ -1,0 +1,248 @@
+"""Personal data: forget-contact erases a person everywhere; files are private; no leaks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from rit_cli import db, store
+from rit_cli.commands import privacy as privacy_command
+
+from .conftest import RitRunner
+
+NAME = "Zebulon Quackenbush"
+EMAIL = "zebulon.quackenbush@example.org"
+OLD_EMAIL = "zq-old-address@example.org"
+PHONE = "+49 40 987 654 321"
+
+
+def seed_person(rit: RitRunner) -> None:
+    assert rit("add-org", "Life Science Nord", "--short", "LSN", "--country", "DE").exit_code == 0
+    assert rit("add-contact", "Hinrich Habeck", "--org", "LSN").exit_code == 0
+    args = ["add-contact", NAME, "--org", "LSN", "--title", "Dr.", "--email", OLD_EMAIL]
+    assert rit(*args, "--phone", PHONE, "--note", "met in Kobe").exit_code == 0
+    assert rit("edit-contact", NAME, "--email", EMAIL, "--role", "CSO").exit_code == 0
+
+
+def link_person(path: Path) -> None:
+    """Make the person a signatory and a participant, and mention them in another history."""
+    conn = db.connect(path)
+    with db.transaction(conn):
+        person = conn.execute("SELECT id FROM contacts WHERE name = ?", (NAME,)).fetchone()[0]
+        other = conn.execute("SELECT id FROM contacts WHERE name = 'Hinrich Habeck'").fetchone()[0]
+        agreement = store.insert(conn, "agreements", {"title": "LoI", "title_key": "loi"})
+        conn.execute("INSERT INTO agreement_signatories VALUES (?, ?)", (agreement, person))
+        conn.execute("INSERT INTO agreement_signatories VALUES (?, ?)", (agreement, other))
+        exchange = store.insert(
+            conn,
+            "exchanges",
+            {
+                "type": "visit",
+                "title": "Kobe visit",
+                "title_key": "kobe visit",
+                "status": "planned",
+                "start_on": "2016-10-01",
+                "end_on": "2016-10-31",
+            },
+        )
+        conn.execute("INSERT INTO exchange_participants VALUES (?, ?)", (exchange, person))
+        row = conn.execute("SELECT uuid FROM exchanges WHERE id = ?", (exchange,)).fetchone()
+        store.record_history(
+            conn,
+            "exchanges",
+            exchange,
+            row[0],
+            "update",
+            {"participants": ("Hinrich Habeck", f"Hinrich Habeck, Dr. {NAME} <{EMAIL}>")},
+        )
+    conn.close()
+
+
+def raw_bytes(path: Path) -> bytes:
+    return b"".join(
+        Path(str(path) + suffix).read_bytes()
+        for suffix in ("", "-wal", "-shm")
+        if Path(str(path) + suffix).exists()
+    )
+
+
+def test_forget_contact_erases_the_person_everywhere(rit: RitRunner, db_path: Path) -> None:
+    seed_person(rit)
+    link_person(db_path)
+    assert EMAIL.encode() in raw_bytes(db_path) or OLD_EMAIL.encode() in raw_bytes(db_path)
+
+    result = rit("forget-contact", NAME, "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("erased contact #2:")
+    assert NAME not in result.stdout
+
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM contacts WHERE id = 2").fetchone()[0] == 0
+    assert conn.execute("SELECT contact_id FROM agreement_signatories").fetchall() == [(1,)]
+    assert conn.execute("SELECT count(*) FROM exchange_participants").fetchone()[0] == 0
+    history = conn.execute(
+        "SELECT table_name, action, field, old, new, record_id FROM history"
+    ).fetchall()
+    erase = [h for h in history if h[1] == "erase"]
+    assert erase == [("contacts", "erase", None, None, None, 2)]
+    assert not [h for h in history if h[0] == "contacts" and h[5] == 2 and h[1] != "erase"]
+    everything = json.dumps(history)
+    for secret in (NAME, EMAIL, OLD_EMAIL, PHONE, "Quackenbush", "met in Kobe"):
+        assert secret not in everything
+    scrubbed = [h for h in history if h[2] == "participants"]
+    assert scrubbed[0][4] == "Hinrich Habeck, (erased) <(erased)>"
+    conn.close()
+
+    # Not in the file, its write-ahead log or freed pages either.
+    raw = raw_bytes(db_path)
+    for secret in (EMAIL, OLD_EMAIL, "Quackenbush", PHONE):
+        assert secret.encode() not in raw, secret
+
+    # What remains is the fact of the erasure, reachable through the contact's uuid only.
+    assert rit("show-contact", NAME).exit_code == 2
+    assert rit("contacts").stdout.count("\n") == 1
+
+
+def test_erasure_history_is_shown_by_uuid(rit: RitRunner, db_path: Path) -> None:
+    seed_person(rit)
+    uuid = json.loads(rit("show-contact", NAME, "--json").stdout)["uuid"]
+    assert rit("forget-contact", "2", "--yes").exit_code == 0
+    shown = json.loads(rit("history", uuid, "--json").stdout)
+    assert [(h["action"], h["field"], h["old"], h["new"]) for h in shown] == [
+        ("erase", None, None, None)
+    ]
+
+
+def test_forget_contact_needs_yes_when_not_on_a_terminal(rit: RitRunner, dump) -> None:
+    seed_person(rit)
+    before = dump()
+    result = rit("forget-contact", NAME)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "--yes" in result.stderr
+    assert dump() == before
+
+
+@pytest.mark.parametrize(("answer", "code", "kept"), [("n\n", 1, True), ("y\n", 0, False)])
+def test_forget_contact_asks_on_a_terminal(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, answer: str, code: int, kept: bool
+) -> None:
+    seed_person(rit)
+    monkeypatch.setattr(privacy_command, "stdin_is_terminal", lambda: True)
+    result = rit("forget-contact", NAME, input=answer)
+    assert result.exit_code == code, result.output
+    assert f"Erase contact #2 {NAME} everywhere?" in result.stdout
+    assert (NAME in rit("contacts").stdout) is kept
+
+
+def test_forget_contact_keeps_other_words_that_merely_contain_the_name(
+    rit: RitRunner, db_path: Path
+) -> None:
+    assert rit("add-org", "Life Science Nord", "--short", "LSN").exit_code == 0
+    assert rit("add-contact", "Li", "--org", "LSN").exit_code == 0
+    assert rit("forget-contact", "Li", "--yes").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    values = {r[0] for r in conn.execute("SELECT new FROM history WHERE table_name = 'orgs'")}
+    conn.close()
+    assert "Life Science Nord" in values
+
+
+def test_connections_overwrite_deleted_content() -> None:
+    conn = db.connect(Path(":memory:"))
+    assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    conn.close()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_every_file_rit_creates_is_private(rit: RitRunner, db_path: Path, tmp_path: Path) -> None:
+    seed_person(rit)
+    # Keep a reader open so the -wal and -shm files exist while we look at them.
+    reader = sqlite3.connect(db_path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM contacts").fetchone()
+    assert rit("add-org", "Another").exit_code == 0
+    assert mode(db_path.parent) == 0o700
+    for path in db_path.parent.iterdir():
+        assert mode(path) == 0o600, path
+    reader.execute("COMMIT")
+    reader.close()
+    assert rit("forget-contact", NAME, "--yes").exit_code == 0
+    for path in db_path.parent.iterdir():
+        assert mode(path) == 0o600, path
+
+
+def test_files_stay_private_under_a_permissive_umask(rit: RitRunner, tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        target = tmp_path / "open" / "deep" / "rit.db"
+        assert rit("add-org", "X", env={"RIT_DB": str(target)}).exit_code == 0
+    finally:
+        os.umask(old)
+    assert mode(target.parent) == 0o700
+    assert mode(target.parent.parent) & 0o077 == 0
+    for path in target.parent.iterdir():
+        assert mode(path) == 0o600, path
+
+
+def test_migration_backup_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "rit.db"
+    conn = db.connect(path)
+    target = db.backup_before_migration(conn, path, 0)
+    conn.close()
+    assert mode(target) == 0o600
+
+
+# ------------------------------------------------------------------ errors without leaks
+
+SECRET_LOCAL = "s3cr3t-local-value"
+
+
+def test_unexpected_exception_is_one_line_without_traceback_or_locals(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rit_cli.store.orgs as store_orgs
+
+    def boom(conn, *args, **kwargs):
+        password = SECRET_LOCAL  # noqa: F841  a local that must never be printed
+        raise ValueError("something broke")
+
+    monkeypatch.setattr(store_orgs, "list_orgs", boom)
+    monkeypatch.setattr(store_orgs, "add_org", boom)
+    for args in (["orgs"], ["add-org", "X"]):
+        result = rit(*args)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "error: unexpected ValueError: something broke (run with RIT_DEBUG=1 for details)\n"
+        )
+        assert SECRET_LOCAL not in result.output and "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback_but_never_locals(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rit_cli.store.orgs as store_orgs
+
+    def boom(conn, *args, **kwargs):
+        password = SECRET_LOCAL  # noqa: F841
+        raise ValueError("something broke")
+
+    monkeypatch.setattr(store_orgs, "list_orgs", boom)
+    monkeypatch.setenv("RIT_DEBUG", "1")
+    with pytest.raises(ValueError):
+        from rit_cli.cli import main
+
+        main(["orgs"])
+
+
+def test_typer_never_shows_locals() -> None:
+    from rit_cli.app import app
+
+    assert app.pretty_exceptions_show_locals is False
+    assert app.pretty_exceptions_enable is False
