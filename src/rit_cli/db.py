@@ -99,6 +99,17 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
 def _open(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot open {str(path)!r}: {exc}") from exc
+    try:
+        return _prepare(conn, path)
+    except BaseException:
+        conn.close()  # a refused file keeps no -wal/-shm left open behind it
+        raise
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
+    try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")

@@ -1,0 +1,312 @@
+"""Damaged and unusual database files: a clear one-line message, and no file overwritten."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rit_cli import db, migrations
+
+from .conftest import RitRunner
+
+RIT = Path(sys.executable).with_name("rit")
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+def assert_one_line_error(result, code: int = 1, says: str = "") -> None:
+    assert result.exit_code == code, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert says in lines[0], lines[0]
+    assert "Traceback" not in result.output
+
+
+def make_database(path: Path, orgs: int = 60) -> None:
+    """A real rit database with some records, its WAL merged into the file."""
+    conn = db.connect(path)
+    from rit_cli.store.orgs import OrgInput, add_org
+
+    with db.transaction(conn):
+        for i in range(orgs):
+            add_org(conn, OrgInput(name=f"Organisation {i:03d} " + "x" * 80, country="DE"))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+COMMANDS = [["orgs"], ["show-org", "1"], ["add-org", "New"], ["history", "1", "--kind", "org"]]
+
+
+def test_garbage_file_is_refused_and_kept(rit: RitRunner, db_path: Path) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    db_path.write_bytes(random.Random(7).randbytes(16384))
+    before = snapshot(db_path.parent)
+    for args in COMMANDS:
+        assert_one_line_error(rit(*args), 1, "not a rit database")
+    assert snapshot(db_path.parent) == before
+
+
+def test_text_file_is_refused_and_kept(rit: RitRunner, db_path: Path) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    db_path.write_text("name,city\nLife Science Nord,Hamburg\n", encoding="utf-8")
+    before = snapshot(db_path.parent)
+    for args in COMMANDS:
+        assert_one_line_error(rit(*args), 1, str(db_path))
+    assert snapshot(db_path.parent) == before
+
+
+def test_foreign_sqlite_database_is_refused_and_kept(rit: RitRunner, db_path: Path) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    other = sqlite3.connect(db_path)
+    other.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    other.execute("INSERT INTO photos (name) VALUES ('holiday')")
+    other.commit()
+    other.close()
+    before = snapshot(db_path.parent)
+    for args in COMMANDS:
+        assert_one_line_error(rit(*args), 1, "not a rit database")
+    assert snapshot(db_path.parent) == before
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.1, 100 / 4096])
+def test_truncated_database_gives_one_line_and_is_kept(
+    rit: RitRunner, db_path: Path, keep: float
+) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path)
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: int(len(data) * keep)])
+    for args in COMMANDS:
+        result = rit(*args)
+        if result.exit_code != 0:
+            assert_one_line_error(result, 1)
+        assert "Traceback" not in result.output
+
+
+def test_truncated_database_reads_leave_it_untouched(rit: RitRunner, db_path: Path) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path)
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 2])
+    before = snapshot(db_path.parent)
+    for args in (["orgs"], ["show-org", "1"], ["orgs", "--json"]):
+        result = rit(*args)
+        assert result.exit_code in (0, 1)
+        if result.exit_code:
+            assert_one_line_error(result, 1)
+    assert snapshot(db_path.parent) == before
+
+
+def test_empty_file_becomes_a_new_database(rit: RitRunner, db_path: Path) -> None:
+    # An empty file is what rit itself creates before SQLite writes the first page, so it
+    # is a new database, not a damaged one; nothing in it can be lost.
+    db_path.parent.mkdir(mode=0o700)
+    db_path.touch(mode=0o600)
+    result = rit("orgs")
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+    assert rit("add-org", "Life Science Nord").exit_code == 0
+    assert "Life Science Nord" in rit("orgs").stdout
+
+
+def test_newer_database_is_refused_untouched(rit: RitRunner, db_path: Path) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path, orgs=3)
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 5}")
+    raw.close()
+    before = snapshot(db_path.parent)
+    for args in COMMANDS:
+        assert_one_line_error(rit(*args), 1, "newer rit")
+    assert snapshot(db_path.parent) == before
+
+
+def test_directory_instead_of_file(rit: RitRunner, db_path: Path) -> None:
+    db_path.mkdir(parents=True)
+    assert_one_line_error(rit("orgs"), 1, "is a directory")
+
+
+def test_file_where_the_directory_should_be(rit: RitRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("keep me")
+    result = rit("orgs", env={"RIT_DB": str(blocker / "rit.db")})
+    assert_one_line_error(result, 1, "is a file")
+    assert blocker.read_text() == "keep me"
+
+
+def test_missing_directories_are_created_private(rit: RitRunner, tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "c" / "rit.db"
+    assert rit("add-org", "X", env={"RIT_DB": str(path)}).exit_code == 0
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_unwritable_directory_is_a_clear_error(
+    rit: RitRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    result = rit("orgs", env={"RIT_DB": str(tmp_path / "nope" / "rit.db")})
+    assert_one_line_error(result, 1, "Permission denied")
+
+
+# ------------------------------------------------------------------ older schemas
+
+
+def test_older_schema_is_backed_up_privately_then_migrated(
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the real migrations are, a database one step behind is copied, then upgraded."""
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path, orgs=3)
+    original = db_path.read_bytes()
+    applied: list[str] = []
+
+    def m999_test_step(database) -> None:
+        applied.append("yes")
+        database.execute("CREATE TABLE test_step (x)")
+
+    extra = migrations.migrations._Migration("m999_test_step", m999_test_step)
+    monkeypatch.setattr(
+        migrations.migrations, "_migrations", [*migrations.migrations._migrations, extra]
+    )
+    monkeypatch.setattr(db, "SCHEMA_VERSION", db.SCHEMA_VERSION + 1)
+
+    result = rit("orgs")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Organisation") == 3
+    assert applied == ["yes"]
+    backups = sorted(db_path.parent.glob("*.bak"))
+    assert [b.name for b in backups] == [f"rit.db.schema{db.SCHEMA_VERSION - 1}.bak"]
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION - 1
+    assert copy.execute("SELECT count(*) FROM orgs").fetchone()[0] == 3
+    copy.close()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    conn.close()
+    assert len(original) > 0
+
+    # A second older database next to it gets its own backup; none is overwritten.
+    first = backups[0].read_bytes()
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION - 1}")
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name = 'm999_test_step'")
+    raw.execute("DROP TABLE test_step")
+    raw.commit()
+    raw.close()
+    assert rit("orgs").exit_code == 0
+    assert len(list(db_path.parent.glob("*.bak"))) == 2
+    assert backups[0].read_bytes() == first
+
+
+def test_real_previous_schema_migrates(rit: RitRunner, db_path: Path) -> None:
+    steps = migrations.migrations._migrations
+    if len(steps) < 2:
+        pytest.skip("only one migration so far")
+    from sqlite_utils import Database
+
+    db_path.parent.mkdir(mode=0o700)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    migrations.migrations.apply(Database(conn), stop_before=steps[-1].name)
+    conn.execute(f"PRAGMA user_version = {len(steps) - 1}")
+    conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    conn.close()
+    assert rit("add-org", "Life Science Nord").exit_code == 0
+    backups = list(db_path.parent.glob("*.bak"))
+    assert len(backups) == 1 and stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    assert "Life Science Nord" in rit("orgs").stdout
+
+
+# ------------------------------------------------------------------ read-only databases
+
+
+def test_read_only_database_reads_work_writes_fail_clearly(
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path, orgs=2)
+    real_access = os.access
+
+    def access(path, mode, *args, **kwargs):
+        if Path(path) == db_path and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    before = db_path.read_bytes()
+    assert rit("orgs").stdout.count("Organisation") == 2
+    for args in (["add-org", "X"], ["edit-org", "1", "--city", "Kiel"], ["remove-org", "1"]):
+        assert_one_line_error(rit(*args), 1, "read-only")
+    assert db_path.read_bytes() == before
+
+
+def _unprivileged() -> list[str] | None:
+    """A command prefix that runs a program as 'nobody', when we are root and can."""
+    if os.geteuid() != 0 or not RIT.exists():
+        return None
+    for tool in ("setpriv", "runuser"):
+        if shutil.which(tool):
+            if tool == "setpriv":
+                return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            return ["runuser", "-u", "nobody", "--"]
+    return None
+
+
+def _run_as_nobody(args: list[str], path: Path) -> subprocess.CompletedProcess[str]:
+    prefix = _unprivileged()
+    assert prefix is not None
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(path.parent), "RIT_DB": str(path)}
+    return subprocess.run(
+        [*prefix, str(RIT), *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.fixture
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory outside root's private tmp tree, reachable by 'nobody'."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="rit-ro-"))
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.mark.skipif(_unprivileged() is None, reason="needs root and setpriv/runuser")
+@pytest.mark.parametrize("directory_writable", [True, False])
+def test_read_only_file_for_a_real_user(shared_dir: Path, directory_writable: bool) -> None:
+    venv_ok = subprocess.run(
+        [*_unprivileged(), str(RIT), "--version"], capture_output=True, text=True, timeout=60
+    )
+    if venv_ok.returncode != 0:
+        pytest.skip("the venv is not readable by an unprivileged user")
+    path = shared_dir / "rit.db"
+    make_database(path, orgs=2)
+    os.chmod(path, 0o444)
+    os.chown(path, 65534, 65534)
+    if directory_writable:
+        os.chown(shared_dir, 65534, 65534)
+    before = path.read_bytes()
+
+    read = _run_as_nobody(["orgs"], path)
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.count("Organisation") == 2
+    write = _run_as_nobody(["add-org", "X"], path)
+    assert write.returncode == 1
+    assert write.stderr.startswith("error: ") and write.stderr.count("\n") == 1
+    assert "read-only" in write.stderr and "Traceback" not in write.stderr
+    assert path.read_bytes() == before
