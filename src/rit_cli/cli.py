@@ -20,6 +20,8 @@ from .commands import programmes as _programmes  # noqa: F401, E402  isort: skip
 from .commands import agreements as _agreements  # noqa: F401, E402  isort: skip
 from .commands import cooperations as _cooperations  # noqa: F401, E402  isort: skip
 from .commands import history as _history  # noqa: F401, E402  isort: skip
+from .commands import exchanges as _exchanges  # noqa: F401, E402  isort: skip
+from .commands import trips as _trips  # noqa: F401, E402  isort: skip
 from .commands import privacy as _privacy  # noqa: F401, E402  isort: skip
 from .commands import demo as _demo  # noqa: F401, E402  isort: skip
 

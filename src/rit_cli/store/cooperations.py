@@ -217,7 +217,8 @@ def list_cooperations(
     field: str | None = None,
     org: str | None = None,
 ) -> list[Cooperation]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if status_filter:
         where.append("c.status = ?")
         params.append(status(status_filter))

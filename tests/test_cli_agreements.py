@@ -1,0 +1,555 @@
+"""Programmes, agreements, fields, gaps and cooperations through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import RitRunner
+from .test_cli_orgs import add_story_orgs
+
+LOI = "LoI Kobe–LSN"
+
+
+def ok(rit: RitRunner, *args: str, today: str | None = None) -> str:
+    extra = ("--today", today) if today else ()
+    result = rit(*args, *extra)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return result.stdout
+
+
+def enter_story(rit: RitRunner) -> None:
+    """The agreement part of the story, as a new user would type it (on 2016-05-02)."""
+    add_story_orgs(rit)
+    ok(
+        rit,
+        "add-org",
+        "Japan External Trade Organization",
+        "--short",
+        "JETRO",
+        "--kind",
+        "agency",
+        "--country",
+        "JP",
+    )
+    ok(
+        rit,
+        "add-contact",
+        "Hinrich Habeck",
+        "--org",
+        "LSN",
+        "--title",
+        "Dr.",
+        "--role",
+        "managing director",
+    )
+    ok(
+        rit,
+        "add-programme",
+        "Regional Industry-Tie-Up Programme",
+        "--short",
+        "RIT",
+        "--run-by",
+        "JETRO",
+        "--from",
+        "2014-04-01",
+        "--until",
+        "2016",
+        today="2016-05-02",
+    )
+    out = ok(
+        rit,
+        "add-agreement", LOI,
+        "--kind", "loi",
+        "--party", "LSN", "--party", "FBRI",
+        "--programme", "RIT",
+        "--signed", "2016-05-02", "--place", "Kobe",
+        "--until", "2016",
+        "--field", "networking", "--field", "technology transfer", "--field", "Market Introduction",
+        "--visits-per-year", "1",
+        "--signatory", "Hinrich Habeck",
+        today="2016-05-02",
+    )  # fmt: skip
+    assert out == f"added agreement #1 {LOI} (LSN–FBRI), active\n"
+
+
+def agreement(rit: RitRunner, today: str) -> dict:
+    return json.loads(ok(rit, "show-agreement", LOI, "--json", today=today))
+
+
+def test_story_agreement_piped(rit: RitRunner) -> None:
+    enter_story(rit)
+    assert ok(rit, "agreements") == (
+        f"1\t{LOI}\tloi\tactive\tLSN, FBRI\t2016-05-02\t2016-05-02\t2016-12-31\t1\tRIT\n"
+    )
+    shown = ok(rit, "show-agreement", "1").splitlines()
+    assert shown == [
+        f"record: {LOI}",
+        "id: 1",
+        "kind: loi",
+        "status: active",
+        "parties: Life Science Nord, Foundation for Biomedical Research and Innovation",
+        "programme: Regional Industry-Tie-Up Programme",
+        "signed: 2016-05-02 in Kobe",
+        "in force from: 2016-05-02",
+        "until: 2016-12-31",
+        "fields: market-introduction, networking, technology-transfer",
+        "obligation: at least 1 visit a year",
+        "signatories: Dr. Hinrich Habeck",
+        "compliance 2016: 1 required, 0 held, 0 planned: at-risk",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "status", "years"),
+    [
+        ("2016-04-01", "draft", [2016]),  # before signing
+        ("2016-08-25", "active", [2016]),
+        ("2016-10-03", "expiring", [2016]),  # within 90 days of 31 December
+        ("2017-01-15", "expired", [2016]),
+    ],
+)
+def test_status_follows_today(rit: RitRunner, today: str, status: str, years: list[int]) -> None:
+    enter_story(rit)
+    data = agreement(rit, today)
+    assert data["status"] == status
+    assert [c["year"] for c in data["compliance"]] == years
+    listed = json.loads(ok(rit, "agreements", "--json", today=today))
+    assert [a["status"] for a in listed] == [status]
+    active = json.loads(ok(rit, "agreements", "--active", "--json", today=today))
+    assert len(active) == (1 if status in ("active", "expiring") else 0)
+
+
+def test_extension_after_expiry_makes_it_active_again(rit: RitRunner) -> None:
+    enter_story(rit)
+    assert agreement(rit, "2017-01-15")["status"] == "expired"
+    out = ok(
+        rit,
+        "extend-agreement",
+        LOI,
+        "--until",
+        "2017",
+        "--note",
+        "programme extended",
+        today="2017-01-15",
+    )
+    assert out == f"extended agreement #1 {LOI} from 2016-12-31 to 2017-12-31; now active\n"
+    data = agreement(rit, "2017-01-15")
+    assert data["status"] == "active" and data["valid_until"] == "2017-12-31"
+    assert data["extensions"] == [
+        {
+            "old_until": "2016-12-31",
+            "new_until": "2017-12-31",
+            "decided_on": "2017-01-15",
+            "note": "programme extended",
+        }
+    ]
+    assert [(c["year"], c["required"], c["verdict"]) for c in data["compliance"]] == [
+        (2016, 1, "missed"),
+        (2017, 1, "at-risk"),
+    ]
+    assert agreement(rit, "2017-11-01")["status"] == "expiring"
+    history = json.loads(ok(rit, "history", LOI, "--json"))
+    assert {
+        "action": "update",
+        "field": "valid_until",
+        "old": "2016-12-31",
+        "new": "2017-12-31",
+    }.items() <= history[-1].items()
+    piped = ok(rit, "show-agreement", LOI, today="2017-01-15")
+    assert "extended: 2016-12-31 → 2017-12-31 (decided 2017-01-15): programme extended\n" in piped
+
+
+def test_show_agreement_table_on_a_terminal(rit: RitRunner) -> None:
+    enter_story(rit)
+    ok(rit, "extend-agreement", LOI, "--until", "2017", today="2016-08-25")
+    out = rit("show-agreement", LOI, env={"TTY_COMPATIBLE": "1"}).stdout
+    assert LOI in out and "Compliance" in out and "Extensions" in out
+    rows = [
+        line.split() for line in out.splitlines() if line.strip().startswith(("2016 ", "2017 "))
+    ]
+    assert ["2016", "1", "0", "0", "at-risk"] in rows
+    assert ["2017", "1", "0", "0", "at-risk"] in rows
+    assert "direction" not in out
+    table = rit("agreements", env={"TTY_COMPATIBLE": "1"}).stdout
+    assert "status" in table and "active" in table
+
+
+def test_each_way_compliance_is_reported_per_direction(rit: RitRunner) -> None:
+    enter_story(rit)
+    assert ok(rit, "edit-agreement", LOI, "--each-way") == f"updated agreement #1 {LOI}: each_way\n"
+    data = agreement(rit, "2016-08-25")
+    assert data["each_way"] is True
+    [year] = data["compliance"]
+    assert year["each_way"] is True and year["verdict"] == "at-risk"
+    assert [(d["host"]["label"], d["required"], d["verdict"]) for d in year["directions"]] == [
+        ("LSN", 1, "at-risk"),
+        ("FBRI", 1, "at-risk"),
+    ]
+    piped = ok(rit, "show-agreement", LOI)
+    assert (
+        "compliance 2016: 1 required each way, 0 held, 0 planned: at-risk (to LSN: 0 held, 0 planned, at-risk; to FBRI: 0 held, 0 planned, at-risk)"
+        in piped
+    )
+    table = rit("show-agreement", LOI, env={"TTY_COMPATIBLE": "1"}).stdout
+    assert "direction" in table and "to FBRI" in table
+
+
+def test_end_agreement_terminates_and_keeps_it(rit: RitRunner, dump) -> None:
+    enter_story(rit)
+    out = ok(
+        rit,
+        "end-agreement",
+        LOI,
+        "--on",
+        "2016-10-01",
+        "--reason",
+        "replaced by an MoU",
+        today="2016-09-15",
+    )
+    assert out == f"terminated agreement #1 {LOI} on 2016-10-01; now expiring\n"
+    data = agreement(rit, "2016-10-01")
+    assert data["status"] == "terminated"
+    assert (
+        data["terminated_on"] == "2016-10-01" and data["termination_reason"] == "replaced by an MoU"
+    )
+    assert data["compliance"] == [
+        {
+            "year": 2016,
+            "required": 0,
+            "held": 0,
+            "planned": 0,
+            "verdict": "not-applicable",
+            "each_way": False,
+            "directions": [],
+        }
+    ]  # 2 May .. 30 September: 152 of 366 days rounds to no visit
+    assert "terminated" in ok(rit, "agreements", today="2016-10-01")
+    before = dump()
+    result = rit("extend-agreement", LOI, "--until", "2018")
+    assert result.exit_code == 2 and "cannot be extended" in result.stderr
+    assert dump() == before
+
+
+def test_draft_and_signed_not_yet_in_force(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    ok(rit, "add-agreement", "MoU draft", "--kind", "mou", "--party", "LSN", "--party", "FBRI")
+    ok(
+        rit,
+        "add-agreement",
+        "Framework 2017",
+        "--kind",
+        "framework",
+        "--party",
+        "LSN",
+        "--party",
+        "FBRI",
+        "--signed",
+        "2016-08-01",
+        "--from",
+        "2017-01-01",
+        "--until",
+        "2019",
+    )
+    listed = {a["title"]: a for a in json.loads(ok(rit, "agreements", "--json"))}
+    assert listed["MoU draft"]["status"] == "draft"
+    assert listed["MoU draft"]["in_force_from"] is None
+    assert listed["Framework 2017"]["status"] == "signed"
+    assert listed["Framework 2017"]["in_force_from"] == "2017-01-01"
+    assert json.loads(ok(rit, "agreements", "--json", today="2017-01-01"))[0]["status"] == "active"
+
+
+def test_programmes(rit: RitRunner) -> None:
+    enter_story(rit)
+    out = ok(rit, "extend-programme", "rit", "--until", "2017", "--note", "worked well")
+    assert (
+        out
+        == "extended programme #1 Regional Industry-Tie-Up Programme from 2016-12-31 to 2017-12-31\n"
+    )
+    assert (
+        ok(rit, "programmes")
+        == "1\tRegional Industry-Tie-Up Programme\tRIT\tJETRO\t2014-04-01\t2017-12-31\t1\n"
+    )
+    data = json.loads(ok(rit, "show-programme", "RIT", "--json"))
+    assert data["run_by"]["short"] == "JETRO"
+    assert data["extensions"][0]["note"] == "worked well"
+    assert [a["title"] for a in data["agreement_list"]] == [LOI]
+    assert ok(rit, "edit-programme", "RIT", "--note", "JETRO scheme") == (
+        "updated programme #1 Regional Industry-Tie-Up Programme: note\n"
+    )
+
+
+def test_fields_lists_usage(rit: RitRunner) -> None:
+    enter_story(rit)
+    ok(
+        rit,
+        "add-cooperation",
+        "Biobank pilot",
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--field",
+        "Technology Transfer",
+    )
+    assert ok(rit, "fields") == (
+        "market-introduction\t1\t0\t0\nnetworking\t1\t0\t0\ntechnology-transfer\t1\t1\t0\n"
+    )
+    data = json.loads(ok(rit, "fields", "--json"))
+    assert data[2] == {
+        "field": "technology-transfer",
+        "agreements": 1,
+        "cooperations": 1,
+        "exchanges": 0,
+    }
+    assert (
+        json.loads(ok(rit, "agreements", "--field", "technology transfer", "--json"))[0]["id"] == 1
+    )
+
+
+def test_gaps(rit: RitRunner) -> None:
+    enter_story(rit)
+    assert ok(rit, "gaps", "--programme", "RIT") == "2014-04-01\t2016-05-01\t762\t\n"
+    assert ok(rit, "gaps", "--between", "LSN", "--and", "FBRI") == ""
+    assert ok(rit, "gaps", "--between", "FBRI", "--and", "LSN", today="2017-03-01") == (
+        "2017-01-01\t2017-03-01\t60\tongoing\n"
+    )
+    data = json.loads(
+        ok(rit, "gaps", "--between", "LSN", "--and", "FBRI", "--json", today="2017-03-01")
+    )
+    assert data == [{"start": "2017-01-01", "end": "2017-03-01", "days": 60, "ongoing": True}]
+    table = rit("gaps", "--programme", "RIT", env={"TTY_COMPATIBLE": "1"}).stdout
+    assert "Not covered: RIT" in table and "762" in table
+
+
+def test_cooperations(rit: RitRunner) -> None:
+    enter_story(rit)
+    out = ok(
+        rit,
+        "add-cooperation",
+        "Biobank pilot",
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--agreement",
+        LOI,
+        "--status",
+        "talks",
+        today="2016-06-01",
+    )
+    assert out == "added cooperation #1 Biobank pilot (talks)\n"
+    ok(
+        rit,
+        "add-cooperation",
+        "Medtech fair stand",
+        "--org",
+        "LSN",
+        "--org",
+        "JETRO",
+        today="2016-06-01",
+    )
+    out = ok(
+        rit,
+        "set-cooperation-status",
+        "biobank pilot",
+        "agreed",
+        "--note",
+        "contract drafted",
+        today="2016-08-20",
+    )
+    assert out == "cooperation #1 Biobank pilot is now agreed (since 2016-08-20)\n"
+    assert (
+        ok(rit, "set-cooperation-status", "1", "AGREED")
+        == "cooperation #1 Biobank pilot is already agreed; unchanged\n"
+    )
+    assert ok(rit, "cooperations") == (
+        f"1\tBiobank pilot\tagreed\t2016-08-20\tLSN, FBRI\t{LOI}\t\n"
+        "2\tMedtech fair stand\tidea\t2016-06-01\tLSN, JETRO\t\t\n"
+    )
+    assert [
+        c["title"] for c in json.loads(ok(rit, "cooperations", "--status", "idea", "--json"))
+    ] == ["Medtech fair stand"]
+    assert [
+        c["title"] for c in json.loads(ok(rit, "cooperations", "--agreement", "1", "--json"))
+    ] == ["Biobank pilot"]
+    data = json.loads(ok(rit, "show-cooperation", "1", "--json"))
+    assert data["concrete_on"] == "2016-08-20"
+    assert data["history"] == [
+        {"status": "talks", "changed_on": "2016-06-01", "note": None},
+        {"status": "agreed", "changed_on": "2016-08-20", "note": "contract drafted"},
+    ]
+    assert "status 2016-08-20: agreed: contract drafted" in ok(rit, "show-cooperation", "1")
+    assert "#1 Biobank pilot (agreed)" in ok(rit, "show-agreement", LOI)
+    assert ok(rit, "edit-cooperation", "2", "--field", "market introduction") == (
+        "updated cooperation #2 Medtech fair stand: fields\n"
+    )
+    history = json.loads(ok(rit, "history", "Biobank pilot", "--json"))
+    assert ("update", "status", "talks", "agreed") in [
+        (h["action"], h["field"], h["old"], h["new"]) for h in history
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add-agreement", "X", "--party", "LSN"], "at least two distinct parties"),
+        (["add-agreement", "X"], "at least two distinct parties (--party ORG --party ORG); got 0"),
+        (["add-agreement", "X", "--party", "LSN", "--party", "lsn"], "party 'lsn' is given twice"),
+        (["add-agreement", "X", "--party", "LSN", "--party", "Life Science Nord"], "given twice"),
+        (["add-agreement", "X", "--party", "LSN", "--party", "nobody"], "no organisation 'nobody'"),
+        (
+            [
+                "add-agreement",
+                "X",
+                "--party",
+                "LSN",
+                "--party",
+                "FBRI",
+                "--from",
+                "2016-05-02",
+                "--until",
+                "2016-05-01",
+            ],
+            "until 2016-05-01 is before from 2016-05-02",
+        ),
+        (
+            [
+                "add-agreement",
+                "X",
+                "--party",
+                "LSN",
+                "--party",
+                "FBRI",
+                "--signed",
+                "2016-05-02",
+                "--until",
+                "2015",
+            ],
+            "until 2015-12-31 is before from 2016-05-02",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--programme", "NOPE"],
+            "no programme 'NOPE'",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--visits-per-year", "-1"],
+            "visits per year '-1' is out of range",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--visits-per-year", "366"],
+            "out of range: use 0..365",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--visits-per-year", "two"],
+            "visits per year 'two' is not a whole number",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--visits-per-year", "1.5"],
+            "not a whole number",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--each-way"],
+            "--each-way needs an obligation",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--kind", "treaty"],
+            "unknown agreement kind 'treaty'",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--signed", "03/04/2016"],
+            "could be",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--signed", "2016-02-30"],
+            "February 2016 has 29 days",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--field", "  "],
+            "field of action must not be empty",
+        ),
+        (
+            ["add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--signatory", "Nobody"],
+            "no contact 'Nobody'",
+        ),
+        (
+            ["add-agreement", "loi kobe–lsn", "--party", "LSN", "--party", "FBRI"],
+            "title 'loi kobe–lsn' is already used by agreement #1",
+        ),
+        (["add-agreement", "  ", "--party", "LSN", "--party", "FBRI"], "title must not be empty"),
+        (["show-agreement", "LoI"], "did you mean #1 'LoI Kobe–LSN'"),
+        (["agreements", "--programme", "NOPE"], "no programme 'NOPE'"),
+        (["agreements", "--org", "nobody"], "no organisation 'nobody'"),
+        (["edit-agreement", LOI, "--party", "LSN"], "at least two distinct parties"),
+        (
+            ["edit-agreement", LOI, "--until", "2016-01-01"],
+            "until 2016-01-01 is before from 2016-05-02",
+        ),
+        (["edit-agreement", LOI, "--visits-per-year", "1000"], "out of range"),
+        (
+            ["extend-agreement", LOI, "--until", "2016-06-30"],
+            "not after the current end 2016-12-31",
+        ),
+        (["extend-agreement", LOI, "--until", "2016-12-31"], "not after the current end"),
+        (["extend-agreement", LOI, "--until", "next year"], "cannot read 'next year'"),
+        (["end-agreement", LOI, "--on", "2016-05-01"], "not after the start 2016-05-02"),
+        (["end-agreement", LOI, "--on", "2017-02-01"], "nothing to terminate"),
+        (["add-programme", "regional industry-tie-up programme"], "already used by programme #1"),
+        (["add-programme", "Other", "--short", "rit"], "short name 'rit' is already used"),
+        (["add-programme", "Other", "--run-by", "nobody"], "no organisation 'nobody'"),
+        (
+            ["add-programme", "Other", "--from", "2017-01-01", "--until", "2016"],
+            "until 2016-12-31 is before from 2017-01-01",
+        ),
+        (["extend-programme", "RIT", "--until", "2015"], "not after the current end 2016-12-31"),
+        (["extend-programme", "NOPE", "--until", "2018"], "no programme 'NOPE'"),
+        (["add-cooperation", "C", "--org", "LSN"], "at least two distinct organisations"),
+        (
+            ["add-cooperation", "C", "--org", "LSN", "--org", "LSN"],
+            "organisation 'LSN' is given twice",
+        ),
+        (
+            ["add-cooperation", "C", "--org", "LSN", "--org", "FBRI", "--status", "dreaming"],
+            "unknown status 'dreaming'",
+        ),
+        (
+            ["add-cooperation", "C", "--org", "LSN", "--org", "FBRI", "--agreement", "nope"],
+            "no agreement 'nope'",
+        ),
+        (["set-cooperation-status", "nope", "agreed"], "no cooperation 'nope'"),
+        (["fields", "--json", "--today", "31.02.2016"], "February 2016 has 29 days"),
+        (["gaps"], "give either --between ORG --and ORG, or --programme REF"),
+        (["gaps", "--between", "LSN"], "give either"),
+        (["gaps", "--between", "LSN", "--and", "FBRI", "--programme", "RIT"], "give either"),
+        (["gaps", "--between", "LSN", "--and", "lsn"], "given twice"),
+        (
+            ["gaps", "--between", "LSN", "--and", "JETRO"],
+            "no signed agreement between LSN and JETRO",
+        ),
+    ],
+)
+def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
+    rit: RitRunner, dump, args: list[str], message: str
+) -> None:
+    enter_story(rit)
+    before = dump()
+    result = rit(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert dump() == before
+
+
+def test_hostile_titles_are_shown_literally(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    title = "[bold]LoI[/] :smile: \x1b[31m"
+    ok(rit, "add-agreement", title, "--party", "LSN", "--party", "FBRI")
+    piped = ok(rit, "agreements")
+    assert "[bold]LoI[/] :smile: \\x1b[31m" in piped and "\x1b" not in piped
+    table = rit("show-agreement", "1", env={"TTY_COMPATIBLE": "1"}).stdout
+    assert "[bold]LoI[/]" in table and ":smile:" in table and "\x1b[31m" not in table
+    assert json.loads(ok(rit, "agreements", "--json"))[0]["title"] == title.strip()
