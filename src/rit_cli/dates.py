@@ -475,3 +475,24 @@ def yearly_windows(first: Window, until: date) -> list[Window]:
         result.append(Window(start, end))
         k += 1
     return result
+
+
+# ------------------------------------------------------------- added for exchanges
+
+
+def add_years(d: date, years: int) -> date:
+    """d moved by whole years; 29 February becomes 28 February in a common year."""
+    return _shift_years(d, years, keep_month_end=False)
+
+
+def format_days(first: date, last: date) -> str:
+    """A fixed span of days: ``2016-10-12`` or ``2016-10-12..2016-10-14``."""
+    return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+
+
+def format_instant(dt: datetime, with_date: bool = False) -> str:
+    """An aware datetime as wall-clock text with its zone abbreviation: ``10:00 JST``."""
+    text = dt.strftime("%H:%M")
+    if with_date:
+        text = f"{dt.date().isoformat()} {text}"
+    return f"{text} {dt.tzname()}"

@@ -1,0 +1,476 @@
+"""Commands for exchanges: visits and meetings, their dates and the agenda."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .. import context
+from ..app import app
+from ..models import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange
+from ..render import Column
+from ._common import JsonOpt, print_details, print_listing, say
+
+if TYPE_CHECKING:
+    from ..store.exchanges import ExchangeInput
+
+OnOpt = Annotated[
+    str | None, typer.Option("--on", help="The day, e.g. 2016-10-12.", show_default=False)
+]
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", help="Start time HH:MM, local at the place.", show_default=False),
+]
+DaysOpt = Annotated[
+    int | None,
+    typer.Option("--days", help="How many days it lasts (1..60; default 1).", show_default=False),
+]
+FoldOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--fold",
+        help="For a time that happens twice when clocks fall back: 0 first, 1 second.",
+        show_default=False,
+    ),
+]
+WindowOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--window",
+        help="While the day is open: 2016-10, 2016-Q4, 2016-H1, START..END.",
+        show_default=False,
+    ),
+]
+DecideByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--decide-by", help="When the day must be fixed (with --window).", show_default=False
+    ),
+]
+PlaceOpt = Annotated[
+    str | None, typer.Option("--place", help="Where it happens.", show_default=False)
+]
+TzOpt = Annotated[
+    str | None,
+    typer.Option("--tz", help="IANA zone of the place (default: the host's).", show_default=False),
+]
+AgreementOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--agreement",
+        help="Agreement it belongs to (default: the only one in force between the parties).",
+        show_default=False,
+    ),
+]
+PurposeOpt = Annotated[str | None, typer.Option("--purpose", help="What it is for.")]
+FieldOpt = Annotated[
+    list[str] | None,
+    typer.Option("--field", help="Field of action; repeat for several.", show_default=False),
+]
+ParticipantOpt = Annotated[
+    list[str] | None,
+    typer.Option("--participant", help="A contact taking part; repeat.", show_default=False),
+]
+TripOpt = Annotated[
+    str | None,
+    typer.Option("--trip", help="Trip it is part of (must lie within one of its stops)."),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Free text.")]
+YearlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--yearly",
+        help="One per year up to --until or the linked agreement's end "
+        "(29 Feb falls on 28 Feb in common years).",
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", help="Last day (or year) of a --yearly plan.", show_default=False),
+]
+RefArg = Annotated[str, typer.Argument(help="Exchange id, or its title when unambiguous.")]
+ListTzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Show times also in this zone [env: RIT_TZ; default: system].",
+        show_default=False,
+    ),
+]
+
+
+def exchange_columns(zone: str) -> tuple[Column, ...]:
+    from ..store.exchanges import local_time, parties_text, user_time, when_text
+
+    return (
+        Column("id", lambda e: e.id, justify="right"),
+        Column("date", when_text, no_wrap=True),
+        Column("local time", local_time, no_wrap=True),
+        Column(f"time in {zone}", lambda e: user_time(e, zone), no_wrap=True),
+        Column("type", lambda e: e.type),
+        Column("status", lambda e: e.status),
+        Column("title", lambda e: e.title),
+        Column("who", parties_text),
+        Column("place", lambda e: "online" if e.online else e.place),
+    )
+
+
+def _moment(ex: Exchange, zone: str) -> str:
+    from ..store.exchanges import local_time, user_time, when_text
+
+    text = when_text(ex)
+    if ex.day is None and ex.decide_by:
+        text += f", decide by {ex.decide_by}"
+    local = local_time(ex)
+    if local:
+        text += f" {local}"
+        mine = user_time(ex, zone)
+        if mine:
+            text += f" ({mine} in {zone})"
+    return text
+
+
+def _confirm(verb: str, ex: Exchange) -> None:
+    say(f"{verb} {ex.type} #{ex.id} {ex.title}: {ex.status} {_moment(ex, context.user_zone())}")
+
+
+def _add(data: ExchangeInput) -> None:
+    from ..store.exchanges import add_exchange
+
+    with context.writing() as conn:
+        added = add_exchange(conn, data, context.today())
+    zone = context.user_zone()
+    first = added.exchanges[0]
+    verb = "scheduled" if first.type == "visit" else "added"
+    if len(added.exchanges) == 1:
+        _confirm(verb, first)
+    else:
+        say(f"{verb} {len(added.exchanges)} {first.type}s, one a year:")
+        for ex in added.exchanges:
+            say(f"  #{ex.id} {ex.title}: {ex.status} {_moment(ex, zone)}")
+    if added.agreement and added.linked_automatically:
+        say(
+            f"linked to agreement {added.agreement!r}: the only one in force between "
+            "the organisations (choose another with --agreement)"
+        )
+    elif added.agreement:
+        say(f"linked to agreement {added.agreement!r}")
+
+
+@app.command("schedule-visit")
+def schedule_visit(
+    guests: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--from", help="Visiting organisation; repeat for several.", show_default=False
+        ),
+    ] = None,
+    host: Annotated[
+        str | None, typer.Option("--to", help="Host organisation.", show_default=False)
+    ] = None,
+    on: OnOpt = None,
+    at: AtOpt = None,
+    days: DaysOpt = None,
+    fold: FoldOpt = None,
+    window: WindowOpt = None,
+    decide_by: DecideByOpt = None,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", help="Title (default: 'LSN → FBRI visit 2016-10')."),
+    ] = None,
+    place: PlaceOpt = None,
+    tz: TzOpt = None,
+    agreement: AgreementOpt = None,
+    purpose: PurposeOpt = None,
+    field: FieldOpt = None,
+    participant: ParticipantOpt = None,
+    trip: TripOpt = None,
+    note: NoteOpt = None,
+    yearly: YearlyOpt = False,
+    until: UntilOpt = None,
+) -> None:
+    """Schedule a visit: guests travel to a host, on a day or within a window.
+
+    Example: rit schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by 2016-08-31
+    """
+    from ..store.exchanges import ExchangeInput, When
+
+    _add(
+        ExchangeInput(
+            "visit",
+            When(on, at, days, fold, window, decide_by),
+            title=title,
+            guests=tuple(guests or ()),
+            host=host,
+            place=place,
+            tz=tz,
+            agreement=agreement,
+            purpose=purpose,
+            fields=tuple(field or ()),
+            participants=tuple(participant or ()),
+            trip=trip,
+            note=note,
+            yearly=yearly,
+            until=until,
+        )
+    )
+
+
+@app.command("add-meeting")
+def add_meeting(
+    title: Annotated[str, typer.Argument(help="What the meeting is, e.g. 'LoI signing'.")],
+    org: Annotated[
+        list[str] | None,
+        typer.Option("--org", help="Taking part; repeat for several.", show_default=False),
+    ] = None,
+    on: OnOpt = None,
+    at: AtOpt = None,
+    days: DaysOpt = None,
+    fold: FoldOpt = None,
+    window: WindowOpt = None,
+    decide_by: DecideByOpt = None,
+    place: PlaceOpt = None,
+    online: Annotated[bool, typer.Option("--online", help="A call or video conference.")] = False,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz", help="IANA zone of the time (default: the first org's).", show_default=False
+        ),
+    ] = None,
+    agreement: AgreementOpt = None,
+    purpose: PurposeOpt = None,
+    field: FieldOpt = None,
+    participant: ParticipantOpt = None,
+    trip: TripOpt = None,
+    note: NoteOpt = None,
+    yearly: YearlyOpt = False,
+    until: UntilOpt = None,
+) -> None:
+    """Add a meeting: a workshop, a call or a signing ceremony.
+
+    Example: rit add-meeting "LoI signing" --org LSN --org FBRI --on 2016-05-02 --at 14:00
+    """
+    from ..store.exchanges import ExchangeInput, When
+
+    _add(
+        ExchangeInput(
+            "meeting",
+            When(on, at, days, fold, window, decide_by),
+            title=title,
+            orgs=tuple(org or ()),
+            place=place,
+            online=online,
+            tz=tz,
+            agreement=agreement,
+            purpose=purpose,
+            fields=tuple(field or ()),
+            participants=tuple(participant or ()),
+            trip=trip,
+            note=note,
+            yearly=yearly,
+            until=until,
+        )
+    )
+
+
+@app.command("fix-date")
+def fix_date(
+    ref: RefArg,
+    on: OnOpt = None,
+    at: AtOpt = None,
+    days: DaysOpt = None,
+    fold: FoldOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Allow a day outside the window; widens the window.")
+    ] = False,
+) -> None:
+    """Fix a planned exchange's day within its window.
+
+    Example: rit fix-date 1 --on 2016-10-12 --at 10:00
+    """
+    from ..dates import format_window
+    from ..store.exchanges import When
+    from ..store.exchanges import fix_date as store_fix_date
+
+    with context.writing() as conn:
+        ex, widened = store_fix_date(conn, ref, When(on, at, days, fold), context.today(), force)
+    if widened:
+        say(f"widened the window of #{ex.id} to {format_window(widened)} (--force)")
+    _confirm("fixed", ex)
+
+
+@app.command("narrow")
+def narrow(
+    ref: RefArg,
+    window: Annotated[
+        str, typer.Option("--window", help="A smaller window inside the current one.")
+    ],
+    decide_by: DecideByOpt = None,
+) -> None:
+    """Narrow a planned exchange's window further.
+
+    Example: rit narrow 1 --window 2016-10-10..2016-10-20
+    """
+    from ..store.exchanges import narrow as store_narrow
+
+    with context.writing() as conn:
+        ex = store_narrow(conn, ref, window, context.today(), decide_by)
+    _confirm("narrowed", ex)
+
+
+@app.command("reschedule")
+def reschedule(
+    ref: RefArg,
+    on: OnOpt = None,
+    at: AtOpt = None,
+    days: DaysOpt = None,
+    fold: FoldOpt = None,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", help="Open the day again: plan it within this window."),
+    ] = None,
+    decide_by: DecideByOpt = None,
+) -> None:
+    """Move an exchange to another day or time, or back to a window.
+
+    A new day keeps the time it had unless --at is given; --window opens the day again.
+
+    Example: rit reschedule 1 --on 2016-10-14 --at 09:30
+    """
+    from ..store.exchanges import When
+    from ..store.exchanges import reschedule as store_reschedule
+
+    with context.writing() as conn:
+        ex = store_reschedule(
+            conn, ref, When(on, at, days, fold, window, decide_by), context.today()
+        )
+    _confirm("rescheduled", ex)
+
+
+@app.command("done")
+def done(
+    ref: RefArg,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="What came of it.")] = None,
+) -> None:
+    """Mark an exchange as done, with what came of it.
+
+    Example: rit done 1 --outcome "Three companies agreed on joint projects"
+    """
+    from ..store.exchanges import mark_done
+
+    with context.writing() as conn:
+        ex = mark_done(conn, ref, outcome, context.today())
+    say(f"done: {ex.type} #{ex.id} {ex.title}")
+
+
+@app.command("cancel")
+def cancel(
+    ref: RefArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it was cancelled.")] = None,
+) -> None:
+    """Cancel an exchange (it stays on record).
+
+    Example: rit cancel 2 --reason "moved to the spring meeting"
+    """
+    from ..store.exchanges import cancel as store_cancel
+
+    with context.writing() as conn:
+        ex = store_cancel(conn, ref, reason)
+    say(f"cancelled: {ex.type} #{ex.id} {ex.title}")
+
+
+@app.command("agenda")
+def agenda(
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="First day (default: today).", show_default=False),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="Last day (default: 90 days after --from).", show_default=False),
+    ] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only with this organisation.")] = None,
+    agreement: Annotated[
+        str | None, typer.Option("--agreement", help="Only under this agreement.")
+    ] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help=f"One of: {', '.join(EXCHANGE_TYPES)}.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help=f"One of: {', '.join(EXCHANGE_STATUSES)}.")
+    ] = None,
+    tz: ListTzOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List exchanges whose day or window overlaps a date range, in date order.
+
+    Default range: today to 90 days later. Windows show as ranges; times at the place and
+    in your zone (--tz, $RIT_TZ, else the system's).
+
+    Example: rit agenda --from 2016-01-01 --to 2017-12-31 --org FBRI
+    """
+    from ..store.exchanges import agenda as store_agenda
+    from ..store.exchanges import agenda_range, exchange_json
+
+    zone = context.user_zone(tz)
+    first, last = agenda_range(start, end, context.today())
+    with context.reading() as conn:
+        records = store_agenda(
+            conn, first, last, org=org, agreement=agreement, type_filter=type_, status=status
+        )
+    print_listing(exchange_columns(zone), records, as_json, lambda e: exchange_json(e, zone))
+
+
+@app.command("show-exchange")
+def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -> None:
+    """Show one visit or meeting: who, when (local and your time), how its date was set.
+
+    Example: rit show-exchange 1 --tz Europe/Berlin
+    """
+    from ..store.exchanges import (
+        date_history,
+        exchange_json,
+        find_exchange,
+        local_time,
+        series_of,
+        user_time,
+        when_text,
+    )
+
+    zone = context.user_zone(tz)
+    with context.reading() as conn:
+        ex = find_exchange(conn, ref)
+        steps = date_history(conn, ex)
+        series = series_of(conn, ex)
+    payload = {
+        **exchange_json(ex, zone),
+        "date_history": steps,
+        "series_members": [{"id": i, "start_on": s, "status": st} for i, s, st in series],
+    }
+    pairs = [
+        ("id", ex.id),
+        ("type", ex.type),
+        ("status", ex.status),
+        ("date", when_text(ex)),
+        ("decide by", ex.decide_by if ex.day is None else None),
+        ("local time", f"{local_time(ex)} ({ex.tz})" if ex.at else None),
+        (f"time in {zone}", user_time(ex, zone)),
+        ("days", ex.days if ex.days > 1 else None),
+        ("guests", ex.labels("guest")),
+        ("host", ex.labels("host")),
+        ("organisations", ex.labels("participant")),
+        ("place", "online" if ex.online else ex.place),
+        ("participants", ex.participants),
+        ("fields", ex.fields),
+        ("agreement", ex.agreement),
+        ("trip stop", ex.stop),
+        ("yearly plan", [f"#{i} {s[:4]} {st}" for i, s, st in series]),
+        ("purpose", ex.purpose),
+        ("outcome", ex.outcome),
+        ("cancel reason", ex.cancel_reason),
+        ("sequence", ex.sequence),
+        ("note", ex.note),
+        *((f"date #{s['sequence']}", f"{s['status']} {s['when']}".strip()) for s in steps),
+    ]
+    print_details(ex.title, pairs, payload, as_json)

@@ -1,0 +1,944 @@
+"""Visits and meetings through the CLI: windows, fixed days, yearly plans, time zones."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+
+from .conftest import RitRunner
+from .test_cli_orgs import add_story_orgs
+
+
+def ok(rit: RitRunner, *args: str, env: dict[str, str | None] | None = None) -> str:
+    result = rit(*args, env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return result.stdout
+
+
+def add_agreement(
+    db_path: Path,
+    title: str,
+    parties: list[int],
+    signed: str = "2016-05-02",
+    until: str | None = "2017-12-31",
+) -> int:
+    """An agreement entered directly (the agreements commands are tested elsewhere)."""
+    conn = sqlite3.connect(db_path)
+    with conn:
+        cursor = conn.execute(
+            "INSERT INTO agreements (uuid, created, updated, title, title_key, kind, signed_on,"
+            " valid_from, valid_until) VALUES (?, 'x', 'x', ?, ?, 'loi', ?, ?, ?)",
+            (str(uuid.uuid4()), title, title.casefold(), signed, signed, until),
+        )
+        agreement_id = int(cursor.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO agreement_parties (agreement_id, org_id) VALUES (?, ?)",
+            [(agreement_id, p) for p in parties],
+        )
+    conn.close()
+    return agreement_id
+
+
+def exchange(rit: RitRunner, ref: str, *extra: str) -> dict:
+    return json.loads(ok(rit, "show-exchange", ref, "--json", *extra))
+
+
+@pytest.fixture
+def story(rit: RitRunner) -> RitRunner:
+    add_story_orgs(rit)  # 1 LSN (Hamburg, Europe/Berlin), 2 FBRI (Kobe, Asia/Tokyo)
+    return rit
+
+
+def test_the_scheduling_story_as_a_new_user_enters_it(story: RitRunner, db_path: Path) -> None:
+    rit = story
+    add_agreement(db_path, "LoI Kobe–LSN", [1, 2])
+    out = ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--window",
+        "2016-10",
+        "--decide-by",
+        "2016-08-31",
+        "--purpose",
+        "company matchmaking",
+        "--field",
+        "Technology Transfer",
+    )
+    assert out.splitlines() == [
+        "scheduled visit #1 LSN → FBRI visit 2016-10: planned 2016-10, decide by 2016-08-31",
+        "linked to agreement 'LoI Kobe–LSN': the only one in force between the organisations"
+        " (choose another with --agreement)",
+    ]
+    out = ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
+    assert "scheduled visit #2 FBRI → LSN visit 2017-H1: planned 2017-H1" in out
+    first = exchange(rit, "1")
+    assert first["status"] == "planned"
+    assert first["place"] == "Kobe" and first["tz"] == "Asia/Tokyo"
+    assert first["guests"] == ["LSN"] and first["host"] == "FBRI"
+    assert first["agreement"] == "LoI Kobe–LSN"
+    assert first["fields"] == ["technology-transfer"]
+    assert (first["start_on"], first["end_on"]) == ("2016-10-01", "2016-10-31")
+    # Referred to by title, case-insensitively.
+    assert exchange(rit, "lsn → fbri visit 2016-10")["id"] == 1
+
+    lines = ok(rit, "agenda", "--from", "2016-08-25", "--to", "2017-12-31").splitlines()
+    assert [line.split("\t")[:2] for line in lines] == [["1", "2016-10"], ["2", "2017-H1"]]
+
+
+def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
+    rit = story
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--window",
+        "2016-10",
+        "--decide-by",
+        "2016-08-31",
+    )
+    out = ok(rit, "narrow", "1", "--window", "2016-10-10..2016-10-20")
+    assert "planned 2016-10-10..2016-10-20, decide by 2016-08-31" in out
+    out = ok(rit, "fix-date", "1", "--on", "2016-10-12", "--at", "10:00")
+    assert out.strip() == (
+        "fixed visit #1 LSN → FBRI visit 2016-10: scheduled 2016-10-12 10:00 JST"
+        " (03:00 CEST in Europe/Berlin)"
+    )
+    data = exchange(rit, "1")
+    assert data["status"] == "scheduled"
+    assert data["sequence"] == 2
+    assert [(s["sequence"], s["status"], s["when"]) for s in data["date_history"]] == [
+        (0, "planned", "2016-10, decide by 2016-08-31"),
+        (1, "planned", "2016-10-10..2016-10-20, decide by 2016-08-31"),
+        (2, "scheduled", "2016-10-12 10:00 (Asia/Tokyo)"),
+    ]
+    shown = ok(rit, "show-exchange", "1")
+    assert "date #1: planned 2016-10-10..2016-10-20, decide by 2016-08-31" in shown
+    assert "date #2: scheduled 2016-10-12 10:00 (Asia/Tokyo)" in shown
+    history = ok(rit, "history", "1", "--kind", "exchange")
+    assert "window_end\t2016-10-31\t2016-10-20" in history
+    assert "day\t\t2016-10-12" in history
+
+    ok(rit, "reschedule", "1", "--at", "14:30")
+    assert exchange(rit, "1")["starts_utc"] == "2016-10-12T05:30+00:00"
+    ok(rit, "reschedule", "1", "--on", "2016-10-14", "--days", "3")
+    moved = exchange(rit, "1")
+    assert (moved["start_on"], moved["end_on"], moved["at"]) == (
+        "2016-10-14",
+        "2016-10-16",
+        "14:30",
+    )
+    assert moved["when"] == "2016-10-14..2016-10-16"
+    ok(rit, "reschedule", "1", "--window", "2016-11", "--decide-by", "2016-10-01")
+    back = exchange(rit, "1")
+    assert (back["status"], back["day"], back["at"], back["when"]) == (
+        "planned",
+        None,
+        None,
+        "2016-11",
+    )
+    assert back["sequence"] == 5
+    ok(rit, "fix-date", "1", "--on", "2016-11-03")
+    ok(rit, "cancel", "1", "--reason", "budget")
+    gone = exchange(rit, "1")
+    assert (gone["status"], gone["cancel_reason"], gone["sequence"]) == ("cancelled", "budget", 7)
+
+
+def test_fix_date_outside_the_window_needs_force_which_widens_it(story: RitRunner, dump) -> None:
+    rit = story
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
+    before = dump()
+    refused = rit("fix-date", "1", "--on", "2017-07-03")
+    assert refused.exit_code == 2
+    assert "2017-07-03 is outside the window 2017-H1" in refused.stderr
+    assert dump() == before
+    out = ok(rit, "fix-date", "1", "--on", "2017-07-03", "--force")
+    assert "widened the window of #1 to 2017-01-01..2017-07-03 (--force)" in out
+    data = exchange(rit, "1")
+    assert data["window"] == {"start": "2017-01-01", "end": "2017-07-03"}
+    assert data["day"] == "2017-07-03"
+
+
+def test_done_records_the_outcome(story: RitRunner) -> None:
+    rit = story
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-02")
+    assert "done: visit #1" in ok(rit, "done", "1", "--outcome", "LoI signed")
+    data = exchange(rit, "1")
+    assert (data["status"], data["outcome"]) == ("done", "LoI signed")
+    refused = rit("fix-date", "1", "--on", "2016-05-03")
+    assert refused.exit_code == 2 and "is done" in refused.stderr
+
+
+def test_meetings_in_person_online_and_yearly(story: RitRunner) -> None:
+    rit = story
+    out = ok(
+        rit,
+        "add-meeting",
+        "LoI signing",
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--on",
+        "2016-05-02",
+        "--at",
+        "14:00",
+        "--place",
+        "Kobe",
+        "--tz",
+        "Asia/Tokyo",
+    )
+    assert (
+        "added meeting #1 LoI signing: scheduled 2016-05-02 14:00 JST (07:00 CEST in Europe/Berlin)"
+        in out
+    )
+    out = ok(
+        rit,
+        "add-meeting",
+        "Steering call",
+        "--org",
+        "FBRI",
+        "--org",
+        "LSN",
+        "--online",
+        "--on",
+        "2016-09-15",
+        "--at",
+        "09:00",
+    )
+    # An online meeting's time is in the first organisation's zone unless --tz says otherwise.
+    assert "scheduled 2016-09-15 09:00 JST (02:00 CEST in Europe/Berlin)" in out
+    data = exchange(rit, "Steering call")
+    assert data["online"] is True and data["place"] is None
+    assert data["participants_orgs"] == ["FBRI", "LSN"]
+    out = ok(
+        rit,
+        "add-meeting",
+        "Workshop",
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--window",
+        "2016-Q4",
+        "--yearly",
+        "--until",
+        "2018",
+    )
+    assert "added 3 meetings, one a year:" in out
+    lines = ok(rit, "agenda", "--type", "meeting", "--from", "2016-01-01", "--to", "2019-12-31")
+    titles = [line.split("\t")[6] for line in lines.splitlines()]
+    assert titles == [
+        "LoI signing",
+        "Steering call",
+        "Workshop 2016",
+        "Workshop 2017",
+        "Workshop 2018",
+    ]
+
+
+def test_yearly_visits_until_the_agreement_ends(story: RitRunner, db_path: Path) -> None:
+    rit = story
+    add_agreement(db_path, "LoI Kobe–LSN", [1, 2], until="2018-12-31")
+    out = ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--window",
+        "2016-10",
+        "--decide-by",
+        "2016-08-31",
+        "--yearly",
+    )
+    assert "scheduled 3 visits, one a year:" in out
+    assert "#3 LSN → FBRI visit 2018-10: planned 2018-10, decide by 2018-08-31" in out
+    rows = json.loads(ok(rit, "agenda", "--from", "2016-01-01", "--to", "2019-12-31", "--json"))
+    assert [r["when"] for r in rows] == ["2016-10", "2017-10", "2018-10"]
+    assert len({r["series"] for r in rows}) == 1
+    assert {r["agreement"] for r in rows} == {"LoI Kobe–LSN"}
+    # Each occurrence is an ordinary exchange: fixing one leaves the others alone.
+    ok(rit, "fix-date", "2", "--on", "2017-10-05")
+    assert [
+        r["status"]
+        for r in json.loads(
+            ok(rit, "agenda", "--from", "2016-01-01", "--to", "2019-12-31", "--json")
+        )
+    ] == ["planned", "scheduled", "planned"]
+    assert "yearly plan: #1 2016 planned, #2 2017 scheduled, #3 2018 planned" in ok(
+        rit, "show-exchange", "2"
+    )
+
+
+def test_yearly_plan_on_29_february_falls_on_28_february_in_common_years(
+    story: RitRunner,
+) -> None:
+    rit = story
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "FBRI",
+        "--to",
+        "LSN",
+        "--on",
+        "2016-02-29",
+        "--at",
+        "10:00",
+        "--yearly",
+        "--until",
+        "2021-12-31",
+    )
+    rows = json.loads(ok(rit, "agenda", "--from", "2016-01-01", "--to", "2021-12-31", "--json"))
+    assert [r["day"] for r in rows] == [
+        "2016-02-29",
+        "2017-02-28",
+        "2018-02-28",
+        "2019-02-28",
+        "2020-02-29",
+        "2021-02-28",
+    ]
+    assert {r["at"] for r in rows} == {"10:00"}
+
+
+def test_yearly_window_ending_in_february_follows_the_month_end(story: RitRunner) -> None:
+    rit = story
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--window",
+        "2016-01-31..2016-02-29",
+        "--decide-by",
+        "2016-01-15",
+        "--yearly",
+        "--until",
+        "2020",
+    )
+    rows = json.loads(ok(rit, "agenda", "--from", "2016-01-01", "--to", "2020-12-31", "--json"))
+    assert [(r["start_on"], r["end_on"]) for r in rows] == [
+        ("2016-01-31", "2016-02-29"),
+        ("2017-01-31", "2017-02-28"),
+        ("2018-01-31", "2018-02-28"),
+        ("2019-01-31", "2019-02-28"),
+        ("2020-01-31", "2020-02-29"),
+    ]
+    assert [r["decide_by"] for r in rows][-1] == "2020-01-15"
+
+
+@pytest.mark.parametrize(
+    ("day", "kobe", "hamburg"),
+    [
+        ("2016-03-26", "10:00 JST", "02:00 CET"),  # before the spring change: 8 hours
+        ("2016-03-28", "10:00 JST", "03:00 CEST"),  # after it: 7 hours
+        ("2016-10-29", "10:00 JST", "03:00 CEST"),  # before the autumn change: 7 hours
+        ("2016-10-31", "10:00 JST", "02:00 CET"),  # after it: 8 hours again
+        ("2016-12-01", "07:00 JST", "2016-11-30 23:00 CET"),  # the evening before
+    ],
+)
+def test_times_entered_in_kobe_are_shown_in_hamburg_across_dst(
+    story: RitRunner, day: str, kobe: str, hamburg: str
+) -> None:
+    rit = story
+    at = kobe.split()[0]
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", day, "--at", at)
+    line = ok(rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31").strip()
+    fields = line.split("\t")
+    assert fields[1:4] == [day, kobe, hamburg]
+    # The user's zone comes from --tz, then $RIT_TZ; a date without a time never moves.
+    tokyo = ok(rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31", "--tz", "Asia/Tokyo")
+    assert tokyo.split("\t")[1:4] == [day, kobe, ""]
+    data = exchange(rit, "1", "--tz", "America/New_York")
+    assert data["user_tz"] == "America/New_York"
+    assert data["starts_local"].startswith(f"{day}T{at}:00+09:00")
+
+
+def test_a_date_without_time_is_the_same_day_everywhere(story: RitRunner) -> None:
+    rit = story
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12")
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin"):
+        line = ok(rit, "agenda", "--tz", zone).strip().split("\t")
+        assert line[1:4] == ["2016-10-12", "", ""]
+
+
+def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
+    rit = story
+    gap = rit(
+        "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-03-27", "--at", "02:30"
+    )
+    assert gap.exit_code == 2
+    assert "'02:30' on 2016-03-27 does not exist in Europe/Berlin" in gap.stderr
+    twice = rit(
+        "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-10-30", "--at", "02:30"
+    )
+    assert twice.exit_code == 2
+    assert "use --fold 0 for the first (CEST) or --fold 1 for the second (CET)" in twice.stderr
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "FBRI",
+        "--to",
+        "LSN",
+        "--on",
+        "2016-10-30",
+        "--at",
+        "02:30",
+        "--fold",
+        "0",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "FBRI",
+        "--to",
+        "LSN",
+        "--on",
+        "2016-10-30",
+        "--at",
+        "02:30",
+        "--fold",
+        "1",
+    )
+    assert exchange(rit, "1")["starts_utc"] == "2016-10-30T00:30+00:00"
+    assert exchange(rit, "2")["starts_utc"] == "2016-10-30T01:30+00:00"
+    lines = ok(rit, "agenda", "--tz", "Asia/Tokyo", "--from", "2016-10-30").splitlines()
+    assert [line.split("\t")[2:4] for line in lines] == [
+        ["02:30 CEST", "09:30 JST"],
+        ["02:30 CET", "10:30 JST"],
+    ]
+
+
+def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: Path) -> None:
+    rit = story
+    ok(rit, "add-org", "JETRO", "--country", "JP")
+    add_agreement(db_path, "LoI Kobe–LSN", [1, 2])
+    add_agreement(db_path, "RIT tie-up", [1, 2, 3])
+    several = rit("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12")
+    assert several.exit_code == 2
+    assert "several agreements" in several.stderr and "#1 'LoI Kobe–LSN'" in several.stderr
+    out = ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-10-12",
+        "--agreement",
+        "RIT tie-up",
+    )
+    assert "linked to agreement 'RIT tie-up'" in out and "only one" not in out
+    # Only the three-party agreement has JETRO: linked automatically.
+    out = ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--from",
+        "JETRO",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-10-13",
+    )
+    assert "LSN + JETRO → FBRI visit 2016-10-13" in out
+    assert "linked to agreement 'RIT tie-up': the only one in force" in out
+    # Before any agreement is in force: no link.
+    out = ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-01-10")
+    assert "linked" not in out
+    assert exchange(rit, "3")["agreement"] is None
+    rows = json.loads(
+        ok(
+            rit,
+            "agenda",
+            "--agreement",
+            "RIT tie-up",
+            "--json",
+            "--from",
+            "2016-01-01",
+            "--to",
+            "2016-12-31",
+        )
+    )
+    assert [r["id"] for r in rows] == [1, 2]
+
+
+def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None:
+    rit = story
+    ok(rit, "add-org", "JETRO", "--country", "JP", "--city", "Tokyo")
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "FBRI",
+        "--to",
+        "LSN",
+        "--on",
+        "2016-09-01",
+        "--at",
+        "09:00",
+    )
+    ok(rit, "add-meeting", "Trade call", "--org", "JETRO", "--online", "--on", "2016-12-24")
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "JETRO", "--on", "2016-08-01")
+    # Default: today (2016-08-25) to 90 days later; overlapping windows are included.
+    piped = ok(rit, "agenda")
+    assert [line.split("\t")[0] for line in piped.splitlines()] == ["2", "1"]
+    assert piped.splitlines()[0] == (
+        "2\t2016-09-01\t09:00 CEST\t\tvisit\tscheduled\tFBRI → LSN visit 2016-09-01\tFBRI → LSN\tHamburg"
+    )
+    assert [
+        r["id"]
+        for r in json.loads(
+            ok(
+                rit,
+                "agenda",
+                "--org",
+                "jetro",
+                "--from",
+                "2016-01-01",
+                "--to",
+                "2017-01-01",
+                "--json",
+            )
+        )
+    ] == [4, 3]
+    assert [r["id"] for r in json.loads(ok(rit, "agenda", "--status", "planned", "--json"))] == [1]
+    assert [
+        r["id"]
+        for r in json.loads(ok(rit, "agenda", "--type", "visit", "--to", "2016-09-01", "--json"))
+    ] == [2]
+    table = ok(rit, "agenda", "--tz", "Asia/Tokyo", env={"TTY_COMPATIBLE": "1"})
+    assert "time in Asia/Tokyo" in table and "16:00 JST" in table and "2016-10" in table
+    assert "(none)" in ok(rit, "agenda", "--from", "2030-01-01", env={"TTY_COMPATIBLE": "1"})
+    shown = ok(rit, "show-exchange", "2", env={"TTY_COMPATIBLE": "1"})
+    assert "FBRI → LSN visit 2016-09-01" in shown and "09:00 CEST (Europe/Berlin)" in shown
+
+
+def test_user_text_is_shown_literally(story: RitRunner) -> None:
+    rit = story
+    ok(rit, "add-meeting", "[bold]x[/] :smile: \x1b[31m", "--org", "LSN", "--on", "2016-09-01")
+    out = ok(rit, "agenda", env={"TTY_COMPATIBLE": "1"})
+    assert "[bold]x[/] :smile: \\x1b[31m" in out
+
+
+def test_participants_and_fields(story: RitRunner) -> None:
+    rit = story
+    ok(rit, "add-contact", "Hinrich Habeck", "--org", "LSN", "--title", "Dr.")
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-10-12",
+        "--participant",
+        "Hinrich Habeck",
+        "--field",
+        "networking",
+        "--field",
+        "market introduction",
+    )
+    data = exchange(rit, "1")
+    assert data["participants"] == ["Dr. Hinrich Habeck"]
+    assert data["fields"] == ["market-introduction", "networking"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--window",
+                "2016-10-20..2016-10-01",
+            ],
+            "end 2016-10-01 is before its start 2016-10-20",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--window",
+                "2016-10",
+            ],
+            "either --on DATE or --window",
+        ),
+        (
+            ["schedule-visit", "--from", "LSN", "--to", "FBRI"],
+            "give the day (--on DATE) or a window",
+        ),
+        (
+            ["schedule-visit", "--from", "LSN", "--to", "Nobody", "--on", "2016-10-12"],
+            "no organisation 'Nobody'",
+        ),
+        (
+            ["schedule-visit", "--from", "Nobody", "--to", "FBRI", "--on", "2016-10-12"],
+            "no organisation 'Nobody'",
+        ),
+        (["schedule-visit", "--to", "FBRI", "--on", "2016-10-12"], "needs the guests"),
+        (["schedule-visit", "--from", "LSN", "--on", "2016-10-12"], "needs the host"),
+        (
+            ["schedule-visit", "--from", "LSN", "--to", "lsn", "--on", "2016-10-12"],
+            "'LSN' cannot visit itself",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--days",
+                "0",
+            ],
+            "--days 0 is not allowed: use 1..60",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--days",
+                "61",
+            ],
+            "--days 61",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--window",
+                "2016-10",
+                "--at",
+                "10:00",
+            ],
+            "--at goes with a fixed day",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--window",
+                "2016-10",
+                "--decide-by",
+                "2016-11-05",
+            ],
+            "--decide-by 2016-11-05 is after the window 2016-10 ends",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--decide-by",
+                "2016-09-01",
+            ],
+            "--decide-by goes with a --window",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--at",
+                "25:00",
+            ],
+            "'25:00' is not a time of day",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--fold",
+                "1",
+            ],
+            "--fold goes with a time",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--at",
+                "10:00",
+                "--fold",
+                "2",
+            ],
+            "fold 2 is not allowed",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "FBRI",
+                "--to",
+                "LSN",
+                "--on",
+                "2016-03-27",
+                "--at",
+                "02:15",
+            ],
+            "does not exist in Europe/Berlin",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "FBRI",
+                "--to",
+                "LSN",
+                "--on",
+                "2016-10-30",
+                "--at",
+                "02:15",
+            ],
+            "happens twice",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "Boston",
+                "--on",
+                "2016-10-12",
+                "--at",
+                "10:00",
+            ],
+            "needs a time zone: give --tz",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--tz",
+                "Mars/Base",
+            ],
+            "unknown time zone 'Mars/Base'",
+        ),
+        (
+            ["schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "03/04/2016"],
+            "could be 3 April or 4 March",
+        ),
+        (
+            ["schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12", "--yearly"],
+            "--yearly needs --until",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--until",
+                "2017",
+            ],
+            "--until goes with --yearly",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--yearly",
+                "--until",
+                "2015",
+            ],
+            "--until 2015-12-31 is before the first occurrence",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--agreement",
+                "LoI Kobe–LSN",
+            ],
+            "no agreement 'LoI Kobe–LSN'",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--participant",
+                "Nobody",
+            ],
+            "no contact 'Nobody'",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--trip",
+                "Nowhere",
+            ],
+            "no trip 'Nowhere'",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-10-12",
+                "--field",
+                "  ",
+            ],
+            "field of action must not be empty",
+        ),
+        (["add-meeting", "Call", "--on", "2016-10-12"], "needs at least one organisation"),
+        (["add-meeting", "  ", "--org", "LSN", "--on", "2016-10-12"], "title must not be empty"),
+        (
+            [
+                "add-meeting",
+                "Call",
+                "--org",
+                "LSN",
+                "--on",
+                "2016-10-12",
+                "--online",
+                "--place",
+                "Kiel",
+            ],
+            "either --place or --online",
+        ),
+        (["fix-date", "1", "--on", "2016-11-02"], "2016-11-02 is outside the window 2016-10"),
+        (
+            ["fix-date", "1", "--on", "2016-10-30", "--days", "3"],
+            "2016-10-30..2016-11-01 is outside the window 2016-10",
+        ),
+        (["fix-date", "1"], "give the day: --on DATE"),
+        (
+            ["fix-date", "1", "--on", "2016-10-12", "--window", "2016-10"],
+            "no such option: --window",
+        ),
+        (["fix-date", "2", "--on", "2016-12-02"], "already fixed to 2016-12-01"),
+        (["fix-date", "99", "--on", "2016-10-12"], "no exchange '99'"),
+        (
+            ["narrow", "1", "--window", "2016-09-20..2016-10-10"],
+            "is not inside the current window 2016-10",
+        ),
+        (["narrow", "1", "--window", "2016-10-20..2016-10-10"], "is before its start"),
+        (["narrow", "2", "--window", "2016-12"], "already fixed"),
+        (["reschedule", "1", "--on", "2016-10-12"], "still planned"),
+        (["reschedule", "2"], "give the new day"),
+        (
+            ["reschedule", "2", "--on", "2016-12-02", "--window", "2016-12"],
+            "either --on DATE or --window",
+        ),
+        (["done", "1"], "has no day yet"),
+        (["done", "2"], "starts on 2016-12-01, after today"),
+        (
+            ["agenda", "--from", "2016-10-01", "--to", "2016-09-01"],
+            "--to 2016-09-01 is before --from 2016-10-01",
+        ),
+        (["agenda", "--type", "party"], "unknown type 'party'"),
+        (["agenda", "--status", "maybe"], "unknown status 'maybe'"),
+        (["agenda", "--tz", "Hamburg"], "unknown time zone 'Hamburg'"),
+        (["show-exchange", "LSN visit"], "no exchange 'LSN visit'"),
+    ],
+)
+def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
+    story: RitRunner, dump, args: list[str], message: str
+) -> None:
+    rit = story
+    ok(rit, "add-org", "Boston Biotech", "--country", "US", "--city", "Boston", "--short", "Boston")
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-12-01")
+    before = dump()
+    result = rit(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert dump() == before

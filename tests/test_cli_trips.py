@@ -1,0 +1,252 @@
+"""Delegation trips, their stops and the visits at them, through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import RitRunner
+from .test_cli_exchanges import ok
+from .test_cli_orgs import add_story_orgs
+
+TRIP = "Delegation Japan/China 2016"
+
+
+@pytest.fixture
+def trip(rit: RitRunner) -> RitRunner:
+    add_story_orgs(rit)
+    out = ok(
+        rit,
+        "add-trip",
+        TRIP,
+        "--from",
+        "2016-05-01",
+        "--to",
+        "2016-05-05",
+        "--lead",
+        "Minister-President Torsten Albig",
+    )
+    assert out.strip() == f"added trip #1 {TRIP}: 2016-05-01..2016-05-05"
+    # Entered out of order: the itinerary is shown in date order.
+    ok(
+        rit,
+        "add-stop",
+        TRIP,
+        "--city",
+        "Shanghai",
+        "--country",
+        "CN",
+        "--from",
+        "2016-05-04",
+        "--to",
+        "2016-05-05",
+    )
+    ok(rit, "add-stop", "1", "--city", "Tokyo", "--country", "jp", "--from", "2016-05-01")
+    out = ok(
+        rit,
+        "add-stop",
+        TRIP,
+        "--city",
+        "Kobe",
+        "--country",
+        "JP",
+        "--from",
+        "2016-05-02",
+        "--to",
+        "2016-05-03",
+        "--org",
+        "FBRI",
+    )
+    assert out.strip() == f"added stop Kobe (JP) 2016-05-02..2016-05-03 to trip #1 {TRIP}"
+    return rit
+
+
+def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
+    rit = trip
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-05-02",
+        "--at",
+        "14:00",
+        "--trip",
+        TRIP,
+    )
+    data = json.loads(ok(rit, "show-trip", TRIP, "--json"))
+    assert [(s["city"], s["start_on"], s["end_on"]) for s in data["stops"]] == [
+        ("Tokyo", "2016-05-01", "2016-05-01"),
+        ("Kobe", "2016-05-02", "2016-05-03"),
+        ("Shanghai", "2016-05-04", "2016-05-05"),
+    ]
+    kobe = data["stops"][1]
+    assert kobe["org"] == "FBRI" and kobe["country"] == "JP"
+    assert [e["title"] for e in kobe["exchanges"]] == ["LSN → FBRI visit 2016-05-02"]
+    assert kobe["exchanges"][0]["starts_user"] == "2016-05-02T07:00:00+02:00"
+    shown = ok(rit, "show-trip", "1")
+    assert "stop 2: 2016-05-02..2016-05-03 Kobe, JP (FBRI): #1 LSN → FBRI visit 2016-05-02" in shown
+    assert "lead: Minister-President Torsten Albig" in shown
+    visit = json.loads(ok(rit, "show-exchange", "1", "--json"))
+    assert visit["stop"] == f"{TRIP}: Kobe 2016-05-02..2016-05-03"
+    # Moving the visit off its stop is refused; within the stop it is fine.
+    refused = rit("reschedule", "1", "--on", "2016-05-04")
+    assert refused.exit_code == 2
+    assert "outside the trip stop Kobe 2016-05-02..2016-05-03" in refused.stderr
+    ok(rit, "reschedule", "1", "--on", "2016-05-03")
+
+
+def test_trips_listing_piped_table_and_json(trip: RitRunner) -> None:
+    rit = trip
+    assert ok(rit, "trips").splitlines() == [
+        f"1\t2016-05-01\t2016-05-05\t{TRIP}\tMinister-President Torsten Albig\tTokyo → Kobe → Shanghai"
+    ]
+    table = ok(rit, "trips", env={"TTY_COMPATIBLE": "1"})
+    assert "Tokyo → Kobe → Shanghai" in table and "stops" in table
+    shown = ok(rit, "show-trip", TRIP, env={"TTY_COMPATIBLE": "1"})
+    assert "Itinerary" in shown and "Shanghai" in shown
+    data = json.loads(ok(rit, "trips", "--json"))
+    assert data[0]["title"] == TRIP and len(data[0]["stops"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["add-stop", TRIP, "--city", "Osaka", "--country", "JP", "--from", "2016-05-06"],
+            "stop 2016-05-06 is outside trip",
+        ),
+        (
+            [
+                "add-stop",
+                TRIP,
+                "--city",
+                "Osaka",
+                "--country",
+                "JP",
+                "--from",
+                "2016-04-30",
+                "--to",
+                "2016-05-01",
+            ],
+            "outside trip",
+        ),
+        (
+            ["add-stop", TRIP, "--city", "Osaka", "--country", "JP", "--from", "2016-05-03"],
+            "overlaps the stop Kobe 2016-05-02..2016-05-03",
+        ),
+        (
+            [
+                "add-stop",
+                TRIP,
+                "--city",
+                "Osaka",
+                "--country",
+                "JP",
+                "--from",
+                "2016-05-03",
+                "--to",
+                "2016-05-02",
+            ],
+            "is before its start",
+        ),
+        (
+            ["add-stop", TRIP, "--city", "Osaka", "--country", "XX", "--from", "2016-05-03"],
+            "unknown country 'XX'",
+        ),
+        (
+            ["add-stop", TRIP, "--city", " ", "--country", "JP", "--from", "2016-05-03"],
+            "city must not be empty",
+        ),
+        (
+            ["add-stop", "Nowhere", "--city", "Osaka", "--country", "JP", "--from", "2016-05-03"],
+            "no trip 'Nowhere'",
+        ),
+        (
+            [
+                "add-stop",
+                TRIP,
+                "--city",
+                "Osaka",
+                "--country",
+                "JP",
+                "--from",
+                "2016-05-03",
+                "--org",
+                "Nobody",
+            ],
+            "no organisation 'Nobody'",
+        ),
+        (
+            ["add-trip", "Other", "--from", "2016-05-05", "--to", "2016-05-01"],
+            "trip end 2016-05-01 is before its start 2016-05-05",
+        ),
+        (
+            ["add-trip", TRIP.upper(), "--from", "2016-05-01", "--to", "2016-05-05"],
+            "already exists as #1",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-05-06",
+                "--trip",
+                TRIP,
+            ],
+            "2016-05-06 lies within no stop of trip",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-05-03",
+                "--days",
+                "2",
+                "--trip",
+                TRIP,
+            ],
+            "2016-05-03..2016-05-04 lies within no stop",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-05-02",
+                "--trip",
+                TRIP,
+                "--yearly",
+                "--until",
+                "2017",
+            ],
+            "--trip cannot be combined with --yearly",
+        ),
+        (["show-trip", "Nowhere"], "no trip 'Nowhere'"),
+    ],
+)
+def test_invalid_trip_input_is_one_line_exit_2_and_changes_nothing(
+    trip: RitRunner, dump, args: list[str], message: str
+) -> None:
+    rit = trip
+    before = dump()
+    result = rit(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert dump() == before

@@ -1,0 +1,97 @@
+"""The exchange store against an in-memory database: queries, series, date history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from rit_cli.store.exchanges import (
+    ExchangeInput,
+    When,
+    add_exchange,
+    agenda,
+    agenda_range,
+    date_history,
+    fix_date,
+    narrow,
+)
+from rit_cli.store.orgs import OrgInput, add_org
+
+TODAY = date(2016, 8, 25)
+
+
+def _orgs(conn: sqlite3.Connection) -> None:
+    add_org(conn, OrgInput("Life Science Nord", "LSN", country="DE", city="Hamburg"))
+    add_org(conn, OrgInput("FBRI", country="JP", city="Kobe"))
+
+
+def test_agenda_is_a_range_scan_on_the_start_index(conn: sqlite3.Connection) -> None:
+    plan = " ".join(
+        row[3]
+        for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM exchanges e"
+            " WHERE e.start_on <= ? AND e.end_on >= ? ORDER BY e.start_on",
+            ("2016-12-31", "2016-01-01"),
+        )
+    )
+    assert "USING INDEX exchanges_start (start_on<?)" in plan
+
+
+def test_agenda_overlap_includes_windows_that_started_earlier(conn: sqlite3.Connection) -> None:
+    _orgs(conn)
+    for window in ("2016-H2", "2016-10", "2017-Q1"):
+        add_exchange(
+            conn,
+            ExchangeInput("visit", When(window=window), guests=("LSN",), host="FBRI"),
+            TODAY,
+        )
+    found = agenda(conn, date(2016, 11, 1), date(2016, 12, 31))
+    assert [e.id for e in found] == [1]
+    found = agenda(conn, date(2016, 10, 31), date(2017, 1, 1))
+    assert [e.id for e in found] == [1, 2, 3]
+
+
+def test_agenda_default_range_is_ninety_days_from_today() -> None:
+    assert agenda_range(None, None, TODAY) == (TODAY, date(2016, 11, 23))
+    assert agenda_range("2017-01-01", None, TODAY) == (date(2017, 1, 1), date(2017, 4, 1))
+
+
+def test_yearly_series_share_one_uuid_and_decide_by_moves_with_the_window(
+    conn: sqlite3.Connection,
+) -> None:
+    _orgs(conn)
+    added = add_exchange(
+        conn,
+        ExchangeInput(
+            "visit",
+            When(window="2016-02", decide_by="2016-01-29"),
+            guests=("LSN",),
+            host="FBRI",
+            yearly=True,
+            until="2019",
+        ),
+        TODAY,
+    )
+    assert len({e.series for e in added.exchanges}) == 1
+    assert [(e.window_end, e.decide_by) for e in added.exchanges] == [
+        ("2016-02-29", "2016-01-29"),
+        ("2017-02-28", "2017-01-29"),
+        ("2018-02-28", "2018-01-29"),
+        ("2019-02-28", "2019-01-29"),
+    ]
+
+
+def test_date_history_replays_each_change(conn: sqlite3.Connection) -> None:
+    _orgs(conn)
+    ex = add_exchange(
+        conn, ExchangeInput("visit", When(window="2016-Q4"), guests=("LSN",), host="FBRI"), TODAY
+    ).exchanges[0]
+    narrow(conn, "1", "2016-10", TODAY)
+    ex, widened = fix_date(conn, "1", When(on="2016-10-03", days=2), TODAY)
+    assert widened is None
+    steps = date_history(conn, ex)
+    assert [(s["sequence"], s["status"], s["when"]) for s in steps] == [
+        (0, "planned", "2016-Q4"),
+        (1, "planned", "2016-10"),
+        (2, "scheduled", "2016-10-03..2016-10-04"),
+    ]
