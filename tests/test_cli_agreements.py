@@ -553,3 +553,26 @@ def test_hostile_titles_are_shown_literally(rit: RitRunner) -> None:
     table = rit("show-agreement", "1", env={"TTY_COMPATIBLE": "1"}).stdout
     assert "[bold]LoI[/]" in table and ":smile:" in table and "\x1b[31m" not in table
     assert json.loads(ok(rit, "agreements", "--json"))[0]["title"] == title.strip()
+
+
+def test_demo_holds_the_agreement_part_of_the_story(rit: RitRunner, tmp_path) -> None:
+    demo = str(tmp_path / "demo.db")
+    result = rit("demo", "--db", demo)
+    assert result.exit_code == 0, result.output
+    assert f"1\t{LOI}\tloi\tactive\tLSN, FBRI\t2016-05-02" in result.stdout
+    assert "Biobank sample exchange pilot\tagreed" in result.stdout
+    data = json.loads(ok(rit, "--db", demo, "show-agreement", LOI, "--json"))
+    assert data["place"] == "Kobe" and data["visits_per_year"] == 1
+    assert data["fields"] == ["market-introduction", "networking", "technology-transfer"]
+    assert [s["name"] for s in data["signatories"]] == ["Hinrich Habeck"]
+    assert data["programme"]["short"] == "RIT"
+    programme = json.loads(ok(rit, "--db", demo, "show-programme", "RIT", "--json"))
+    assert programme["run_by"]["short"] == "JETRO" and programme["valid_until"] == "2017-12-31"
+    assert programme["extensions"][0]["old_until"] == "2016-12-31"
+    statuses = {
+        c["title"]: c["status"] for c in json.loads(ok(rit, "--db", demo, "cooperations", "--json"))
+    }
+    assert statuses == {
+        "Biobank sample exchange pilot": "agreed",
+        "Medtech market entry for SMEs in Japan": "talks",
+    }

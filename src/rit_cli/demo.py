@@ -121,3 +121,66 @@ def build(conn: sqlite3.Connection) -> None:
     ]
     for person in people:
         add_contact(conn, person)
+    build_agreements(conn)
+
+
+def build_agreements(conn: sqlite3.Connection) -> None:
+    """JETRO's RIT programme, extended until 2017; the Kobe LoI; two cooperation plans."""
+    from .store.agreements import AgreementInput, add_agreement
+    from .store.cooperations import CooperationInput, add_cooperation, set_status
+    from .store.programmes import ProgrammeInput, add_programme, extend_programme
+
+    signing = date(2016, 5, 2)
+    add_programme(
+        conn,
+        ProgrammeInput(
+            "Regional Industry-Tie-Up Programme",
+            "RIT",
+            "JETRO",
+            "2015-04-01",
+            "2016",
+            note="JETRO's scheme for ties between Japanese and foreign regional clusters",
+        ),
+        date(2015, 4, 1),
+    )
+    extend_programme(conn, "RIT", "2017", "the programme has worked well", signing)
+    add_agreement(
+        conn,
+        AgreementInput(
+            "LoI Kobe–LSN",
+            kind="loi",
+            parties=("LSN", "FBRI"),
+            programme="RIT",
+            signed=signing.isoformat(),
+            place="Kobe",
+            valid_until="2017",
+            fields=("networking", "technology-transfer", "market-introduction"),
+            visits_per_year="1",
+            signatories=("Hinrich Habeck",),
+            note="Networking between companies, research institutes and authorities",
+        ),
+        signing,
+    )
+    add_cooperation(
+        conn,
+        CooperationInput(
+            "Biobank sample exchange pilot",
+            ("LSN", "KBIC"),
+            "LoI Kobe–LSN",
+            ("technology-transfer",),
+            "talks",
+        ),
+        date(2015, 12, 10),
+    )
+    set_status(conn, "Biobank sample exchange pilot", "agreed", "pilot agreed in Kobe", signing)
+    add_cooperation(
+        conn,
+        CooperationInput(
+            "Medtech market entry for SMEs in Japan",
+            ("LSN", "FBRI", "JETRO"),
+            "LoI Kobe–LSN",
+            ("market-introduction",),
+            "talks",
+        ),
+        date(2016, 3, 1),
+    )

@@ -19,7 +19,9 @@ def demo() -> None:
     """
     from .. import db
     from .. import demo as story
+    from .agreements import agreements
     from .contacts import contacts
+    from .cooperations import cooperations
     from .orgs import orgs
 
     path = Path(context.settings.db).expanduser() if context.settings.db else story.default_path()
@@ -43,3 +45,9 @@ def demo() -> None:
     say("")
     say("Contacts")
     contacts(org=None, as_json=False)
+    say("")
+    say("Agreements")
+    agreements(active=False, programme=None, org=None, field=None, as_json=False)
+    say("")
+    say("Cooperations")
+    cooperations(status=None, agreement=None, field=None, org=None, as_json=False)
