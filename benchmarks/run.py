@@ -145,7 +145,7 @@ def base_env(workdir: Path) -> dict[str, str]:
 
 def dataset(workdir: Path, n: int, rebuild: bool, log) -> Path:
     path = workdir / f"rit-{n}.db"
-    if rebuild or not path.exists():
+    if rebuild or not path.exists() or _stale(path):
         sys.path.insert(0, str(HERE))
         import make_dataset
 
@@ -156,6 +156,19 @@ def dataset(workdir: Path, n: int, rebuild: bool, log) -> Path:
             f"{time.perf_counter() - started:.1f}s"
         )
     return path
+
+
+def _stale(path: Path) -> bool:
+    """A dataset from an older schema: opening it would time a migration, so rebuild it."""
+    import sqlite3
+
+    from rit_cli.db import SCHEMA_VERSION
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION
+    finally:
+        conn.close()
 
 
 def peer_commands(workdir: Path, n: int, log) -> list[str] | None:
@@ -444,7 +457,9 @@ def console_table(results, start, peers, imports) -> str:
         rows.append([label, fmt_ms(t), *[""] * (len(sizes) - 1), fmt_mb(t)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     text = "\n".join(
-        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=False)))
+        "  ".join(
+            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=False))
+        )
         for r in rows
     )
     verdicts = "\n".join(
