@@ -23,6 +23,8 @@ from .commands import history as _history  # noqa: F401, E402  isort: skip
 from .commands import exchanges as _exchanges  # noqa: F401, E402  isort: skip
 from .commands import trips as _trips  # noqa: F401, E402  isort: skip
 from .commands import privacy as _privacy  # noqa: F401, E402  isort: skip
+from .commands import remind as _remind  # noqa: F401, E402  isort: skip
+from .commands import report as _report  # noqa: F401, E402  isort: skip
 from .commands import demo as _demo  # noqa: F401, E402  isort: skip
 
 GLOBAL_OPTIONS = ("--db", "--today")
@@ -91,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     from .text import printable
 
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    _refuse_undecodable(args)
     try:
         code = app(args=args, prog_name="rit", standalone_mode=False)
         if isinstance(code, int) and code:
@@ -122,6 +125,19 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
         _usage_or_crash(exc)
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Bytes that are not UTF-8 arrive as lone surrogates; refuse them before anything runs."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            from .text import short_repr
+
+            shown = short_repr(arg.encode("utf-8", "backslashreplace").decode("utf-8"))
+            sys.stderr.write(f"error: argument {shown} is not valid UTF-8 text\n")
+            sys.exit(2)
 
 
 def usage_line(exc: Exception) -> str:

@@ -72,3 +72,15 @@ def printable(value: str) -> str:
         else:
             out.append(ch.encode("unicode_escape").decode("ascii"))
     return "".join(out)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula: a leading = + - @ TAB CR gets a '.
+
+    Excel and LibreOffice hide the apostrophe and show the text as typed, so a telephone
+    number like '+49 40 123' stays readable.
+    """
+    return "'" + value if value.startswith(_FORMULA_START) else value

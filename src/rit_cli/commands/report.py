@@ -1,0 +1,106 @@
+"""The report command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import context
+from ..app import app
+
+FORMATS = ("table", "markdown", "json", "csv")
+
+
+@app.command("report")
+def report(
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year", metavar="YYYY", help="The year's activity report.", show_default=False
+        ),
+    ] = None,
+    agreement: Annotated[
+        str | None, typer.Option("--agreement", metavar="REF", help="Only this agreement.")
+    ] = None,
+    programme: Annotated[
+        str | None,
+        typer.Option("--programme", metavar="REF", help="Only this programme's agreements."),
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", metavar="ORG", help="Only what involves this org.")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="FORMAT", help="table, markdown, json or csv."),
+    ] = "table",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="PATH", help="Write to this file (created 0600)."),
+    ] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="With csv: UTF-8 with BOM and ';' for Excel.")
+    ] = False,
+    tz: Annotated[
+        str | None, typer.Option("--tz", metavar="ZONE", help="Your zone for reminder times.")
+    ] = None,
+) -> None:
+    """Report on agreements, exchanges and what came of them; --year for a year's activity.
+
+    Example: rit report --year 2016 --format markdown --out lsn-2016.md
+    """
+    from .. import render_report
+    from ..errors import InvalidInput
+    from ..store.reports import Scope, current_report, year_report
+    from ..text import short_repr
+
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown --format {short_repr(fmt)}: use one of {', '.join(FORMATS)}")
+    if excel and fmt != "csv":
+        raise InvalidInput("--excel goes with --format csv")
+    scopes = [
+        name
+        for name, value in (("--agreement", agreement), ("--programme", programme), ("--org", org))
+        if value
+    ]
+    if len(scopes) > 1:
+        raise InvalidInput(
+            f"give one of --agreement, --programme, --org, not {' and '.join(scopes)}"
+        )
+    scope = Scope(agreement, programme, org)
+    if year is not None and not (year.strip().isascii() and year.strip().isdigit()):
+        raise InvalidInput(f"--year {short_repr(year)} is not a year like 2016")
+    today = context.today()
+    zone = context.user_zone(tz)
+    with context.reading() as conn:
+        result = (
+            year_report(conn, scope, int(year), today)
+            if year is not None
+            else current_report(conn, scope, today, zone)
+        )
+    if out is not None:
+        from ..files import write_private
+
+        text = render_report.render(result, "text" if fmt == "table" else fmt, excel=excel)
+        write_private(out, text, protect=context.location().path)
+        sys.stderr.write(f"wrote {out}\n")
+        return
+    if fmt != "table":
+        sys.stdout.write(render_report.render(result, fmt, excel=excel))
+        return
+    from ..render import make_console
+
+    console = make_console()
+    if not console.is_terminal:
+        sys.stdout.writelines(line + "\n" for line in render_report.plain(result))
+        return
+    view = render_report.view(result)
+    lines = console.render_lines(view, pad=False)
+    if len(lines) > console.height and os.environ.get("PAGER", "less") and sys.stdin.isatty():
+        with console.pager(styles=True):
+            console.print(view)
+    else:
+        console.print(view)

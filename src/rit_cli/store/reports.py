@@ -1,0 +1,225 @@
+"""Assembling the current-state and yearly reports from the other store functions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .. import schedule
+from ..models import (
+    Agreement,
+    AgreementState,
+    CurrentReport,
+    Exchange,
+    FieldUse,
+    OrgCount,
+    YearReport,
+)
+from ..text import short_repr
+from . import resolve
+from .agreements import list_agreements, terms_of
+from .exchanges import AGREEMENT, agenda, get_exchange
+from .orgs import find_org
+from .reminders import due, year_visits
+
+UPCOMING_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: everything, one agreement, a programme or an organisation."""
+
+    agreement: str | None = None
+    programme: str | None = None
+    org: str | None = None
+
+    def describe(self, conn: sqlite3.Connection) -> str:
+        if self.agreement:
+            return f"agreement {resolve(conn, AGREEMENT, self.agreement)['title']}"
+        if self.programme:
+            from .programmes import PROGRAMME
+
+            row = resolve(conn, PROGRAMME, self.programme)
+            return f"programme {row['short'] or row['name']}"
+        if self.org:
+            org = find_org(conn, self.org)
+            return f"organisation {org.label}"
+        return "all agreements"
+
+
+def _agreements(conn: sqlite3.Connection, scope: Scope, today: date) -> list[Agreement]:
+    found = list_agreements(conn, today, programme=scope.programme, org=scope.org)
+    if scope.agreement:
+        wanted = resolve(conn, AGREEMENT, scope.agreement)["id"]
+        found = [a for a in found if a.id == wanted]
+    return found
+
+
+def _exchange_in_scope(
+    exchange: Exchange, scope: Scope, agreement_ids: set[int], org_id: int | None
+) -> bool:
+    if scope.agreement or scope.programme:
+        return exchange.agreement_id in agreement_ids
+    if org_id is not None:
+        return any(p.org_id == org_id for p in exchange.parties)
+    return True
+
+
+def next_exchange(conn: sqlite3.Connection, agreement_id: int, today: date) -> Exchange | None:
+    """The agreement's next open exchange (planned or scheduled) that has not ended."""
+    row = conn.execute(
+        "SELECT id FROM exchanges WHERE status IN ('planned', 'scheduled')"
+        " AND agreement_id = ? AND end_on >= ? ORDER BY start_on, id LIMIT 1",
+        (agreement_id, today.isoformat()),
+    ).fetchone()
+    return get_exchange(conn, row["id"]) if row else None
+
+
+def _compliance(
+    conn: sqlite3.Connection, agreement: Agreement, year: int, today: date
+) -> schedule.Compliance | None:
+    if not agreement.visits_per_year:
+        return None
+    terms = terms_of(agreement)
+    return schedule.compliance(terms, year, year_visits(conn, agreement.id, year), today)
+
+
+def current_report(
+    conn: sqlite3.Connection, scope: Scope, today: date, user_zone: str
+) -> CurrentReport:
+    """Every agreement's state, the next 90 days, and what remind would say."""
+    agreements = _agreements(conn, scope, today)
+    ids = {a.id for a in agreements}
+    org_id = find_org(conn, scope.org).id if scope.org else None
+    states = [
+        AgreementState(a, _compliance(conn, a, today.year, today), next_exchange(conn, a.id, today))
+        for a in agreements
+    ]
+    until = today + timedelta(days=UPCOMING_DAYS)
+    upcoming = [
+        e
+        for e in agenda(conn, today, until, org=scope.org, agreement=scope.agreement)
+        if e.status in ("planned", "scheduled") and _exchange_in_scope(e, scope, ids, org_id)
+    ]
+    reminders = due(conn, today, today + timedelta(days=14), until, user_zone)
+    if scope != Scope():
+        reminders = [r for r in reminders if _reminder_in_scope(conn, r, scope, ids, org_id)]
+    return CurrentReport(today, scope.describe(conn), states, upcoming, until, reminders)
+
+
+def _reminder_in_scope(
+    conn: sqlite3.Connection, reminder: object, scope: Scope, ids: set[int], org_id: int | None
+) -> bool:
+    record, record_id = getattr(reminder, "record"), getattr(reminder, "record_id")  # noqa: B009
+    if record == "agreement":
+        return record_id in ids
+    if record == "exchange":
+        return _exchange_in_scope(get_exchange(conn, record_id), scope, ids, org_id)
+    return scope.programme is not None and record == "programme"
+
+
+def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) -> YearReport:
+    """The year's activity as a cluster manager files it."""
+    if not 1900 <= year <= 2199:
+        from ..errors import InvalidInput
+
+        raise InvalidInput(f"year {short_repr(str(year))} is out of range: use 1900..2199")
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    agreements = _agreements(conn, scope, today)
+    ids = {a.id for a in agreements}
+    org_id = find_org(conn, scope.org).id if scope.org else None
+    held = [
+        e
+        for e in agenda(conn, first, last, org=scope.org, agreement=scope.agreement, status="done")
+        if first.isoformat() <= e.start_on <= last.isoformat()
+        and _exchange_in_scope(e, scope, ids, org_id)
+    ]
+    compliance = []
+    for agreement in agreements:
+        if schedule.covered_in_year(terms_of(agreement), year) is None:
+            continue
+        result = _compliance(conn, agreement, year, today)
+        if result is not None:
+            compliance.append((agreement, result))
+    from .cooperations import cooperations_became_concrete
+
+    cooperations = [
+        c
+        for c in cooperations_became_concrete(conn, year)
+        if scope == Scope()
+        or (c.agreement is not None and c.agreement.id in ids)
+        or (org_id is not None and any(o.id == org_id for o in c.orgs))
+    ]
+    in_force = [a for a in agreements if schedule.covered_in_year(terms_of(a), year)]
+    return YearReport(
+        year=year,
+        today=today,
+        scope=scope.describe(conn),
+        held=held,
+        compliance=compliance,
+        cooperations=cooperations,
+        orgs=_orgs_involved(conn, held),
+        fields=_field_coverage(held, cooperations, in_force),
+        trips=_trips(conn, first, last, scope, ids, org_id),
+    )
+
+
+def _orgs_involved(conn: sqlite3.Connection, held: list[Exchange]) -> list[OrgCount]:
+    ids = sorted({p.org_id for e in held for p in e.parties})
+    groups: dict[tuple[str, str], list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(
+            f"SELECT coalesce(country, '') AS country, kind, coalesce(short, name) AS label"
+            f" FROM orgs WHERE id IN ({marks})",
+            chunk,
+        ):
+            groups.setdefault((row["country"], row["kind"]), []).append(row["label"])
+    return [
+        OrgCount(country, kind, len(names), tuple(sorted(names)))
+        for (country, kind), names in sorted(groups.items())
+    ]
+
+
+def _field_coverage(
+    held: list[Exchange], cooperations: list, agreements: list[Agreement]
+) -> list[FieldUse]:
+    exchanges = Counter(f for e in held for f in e.fields)
+    coops = Counter(f for c in cooperations for f in c.fields)
+    agreed = Counter(f for a in agreements for f in a.fields)
+    names = sorted(set(exchanges) | set(coops) | set(agreed))
+    return [FieldUse(n, agreed[n], coops[n], exchanges[n]) for n in names]
+
+
+def _trips(
+    conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    scope: Scope,
+    ids: set[int],
+    org_id: int | None,
+) -> list:
+    from .trips import get_trip
+
+    rows = conn.execute(
+        "SELECT id FROM trips WHERE start_on <= ? AND end_on >= ? ORDER BY start_on, id",
+        (last.isoformat(), first.isoformat()),
+    ).fetchall()
+    trips = [get_trip(conn, row["id"]) for row in rows]
+    if scope == Scope():
+        return trips
+    with_org: set[int] = set()
+    if org_id is not None:
+        with_org = {
+            row[0]
+            for row in conn.execute("SELECT trip_id FROM trip_stops WHERE org_id = ?", (org_id,))
+        }
+    return [
+        t
+        for t in trips
+        if t.id in with_org
+        or any(_exchange_in_scope(e, scope, ids, org_id) for s in t.stops for e in s.exchanges)
+    ]

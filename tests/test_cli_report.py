@@ -1,0 +1,375 @@
+"""`rit report` through the CLI: current state and the yearly activity report in every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from .conftest import RitRunner
+
+
+def ok(rit: RitRunner, *args: str, today: str = "2016-08-25") -> str:
+    result = rit(*args, env={"RIT_TODAY": today})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def story(rit: RitRunner) -> RitRunner:
+    ok(
+        rit,
+        "add-org",
+        "Life Science Nord",
+        "--short",
+        "LSN",
+        "--kind",
+        "cluster",
+        "--country",
+        "DE",
+        "--city",
+        "Hamburg",
+    )
+    ok(
+        rit,
+        "add-org",
+        "Foundation for Biomedical Research and Innovation",
+        "--short",
+        "FBRI",
+        "--kind",
+        "foundation",
+        "--country",
+        "JP",
+        "--city",
+        "Kobe",
+    )
+    ok(
+        rit,
+        "add-org",
+        "Japan External Trade Organization",
+        "--short",
+        "JETRO",
+        "--kind",
+        "agency",
+        "--country",
+        "JP",
+    )
+    ok(rit, "add-org", "BioCon Valley", "--short", "BCV", "--kind", "cluster", "--country", "DE")
+    ok(rit, "add-contact", "Hinrich Habeck", "--org", "LSN", "--title", "Dr.")
+    ok(
+        rit,
+        "add-programme",
+        "Regional Industry-Tie-Up",
+        "--short",
+        "RIT",
+        "--run-by",
+        "JETRO",
+        "--from",
+        "2014-01-01",
+        "--until",
+        "2016-12-31",
+    )
+    ok(
+        rit,
+        "add-agreement",
+        "LoI Kobe–LSN",
+        "--kind",
+        "loi",
+        "--party",
+        "LSN",
+        "--party",
+        "FBRI",
+        "--signed",
+        "2016-05-02",
+        "--place",
+        "Kobe",
+        "--until",
+        "2017-12-31",
+        "--programme",
+        "RIT",
+        "--field",
+        "networking",
+        "--field",
+        "technology transfer",
+        "--visits-per-year",
+        "1",
+        today="2016-05-02",
+    )
+    ok(
+        rit,
+        "add-agreement",
+        "MoU LSN–BCV",
+        "--kind",
+        "mou",
+        "--party",
+        "LSN",
+        "--party",
+        "BCV",
+        "--signed",
+        "2015-01-10",
+        "--until",
+        "2018-12-31",
+        "--visits-per-year",
+        "2",
+        "--each-way",
+        today="2016-01-01",
+    )
+    ok(
+        rit,
+        "add-trip",
+        "Delegation Japan/China 2016",
+        "--from",
+        "2016-05-01",
+        "--to",
+        "2016-05-05",
+        "--lead",
+        "Minister-President Torsten Albig",
+    )
+    ok(
+        rit,
+        "add-stop",
+        "1",
+        "--city",
+        "Kobe",
+        "--country",
+        "JP",
+        "--from",
+        "2016-05-02",
+        "--to",
+        "2016-05-03",
+        "--org",
+        "FBRI",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-05-02",
+        "--trip",
+        "1",
+        "--participant",
+        "Hinrich Habeck",
+        "--field",
+        "networking",
+        today="2016-04-01",
+    )
+    ok(rit, "done", "1", "--outcome", "LoI signed", today="2016-05-03")
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "FBRI",
+        "--to",
+        "LSN",
+        "--window",
+        "2016-10",
+        "--decide-by",
+        "2016-08-31",
+        today="2016-06-01",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "BCV",
+        "--on",
+        "2016-03-10",
+        today="2016-03-01",
+    )
+    ok(rit, "done", "3", today="2016-03-11")
+    ok(
+        rit,
+        "add-cooperation",
+        "Biobank pilot",
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--agreement",
+        "LoI Kobe–LSN",
+        "--status",
+        "talks",
+        "--field",
+        "technology-transfer",
+        today="2016-02-01",
+    )
+    ok(rit, "set-cooperation-status", "Biobank pilot", "agreed", today="2016-06-15")
+    return rit
+
+
+def test_current_report_json_matches_the_data(story: RitRunner) -> None:
+    data = json.loads(ok(story, "report", "--format", "json"))
+    assert data["report"] == "current" and data["today"] == "2016-08-25"
+    by_title = {a["title"]: a for a in data["agreements"]}
+    loi = by_title["LoI Kobe–LSN"]
+    assert loi["status"] == "active"
+    assert loi["compliance"]["required"] == 1
+    assert (loi["compliance"]["held"], loi["compliance"]["planned"]) == (1, 1)
+    assert loi["compliance"]["verdict"] == "met"
+    assert loi["next_exchange"]["id"] == 2
+    mou = by_title["MoU LSN–BCV"]
+    assert mou["compliance"]["each_way"] is True
+    assert mou["compliance"]["verdict"] == "at-risk"
+    assert [d["held"] for d in mou["compliance"]["directions"]] == [0, 1]
+    assert [e["id"] for e in data["upcoming"]] == [2]
+    kinds = {(r["kind"], r["record"]) for r in data["reminders"]}
+    assert ("decide-by", "exchange") in kinds and ("at-risk", "agreement") in kinds
+
+
+def test_current_report_piped_has_sections_and_lines(story: RitRunner) -> None:
+    out = ok(story, "report")
+    assert out.startswith("rit report — all agreements, as of 2016-08-25\n")
+    assert "\n## Agreements\n" in out and "\n## Reminders\n" in out
+    assert (
+        "\n#1 LoI Kobe–LSN\tLSN, FBRI\tactive\t2017-12-31\tmet: 1 held + 1 planned of 1\t2016-10 #2\n"
+        in out
+    )
+    assert "\x1b" not in out
+
+
+def test_report_scoped_to_an_agreement(story: RitRunner) -> None:
+    data = json.loads(ok(story, "report", "--agreement", "MoU LSN–BCV", "--format", "json"))
+    assert [a["title"] for a in data["agreements"]] == ["MoU LSN–BCV"]
+    assert data["upcoming"] == []
+    assert all(r["record"] != "exchange" for r in data["reminders"])
+
+
+def test_year_report_json(story: RitRunner) -> None:
+    data = json.loads(ok(story, "report", "--year", "2016", "--format", "json", today="2017-01-05"))
+    assert [e["title"] for e in data["held"]] == [
+        "LSN → BCV visit 2016-03-10",
+        "LSN → FBRI visit 2016-05-02",
+    ]
+    kobe = data["held"][1]
+    assert kobe["outcome"] == "LoI signed" and kobe["participants"] == ["Dr. Hinrich Habeck"]
+    verdicts = {c["title"]: c["compliance"]["verdict"] for c in data["compliance"]}
+    assert verdicts == {"LoI Kobe–LSN": "met", "MoU LSN–BCV": "missed"}
+    assert [(c["title"], c["concrete_since"]) for c in data["cooperations"]] == [
+        ("Biobank pilot", "2016-06-15")
+    ]
+    assert {(o["country"], o["kind"], o["count"]) for o in data["organisations"]} == {
+        ("DE", "cluster", 2),
+        ("JP", "foundation", 1),
+    }
+    fields = {
+        f["field"]: (f["agreements"], f["cooperations"], f["exchanges"]) for f in data["fields"]
+    }
+    assert fields["networking"] == (1, 0, 1)
+    assert fields["technology-transfer"] == (1, 1, 0)
+    assert [t["title"] for t in data["trips"]] == ["Delegation Japan/China 2016"]
+    assert data["trips"][0]["stops"][0]["city"] == "Kobe"
+
+
+def test_year_without_activity(story: RitRunner) -> None:
+    data = json.loads(ok(story, "report", "--year", "2019", "--format", "json"))
+    assert data["held"] == [] and data["trips"] == [] and data["compliance"] == []
+
+
+def test_markdown_is_ready_to_paste_and_escapes_cells(story: RitRunner) -> None:
+    ok(story, "add-org", "Evil | *Corp* [x](http://e) <b>", "--short", "EVIL", "--country", "DE")
+    ok(
+        story,
+        "schedule-visit",
+        "--from",
+        "EVIL",
+        "--to",
+        "LSN",
+        "--on",
+        "2016-04-04",
+        today="2016-04-01",
+    )
+    ok(story, "done", "4", "--outcome", "a|b\nnext line", today="2016-04-05")
+    md = ok(story, "report", "--year", "2016", "--format", "markdown")
+    assert md.startswith("# rit report 2016")
+    assert "## Exchanges held in 2016" in md
+    assert (
+        "Evil \\| \\*Corp\\* \\[x\\](http://e) \\<b\\>" not in md
+    )  # the title uses the short name
+    assert "a\\|b next line" in md
+    for line in md.splitlines():
+        if line.startswith("|"):
+            assert line.count(" | ") + 2 == line.count("|") - line.count("\\|")
+
+
+def test_csv_has_the_main_tables_and_neutralises_formulas(story: RitRunner, tmp_path: Path) -> None:
+    ok(
+        story,
+        "add-cooperation",
+        '=HYPERLINK("http://evil")',
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--status",
+        "agreed",
+        today="2016-07-01",
+    )
+    text = ok(story, "report", "--year", "2016", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["Exchanges held in 2016"]
+    assert ["Cooperations that became concrete in 2016"] in rows
+    assert any(r and r[0] == '\'=HYPERLINK("http://evil")' for r in rows)
+    excel = ok(story, "report", "--format", "csv", "--excel")
+    assert excel.startswith("\ufeffAgreements")
+    assert ";" in excel.splitlines()[1]
+
+
+def test_out_writes_a_private_file(story: RitRunner, tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    result = story("report", "--year", "2016", "--format", "markdown", "--out", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert target.read_text(encoding="utf-8").startswith("# rit report 2016")
+
+
+def test_terminal_view_stays_within_80_columns(story: RitRunner) -> None:
+    import re
+
+    from rich.cells import cell_len
+
+    for args in (["report"], ["report", "--year", "2016"]):
+        out = story(*args, env={"TTY_COMPATIBLE": "1", "COLUMNS": "80"}).stdout
+        assert "Kobe–LSN" in out
+        visible = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        assert max(cell_len(line) for line in visible.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "pdf"], "unknown --format 'pdf'"),
+        (["--excel"], "--excel goes with --format csv"),
+        (["--agreement", "nope"], "no agreement 'nope'"),
+        (["--programme", "nope"], "no programme 'nope'"),
+        (["--org", "nope"], "no organisation 'nope'"),
+        (["--org", "LSN", "--agreement", "LoI Kobe–LSN"], "give one of"),
+        (["--year", "1066"], "year '1066' is out of range"),
+        (["--year", "twenty"], "twenty"),
+        (["--out", "/nonexistent/dir/r.md"], "does not exist"),
+    ],
+)
+def test_bad_report_options(story: RitRunner, dump, args: list[str], message: str) -> None:
+    before = dump()
+    result = story("report", *args)
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr
+    assert dump() == before
+
+
+def test_report_refuses_to_overwrite_the_database(story: RitRunner, db_path: Path) -> None:
+    before = db_path.read_bytes()
+    result = story("report", "--out", str(db_path))
+    assert result.exit_code == 2
+    assert "the database itself" in result.stderr
+    assert db_path.read_bytes() == before
