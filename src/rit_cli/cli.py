@@ -23,8 +23,6 @@ from .commands import history as _history  # noqa: F401, E402  isort: skip
 from .commands import exchanges as _exchanges  # noqa: F401, E402  isort: skip
 from .commands import trips as _trips  # noqa: F401, E402  isort: skip
 from .commands import privacy as _privacy  # noqa: F401, E402  isort: skip
-from .commands import remind as _remind  # noqa: F401, E402  isort: skip
-from .commands import report as _report  # noqa: F401, E402  isort: skip
 from .commands import demo as _demo  # noqa: F401, E402  isort: skip
 
 GLOBAL_OPTIONS = ("--db", "--today")
