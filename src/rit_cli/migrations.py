@@ -262,3 +262,86 @@ def apply(db: Database) -> None:
     """Apply pending migrations and record the resulting schema version."""
     migrations.apply(db)
     db.execute(f"PRAGMA user_version = {schema_version()}")
+
+
+# What search covers: kind -> (table, fields). A record's index rows have rowids
+# id * 128 + kind number * 16 + field number, so a trigger replaces them with one range
+# delete. Frozen with m002: changing it needs a new migration that rebuilds the index.
+SEARCH_KINDS_M002: dict[str, tuple[str, tuple[str, ...]]] = {
+    "org": ("orgs", ("name", "short", "city", "region", "website", "note")),
+    "contact": ("contacts", ("name", "title", "role", "email", "phone", "note")),
+    "programme": ("programmes", ("name", "short", "note")),
+    "agreement": ("agreements", ("title", "place", "termination_reason", "note")),
+    "exchange": ("exchanges", ("title", "place", "purpose", "outcome", "cancel_reason", "note")),
+    "cooperation": ("cooperations", ("title", "note")),
+    "trip": ("trips", ("title", "lead", "note")),
+}
+
+
+def _search_triggers(kind_number: int, kind: str, table: str, fields: tuple[str, ...]) -> str:
+    from .fold import sql_fold
+
+    base = f"*128+{kind_number * 16}"
+
+    def inserts(row: str) -> str:
+        return "\n".join(
+            f"INSERT INTO search_index (rowid, kind, record_id, field, body) "
+            f"SELECT {row}.id{base}+{n}, '{kind}', {row}.id, '{field}', "
+            f"{sql_fold(f'{row}.{field}')} "
+            f"WHERE {row}.{field} IS NOT NULL;"
+            for n, field in enumerate(fields)
+        )
+
+    remove = f"DELETE FROM search_index WHERE rowid BETWEEN old.id{base} AND old.id{base}+15;"
+    return f"""
+CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN
+{inserts("new")}
+END;
+CREATE TRIGGER search_{table}_update AFTER UPDATE OF id, {", ".join(fields)} ON {table} BEGIN
+{remove}
+{inserts("new")}
+END;
+CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN
+{remove}
+END;
+"""
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements, a line at a time.
+
+    sqlite-utils' executescript tests completeness after every character, which is
+    quadratic in a statement's length: the long search triggers took seconds to split.
+    """
+    import sqlite3
+
+    found, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            found.append(current.strip())
+            current = ""
+    if current.strip():
+        found.append(current.strip())
+    return found
+
+
+@migrations()
+def m002_search(db: Database) -> None:
+    """Full-text search over names, titles and notes, kept current by triggers.
+
+    FTS5's trigram tokenizer finds any substring of three or more characters (case-
+    insensitive); shorter queries (山田) scan the same table with instr(). The indexed text
+    is folded (fold.py) so that German spellings and Latin accents match.
+    """
+    parts = [
+        "CREATE VIRTUAL TABLE search_index USING fts5("
+        "kind UNINDEXED, record_id UNINDEXED, field UNINDEXED, body, tokenize = 'trigram');"
+    ]
+    for number, (kind, (table, fields)) in enumerate(SEARCH_KINDS_M002.items(), 1):
+        parts.append(_search_triggers(number, kind, table, fields))
+    for statement in _statements("\n".join(parts)):
+        db.execute(statement)
+    # Index what is there already: touching every row fires the update triggers.
+    for table, fields in SEARCH_KINDS_M002.values():
+        db.execute(f"UPDATE {table} SET {fields[0]} = {fields[0]}")

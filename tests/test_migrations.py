@@ -1,0 +1,46 @@
+"""The schema's migrations, against in-memory and on-disk databases."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from rit_cli import db, migrations
+
+
+def test_schema_version_matches_the_migrations() -> None:
+    assert db.SCHEMA_VERSION == migrations.schema_version()
+
+
+def test_migrating_an_in_memory_database() -> None:
+    conn = db.connect(Path(":memory:"))
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"orgs", "exchanges", "search_index", "search_orgs_insert"} <= names
+    conn.close()
+
+
+def test_m002_indexes_records_that_existed_before(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    old = Database(raw)
+    migrations.migrations.apply(old, stop_before="m002_search")
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    raw.execute(
+        "INSERT INTO orgs (uuid, created, updated, name, name_key, city)"
+        " VALUES ('u1', 't', 't', 'Wirtschaftsförderung Lübeck', 'x', 'Lübeck')"
+    )
+    raw.commit()
+    raw.close()
+    conn = db.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    rows = conn.execute("SELECT field, body FROM search_index ORDER BY rowid").fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("name", "wirtschaftsfoerderung luebeck"),
+        ("city", "luebeck"),
+    ]
+    conn.close()
+    assert (tmp_path / "old.db.schema1.bak").exists()

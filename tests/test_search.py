@@ -1,0 +1,115 @@
+"""Search: folding, the trigger-kept index, short and long queries, through the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rit_cli.fold import FOLD, fold, sql_fold
+from rit_cli.store.contacts import ContactInput, add_contact, edit_contact, remove_contact
+from rit_cli.store.orgs import OrgInput, add_org, edit_org
+from rit_cli.store.search import search
+
+from .conftest import RitRunner
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Straße", "strasse"),
+        ("STRASSE", "strasse"),
+        ("Müller", "mueller"),
+        ("ÖKO Äpfel Übersee", "oeko aepfel uebersee"),
+        ("Hyōgo", "hyogo"),
+        ("Poincaré", "poincare"),
+        ("山田 花子", "山田 花子"),
+        ("GROẞ", "gross"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+@given(st.text(alphabet=st.sampled_from([*FOLD, *"AbZ山田 ÉxÿŸ'%_"]), max_size=30))
+def test_sql_fold_agrees_with_python(text: str) -> None:
+    conn = sqlite3.connect(":memory:")
+    value = conn.execute(f"SELECT {sql_fold('?1')}", (text,)).fetchone()[0]
+    assert value == fold(text)
+
+
+def test_every_folded_letter_is_in_the_sql_guard() -> None:
+    assert all("\u00c0" <= ch <= "\u017f" or ch == "ẞ" for ch in FOLD)
+
+
+@pytest.fixture
+def story(conn: sqlite3.Connection) -> sqlite3.Connection:
+    add_org(conn, OrgInput("Life Science Nord", "LSN", "cluster", "DE", "Hamburg"))
+    add_org(
+        conn, OrgInput("Handelskammer", None, "association", "DE", "Lübeck", note="Große Straße 1")
+    )
+    add_org(conn, OrgInput("神戸医療産業都市推進機構", "KBIC", "cluster", "JP", "Kobe", "Hyōgo"))
+    add_contact(conn, ContactInput("山田 花子", "KBIC", None, "international relations"))
+    add_contact(conn, ContactInput("Hinrich Habeck", "LSN", "Dr.", "Geschäftsführer"))
+    return conn
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("山田", [("contact", "山田 花子", "name")]),
+        ("神戸", [("org", "神戸医療産業都市推進機構", "name")]),
+        ("strasse", [("org", "Handelskammer", "note")]),
+        ("STRAẞE", [("org", "Handelskammer", "note")]),
+        ("grosse", [("org", "Handelskammer", "note")]),
+        ("luebeck", [("org", "Handelskammer", "city")]),
+        ("Lübeck", [("org", "Handelskammer", "city")]),
+        ("geschaeftsfuehrer", [("contact", "Hinrich Habeck", "role")]),
+        ("hyogo", [("org", "神戸医療産業都市推進機構", "region")]),
+        ("ls", [("org", "Life Science Nord", "short"), ("org", "Handelskammer", "name")]),
+        ("nowhere", []),
+    ],
+)
+def test_search_finds_japanese_and_german(
+    story: sqlite3.Connection, query: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert [(h.kind, h.title, h.field) for h in search(story, query)] == expected
+
+
+def test_index_follows_edits_and_deletes(story: sqlite3.Connection) -> None:
+    edit_org(story, "LSN", OrgInput(name="Life Science Nord Management GmbH"))
+    assert [h.title for h in search(story, "management")] == ["Life Science Nord Management GmbH"]
+    edit_contact(story, "山田 花子", ContactInput(name="山本 花子"))
+    assert search(story, "山田") == []
+    assert [h.title for h in search(story, "山本")] == ["山本 花子"]
+    remove_contact(story, "山本 花子")
+    assert search(story, "花子") == []
+
+
+def test_quotes_and_operators_are_literal(story: sqlite3.Connection) -> None:
+    for query in ['"', 'a" OR "b', "NOT", "*", "%", "_"]:
+        assert search(story, query) == []
+
+
+def test_cli_search_json_and_lines(rit: RitRunner) -> None:
+    assert rit("add-org", "Müller Straße GmbH", "--country", "DE").exit_code == 0
+    assert rit("add-contact", "山田 太郎", "--org", "Müller Straße GmbH").exit_code == 0
+    result = rit("search", "strasse", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        {
+            "kind": "org",
+            "id": 1,
+            "title": "Müller Straße GmbH",
+            "field": "name",
+            "text": "Müller Straße GmbH",
+        }
+    ]
+    result = rit("search", "山田")
+    assert result.stdout.splitlines() == ["contact\t1\t山田 太郎\tname\t山田 太郎"]
+    empty = rit("search", "   ")
+    assert empty.exit_code == 2
+    assert empty.stderr.startswith("error: search text must not be empty")
