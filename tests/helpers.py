@@ -7,6 +7,7 @@ reuse one tree. `cli.main` (hoisting, the error boundary) runs unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -36,6 +37,9 @@ class Run:
 
 @cache
 def command_tree() -> Any:
+    load = getattr(cli, "load_commands", None)
+    if load is not None:
+        load()  # commands are registered lazily; load them all to list them
     return typer.main.get_command(app)
 
 
@@ -69,7 +73,13 @@ def invoke(
     }
     context.configure(None, None)
     code = 0
-    with mock.patch.object(cli, "app", _CachedApp()):
+    # When cli builds just the command being run, it is fast already: run it unpatched.
+    patch = (
+        contextlib.nullcontext()
+        if hasattr(cli, "_app_for")
+        else mock.patch.object(cli, "app", _CachedApp())
+    )
+    with patch:
         with CliRunner().isolation(input=input, env={**base, **(env or {})}) as streams:
             try:
                 cli.main(list(args))

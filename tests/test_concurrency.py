@@ -50,12 +50,9 @@ WORKER = textwrap.dedent(
 
 
 def _reader_commands() -> list[str]:
-    from typer.main import get_command
+    from .helpers import commands
 
-    from rit_cli.app import app
-    from rit_cli.cli import main  # noqa: F401
-
-    names = get_command(app).commands  # type: ignore[attr-defined]
+    names = commands()
     return [name for name in ("remind", "orgs", "contacts") if name in names]
 
 

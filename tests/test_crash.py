@@ -131,12 +131,9 @@ def test_killed_long_transaction_leaves_all_or_nothing(database: Path, tmp_path:
 
 
 def _has_command(name: str) -> bool:
-    from typer.main import get_command
+    from .helpers import commands
 
-    from rit_cli.app import app
-    from rit_cli.cli import main  # noqa: F401
-
-    return name in get_command(app).commands  # type: ignore[attr-defined]
+    return name in commands()
 
 
 def _kill_when_wal_grows(proc: subprocess.Popen, wal: Path, threshold: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
-        _usage_or_crash(exc)
+        _usage_or_crash(exc, args)
 
 
 def _refuse_undecodable(args: list[str]) -> None:
@@ -138,20 +139,37 @@ def _refuse_undecodable(args: list[str]) -> None:
             sys.exit(2)
 
 
-def usage_line(exc: Exception) -> str:
+def usage_line(exc: Exception, args: Sequence[str] = ()) -> str:
     """A usage error (unknown option, missing argument, bad value) as ONE 'error: …' line."""
-    from .text import printable
+    from .text import printable, short_repr
 
     format_message = getattr(exc, "format_message", None)
     message = " ".join(str(format_message() if format_message else exc).split()).rstrip(".")
     message = printable(message) or "bad usage"
     message = message[0].lower() + message[1:]
+    given = _given_value(getattr(getattr(exc, "param", None), "opts", ()), args)
+    if given is not None and message.startswith("invalid value for "):
+        # Click names the option but not what was typed: name the bad value too.
+        message = f"invalid value {short_repr(given)} for " + message[len("invalid value for ") :]
     ctx = getattr(exc, "ctx", None)
     command = getattr(ctx, "command_path", "") or "rit"
     return f"error: {message} (see {printable(command)} --help)"
 
 
-def _usage_or_crash(exc: Exception) -> None:
+def _given_value(opts: Sequence[str], args: Sequence[str]) -> str | None:
+    """The value typed for one of an option's names (--days 0 or --days=0), if any."""
+    for i, token in enumerate(args):
+        if token == "--":
+            break
+        for opt in opts:
+            if token == opt and i + 1 < len(args):
+                return args[i + 1]
+            if token.startswith(opt + "="):
+                return token[len(opt) + 1 :]
+    return None
+
+
+def _usage_or_crash(exc: Exception, args: Sequence[str] = ()) -> None:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: PLC0415
 
     from .text import printable
@@ -160,7 +178,7 @@ def _usage_or_crash(exc: Exception) -> None:
         exc.show()  # `rit` alone: the help text, as the user expects
         sys.exit(exc.exit_code)
     if isinstance(exc, ClickException):
-        sys.stderr.write(usage_line(exc) + "\n")
+        sys.stderr.write(usage_line(exc, args) + "\n")
         sys.exit(exc.exit_code)
     sys.stderr.write(
         f"error: unexpected {type(exc).__name__}: {printable(str(exc))} "
