@@ -10,7 +10,7 @@ import pytest
 import typer
 
 from rit_cli.app import app
-from rit_cli.cli import main  # noqa: F401  (registers every command)
+from rit_cli.cli import COMMAND_MODULES, load_commands
 
 from .conftest import RitRunner
 
@@ -19,8 +19,24 @@ START, END = "<!-- commands:start -->", "<!-- commands:end -->"
 
 
 def command_names() -> list[str]:
+    load_commands()
+    return [name for names in COMMAND_MODULES.values() for name in names]
+
+
+def test_command_table_matches_what_modules_register() -> None:
+    """cli.COMMAND_MODULES drives lazy loading: it must name every command, in its module."""
+    load_commands()
+    registered: dict[str, set[str]] = {}
+    for command in app.registered_commands:
+        module = command.callback.__module__.rsplit(".", 1)[-1]  # type: ignore[union-attr]
+        registered.setdefault(module, set()).add(command.name or "")
+    for group in app.registered_groups:
+        first = group.typer_instance.registered_commands[0]  # type: ignore[union-attr]
+        module = first.callback.__module__.rsplit(".", 1)[-1]  # type: ignore[union-attr]
+        registered.setdefault(module, set()).add(group.name or "")
+    assert registered == {module: set(names) for module, names in COMMAND_MODULES.items()}
     group = typer.main.get_command(app)
-    return list(group.commands)  # type: ignore[attr-defined]
+    assert sorted(group.commands) == sorted(command_names())  # type: ignore[attr-defined]
 
 
 def reference(rit: RitRunner) -> str:

@@ -14,19 +14,112 @@ from . import __version__, context
 from .app import app
 from .errors import RitError
 
-# Importing the command modules registers their commands, in the order --help lists them.
-from .commands import orgs as _orgs  # noqa: F401, E402  isort: skip
-from .commands import contacts as _contacts  # noqa: F401, E402  isort: skip
-from .commands import programmes as _programmes  # noqa: F401, E402  isort: skip
-from .commands import agreements as _agreements  # noqa: F401, E402  isort: skip
-from .commands import cooperations as _cooperations  # noqa: F401, E402  isort: skip
-from .commands import history as _history  # noqa: F401, E402  isort: skip
-from .commands import exchanges as _exchanges  # noqa: F401, E402  isort: skip
-from .commands import trips as _trips  # noqa: F401, E402  isort: skip
-from .commands import privacy as _privacy  # noqa: F401, E402  isort: skip
-from .commands import demo as _demo  # noqa: F401, E402  isort: skip
-
 GLOBAL_OPTIONS = ("--db", "--today")
+
+# Every command module, in the order `rit --help` lists them, with the commands it registers.
+# Running one command imports and builds only that command: Typer turns every registered
+# function into a click command before parsing (about a millisecond each) and the modules
+# pull in models, dates and the store. `rit`, `rit --help` and unknown names load them all.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "orgs": ("add-org", "orgs", "show-org", "edit-org", "remove-org"),
+    "contacts": ("add-contact", "contacts", "show-contact", "edit-contact", "remove-contact"),
+    "programmes": (
+        "add-programme",
+        "programmes",
+        "show-programme",
+        "edit-programme",
+        "extend-programme",
+    ),
+    "agreements": (
+        "add-agreement",
+        "agreements",
+        "show-agreement",
+        "edit-agreement",
+        "extend-agreement",
+        "end-agreement",
+        "fields",
+        "gaps",
+    ),
+    "cooperations": (
+        "add-cooperation",
+        "cooperations",
+        "show-cooperation",
+        "edit-cooperation",
+        "set-cooperation-status",
+    ),
+    "history": ("history",),
+    "exchanges": (
+        "schedule-visit",
+        "add-meeting",
+        "fix-date",
+        "narrow",
+        "reschedule",
+        "done",
+        "cancel",
+        "agenda",
+        "show-exchange",
+    ),
+    "trips": ("add-trip", "add-stop", "trips", "show-trip"),
+    "privacy": ("forget-contact",),
+    "remind": ("remind",),
+    "report": ("report",),
+    "data": ("search", "export", "import", "backup", "restore", "doctor"),
+    "demo": ("demo",),
+}
+
+
+def load_commands(name: str | None = None) -> None:
+    """Register the module holding command `name`, or every command module."""
+    import importlib
+
+    modules = [m for m, names in COMMAND_MODULES.items() if name in names] or COMMAND_MODULES
+    for module in modules:
+        importlib.import_module(f"{__package__}.commands.{module}")
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command the (hoisted) arguments run: '' for --version, None for help or unsure."""
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token.split("=", 1)[0] in GLOBAL_OPTIONS:
+            i += 1 if "=" in token else 2
+            continue
+        if token == "--version":
+            return ""
+        if token.startswith("-"):
+            return None
+        return token
+    return None
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with just the command being run, or with every command in table order."""
+    import copy
+
+    name = None if os.environ.get("_RIT_COMPLETE") else _command_name(args)
+    if name == "":
+        bare = copy.copy(app)  # --version needs no command at all
+        bare.registered_commands, bare.registered_groups = [], []
+        return bare
+    load_commands(name)
+    order = [n for names in COMMAND_MODULES.values() for n in names]
+
+    def rank(entry: object) -> int:
+        entry_name = getattr(entry, "name", None)
+        return order.index(entry_name) if entry_name in order else len(order)
+
+    commands = sorted(app.registered_commands, key=rank)
+    groups = sorted(app.registered_groups, key=rank)
+    if name:
+        wanted = [c for c in commands if c.name == name]
+        wanted_groups = [g for g in groups if g.name == name]
+        if len(wanted) + len(wanted_groups) == 1:
+            commands, groups = wanted, wanted_groups
+    single = copy.copy(app)
+    single.registered_commands = commands
+    single.registered_groups = groups
+    return single
 
 
 def _version(value: bool) -> None:
@@ -94,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     _refuse_undecodable(args)
     try:
-        code = app(args=args, prog_name="rit", standalone_mode=False)
+        code = _app_for(args)(args=args, prog_name="rit", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)  # a command's typer.Exit(n), returned (not raised) by Click
     except RitError as exc:
