@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import YEARLY, rrule
 
 from rit_cli.errors import InvalidInput
 
@@ -445,6 +444,8 @@ def yearly_dates(first: date, until: date) -> list[date]:
         return []
     start = datetime(first.year, first.month, first.day)
     end = datetime(until.year, until.month, until.day)
+    from dateutil.rrule import YEARLY, rrule  # only plans need it; keeps start-up lean
+
     if (first.month, first.day) == (2, 29):
         rule = rrule(YEARLY, dtstart=start, until=end, bymonth=2, bymonthday=-1)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 import uuid as uuid_module
 from collections.abc import Iterable, Mapping
@@ -156,6 +155,8 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
         for r in conn.execute(f"SELECT id, {spec.display} FROM {spec.table} ORDER BY id LIMIT 5000")
     }
     contains = [i for i, n in names.items() if wanted in key(n)]
+    import difflib  # only when a reference is not found
+
     close = difflib.get_close_matches(
         wanted, {key(n): i for i, n in names.items()}.keys(), n=5, cutoff=0.5
     )
