@@ -1,0 +1,332 @@
+"""Data in and out: export, import, backup, restore, doctor, search."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import context
+from ..app import app
+from ..render import Column
+from ._common import JsonOpt, print_listing, say
+
+_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+export_app = typer.Typer(
+    help="Export the data as JSON, CSV or an iCalendar file.\n\n"
+    "Example: rit export json --out rit-export.json",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=_SETTINGS,
+)
+import_app = typer.Typer(
+    help="Import a rit JSON export, or organisations and contacts from CSV.\n\n"
+    "Example: rit import csv orgs partners.csv --excel",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=_SETTINGS,
+)
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write to this file (0600, replaced atomically); default stdout."),
+]
+ExcelOpt = Annotated[
+    bool, typer.Option("--excel", help="UTF-8 with BOM and ';' between cells, for Excel.")
+]
+
+
+def _emit(data: bytes, out: Path | None) -> None:
+    """To stdout, or privately to a file that is never the database."""
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from ..outfile import write_private
+
+    write_private(out, data, context.location().path)
+    sys.stderr.write(f"wrote {out}\n")
+
+
+def _read(path: Path, what: str) -> str:
+    from ..errors import InvalidInput
+
+    if str(path) == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    else:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise InvalidInput(f"no file {str(path)!r}") from exc
+        except IsADirectoryError as exc:
+            raise InvalidInput(f"{str(path)!r} is a directory, not a {what}") from exc
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{str(path)!r} is not UTF-8 text (byte {exc.start}): save it as UTF-8 and try again"
+        ) from exc
+
+
+@export_app.command("json")
+def export_json(out: OutOpt = None) -> None:
+    """Everything as JSON, with a format version and each record's uuid.
+
+    Example: rit export json --out rit-export.json
+    """
+    from ..store.transfer import dumps, export_data
+
+    with context.reading() as conn:
+        document = export_data(conn)
+    _emit(dumps(document).encode("utf-8"), out)
+
+
+@export_app.command("csv")
+def export_csv(
+    table: Annotated[
+        str,
+        typer.Argument(
+            help="orgs, contacts, programmes, agreements, exchanges, cooperations or trips."
+        ),
+    ],
+    out: OutOpt = None,
+    excel: ExcelOpt = False,
+    raw: Annotated[
+        bool,
+        typer.Option("--raw", help="Write cells as they are, even ones a spreadsheet would run."),
+    ] = False,
+) -> None:
+    """One kind of record as CSV; cells that would run as formulas get a leading quote.
+
+    Example: rit export csv contacts --excel --out contacts.csv
+    """
+    from ..csvio import write_csv
+    from ..store.tables import export_table
+
+    with context.reading() as conn:
+        header, rows = export_table(conn, table.strip().lower())
+    _emit(write_csv(header, rows, excel=excel, raw=raw).encode("utf-8"), out)
+
+
+@export_app.command("ics")
+def export_ics(
+    out: OutOpt = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Only exchanges ending on or after this date.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Only exchanges starting on or before this date.")
+    ] = None,
+) -> None:
+    """Exchanges as an iCalendar file for calendar apps (stable UIDs, SEQUENCE on change).
+
+    Example: rit export ics --from 2016-01-01 --out ~/public/rit.ics
+    """
+    from ..dates import parse_date
+    from ..ics import build_calendar
+    from ..store.calendar import calendar_entries
+
+    today = context.today()
+    first = parse_date(start, today) if start else None
+    last = parse_date(end, today) if end else None
+    if first and last and last < first:
+        from ..errors import InvalidInput
+
+        raise InvalidInput(f"--to {last} is before --from {first}")
+    with context.reading() as conn:
+        entries = calendar_entries(conn, first, last)
+    _emit(build_calendar(entries), out)
+
+
+REPORT_COLUMNS = (
+    Column("table", lambda r: r["table"]),
+    Column("added", lambda r: r["added"], justify="right"),
+    Column("updated", lambda r: r["updated"], justify="right"),
+    Column("skipped", lambda r: r["skipped"], justify="right"),
+)
+
+
+@import_app.command("json")
+def import_json(
+    path: Annotated[Path, typer.Argument(help="A file written by rit export json ('-': stdin).")],
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge", help="Merge into a database that holds data: upsert by uuid, newer wins."
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a JSON export: into an empty database exactly, or --merge by uuid.
+
+    Example: rit import json partner-export.json --merge
+    """
+    from ..store.transfer import import_data, parse
+
+    document = parse(_read(path, "JSON file"), str(path))
+    with context.writing() as conn:
+        report = import_data(conn, document, merge)
+    rows = [{"table": name, **vars(counts)} for name, counts in report.items()]
+    print_listing(REPORT_COLUMNS, rows, as_json, lambda r: r)
+
+
+@import_app.command("csv")
+def import_csv(
+    entity: Annotated[str, typer.Argument(help="orgs or contacts.")],
+    path: Annotated[Path, typer.Argument(help="The CSV file ('-': stdin); line 1 names columns.")],
+    excel: ExcelOpt = False,
+    raw: Annotated[
+        bool,
+        typer.Option("--raw", help="Keep a leading quote that rit export added before = + - @."),
+    ] = False,
+) -> None:
+    """Add organisations or contacts from a spreadsheet; all rows or none.
+
+    Columns (any order, English or German headings): orgs: name (Name), short (Kurzname),
+    kind (Art), country (Land), city (Stadt), region, tz (Zeitzone), website, tags, note;
+    contacts: name, org (Organisation), title (Titel), role (Rolle), email (E-Mail),
+    phone (Telefon), note.
+
+    Example: rit import csv orgs partners.csv --excel
+    """
+    from ..csvio import read_csv
+    from ..errors import InvalidInput
+    from ..store.tables import csv_records, import_contacts, import_orgs
+
+    kind = entity.strip().lower()
+    if kind not in ("orgs", "contacts"):
+        raise InvalidInput(f"cannot import {entity!r} from CSV: use orgs or contacts")
+    lines = list(read_csv(_read(path, "CSV file"), excel=excel, raw=raw))
+    records = list(csv_records(kind, lines))
+    importer = import_orgs if kind == "orgs" else import_contacts
+    with context.writing() as conn, _progress(len(records)) as advance:
+        result = importer(conn, records, advance)
+    noun = "organisations" if kind == "orgs" else "contacts"
+    say(f"imported {result.added} {noun}")
+
+
+class _NoProgress:
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return lambda n: None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(total: int):  # type: ignore[no-untyped-def]
+    """A Rich progress bar on stderr for large files, only on a terminal."""
+    from ..render import make_console
+
+    console = make_console(stderr=True)
+    if total < 5000 or not console.is_terminal:
+        return _NoProgress()
+    import contextlib
+
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar():  # type: ignore[no-untyped-def]
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("checking rows", total=total)
+            yield lambda n: progress.advance(task, n)
+
+    return bar()
+
+
+@app.command("backup")
+def backup(
+    path: Annotated[Path, typer.Argument(help="The backup file to write (0600).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+) -> None:
+    """A consistent copy of the database through SQLite's backup API, even while it is used.
+
+    Example: rit backup ~/backups/rit-2016-08-25.db
+    """
+    from ..store.maintenance import backup as store_backup
+
+    with context.reading() as conn:
+        size = store_backup(conn, path, context.location().path, force)
+    say(f"backed up {context.location().path} to {path} ({size // 1024 or 1} KiB)")
+
+
+@app.command("restore")
+def restore(
+    path: Annotated[Path, typer.Argument(help="A backup made by rit backup.")],
+) -> None:
+    """Replace the database by a backup; the replaced one is kept beside it.
+
+    Example: rit restore ~/backups/rit-2016-08-25.db
+    """
+    from ..store.maintenance import restore as store_restore
+
+    live = context.location().path
+    kept = store_restore(path, live)
+    say(f"restored {live} from {path}")
+    if kept is not None:
+        say(f"the replaced database is kept as {kept}")
+
+
+DOCTOR_COLUMNS = (
+    Column("check", lambda c: c.name),
+    Column("status", lambda c: c.status),
+    Column("detail", lambda c: c.detail),
+)
+
+
+@app.command("doctor")
+def doctor(as_json: JsonOpt = False) -> None:
+    """Check the database: which file and why, schema, integrity, permissions, file system.
+
+    Exits with status 1 when a check fails (warnings do not).
+
+    Example: rit doctor
+    """
+    from ..store.maintenance import doctor as store_doctor
+
+    try:
+        with open("/proc/mounts", encoding="utf-8", errors="replace") as handle:
+            mounts: str | None = handle.read()
+    except OSError:
+        mounts = None
+    checks = store_doctor(context.location(), mounts)
+    print_listing(DOCTOR_COLUMNS, checks, as_json, vars)
+    if any(c.status == "fail" for c in checks):
+        raise typer.Exit(1)
+
+
+SEARCH_COLUMNS = (
+    Column("kind", lambda h: h.kind),
+    Column("id", lambda h: h.id, justify="right"),
+    Column("title", lambda h: h.title),
+    Column("field", lambda h: h.field),
+    Column("text", lambda h: h.text if len(h.text) <= 80 else h.text[:79] + "…"),
+)
+
+
+@app.command("search")
+def search(
+    text: Annotated[str, typer.Argument(help="What to look for (any part of a word).")],
+    limit: Annotated[int, typer.Option("--limit", help="At most this many records.")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find organisations, contacts, agreements, exchanges, cooperations, programmes, trips.
+
+    Searches names, titles, places and notes; case, ß/ss, ä/ae and accents do not matter.
+
+    Example: rit search 山田
+    """
+    from ..store.search import search as store_search
+
+    with context.reading() as conn:
+        hits = store_search(conn, text, limit)
+    print_listing(SEARCH_COLUMNS, hits, as_json, vars)

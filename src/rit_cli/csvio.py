@@ -1,0 +1,70 @@
+"""CSV text in and out: spreadsheet dialects and formula neutralisation. Pure functions.
+
+A cell that starts with = + - @, a tab or a carriage return could run as a formula when a
+spreadsheet opens the file (CSV injection). By default such a cell is written with a
+leading apostrophe: spreadsheets then show it as text, and a phone number like
+'+49 40 123' stays readable instead of becoming a formula or an error. A cell that
+already starts with apostrophes before such a character gets one more, so the rule can be
+undone exactly: `rit import csv` removes one apostrophe again (`--raw` keeps cells as they
+are, both ways).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from .errors import InvalidInput
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def neutralise(value: str) -> str:
+    """The cell as a spreadsheet will show it without running it."""
+    return "'" + value if _NEEDS_QUOTE.match(value) else value
+
+
+def restore(value: str) -> str:
+    """Undo ``neutralise``: remove the apostrophe it added (and only that one)."""
+    if value.startswith("'") and _NEEDS_QUOTE.match(value[1:]):
+        return value[1:]
+    return value
+
+
+def delimiter(excel: bool) -> str:
+    return ";" if excel else ","
+
+
+def write_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, excel: bool, raw: bool
+) -> str:
+    """The table as CSV text: UTF-8 (with BOM for Excel), ',' or ';', CRLF line ends."""
+    out = io.StringIO()
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=delimiter(excel), lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        cells = ["" if v is None else str(v) for v in row]
+        writer.writerow(cells if raw else [neutralise(c) for c in cells])
+    return out.getvalue()
+
+
+def read_csv(text: str, *, excel: bool, raw: bool) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every record, the header first; a BOM is ignored."""
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(excel), strict=True)
+    line = 1
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            raise InvalidInput(f"line {line}: not valid CSV ({exc})") from exc
+        if cells is None:
+            return
+        if cells:
+            yield line, cells if raw else [restore(c) for c in cells]
+        line = reader.line_num + 1

@@ -1,0 +1,408 @@
+"""Export and import of the whole database as JSON, driven by the schema itself.
+
+Every table of the schema is exported (except SQLite's own, the search index, the
+migration log and what `remind --new` has sent), so new tables travel without changes
+here. Records keep their integer ids, and every reference to another record is written as
+that record's uuid (``org_id`` -> ``org_uuid``): an import into an empty database
+reproduces the original exactly, and ``--merge`` can match records across two partners'
+databases by uuid.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import db
+from ..errors import Conflict, InvalidInput
+from ..text import short_repr
+from . import record_history
+
+FORMAT = "rit-export"
+VERSION = 1
+SKIPPED_TABLES = {"_sqlite_migrations", "reminders_sent"}
+# Tables whose rows are facts about one database, not shared records: never merged.
+LOCAL_TABLES = {"meta"}
+# What a record is called in messages, by table.
+LABELS = {
+    "orgs": "organisation",
+    "contacts": "contact",
+    "programmes": "programme",
+    "agreements": "agreement",
+    "extensions": "extension",
+    "trips": "trip",
+    "trip_stops": "trip stop",
+    "exchanges": "exchange",
+    "cooperations": "cooperation",
+}
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[str]
+    primary_key: list[str]
+    references: dict[str, str]  # column -> referenced table
+    has_uuid: bool
+    unique: list[str] = field(default_factory=list)  # single unique columns besides uuid
+
+    def exported_name(self, column: str) -> str:
+        if column not in self.references:
+            return column
+        return (column[:-3] if column.endswith("_id") else column) + "_uuid"
+
+
+def tables(conn: sqlite3.Connection) -> list[Table]:
+    """The exportable tables, parents before the tables that refer to them."""
+    master = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    ).fetchall()
+    virtual = [n for n, sql in master if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
+    found: dict[str, Table] = {}
+    for name, _sql in master:
+        if (
+            name.startswith("sqlite_")
+            or name in SKIPPED_TABLES
+            or name in virtual
+            or any(name.startswith(v + "_") for v in virtual)
+        ):
+            continue
+        info = conn.execute(f"PRAGMA table_info({name})").fetchall()
+        columns = [r["name"] for r in info]
+        primary_key = [r["name"] for r in sorted(info, key=lambda r: r["pk"]) if r["pk"]]
+        references = {
+            r["from"]: r["table"] for r in conn.execute(f"PRAGMA foreign_key_list({name})")
+        }
+        unique = []
+        for index in conn.execute(f"PRAGMA index_list({name})"):
+            if index["unique"] and index["origin"] == "u":
+                cols = [r["name"] for r in conn.execute(f"PRAGMA index_info({index['name']})")]
+                if len(cols) == 1 and cols[0] != "uuid":
+                    unique.append(cols[0])
+        found[name] = Table(name, columns, primary_key, references, "uuid" in columns, unique)
+    return _ordered(found)
+
+
+def _ordered(found: dict[str, Table]) -> list[Table]:
+    ordered: list[Table] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done or name not in found:
+            return
+        done.add(name)
+        for target in sorted(found[name].references.values()):
+            if target != name:
+                visit(target)
+        ordered.append(found[name])
+
+    # Records first, then link tables; history last (merge maps it by record uuid).
+    names = sorted(found, key=lambda n: (n == "history", not found[n].has_uuid, n))
+    for name in names:
+        visit(name)
+    return ordered
+
+
+def _uuids(conn: sqlite3.Connection, table: str) -> dict[int, str]:
+    return dict(conn.execute(f"SELECT id, uuid FROM {table}").fetchall())
+
+
+def export_data(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Everything, as the export document (a dict ready for json.dumps)."""
+    schema = tables(conn)
+    uuid_of: dict[str, dict[int, str]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table in schema:
+        order = ", ".join(table.primary_key) or "rowid"
+        rows = conn.execute(f"SELECT * FROM {table.name} ORDER BY {order}").fetchall()
+        records = []
+        for row in rows:
+            record = {}
+            for column in table.columns:
+                value = row[column]
+                target = table.references.get(column)
+                if target is not None and value is not None:
+                    if target not in uuid_of:
+                        uuid_of[target] = _uuids(conn, target)
+                    value = uuid_of[target][value]
+                record[table.exported_name(column)] = value
+            records.append(record)
+        out[table.name] = records
+    return {"format": FORMAT, "version": VERSION, "schema": db.SCHEMA_VERSION, "tables": out}
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The export as text: sorted keys, real UTF-8, one stable layout."""
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def parse(text: str, source: str) -> dict[str, Any]:
+    """Read and check an export document; a wrong file fails here, before any write."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{short_repr(source)} is not JSON (line {exc.lineno}, column {exc.colno}): "
+            "give a file written by rit export json"
+        ) from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidInput(
+            f'{short_repr(source)} is not a rit export (no "format": "{FORMAT}"): '
+            "give a file written by rit export json"
+        )
+    version, schema = document.get("version"), document.get("schema")
+    if version != VERSION:
+        raise InvalidInput(
+            f"{short_repr(source)} has export format version {short_repr(str(version))}; "
+            f"this rit reads version {VERSION}"
+        )
+    if not isinstance(schema, int) or schema < 1:
+        raise InvalidInput(f"{short_repr(source)} has no valid schema number")
+    if schema > db.SCHEMA_VERSION:
+        raise InvalidInput(
+            f"{short_repr(source)} was written by a newer rit (schema {schema}, this rit knows "
+            f"{db.SCHEMA_VERSION}); upgrade rit to import it"
+        )
+    data = document.get("tables")
+    if not isinstance(data, dict) or not all(
+        isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in data.values()
+    ):
+        raise InvalidInput(f'{short_repr(source)} has no "tables" of records')
+    return document
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+
+def _describe(table: Table, record: dict[str, Any]) -> str:
+    label = LABELS.get(table.name, f"{table.name} row")
+    name = record.get("name") or record.get("title")
+    shown = f" {short_repr(str(name))}" if name else ""
+    ident = f" (uuid {record['uuid']})" if record.get("uuid") else ""
+    return f"{label}{shown}{ident}"
+
+
+class _Importer:
+    def __init__(self, conn: sqlite3.Connection, merge: bool) -> None:
+        self.conn = conn
+        self.merge = merge
+        self.schema = {t.name: t for t in tables(conn)}
+        self.ids: dict[str, dict[str, int]] = {}  # table -> uuid -> local id
+
+    def local_ids(self, table: str) -> dict[str, int]:
+        if table not in self.ids:
+            self.ids[table] = {
+                u: i for i, u in self.conn.execute(f"SELECT id, uuid FROM {table}").fetchall()
+            }
+        return self.ids[table]
+
+    def check_columns(self, table: Table, records: list[dict[str, Any]]) -> None:
+        allowed = {table.exported_name(c): c for c in table.columns}
+        for record in records:
+            for name, value in record.items():
+                if name not in allowed:
+                    raise InvalidInput(
+                        f"table {table.name} has no column {short_repr(name)} "
+                        f"({_describe(table, record)})"
+                    )
+                if value is not None and not isinstance(value, str | int | float):
+                    raise InvalidInput(
+                        f"{_describe(table, record)}: {name} must be text or a number, "
+                        f"not {type(value).__name__}"
+                    )
+
+    def to_row(self, table: Table, record: dict[str, Any]) -> dict[str, Any]:
+        """Column values with referenced uuids replaced by local ids."""
+        row = {}
+        for column in table.columns:
+            name = table.exported_name(column)
+            if name not in record:
+                continue
+            value = record[name]
+            target = table.references.get(column)
+            if target is not None and value is not None:
+                local = self.local_ids(target).get(str(value))
+                if local is None:
+                    raise InvalidInput(
+                        f"{_describe(table, record)} refers to {LABELS.get(target, target)} "
+                        f"{short_repr(str(value))}, which is neither in the file nor here"
+                    )
+                value = local
+            row[column] = value
+        return row
+
+    def insert(self, table: Table, row: dict[str, Any], record: dict[str, Any]) -> int:
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        try:
+            cursor = self.conn.execute(
+                f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", list(row.values())
+            )
+        except sqlite3.IntegrityError as exc:
+            raise InvalidInput(f"cannot import {_describe(table, record)}: {exc}") from exc
+        return int(cursor.lastrowid or 0)
+
+    def run(self, document: dict[str, Any]) -> dict[str, Counts]:
+        data = document["tables"]
+        unknown = sorted(set(data) - set(self.schema))
+        if unknown:
+            raise InvalidInput(f"unknown table {short_repr(unknown[0])} in the file")
+        for table in self.schema.values():
+            self.check_columns(table, data.get(table.name, []))
+        if not self.merge:
+            self.require_empty()
+        report: dict[str, Counts] = {}
+        for table in self.schema.values():
+            records = data.get(table.name, [])
+            if not records:
+                continue
+            counts = report.setdefault(table.name, Counts())
+            if not self.merge:
+                self.add_all(table, records, counts)
+            elif table.name in LOCAL_TABLES:
+                counts.skipped += len(records)
+            elif table.has_uuid:
+                self.merge_records(table, records, counts)
+            else:
+                self.merge_rows(table, records, counts)
+        return report
+
+    def require_empty(self) -> None:
+        for name in self.schema:
+            if self.conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone():
+                raise Conflict(
+                    f"the database already holds data (table {name}): import into an empty "
+                    "database, or add --merge to merge by uuid"
+                )
+
+    def add_all(self, table: Table, records: list[dict[str, Any]], counts: Counts) -> None:
+        for record in records:
+            row = self.to_row(table, record)
+            self.insert(table, row, record)
+            if table.has_uuid:
+                self.local_ids(table.name)[row["uuid"]] = row["id"]
+            counts.added += 1
+
+    def check_unique(self, table: Table, row: dict[str, Any], record: dict[str, Any]) -> None:
+        """Refuse a record that would take a name another record (another uuid) holds here."""
+        checks = [(c, [c]) for c in table.unique]
+        if table.name == "orgs":  # names and short names share one namespace
+            checks = [
+                ("name_key", ["name_key", "short_key"]),
+                ("short_key", ["name_key", "short_key"]),
+            ]
+        for column, against in checks:
+            value = row.get(column)
+            if value is None:
+                continue
+            where = " OR ".join(f"{c} = ?" for c in against)
+            clash = self.conn.execute(
+                f"SELECT * FROM {table.name} WHERE ({where}) AND uuid != ?",
+                [value] * len(against) + [row["uuid"]],
+            ).fetchone()
+            if clash is not None:
+                self.refuse(table, record, column, clash)
+        if table.name == "contacts" and "org_id" in row:
+            clash = self.conn.execute(
+                "SELECT * FROM contacts WHERE name_key = ? AND org_id = ? AND uuid != ?",
+                (row.get("name_key"), row["org_id"], row["uuid"]),
+            ).fetchone()
+            if clash is not None:
+                self.refuse(table, record, "name", clash)
+
+    def refuse(self, table: Table, record: dict[str, Any], column: str, clash: sqlite3.Row) -> None:
+        shown = clash["name"] if "name" in clash.keys() else clash["title"]
+        raise Conflict(
+            f"{_describe(table, record)} has the same {column.removesuffix('_key')} as "
+            f"{LABELS.get(table.name, table.name)} #{clash['id']} {short_repr(str(shown))} "
+            "here, which is another record (another uuid); rename one of them, then import "
+            "again (nothing was imported)"
+        )
+
+    def merge_records(self, table: Table, records: list[dict[str, Any]], counts: Counts) -> None:
+        ids = self.local_ids(table.name)
+        for record in records:
+            row = self.to_row(table, record)
+            if not isinstance(row.get("uuid"), str):
+                raise InvalidInput(f"a record in table {table.name} has no uuid")
+            row.pop("id", None)
+            self.check_unique(table, row, record)
+            local_id = ids.get(row["uuid"])
+            if local_id is None:
+                ids[row["uuid"]] = new_id = self.insert(table, row, record)
+                record_history(self.conn, table.name, new_id, row["uuid"], "merge")
+                counts.added += 1
+                continue
+            local = self.conn.execute(
+                f"SELECT * FROM {table.name} WHERE id = ?", (local_id,)
+            ).fetchone()
+            changes = {c: (local[c], v) for c, v in row.items() if local[c] != v}
+            # The newer record wins; a local change made after the partner's is kept.
+            if not changes or str(row.get("updated") or "") <= str(local["updated"] or ""):
+                counts.skipped += 1
+                continue
+            sets = ", ".join(f"{c} = ?" for c in changes)
+            try:
+                self.conn.execute(
+                    f"UPDATE {table.name} SET {sets} WHERE id = ?",
+                    [v for _, v in changes.values()] + [local_id],
+                )
+            except sqlite3.IntegrityError as exc:
+                raise InvalidInput(f"cannot merge {_describe(table, record)}: {exc}") from exc
+            shown = {c: v for c, v in changes.items() if not c.endswith("_key") and c != "updated"}
+            record_history(self.conn, table.name, local_id, row["uuid"], "merge", shown)
+            counts.updated += 1
+
+    def merge_rows(self, table: Table, records: list[dict[str, Any]], counts: Counts) -> None:
+        """Rows without a uuid (links, history, status changes): add what is missing."""
+        for record in records:
+            if table.name == "history":
+                row = self.history_row(record)
+                if row is None:
+                    counts.skipped += 1
+                    continue
+            else:
+                row = self.to_row(table, record)
+            if table.primary_key == ["id"]:
+                row.pop("id", None)  # ours are numbered here; the content is what matches
+            where = " AND ".join(f"{c} IS ?" for c in row)
+            if self.conn.execute(
+                f"SELECT 1 FROM {table.name} WHERE {where} LIMIT 1", list(row.values())
+            ).fetchone():
+                counts.skipped += 1
+                continue
+            key = {c: row[c] for c in table.primary_key if c in row}
+            if key and len(key) == len(table.primary_key):
+                where_key = " AND ".join(f"{c} = ?" for c in key)
+                if self.conn.execute(
+                    f"SELECT 1 FROM {table.name} WHERE {where_key}", list(key.values())
+                ).fetchone():
+                    counts.skipped += 1  # same link, other details here: keep ours
+                    continue
+            self.insert(table, row, record)
+            counts.added += 1
+
+    def history_row(self, record: dict[str, Any]) -> dict[str, Any] | None:
+        """A partner's history row, attached to our copy of its record (if we have one)."""
+        table = self.schema.get(str(record.get("table_name")))
+        if table is None or not table.has_uuid:
+            return None
+        local = self.local_ids(table.name).get(str(record.get("record_uuid")))
+        if local is None:
+            return None
+        row = {c: record.get(c) for c in self.schema["history"].columns if c != "id"}
+        row["record_id"] = local
+        return row
+
+
+def import_data(
+    conn: sqlite3.Connection, document: dict[str, Any], merge: bool
+) -> dict[str, Counts]:
+    """Load an export (already checked by ``parse``) inside the caller's transaction."""
+    return _Importer(conn, merge).run(document)

@@ -1,0 +1,231 @@
+"""The calendar export: read back with icalendar, and imported into khal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from .conftest import RitRunner
+
+
+def ok(rit: RitRunner, *args: str) -> str:
+    result = rit(*args)
+    assert result.exit_code == 0, (args, result.stderr)
+    return result.stdout
+
+
+def story(rit: RitRunner) -> None:
+    ok(
+        rit,
+        "add-org",
+        "Life Science Nord",
+        "--short",
+        "LSN",
+        "--country",
+        "DE",
+        "--city",
+        "Hamburg",
+    )
+    ok(
+        rit,
+        "add-org",
+        "Foundation for Biomedical Research and Innovation",
+        "--short",
+        "FBRI",
+        "--country",
+        "JP",
+        "--city",
+        "Kobe",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-05-02",
+        "--at",
+        "10:00",
+        "--title",
+        "Delegation in Kobe",
+        "--place",
+        "Kobe",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "FBRI",
+        "--to",
+        "LSN",
+        "--window",
+        "2016-10",
+        "--decide-by",
+        "2016-08-31",
+        "--title",
+        "Return visit",
+    )
+    ok(
+        rit,
+        "add-meeting",
+        "Partnering day",
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--on",
+        "2016-11-07",
+        "--days",
+        "2",
+        "--place",
+        "Hamburg",
+    )
+    ok(
+        rit,
+        "add-meeting",
+        '=HYPERLINK("http://x")\x07; Müller, 山田',
+        "--org",
+        "LSN",
+        "--on",
+        "2016-12-01",
+        "--note",
+        "Straße; Kommas, Zeilen\nzwei",
+    )
+    ok(rit, "cancel", "4", "--reason", "no budget")
+
+
+def events(text: bytes) -> dict[str, object]:
+    calendar = Calendar.from_ical(text)
+    return {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_events_read_back(rit: RitRunner, tmp_path: Path) -> None:
+    story(rit)
+    out = tmp_path / "rit.ics"
+    result = rit("export", "ics", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    calendar = Calendar.from_ical(out.read_bytes())
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Tokyo"]
+    found = events(out.read_bytes())
+    assert len(found) == 4
+
+    kobe = found["Delegation in Kobe"]
+    start = kobe.decoded("dtstart")
+    assert start == datetime(2016, 5, 2, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert kobe["dtstart"].params["TZID"] == "Asia/Tokyo"
+    assert str(kobe["status"]) == "CONFIRMED"
+    assert str(kobe["uid"]).endswith("@rit")
+    assert str(kobe["location"]) == "Kobe"
+
+    window = found["Return visit (window, decide by 2016-08-31)"]
+    assert window.decoded("dtstart") == date(2016, 10, 1)
+    assert window.decoded("dtend") == date(2016, 11, 1)  # exclusive: the day after the 31st
+    assert str(window["status"]) == "TENTATIVE"
+    assert str(window["transp"]) == "TRANSPARENT"
+
+    day = found["Partnering day"]
+    assert day.decoded("dtstart") == date(2016, 11, 7)
+    assert day.decoded("dtend") == date(2016, 11, 9)
+
+    hostile = next(e for s, e in found.items() if s.startswith("=HYPERLINK"))
+    assert str(hostile["summary"]) == '=HYPERLINK("http://x")\ufffd; Müller, 山田'
+    assert str(hostile["status"]) == "CANCELLED"
+    assert "Straße; Kommas, Zeilen\nzwei" in str(hostile["description"])
+
+
+def test_uid_stable_and_sequence_rises_on_change(rit: RitRunner) -> None:
+    story(rit)
+    first = events(rit("export", "ics").stdout.encode())
+    ok(rit, "fix-date", "Return visit", "--on", "2016-10-12", "--at", "09:30")
+    second = events(rit("export", "ics").stdout.encode())
+    before = first["Return visit (window, decide by 2016-08-31)"]
+    after = second["Return visit"]
+    assert str(after["uid"]) == str(before["uid"])
+    assert int(after["sequence"]) > int(before["sequence"])
+    assert after.decoded("dtstart") == datetime(
+        2016, 10, 12, 9, 30, tzinfo=ZoneInfo("Europe/Berlin")
+    )
+    assert str(after["status"]) == "CONFIRMED"
+
+
+def test_from_to_select_overlapping_exchanges(rit: RitRunner) -> None:
+    story(rit)
+    found = events(
+        rit("export", "ics", "--from", "2016-10-15", "--to", "2016-11-07").stdout.encode()
+    )
+    assert sorted(found) == ["Partnering day", "Return visit (window, decide by 2016-08-31)"]
+    bad = rit("export", "ics", "--from", "2016-12-01", "--to", "2016-11-01")
+    assert bad.exit_code == 2
+    assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: ")
+
+
+def test_empty_database_gives_an_empty_calendar(rit: RitRunner) -> None:
+    calendar = Calendar.from_ical(rit("export", "ics").stdout.encode())
+    assert calendar.walk("VEVENT") == []
+
+
+def _khal() -> str:
+    path = shutil.which("khal")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("khal is missing in CI: .ci/run installs it (apt-get install khal)")
+        pytest.skip("khal is not installed (apt-get install khal)")
+    return path
+
+
+def _khal_config(tmp_path: Path) -> Path:
+    calendar = tmp_path / "khal" / "cal"
+    calendar.mkdir(parents=True)
+    config = tmp_path / "khal" / "config"
+    config.write_text(
+        f"[calendars]\n[[rit]]\npath = {calendar}\n[locale]\ntimeformat = %H:%M\n"
+        "dateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+        "local_timezone = Europe/Berlin\ndefault_timezone = Europe/Berlin\n"
+        f"[sqlite]\npath = {tmp_path}/khal/khal.db\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_khal_imports_the_calendar_and_updates_on_reexport(rit: RitRunner, tmp_path: Path) -> None:
+    khal = _khal()
+    config = _khal_config(tmp_path)
+    story(rit)
+    env = {**os.environ, "HOME": str(tmp_path), "LC_ALL": "C.UTF-8", "TZ": "Europe/Berlin"}
+
+    def khal_run(*args: str) -> str:
+        done = subprocess.run(
+            [khal, "-c", str(config), *args], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def import_export() -> None:
+        out = tmp_path / "rit.ics"
+        assert rit("export", "ics", "--out", str(out)).exit_code == 0
+        khal_run("import", "--batch", str(out))
+
+    import_export()
+    listed = khal_run("list", "--format", "{start} {title}", "2016-05-02", "1d")
+    assert "2016-05-02 03:00 Delegation in Kobe" in listed  # 10:00 in Kobe is 03:00 in Berlin
+    listed = khal_run("list", "--format", "{start} {title}", "2016-10-01", "1d")
+    assert "Return visit (window, decide by 2016-08-31)" in listed
+
+    ok(rit, "fix-date", "Return visit", "--on", "2016-10-12", "--at", "09:30")
+    import_export()
+    assert len(list((tmp_path / "khal" / "cal").iterdir())) == 4  # updated, not duplicated
+    listed = khal_run("list", "--format", "{start} {title}", "2016-10-01", "30d")
+    assert "2016-10-12 09:30 Return visit" in listed
+    assert "window" not in listed
