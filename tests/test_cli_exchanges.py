@@ -195,10 +195,9 @@ def test_meetings_in_person_online_and_yearly(story: RitRunner) -> None:
         "--at",
         "14:00",
         "--place",
-        "Kobe",
-        "--tz",
-        "Asia/Tokyo",
+        "kobe",
     )
+    # No --tz: the zone of the organisation whose city is the place (FBRI in Kobe).
     assert (
         "added meeting #1 LoI signing: scheduled 2016-05-02 14:00 JST (07:00 CEST in Europe/Berlin)"
         in out
@@ -942,3 +941,27 @@ def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
     assert message in result.stderr
     assert "Traceback" not in result.output
     assert dump() == before
+
+
+def test_demo_has_the_trip_the_windows_and_the_yearly_visits(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    demo = str(tmp_path / "demo.db")
+    out = ok(rit, "demo", "--db", demo)
+    assert "Agenda 2016–2017" in out
+    assert "2016-05-02\t14:00 JST\t07:00 CEST\tmeeting\tdone\tSigning of the LoI Kobe–LSN" in out
+    rows = json.loads(
+        ok(rit, "--db", demo, "agenda", "--from", "2016-01-01", "--to", "2017-12-31", "--json")
+    )
+    planned = [(r["when"], r["decide_by"]) for r in rows if r["status"] == "planned"]
+    assert planned == [
+        ("2016-06-01..2016-07-31", "2016-05-31"),
+        ("2016-10", "2016-08-31"),
+        ("2017-H1", None),
+        ("2017-06-01..2017-07-31", "2017-05-31"),
+    ]
+    yearly = [r for r in rows if r["series"]]
+    assert len(yearly) == 2 and {r["agreement"] for r in yearly} == {"LoI Kobe–LSN"}
+    trip = json.loads(ok(rit, "--db", demo, "show-trip", "1", "--json"))
+    assert [s["city"] for s in trip["stops"]] == ["Tokyo", "Kobe", "Shanghai"]
+    assert len(trip["stops"][1]["exchanges"]) == 2

@@ -122,6 +122,7 @@ def build(conn: sqlite3.Connection) -> None:
     for person in people:
         add_contact(conn, person)
     build_agreements(conn)
+    build_exchanges(conn)
 
 
 def build_agreements(conn: sqlite3.Connection) -> None:
@@ -183,4 +184,98 @@ def build_agreements(conn: sqlite3.Connection) -> None:
             "talks",
         ),
         date(2016, 3, 1),
+    )
+
+
+def build_exchanges(conn: sqlite3.Connection) -> None:
+    """The delegation trip with its Kobe stop, the signing, the windowed next meetings and
+    the yearly return visits; as of STORY_TODAY one window is overdue and one decision due.
+
+    Entered after the agreements, so the visits link to the LoI automatically.
+    """
+    from .store.exchanges import ExchangeInput, When, add_exchange, mark_done
+    from .store.trips import add_stop, add_trip
+
+    trip = "Delegation trip Japan and China 2016"
+    add_trip(
+        conn,
+        trip,
+        "2016-05-01",
+        "2016-05-05",
+        STORY_TODAY,
+        lead="Minister-President Torsten Albig",
+        note="With economics minister Reinhard Meyer; Life Science Nord joins in Kobe",
+    )
+    add_stop(conn, trip, "Tokyo", "JP", "2016-05-01", None, STORY_TODAY, "JETRO")
+    add_stop(conn, trip, "Kobe", "JP", "2016-05-02", "2016-05-03", STORY_TODAY, "FBRI")
+    add_stop(conn, trip, "Shanghai", "CN", "2016-05-04", "2016-05-05", STORY_TODAY)
+    delegation = ("Torsten Albig", "Reinhard Meyer", "Hinrich Habeck")
+    visit = add_exchange(
+        conn,
+        ExchangeInput(
+            "visit",
+            When(on="2016-05-02", at="10:00", days=2),
+            guests=("StK SH", "MWAVT", "LSN"),
+            host="FBRI",
+            purpose="Kobe Biomedical Innovation Cluster: site visit and company talks",
+            fields=("networking",),
+            participants=delegation,
+            trip=trip,
+        ),
+        STORY_TODAY,
+    ).exchanges[0]
+    signing = add_exchange(
+        conn,
+        ExchangeInput(
+            "meeting",
+            When(on="2016-05-02", at="14:00"),
+            title="Signing of the LoI Kobe–LSN",
+            orgs=("LSN", "FBRI"),
+            place="Kobe",
+            participants=delegation,
+            trip=trip,
+        ),
+        STORY_TODAY,
+    ).exchanges[0]
+    mark_done(conn, str(visit.id), "Intensive exchange between companies agreed", STORY_TODAY)
+    mark_done(conn, str(signing.id), "Letter of Intent signed", STORY_TODAY)
+    # The next two meetings, narrowed down to windows.
+    add_exchange(
+        conn,
+        ExchangeInput(
+            "meeting",
+            When(window="2016-10", decide_by="2016-08-31"),
+            title="Partnering workshop Hamburg",
+            orgs=("LSN", "FBRI"),
+            place="Hamburg",
+            tz="Europe/Berlin",
+            fields=("technology-transfer",),
+        ),
+        STORY_TODAY,
+    )
+    add_exchange(
+        conn,
+        ExchangeInput(
+            "meeting",
+            When(window="2017-H1"),
+            title="Cluster meeting Kobe",
+            orgs=("LSN", "FBRI"),
+            place="Kobe",
+            fields=("market-introduction",),
+        ),
+        STORY_TODAY,
+    )
+    # At least one mutual visit a year: the return visits, yearly until the LoI ends.
+    add_exchange(
+        conn,
+        ExchangeInput(
+            "visit",
+            When(window="2016-06-01..2016-07-31", decide_by="2016-05-31"),
+            guests=("FBRI",),
+            host="LSN",
+            purpose="Return visit to Hamburg / Schleswig-Holstein",
+            yearly=True,
+            until="2017",
+        ),
+        STORY_TODAY,
     )

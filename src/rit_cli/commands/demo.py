@@ -45,6 +45,20 @@ def demo() -> None:
     say("")
     say("Contacts")
     contacts(org=None, as_json=False)
+    from .exchanges import agenda
+
+    say("")
+    say("Agenda 2016–2017")
+    agenda(
+        start="2016-01-01",
+        end="2017-12-31",
+        org=None,
+        agreement=None,
+        type_=None,
+        status=None,
+        tz=None,
+        as_json=False,
+    )
     say("")
     say("Agreements")
     agreements(active=False, programme=None, org=None, field=None, as_json=False)

@@ -235,7 +235,9 @@ def add_meeting(
     tz: Annotated[
         str | None,
         typer.Option(
-            "--tz", help="IANA zone of the time (default: the first org's).", show_default=False
+            "--tz",
+            help="IANA zone of the time (default: an org's in --place, else the first org's).",
+            show_default=False,
         ),
     ] = None,
     agreement: AgreementOpt = None,

@@ -515,6 +515,17 @@ def _occurrences(first: Dates, until: date, zone: str | None) -> list[Dates]:
     ]
 
 
+def _default_zone(host: Org | None, orgs: list[Org], place: str | None) -> str | None:
+    """The host's zone; for a meeting, that of an organisation in the place, else the first's."""
+    if host is not None:
+        return host.tz
+    if place:
+        for org in orgs:
+            if org.city and key(org.city) == key(place) and org.tz:
+                return org.tz
+    return orgs[0].tz
+
+
 def _default_title(parties: list[tuple[Org, str]], dates: Dates) -> str:
     guests = " + ".join(o.label for o, role in parties if role == "guest")
     host = next(o.label for o, role in parties if role == "host")
@@ -562,8 +573,8 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
         title = clean(data.title, "title")
     elif data.type == "meeting":
         raise InvalidInput("a meeting needs a title")
-    zone = parse_zone(data.tz).key if data.tz else (host or orgs[0]).tz
     place = clean(data.place, "place", required=False) if data.place is not None else None
+    zone = parse_zone(data.tz).key if data.tz else _default_zone(host, orgs, place)
     if place is None and not data.online and host is not None:
         place = host.city
     first = _dates(data.when, today, zone)
