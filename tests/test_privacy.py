@@ -14,6 +14,7 @@ from rit_cli import db, store
 from rit_cli.commands import privacy as privacy_command
 
 from .conftest import RitRunner
+from .helpers import commands
 
 NAME = "Zebulon Quackenbush"
 EMAIL = "zebulon.quackenbush@example.org"
@@ -103,6 +104,20 @@ def test_forget_contact_erases_the_person_everywhere(rit: RitRunner, db_path: Pa
     for secret in (EMAIL, OLD_EMAIL, "Quackenbush", PHONE):
         assert secret.encode() not in raw, secret
 
+    # Nor in the search index.
+    if "search" in commands():
+        for word in ("Quackenbush", "zebulon", EMAIL, "987 654"):
+            found = rit("search", word, "--json")
+            assert found.exit_code == 0, found.stderr
+            assert json.loads(found.stdout) == [], word
+    conn = sqlite3.connect(db_path)
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search%'"
+    ).fetchall():
+        for row in conn.execute(f'SELECT * FROM "{name}"').fetchall():
+            assert "quackenbush" not in json.dumps([str(v) for v in row]).casefold()
+    conn.close()
+
     # What remains is the fact of the erasure, reachable through the contact's uuid only.
     assert rit("show-contact", NAME).exit_code == 2
     assert rit("contacts").stdout.count("\n") == 1
@@ -188,6 +203,38 @@ def test_files_stay_private_under_a_permissive_umask(rit: RitRunner, tmp_path: P
     assert mode(target.parent) == 0o700
     assert mode(target.parent.parent) & 0o077 == 0
     for path in target.parent.iterdir():
+        assert mode(path) == 0o600, path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["backup", "{dir}/backup.db"],
+        ["export", "json", "--out", "{dir}/export.json"],
+        ["export", "csv", "contacts", "--out", "{dir}/contacts.csv"],
+        ["export", "ics", "--out", "{dir}/rit.ics"],
+        ["report", "--format", "markdown", "--out", "{dir}/report.md"],
+        ["report", "--format", "csv", "--out", "{dir}/report.csv"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_files_written_for_the_user_are_private(
+    rit: RitRunner, tmp_path: Path, args: list[str]
+) -> None:
+    if args[0] not in commands():
+        pytest.skip(f"rit has no {args[0]} yet")
+    seed_person(rit)
+    out = tmp_path / "out"
+    out.mkdir()
+    old = os.umask(0)  # even a careless umask must not make them readable by others
+    try:
+        result = rit(*(a.format(dir=out) for a in args))
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    written = list(out.iterdir())
+    assert written, "nothing was written"
+    for path in written:
         assert mode(path) == 0o600, path
 
 
