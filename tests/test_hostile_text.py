@@ -49,6 +49,9 @@ HOSTILE = [
     "e\u0301 combining",
     "back\\slash 'quote' \"dq\"",
     "% {braces} $HOME `cmd`",
+    "pipe | in name",
+    "*stars* _under_ <b>html</b> # heading",
+    "[x](http://evil.example) ![img](http://evil.example/i.png)",
 ]
 
 RAW_FORBIDDEN = re.compile(
@@ -245,14 +248,112 @@ def test_confirmations_and_errors_escape_user_text(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ files rit writes
 
-
-def _export_formats() -> list[str]:
-    return [c for c in ("export", "report") if c in COMMANDS]
+EXPORT_TABLES = ["orgs", "contacts", "programmes", "agreements", "exchanges", "cooperations"]
 
 
-@pytest.mark.skipif("report" not in COMMANDS, reason="rit has no report command yet")
-def test_markdown_report_escapes_user_text(hostile_db: Path) -> None:
-    result = invoke(hostile_db, "report", "--year", "2016")
+def no_raw_controls(text: str) -> None:
+    """Nothing that acts on a terminal or reorders text, line ends aside."""
+    found = RAW_FORBIDDEN.findall(text.replace("\r\n", "\n").replace("\t", " "))
+    assert not found, f"raw control/format characters: {sorted(set(found))!r}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["orgs", "--json"],
+        ["contacts", "--json"],
+        ["agreements", "--json"],
+        ["agenda", "--from", "2016-01-01", "--to", "2016-12-31", "--json"],
+        ["remind", "--within", "1y", "--json"],
+        ["show-org", "8", "--json"],
+        ["history", "8", "--kind", "org", "--json"],
+        ["export", "json"],
+        ["report", "--format", "json"],
+        ["search", "evil", "--json"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_json_output_escapes_what_would_act_on_a_terminal(hostile_db: Path, args) -> None:
+    if not available(args):
+        pytest.skip(f"rit has no {args[0]} yet")
+    result = invoke(hostile_db, *args)
     assert result.exit_code == 0, result.stderr
-    check_no_terminal_control(result.stdout)
-    assert "[link=" not in result.stdout or "\\[link=" in result.stdout or "`" in result.stdout
+    no_raw_controls(result.stdout)
+    json.loads(result.stdout)  # and the escapes are still the same data
+
+
+@pytest.mark.parametrize("table", EXPORT_TABLES)
+@pytest.mark.parametrize("excel", [False, True])
+def test_csv_export_has_no_formulas_and_no_controls(
+    hostile_db: Path, table: str, excel: bool
+) -> None:
+    if "export" not in COMMANDS:
+        pytest.skip("rit has no export yet")
+    import csv
+    import io
+
+    result = invoke(hostile_db, "export", "csv", table, *(["--excel"] if excel else []))
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.removeprefix("\ufeff")
+    no_raw_controls(text)
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if excel else ","))
+    assert len({len(row) for row in rows}) == 1, "a value broke the row structure"
+    for row in rows:
+        for value in row:
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    if table == "orgs":
+        names = {row[1] for row in rows}
+        assert "[bold]Kobe[/] 0" in names and "神戸医療産業都市推進機構 15" in names
+        assert '\'=HYPERLINK("http://evil.example","x") 17' in names
+
+
+def test_report_csv_has_no_formulas_and_no_controls(hostile_db: Path) -> None:
+    if "report" not in COMMANDS:
+        pytest.skip("rit has no report yet")
+    import csv
+    import io
+
+    result = invoke(hostile_db, "report", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    no_raw_controls(result.stdout)
+    for row in csv.reader(io.StringIO(result.stdout)):
+        for value in row:
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+def test_markdown_report_escapes_user_text(hostile_db: Path) -> None:
+    if "report" not in COMMANDS:
+        pytest.skip("rit has no report yet")
+    result = invoke(hostile_db, "report", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    no_raw_controls(result.stdout)
+    lines = result.stdout.splitlines()
+    rows = [line for line in lines if line.startswith("| ") and not line.startswith("| ---")]
+    assert rows, "the report shows no table rows"
+    unescaped_pipe = re.compile(r"(?<!\\)\|")
+    header_pipes = None
+    for line in rows:
+        count = len(unescaped_pipe.findall(line))
+        if line.startswith("| when") or header_pipes is None:
+            header_pipes = count
+            continue
+        # User text never opens markup, links, HTML or code, and never adds a column.
+        assert not re.search(r"(?<!\\)[<\[\]*`]", line), line
+        assert count == header_pipes, line
+    assert "\\[bold\\]Kobe\\[/\\]" in result.stdout
+
+
+def test_ics_export_is_literal_and_has_no_controls(hostile_db: Path) -> None:
+    if "export" not in COMMANDS:
+        pytest.skip("rit has no export yet")
+    from icalendar import Calendar
+
+    result = invoke(hostile_db, "export", "ics")
+    assert result.exit_code == 0, result.stderr
+    no_raw_controls(result.stdout)
+    calendar = Calendar.from_ical(result.stdout)
+    summaries = [str(event.get("summary")) for event in calendar.walk("VEVENT")]
+    assert summaries, "no events exported"
+    assert any("[bold]Kobe[/]" in s for s in summaries)
+    assert any(":smile:" in s for s in summaries)
+    assert any("神戸医療産業都市推進機構" in s for s in summaries)

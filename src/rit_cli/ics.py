@@ -25,7 +25,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _text(value: str) -> str:
-    return _CONTROL.sub("\ufffd", value)
+    from .text import INVISIBLE
+
+    # C1 controls and bidi/invisible format characters would act in a terminal or reorder
+    # the text in a calendar app: replaced like the controls RFC 5545 forbids.
+    return INVISIBLE.sub("\ufffd", value)
 
 
 def _instant(value: str) -> datetime:

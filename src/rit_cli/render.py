@@ -59,7 +59,9 @@ def plain_lines(columns: Sequence[Column], records: Iterable[Any]) -> Iterable[s
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    from .text import json_safe
+
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)) + "\n"
 
 
 def _json_default(value: Any) -> Any:

@@ -76,6 +76,29 @@ def printable(value: str) -> str:
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# Characters that act instead of showing: C0/C1 controls (but line feed and tab), DEL,
+# bidi overrides and marks, zero-width and other invisible format characters. In a file
+# a user may `cat` or open in a spreadsheet they must not act: CSV shows them escaped
+# (\x1b, \u202e), JSON as \uXXXX escapes (which read back exactly), ICS drops them.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029"
+    "\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def visible_controls(value: str) -> str:
+    r"""Invisible and control characters written as escapes (\x1b, \u202e); the rest as is."""
+    return INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+
+
+def json_safe(serialized: str) -> str:
+    """JSON text with invisible characters as \\uXXXX escapes: same data, safe on a terminal.
+
+    Outside strings JSON is plain ASCII, so every match is inside a string, where a
+    \\uXXXX escape means exactly the same character.
+    """
+    return INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", serialized)
+
 
 def spreadsheet_safe(value: str) -> str:
     """A cell a spreadsheet will not run as a formula: a leading = + - @ TAB CR gets a '.
@@ -83,4 +106,5 @@ def spreadsheet_safe(value: str) -> str:
     Excel and LibreOffice hide the apostrophe and show the text as typed, so a telephone
     number like '+49 40 123' stays readable.
     """
+    value = visible_controls(value)
     return "'" + value if value.startswith(_FORMULA_START) else value

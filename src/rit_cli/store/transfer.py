@@ -135,7 +135,9 @@ def export_data(conn: sqlite3.Connection) -> dict[str, Any]:
 
 def dumps(document: dict[str, Any]) -> str:
     """The export as text: sorted keys, real UTF-8, one stable layout."""
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    from ..text import json_safe
+
+    return json_safe(json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)) + "\n"
 
 
 def parse(text: str, source: str) -> dict[str, Any]:
