@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -36,7 +37,7 @@ def test_m002_indexes_records_that_existed_before(tmp_path: Path) -> None:
     raw.commit()
     raw.close()
     conn = db.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
     rows = conn.execute("SELECT field, body FROM search_index ORDER BY rowid").fetchall()
     assert [tuple(r) for r in rows] == [
         ("name", "wirtschaftsfoerderung luebeck"),
@@ -44,3 +45,33 @@ def test_m002_indexes_records_that_existed_before(tmp_path: Path) -> None:
     ]
     conn.close()
     assert (tmp_path / "old.db.schema1.bak").exists()
+
+
+def test_m003_span_index_follows_every_change(tmp_path: Path) -> None:
+    """The R*Tree holds each exchange's first and last day, through inserts, updates, deletes."""
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    migrations.migrations.apply(Database(raw), stop_before="m003_exchange_spans")
+    raw.execute("PRAGMA user_version = 2")
+    raw.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    raw.execute(
+        "INSERT INTO exchanges (uuid, created, updated, type, title, title_key, status,"
+        " start_on, end_on) VALUES ('e1', 't', 't', 'visit', 'v', 'v', 'planned',"
+        " '2016-10-01', '2016-10-31')"
+    )
+    raw.commit()
+    raw.close()
+    conn = db.connect(path)  # migrates, backfilling the existing exchange
+    spans = "SELECT id, first_day, last_day FROM exchange_spans ORDER BY id"
+    from rit_cli.store.exchanges import julian_day
+
+    assert [tuple(r) for r in conn.execute(spans)] == [
+        (1, julian_day(date(2016, 10, 1)), julian_day(date(2016, 10, 31)))
+    ]
+    conn.execute("UPDATE exchanges SET start_on = '2016-10-12', end_on = '2016-10-12'")
+    assert [tuple(r) for r in conn.execute(spans)] == [
+        (1, julian_day(date(2016, 10, 12)), julian_day(date(2016, 10, 12)))
+    ]
+    conn.execute("DELETE FROM exchanges")
+    assert conn.execute(spans).fetchall() == []
+    conn.close()

@@ -15,7 +15,7 @@ from .errors import StoreError
 
 # Kept here, not read from migrations.py, so that opening an up-to-date database never
 # imports sqlite-utils; tests/test_migrations.py checks the two agree.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x52495431  # "RIT1": marks a file as a rit database
 BUSY_TIMEOUT_MS = 10_000
 

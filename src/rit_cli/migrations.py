@@ -345,3 +345,36 @@ def m002_search(db: Database) -> None:
     # Index what is there already: touching every row fires the update triggers.
     for table, fields in SEARCH_KINDS_M002.values():
         db.execute(f"UPDATE {table} SET {fields[0]} = {fields[0]}")
+
+
+@migrations()
+def m003_exchange_spans(db: Database) -> None:
+    """An R*Tree over each exchange's days, so "what overlaps these dates" stays cheap.
+
+    A plain index on start_on bounds such a query only from above (every exchange that
+    started before the range's end would be read); windows have no fixed length, so no
+    lower bound can be derived. The R*Tree answers start <= :to AND end >= :from in
+    logarithmic time. Days are Julian day numbers; triggers keep it equal to the table.
+    """
+    script = """
+CREATE VIRTUAL TABLE exchange_spans USING rtree_i32(id, first_day, last_day);
+INSERT INTO exchange_spans (id, first_day, last_day)
+    SELECT id, CAST(julianday(start_on) AS INTEGER), CAST(julianday(end_on) AS INTEGER)
+    FROM exchanges;
+CREATE TRIGGER exchange_spans_insert AFTER INSERT ON exchanges BEGIN
+    INSERT INTO exchange_spans (id, first_day, last_day)
+    VALUES (new.id, CAST(julianday(new.start_on) AS INTEGER),
+            CAST(julianday(new.end_on) AS INTEGER));
+END;
+CREATE TRIGGER exchange_spans_update AFTER UPDATE OF id, start_on, end_on ON exchanges BEGIN
+    DELETE FROM exchange_spans WHERE id = old.id;
+    INSERT INTO exchange_spans (id, first_day, last_day)
+    VALUES (new.id, CAST(julianday(new.start_on) AS INTEGER),
+            CAST(julianday(new.end_on) AS INTEGER));
+END;
+CREATE TRIGGER exchange_spans_delete AFTER DELETE ON exchanges BEGIN
+    DELETE FROM exchange_spans WHERE id = old.id;
+END;
+"""
+    for statement in _statements(script):
+        db.execute(statement)

@@ -227,6 +227,11 @@ def _choice(value: str, allowed: Sequence[str], what: str) -> str:
 AGENDA_DAYS = 90
 
 
+def julian_day(day: date) -> int:
+    """The day as exchange_spans stores it: CAST(julianday('YYYY-MM-DD') AS INTEGER)."""
+    return day.toordinal() + 1_721_424
+
+
 def agenda_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
     """The agenda's days: --from (default today) to --to (default 90 days after --from)."""
     first = parse_date(start, today) if start else today
@@ -247,9 +252,15 @@ def agenda(
     """Exchanges whose days or window overlap start..end, in date order."""
     if end < start:
         raise InvalidInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
-    # A range scan on exchanges_start; end_on is only a filter on what the scan finds.
-    where = ["e.start_on <= ?", "e.end_on >= ?"]
-    params: list[Any] = [end.isoformat(), start.isoformat()]
+    # The R*Tree of exchange spans (m003) finds what overlaps in logarithmic time however
+    # long the history; the comparisons on the ISO dates (kept out of any index with '+')
+    # only confirm what it found.
+    where = [
+        "e.id IN (SELECT id FROM exchange_spans WHERE first_day <= ? AND last_day >= ?)",
+        "+e.start_on <= ?",
+        "+e.end_on >= ?",
+    ]
+    params: list[Any] = [julian_day(end), julian_day(start), end.isoformat(), start.isoformat()]
     if org:
         where.append("e.id IN (SELECT exchange_id FROM exchange_orgs WHERE org_id = ?)")
         params.append(find_org(conn, org).id)
