@@ -372,6 +372,61 @@ CASES: list[Bad] = [
     Bad("report --excel", "csv"),
     Bad("report --format markdown --out /nonexistent-dir/report.md", "/nonexistent-dir"),
     Bad("report --tz Mars/Base", "Mars/Base"),
+    # ---------------------------------------------------------------- search
+    Bad("search ''", "empty"),
+    Bad("search '   '", "empty"),
+    Bad("search x --limit 0", "0"),
+    Bad("search x --limit -5", "-5"),
+    Bad("search x --limit many", "'many'"),
+    Bad(("search", "x" * 1001), "too long"),
+    # ---------------------------------------------------------------- export
+    Bad("export csv planets", "'planets'"),
+    Bad("export csv ''", "''"),
+    Bad("export csv", "missing argument"),
+    Bad("export yaml", "yaml"),
+    Bad("export ics --from 2016-13-01", "2016-13-01"),
+    Bad("export ics --to 03/04/2016", "03/04/2016"),
+    Bad("export ics --from 2016-12-01 --to 2016-01-01", "2016-01-01"),
+    Bad("export json --out {dir}/missing/export.json", "missing"),
+    Bad("export json --out {dir}", "{dir}"),
+    # ---------------------------------------------------------------- import
+    Bad("import json {dir}/nothing-here.json", "nothing-here.json"),
+    Bad("import json {dir}/garbage.json", "garbage.json"),
+    Bad("import json {dir}/empty.json", "empty.json"),
+    Bad("import json {dir}/notjson.json", "notjson.json"),
+    Bad("import json {dir}/array.json", "array.json"),
+    Bad("import json {dir}/wrongformat.json", "wrongformat.json"),
+    Bad("import json {dir}/future.json", "future.json"),
+    Bad("import json {dir}", "{dir}"),
+    Bad("import csv planets {dir}/orgs_ok.csv", "'planets'"),
+    Bad("import csv orgs {dir}/nothing-here.csv", "nothing-here.csv"),
+    Bad("import csv orgs {dir}/orgs_no_name.csv", "name"),
+    Bad("import csv orgs {dir}/orgs_unknown_column.csv", "colour"),
+    Bad("import csv orgs {dir}/orgs_bad_country.csv", "line 3"),
+    Bad("import csv orgs {dir}/orgs_duplicate.csv", "line 3"),
+    Bad("import csv orgs {dir}/orgs_existing.csv", "line 2"),
+    Bad("import csv orgs {dir}/orgs_empty_name.csv", "line 2"),
+    Bad("import csv orgs {dir}/orgs_binary.csv", "orgs_binary.csv"),
+    Bad("import csv orgs {dir}/orgs_latin1.csv", "UTF-8"),
+    Bad("import csv orgs {dir}/orgs_ragged.csv", "line 2"),
+    Bad("import csv orgs {dir}/orgs_unterminated.csv", "line 2"),
+    Bad("import csv orgs {dir}/orgs_formula.csv", "line 2"),
+    Bad("import csv orgs {dir}/empty.csv", "empty"),
+    Bad("import csv contacts {dir}/contacts_bad_org.csv", "'nobody'"),
+    Bad("import csv contacts {dir}/contacts_bad_email.csv", "not-an-email"),
+    Bad("import csv orgs {dir}/orgs_ok.csv --excel", "name"),
+    # ---------------------------------------------------------------- backup, restore, doctor
+    Bad("backup {dir}/existing.txt", "existing.txt"),
+    Bad("backup {dir}/missing/backup.db", "missing"),
+    Bad("backup {dir}", "{dir}"),
+    Bad("backup", "missing argument"),
+    Bad("restore {dir}/nothing-here.db", "nothing-here.db"),
+    Bad("restore {dir}/garbage.json", "garbage.json"),
+    Bad("restore {dir}/existing.txt", "existing.txt"),
+    Bad("restore {dir}/foreign.db", "foreign.db"),
+    Bad("restore {dir}/empty.csv", "empty.csv"),
+    Bad("restore {dir}", "{dir}"),
+    Bad("doctor --fix", "--fix"),
     # ---------------------------------------------------------------- forget-contact
     Bad("forget-contact 'Hinrich Habeck'", "--yes"),
     Bad("forget-contact Nobody --yes", "'Nobody'"),
@@ -424,6 +479,46 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield path
 
 
+def _foreign_database() -> bytes:
+    import sqlite3
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "foreign.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.commit()
+        conn.close()
+        return path.read_bytes()
+
+
+# Files the cases can name as {dir}/NAME: malformed imports, things not to overwrite.
+FILES: dict[str, bytes] = {
+    "existing.txt": b"keep me\n",
+    "garbage.json": bytes(range(256)) * 8,
+    "empty.json": b"",
+    "notjson.json": b"{not json",
+    "array.json": b"[1, 2, 3]",
+    "wrongformat.json": b'{"format": "something-else", "version": 1, "tables": {}}',
+    "future.json": b'{"format": "rit", "version": 999, "schema": 999, "tables": {}}',
+    "orgs_ok.csv": b"name,country\nNew Org,DE\n",
+    "orgs_no_name.csv": b"city,country\nHamburg,DE\n",
+    "orgs_unknown_column.csv": b"name,colour\nX,red\n",
+    "orgs_bad_country.csv": b"name,country\nGood Org,DE\nBad Org,XX\n",
+    "orgs_duplicate.csv": b"name\nTwin Org\ntwin org\n",
+    "orgs_existing.csv": b"name\nLife Science Nord\n",
+    "orgs_empty_name.csv": b"name,country\n  ,DE\n",
+    "orgs_binary.csv": bytes(range(256)) * 4,
+    "orgs_latin1.csv": "name\nM\u00fcller GmbH\n".encode("latin-1"),
+    "orgs_ragged.csv": b"name,country\nA Org,DE,extra\n",
+    "orgs_unterminated.csv": b'name\n"never closed\n',
+    "orgs_formula.csv": b"name,country\nFormula Org,=1+2\n",
+    "empty.csv": b"",
+    "contacts_bad_org.csv": b"name,org\nSomeone,nobody\n",
+    "contacts_bad_email.csv": b"name,org,email\nSomeone,LSN,not-an-email\n",
+}
+
+
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -438,20 +533,30 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(
     db_path = tmp_path / "data" / "rit.db"
     db_path.parent.mkdir(mode=0o700)
     shutil.copy(seed_db, db_path)
+    files = tmp_path / "files"
+    files.mkdir()
+    for name, content in {**FILES, "foreign.db": _foreign_database()}.items():
+        (files / name).write_bytes(content)
     before, digest = dump_database(db_path), file_digest(db_path)
+    kept = {p.name: p.read_bytes() for p in files.iterdir()}
 
-    result = invoke(db_path, *case.argv())
+    argv = [arg.replace("{dir}", str(files)) for arg in case.argv()]
+    result = invoke(db_path, *argv)
 
     assert result.exit_code == case.code, result.output
     assert result.stdout == "" or case.code != 2 or "Usage" not in result.stdout
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: "), result.stderr
-    assert case.says.casefold() in lines[0].casefold(), lines[0]
+    says = case.says.replace("{dir}", str(files))
+    assert says.casefold() in lines[0].casefold(), lines[0]
     assert "Traceback" not in result.output
     assert "\x1b" not in result.stderr
     assert dump_database(db_path) == before
     assert file_digest(db_path) == digest
+    # No file is overwritten, deleted or left behind.
+    assert {p.name: p.read_bytes() for p in files.iterdir()} == kept
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["rit.db"]
 
 
 def test_the_corpus_is_large_and_has_no_duplicates() -> None:

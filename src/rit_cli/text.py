@@ -53,7 +53,9 @@ def email(value: str) -> str:
 
 def short_repr(value: str, limit: int = 60) -> str:
     """A quoted, escaped and shortened rendering of user text for error messages."""
-    shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    # The middle goes, not the end: a long path keeps its file name, a long name its tail.
+    half = (limit - 1) // 2
+    shown = value if len(value) <= limit else value[:half] + "…" + value[-half:]
     return "'" + printable(shown).replace("'", "\\'") + "'"
 
 
