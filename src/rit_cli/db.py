@@ -163,6 +163,11 @@ def _identify(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
     except sqlite3.DatabaseError as exc:
         if "readonly" in str(exc) and str(path) != ":memory:":
             raise _ReadOnlyWal(f"cannot read {str(path)!r}: {exc}") from exc
+        if "malformed" in str(exc):
+            raise StoreError(
+                f"{str(path)!r} is damaged ({exc}); rit doctor checks it, rit restore puts "
+                "a backup in its place"
+            ) from exc
         raise StoreError(f"{str(path)!r} is not a rit database ({exc})") from exc
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0):
         raise StoreError(f"{str(path)!r} is not a rit database")
@@ -183,21 +188,29 @@ def _set_wal(conn: sqlite3.Connection) -> None:
 
 
 def _migrate(conn: sqlite3.Connection, path: Path, version: int, app_id: int) -> None:
+    """Migrate under one write lock, so processes opening a new database at once queue up."""
     from sqlite_utils import Database
 
     from . import migrations
 
-    if app_id == APPLICATION_ID and version > 0 and str(path) != ":memory:":
-        backup_before_migration(conn, path, version)
     _set_wal(conn)
-    db = Database(conn, execute_plugins=False)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
+        _begin_immediate(conn)
+    except StoreError as exc:
         raise StoreError(f"cannot migrate {str(path)!r}: {exc}") from exc
-    migrations.apply(db)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    try:
+        # Another process may have migrated while this one waited for the lock.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            if app_id == APPLICATION_ID and version > 0 and str(path) != ":memory:":
+                backup_before_migration(conn, path, version)
+            migrations.apply(Database(conn, execute_plugins=False))
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
@@ -207,7 +220,17 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) 
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.schema{version}.{n}.bak")
-    backup_to(conn, target)
+    if not conn.in_transaction:
+        backup_to(conn, target)
+        return target
+    # SQLite refuses to back up from a connection that holds the write lock (SQLITE_LOCKED,
+    # which Python retries forever): copy through a second connection, which sees the
+    # same committed state, since the migration has written nothing yet.
+    source = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        backup_to(source, target)
+    finally:
+        source.close()
     return target
 
 
