@@ -32,6 +32,19 @@ def assert_one_line_error(result, code: int = 1, says: str = "") -> None:
     assert "Traceback" not in result.output
 
 
+def finishes(call, seconds: float = 60):
+    """Run `call` in a thread; fail (instead of hanging the suite) if it does not return."""
+    import threading
+
+    outcome: list = []
+    thread = threading.Thread(target=lambda: outcome.append(call()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "rit hung (a migration waiting on its own lock?)"
+    assert outcome, "the call raised"
+    return outcome[0]
+
+
 def make_database(path: Path, orgs: int = 60) -> None:
     """A real rit database with some records, its WAL merged into the file."""
     conn = db.connect(path)
@@ -91,6 +104,16 @@ def test_truncated_database_gives_one_line_and_is_kept(
         if result.exit_code != 0:
             assert_one_line_error(result, 1)
         assert "Traceback" not in result.output
+
+
+def test_damaged_database_is_called_damaged(rit: RitRunner, db_path: Path) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path)
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 2])
+    result = rit("orgs")
+    if result.exit_code:
+        assert_one_line_error(result, 1, "damaged")
 
 
 def test_truncated_database_reads_leave_it_untouched(rit: RitRunner, db_path: Path) -> None:
@@ -183,7 +206,7 @@ def test_older_schema_is_backed_up_privately_then_migrated(
     )
     monkeypatch.setattr(db, "SCHEMA_VERSION", db.SCHEMA_VERSION + 1)
 
-    result = rit("orgs")
+    result = finishes(lambda: rit("orgs"))
     assert result.exit_code == 0, result.output
     assert result.stdout.count("Organisation") == 3
     assert applied == ["yes"]
@@ -225,7 +248,7 @@ def test_real_previous_schema_migrates(rit: RitRunner, db_path: Path) -> None:
     conn.execute(f"PRAGMA user_version = {len(steps) - 1}")
     conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
     conn.close()
-    assert rit("add-org", "Life Science Nord").exit_code == 0
+    assert finishes(lambda: rit("add-org", "Life Science Nord")).exit_code == 0
     backups = list(db_path.parent.glob("*.bak"))
     assert len(backups) == 1 and stat.S_IMODE(backups[0].stat().st_mode) == 0o600
     assert "Life Science Nord" in rit("orgs").stdout
