@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import shlex
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -562,3 +564,41 @@ def test_bad_input_is_refused_in_one_line_and_changes_nothing(
 def test_the_corpus_is_large_and_has_no_duplicates() -> None:
     assert len(CASES) >= 150 or len({_command_of(c) for c in CASES}) < 20
     assert len({c.args for c in CASES}) == len(CASES)
+
+
+# ------------------------------------------------------------------ the real process
+
+RIT = Path(sys.executable).with_name("rit")
+
+
+@pytest.mark.skipif(not RIT.exists(), reason="rit is not installed in this venv")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [b"add-org", b"Caf\xe9 latin-1"],  # bytes that are not UTF-8
+        [b"add-org", b"--no-such-option"],
+        [b"add-org"],
+        [
+            b"schedule-visit",
+            b"--from",
+            b"A",
+            b"--to",
+            b"B",
+            b"--on",
+            b"2016-10-12",
+            b"--days",
+            b"x",
+        ],
+        [b"orgs", b"--today", b"31.02.2016"],
+        [b"no-such-command"],
+    ],
+    ids=lambda a: b" ".join(a).decode("utf-8", "replace"),
+)
+def test_real_process_refuses_in_one_line(tmp_path: Path, argv: list[bytes]) -> None:
+    env = {"PATH": "/usr/bin:/bin", "RIT_DB": str(tmp_path / "rit.db"), "LC_ALL": "C.UTF-8"}
+    result = subprocess.run([bytes(RIT), *argv], env=env, capture_output=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    err = result.stderr.decode("utf-8")
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err and "Usage:" not in err
+    assert result.stdout == b""

@@ -108,6 +108,13 @@ LISTINGS = [
     ["agenda", "--from", "2016-01-01", "--to", "2016-12-31"],
     ["trips"],
     ["remind", "--within", "1y"],
+    ["search", "evil"],
+    ["search", "Kobe"],
+    ["report"],
+    ["report", "--year", "2016"],
+    ["fields"],
+    ["gaps", "--between", "LSN", "--and", "8"],
+    ["history", "8", "--kind", "org"],
 ]
 SHOWS = [
     ["show-org", "3"],

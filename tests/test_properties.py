@@ -175,6 +175,11 @@ DATE_OPTIONS = [
     ["schedule-visit", "--from", "LSN", "--to", "FBRI", "--window"],
     ["schedule-visit", "--from", "LSN", "--to", "FBRI", "--on"],
     ["remind", "--within"],
+    ["remind", "--expiry-within"],
+    ["export", "ics", "--from"],
+    ["report", "--year"],
+    ["add-programme", "P", "--from"],
+    ["add-meeting", "M", "--org", "LSN", "--window"],
 ]
 
 
@@ -190,10 +195,23 @@ def test_date_options_accept_or_refuse_cleanly(
 ) -> None:
     if prefix[0] not in COMMANDS:
         pytest.skip(f"rit has no {prefix[0]} yet")
-    args = [a if a not in ("T", "P", "A") else f"{a} {next(counter)}" for a in prefix]
+    args = [a if a not in ("T", "P", "A", "M") else f"{a} {next(counter)}" for a in prefix]
     result = invoke(database, *args, text)
     if result.exit_code != 0:
         assert_clean_refusal(result)
+
+
+@FAST
+@given(text=any_text)
+def test_search_accepts_any_text_or_refuses_cleanly(database: Path, text: str) -> None:
+    if "search" not in COMMANDS:
+        pytest.skip("rit has no search yet")
+    for args in (["search", "--", text], ["search", "--json", "--", text]):
+        result = invoke(database, *args)
+        if result.exit_code != 0:
+            assert_clean_refusal(result)
+        else:
+            assert "\x1b" not in result.stdout
 
 
 @FAST
