@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -203,11 +202,6 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         sys.exit(130)
-    except sqlite3.Error as exc:
-        if os.environ.get("RIT_DEBUG") == "1":
-            raise
-        sys.stderr.write(f"error: database problem: {printable(str(exc))} (try rit doctor)\n")
-        sys.exit(1)
     except BrokenPipeError:
         # The reader went away (rit ... | head): not an error worth a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -273,6 +267,10 @@ def _usage_or_crash(exc: Exception, args: Sequence[str] = ()) -> None:
     if isinstance(exc, ClickException):
         sys.stderr.write(usage_line(exc, args) + "\n")
         sys.exit(exc.exit_code)
+    sqlite3 = sys.modules.get("sqlite3")  # not imported at all: cannot be its error
+    if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+        sys.stderr.write(f"error: database problem: {printable(str(exc))} (try rit doctor)\n")
+        sys.exit(1)
     sys.stderr.write(
         f"error: unexpected {type(exc).__name__}: {printable(str(exc))} "
         "(run with RIT_DEBUG=1 for details)\n"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from . import db
-
 if TYPE_CHECKING:
+    import sqlite3
+
     from .db import DbLocation
 
 
@@ -30,6 +29,8 @@ def configure(db_flag: str | None, today: str | None) -> None:
 
 
 def location() -> DbLocation:
+    from . import db
+
     return db.locate(settings.db)
 
 
@@ -74,6 +75,8 @@ def _system_zone() -> str:
 
 
 def open_db() -> sqlite3.Connection:
+    from . import db
+
     return db.connect(location().path)
 
 
@@ -81,6 +84,8 @@ def open_db() -> sqlite3.Connection:
 def writing() -> Iterator[sqlite3.Connection]:
     """The database inside one BEGIN IMMEDIATE transaction for a write command."""
     path = location().path
+    from . import db
+
     db.check_writable(path)
     conn = db.connect(path)
     try:

@@ -32,6 +32,27 @@ def cell(value: Any) -> str:
     return printable(str(value))
 
 
+def stdout_is_terminal() -> bool:
+    """Whether stdout gets Rich tables, decided as Rich decides it, without importing Rich.
+
+    TTY_COMPATIBLE=1/0 and FORCE_COLOR override; otherwise a terminal is a tty. Piped
+    output (cron, scripts) never pays for importing Rich.
+    """
+    import os
+    import sys
+
+    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return tty_compatible == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    try:
+        return sys.stdout.isatty()
+    except ValueError:
+        return False
+
+
 def make_console(stderr: bool = False) -> Console:
     """A console that never reads user text as markup, emoji codes or highlights."""
     from rich.console import Console

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from .models import CurrentReport, Exchange, YearReport
@@ -195,7 +196,7 @@ def view(report: CurrentReport | YearReport) -> Any:
         if not section.rows:
             parts.append(Text(section.empty, style="dim"))
             continue
-        columns = [Column(name, lambda row, i=i: row[i]) for i, name in enumerate(section.columns)]
+        columns = [Column(name, itemgetter(i)) for i, name in enumerate(section.columns)]
         parts.append(table(columns, section.rows))
     return Group(*parts)
 

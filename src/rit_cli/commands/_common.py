@@ -13,8 +13,7 @@ from .. import render
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
 
 
-def stdout_is_terminal() -> bool:
-    return render.make_console().is_terminal
+stdout_is_terminal = render.stdout_is_terminal
 
 
 def print_listing(
@@ -29,8 +28,8 @@ def print_listing(
         payload = [to_json(r) for r in records] if to_json else list(records)
         sys.stdout.write(render.to_json(payload))
         return
-    console = render.make_console()
-    if console.is_terminal:
+    if stdout_is_terminal():
+        console = render.make_console()
         if records:
             console.print(render.table(columns, records, title=title))
         else:
@@ -50,8 +49,8 @@ def print_details(
     if as_json:
         sys.stdout.write(render.to_json(payload))
         return
-    console = render.make_console()
-    if console.is_terminal:
+    if stdout_is_terminal():
+        console = render.make_console()
         console.print(render.details(title, pairs))
         for item in extra:
             console.print(item)

@@ -59,12 +59,11 @@ def remind(
         return
     if not items:
         return
-    from ..render import make_console
+    from ..render import stdout_is_terminal
 
-    console = make_console()
-    if console.is_terminal:
-        from ..render import reminders_view
+    if stdout_is_terminal():
+        from ..render import make_console, reminders_view
 
-        console.print(reminders_view(items, today))
+        make_console().print(reminders_view(items, today))
     else:
         sys.stdout.writelines(line + "\n" for line in reminders_lines(items))

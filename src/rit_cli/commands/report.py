@@ -91,12 +91,12 @@ def report(
     if fmt != "table":
         sys.stdout.write(render_report.render(result, fmt, excel=excel))
         return
-    from ..render import make_console
+    from ..render import make_console, stdout_is_terminal
 
-    console = make_console()
-    if not console.is_terminal:
+    if not stdout_is_terminal():
         sys.stdout.writelines(line + "\n" for line in render_report.plain(result))
         return
+    console = make_console()
     view = render_report.view(result)
     lines = console.render_lines(view, pad=False)
     if len(lines) > console.height and os.environ.get("PAGER", "less") and sys.stdin.isatty():

@@ -12,6 +12,15 @@ from typing import Any
 from ..errors import Ambiguous, NotFound
 from ..text import key, short_repr
 
+# An agreement is in force on day :d when it is signed, has started, has not ended
+# (valid_until already includes every extension) and was not terminated before :d.
+IN_FORCE_ON = """
+    a.signed_on IS NOT NULL
+    AND coalesce(a.valid_from, a.signed_on) <= :d
+    AND (a.valid_until IS NULL OR a.valid_until >= :d)
+    AND (a.terminated_on IS NULL OR a.terminated_on > :d)
+"""
+
 
 def now() -> str:
     """The wall-clock time of a change, in UTC (when it was recorded, not the --today date)."""

@@ -14,7 +14,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..models import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
 from ..schedule import AgreementTerms, Compliance, Gap, VisitFact
 from ..text import MAX_TEXT, clean, key, short_repr, tag
-from . import RefSpec, insert, links, record_history, resolve, set_links, update
+from . import IN_FORCE_ON, RefSpec, insert, links, record_history, resolve, set_links, update
 from .contacts import find_contact, get_contact
 from .orgs import find_org
 from .programmes import (
@@ -28,15 +28,6 @@ from .programmes import (
 
 AGREEMENT = RefSpec("agreements", "agreement", "title", ("title_key",))
 MAX_VISITS_PER_YEAR = 365
-
-# An agreement is in force on day :d when it is signed, has started, has not ended
-# (valid_until already includes every extension) and was not terminated before :d.
-IN_FORCE_ON = """
-    a.signed_on IS NOT NULL
-    AND coalesce(a.valid_from, a.signed_on) <= :d
-    AND (a.valid_until IS NULL OR a.valid_until >= :d)
-    AND (a.terminated_on IS NULL OR a.terminated_on > :d)
-"""
 
 
 def agreements_in_force(

@@ -197,7 +197,7 @@ def year_visits(conn: sqlite3.Connection, agreement_id: int, year: int) -> list[
 def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]:
     """Agreements in force whose obligation for the current year is at risk."""
     from ..schedule import compliance, covered_in_year
-    from .agreements import IN_FORCE_ON
+    from . import IN_FORCE_ON
 
     items = []
     rows = conn.execute(
