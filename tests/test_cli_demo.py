@@ -36,3 +36,17 @@ def test_demo_refuses_a_real_database(rit: RitRunner, db_path: Path) -> None:
     assert result.exit_code == 2
     assert "not a rit demo database" in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_demo_ends_with_report_and_reminders_that_are_due_overdue_and_at_risk(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    result = rit("demo", "--db", str(tmp_path / "demo.db"), env={"RIT_TODAY": None})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "shown as of 2016-08-25" in out
+    report = out[out.index("rit report — all agreements, as of 2016-08-25") :]
+    reminders = report[report.index("Reminders (rit remind, as of 2016-08-25)") :]
+    kinds = {line.split("\t")[1] for line in reminders.splitlines() if line.count("\t") >= 4}
+    assert {"window-closed", "decide-by", "at-risk"} <= kinds
+    assert "2016 requires 1 visit: 0 held, 0 planned" in reminders

@@ -65,3 +65,22 @@ def demo() -> None:
     say("")
     say("Cooperations")
     cooperations(status=None, agreement=None, field=None, org=None, as_json=False)
+    from .remind import remind
+    from .report import report
+
+    say("")
+    report(
+        year=None,
+        agreement=None,
+        programme=None,
+        org=None,
+        fmt="table",
+        out=None,
+        excel=False,
+        tz=None,
+    )
+    say("")
+    say(f"Reminders (rit remind, as of {context.today().isoformat()})")
+    remind(within="14d", expiry_within="90d", new=False, tz=None, as_json=False)
+    say("")
+    say(f"Next: rit --db {path} --today {context.today().isoformat()} report --year 2016")

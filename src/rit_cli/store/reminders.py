@@ -214,9 +214,9 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
         short = result.required - result.held - result.planned
         if result.each_way:
             short = sum(max(0, d.required - d.held - d.planned) for d in result.directions)
-            need = f"{result.required} visit(s) each way"
+            need = f"{_visits(result.required)} each way"
         else:
-            need = f"{result.required} visit(s)"
+            need = _visits(result.required)
         items.append(
             Reminder(
                 "at-risk",
@@ -233,3 +233,7 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
             )
         )
     return items
+
+
+def _visits(count: int) -> str:
+    return f"{count} visit" if count == 1 else f"{count} visits"
