@@ -75,3 +75,13 @@ def test_readme_command_reference_matches_help(rit: RitRunner) -> None:
     assert START + rest.split(END, 1)[0] + END == wanted, (
         "README command reference is out of date: run RIT_UPDATE_DOCS=1 pytest tests/test_docs.py"
     )
+
+
+def test_root_help_summaries_are_whole_at_80_columns(rit: RitRunner) -> None:
+    """Each command's one-line summary fits, so `rit --help` never cuts one short with '...'."""
+    result = rit("--help", env={"COLUMNS": "80"})
+    listing = result.stdout.split("Commands:", 1)[1]
+    assert "..." not in listing
+    for name in ("export", "import"):
+        sub = rit(name, "--help", env={"COLUMNS": "80"}).stdout.split("Commands:", 1)[1]
+        assert "..." not in sub

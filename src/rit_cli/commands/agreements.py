@@ -190,7 +190,9 @@ def add_agreement(
     signatory: SignatoryOpt = None,
     note: NoteOpt = None,
 ) -> None:
-    """Add an agreement (LoI, MoU, framework, contract) between two or more organisations.
+    """Add an agreement between organisations.
+
+    Add an agreement (LoI, MoU, framework, contract) between two or more organisations.
 
     Example: rit add-agreement "LoI Kobe–LSN" --party LSN --party FBRI --signed 2016-05-02
     --place Kobe --until 2016 --field networking --visits-per-year 1
@@ -231,7 +233,9 @@ def agreements(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List agreements with their status as of today.
+    """List agreements with their status.
+
+    List agreements with their status as of today.
 
     Status: draft (not signed), signed (not yet in force), active, expiring (ends within
     90 days), expired, terminated. Example: rit agreements --active --org LSN
@@ -247,7 +251,9 @@ def agreements(
 
 @app.command("show-agreement")
 def show_agreement(ref: RefArg, as_json: JsonOpt = False) -> None:
-    """Show one agreement: parties, validity, extensions, fields, obligation and compliance.
+    """Show an agreement and its compliance.
+
+    Show one agreement: parties, validity, extensions, fields, obligation and compliance.
 
     Example: rit show-agreement "LoI Kobe–LSN"
     """
@@ -324,7 +330,9 @@ def edit_agreement(
     ] = None,
     note: NoteOpt = None,
 ) -> None:
-    """Change an agreement's fields (an empty value clears an optional one).
+    """Change an agreement's fields.
+
+    Change an agreement's fields (an empty value clears an optional one).
 
     Corrections only: to move its end use extend-agreement, to end it early end-agreement.
     Example: rit edit-agreement "LoI Kobe–LSN" --field networking --field "technology transfer"
@@ -363,7 +371,9 @@ def extend_agreement(
     ],
     note: NoteOpt = None,
 ) -> None:
-    """Extend an agreement (also one that has expired); kept as an extension in its history.
+    """Extend an agreement (kept as an extension).
+
+    Extend an agreement (also one that has expired); kept as an extension in its history.
 
     Example: rit extend-agreement "LoI Kobe–LSN" --until 2017 --note "programme extended"
     """
@@ -383,7 +393,9 @@ def end_agreement(
     on: Annotated[str, typer.Option("--on", help="The day it ends (no longer in force).")],
     reason: Annotated[str | None, typer.Option("--reason", help="Why it ended early.")] = None,
 ) -> None:
-    """Terminate an agreement early; the record is kept, never deleted.
+    """Terminate an agreement early; it is kept.
+
+    Terminate an agreement early; the record is kept, never deleted.
 
     Example: rit end-agreement "LoI Kobe–LSN" --on 2017-06-30 --reason "merged into MoU"
     """
@@ -399,7 +411,9 @@ def end_agreement(
 
 @app.command("fields")
 def fields(as_json: JsonOpt = False) -> None:
-    """List the fields of action in use and how many agreements, cooperations and exchanges
+    """List fields of action and their use.
+
+    List the fields of action in use and how many agreements, cooperations and exchanges
     carry each.
 
     Example: rit fields
@@ -433,7 +447,9 @@ def gaps(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show periods not covered by any agreement: for a pair of partners, or a programme.
+    """Show periods no agreement covers.
+
+    Show periods not covered by any agreement: for a pair of partners, or a programme.
 
     For a pair: from its first agreement's start to the last one's end (or today, once all
     have ended). For a programme: its term. Example: rit gaps --between LSN --and FBRI

@@ -120,7 +120,9 @@ def edit_contact(
     phone: PhoneOpt = None,
     note: NoteOpt = None,
 ) -> None:
-    """Change a contact's fields (an empty value clears an optional field).
+    """Change a contact's fields.
+
+    Change a contact's fields (an empty value clears an optional field).
 
     Example: rit edit-contact "Hinrich Habeck" --email habeck@example.org
     """
@@ -139,7 +141,9 @@ def edit_contact(
 
 @app.command("remove-contact")
 def remove_contact(ref: Annotated[str, typer.Argument(help="Id or name.")]) -> None:
-    """Remove a contact that no agreement or exchange refers to.
+    """Remove a contact nothing refers to.
+
+    Remove a contact that no agreement or exchange refers to.
 
     Example: rit remove-contact 7
     """

@@ -73,7 +73,9 @@ def add_cooperation(
     ] = None,
     note: NoteOpt = None,
 ) -> None:
-    """Add a cooperation plan between organisations; its status is dated today.
+    """Add a cooperation plan.
+
+    Add a cooperation plan between organisations; its status is dated today.
 
     Example: rit add-cooperation "Biobank pilot" --org LSN --org FBRI --status talks
     --field technology-transfer
@@ -103,7 +105,9 @@ def cooperations(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List cooperations with their current status and since when.
+    """List cooperations and their status.
+
+    List cooperations with their current status and since when.
 
     Example: rit cooperations --status running
     """
@@ -118,7 +122,7 @@ def cooperations(
 
 @app.command("show-cooperation")
 def show_cooperation(ref: RefArg, as_json: JsonOpt = False) -> None:
-    """Show one cooperation with its dated status history.
+    """Show a cooperation and its status history.
 
     Example: rit show-cooperation "Biobank pilot"
     """
@@ -162,7 +166,9 @@ def edit_cooperation(
     ] = None,
     note: NoteOpt = None,
 ) -> None:
-    """Change a cooperation's title, organisations, agreement, fields or note.
+    """Change a cooperation's fields.
+
+    Change a cooperation's title, organisations, agreement, fields or note.
 
     Its status changes with set-cooperation-status. Example: rit edit-cooperation 1
     --agreement "LoI Kobe–LSN"
@@ -191,7 +197,9 @@ def set_cooperation_status(
         typer.Option("--on", help="The day it changed (default today; not before the last)."),
     ] = None,
 ) -> None:
-    """Move a cooperation to a new status, dated, so reports can say when it became concrete.
+    """Move a cooperation to a new, dated status.
+
+    Move a cooperation to a new status, dated, so reports can say when it became concrete.
 
     Example: rit set-cooperation-status "Biobank pilot" agreed --note "MoU between partners"
     """

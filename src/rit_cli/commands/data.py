@@ -23,7 +23,7 @@ export_app = typer.Typer(
     context_settings=_SETTINGS,
 )
 import_app = typer.Typer(
-    help="Import a rit JSON export, or organisations and contacts from CSV.\n\n"
+    help="Import JSON, or orgs and contacts from CSV.\n\n"
     "Example: rit import csv orgs partners.csv --excel",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -80,7 +80,9 @@ def _read(path: Path, what: str) -> str:
 
 @export_app.command("json")
 def export_json(out: OutOpt = None) -> None:
-    """Everything as JSON, with a format version and each record's uuid.
+    """Everything as JSON, with each record's uuid.
+
+    Everything as JSON, with a format version and each record's uuid.
 
     Example: rit export json --out rit-export.json
     """
@@ -106,7 +108,9 @@ def export_csv(
         typer.Option("--raw", help="Write cells as they are, even ones a spreadsheet would run."),
     ] = False,
 ) -> None:
-    """One kind of record as CSV; cells that would run as formulas get a leading quote.
+    """One kind of record as CSV.
+
+    One kind of record as CSV; cells that would run as formulas get a leading quote.
 
     Example: rit export csv contacts --excel --out contacts.csv
     """
@@ -128,7 +132,9 @@ def export_ics(
         str | None, typer.Option("--to", help="Only exchanges starting on or before this date.")
     ] = None,
 ) -> None:
-    """Exchanges as an iCalendar file for calendar apps (stable UIDs, SEQUENCE on change).
+    """Exchanges as an iCalendar file for calendar apps.
+
+    Exchanges as an iCalendar file for calendar apps (stable UIDs, SEQUENCE on change).
 
     Example: rit export ics --from 2016-01-01 --out ~/public/rit.ics
     """
@@ -167,7 +173,9 @@ def import_json(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Load a JSON export: into an empty database exactly, or --merge by uuid.
+    """Load a JSON export, or --merge one by uuid.
+
+    Load a JSON export: into an empty database exactly, or --merge by uuid.
 
     Example: rit import json partner-export.json --merge
     """
@@ -190,7 +198,9 @@ def import_csv(
         typer.Option("--raw", help="Keep a leading quote that rit export added before = + - @."),
     ] = False,
 ) -> None:
-    """Add organisations or contacts from a spreadsheet; all rows or none.
+    """Add organisations or contacts from CSV.
+
+    Add organisations or contacts from a spreadsheet; all rows or none.
 
     Columns (any order, English or German headings): orgs: name (Name), short (Kurzname),
     kind (Art), country (Land), city (Stadt), region, tz (Zeitzone), website, tags, note;
@@ -248,7 +258,9 @@ def backup(
     path: Annotated[Path, typer.Argument(help="The backup file to write (0600).")],
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
 ) -> None:
-    """A consistent copy of the database through SQLite's backup API, even while it is used.
+    """Copy the database safely, even while in use.
+
+    A consistent copy of the database through SQLite's backup API, even while it is used.
 
     Example: rit backup ~/backups/rit-2016-08-25.db
     """
@@ -263,7 +275,9 @@ def backup(
 def restore(
     path: Annotated[Path, typer.Argument(help="A backup made by rit backup.")],
 ) -> None:
-    """Replace the database by a backup; the replaced one is kept beside it.
+    """Replace the database by a backup.
+
+    Replace the database by a backup; the replaced one is kept beside it.
 
     Example: rit restore ~/backups/rit-2016-08-25.db
     """
@@ -285,7 +299,9 @@ DOCTOR_COLUMNS = (
 
 @app.command("doctor")
 def doctor(as_json: JsonOpt = False) -> None:
-    """Check the database: which file and why, schema, integrity, permissions, file system.
+    """Check the database file and its health.
+
+    Check the database: which file and why, schema, integrity, permissions, file system.
 
     Exits with status 1 when a check fails (warnings do not).
 
@@ -319,7 +335,9 @@ def search(
     limit: Annotated[int, typer.Option("--limit", help="At most this many records.")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """Find organisations, contacts, agreements, exchanges, cooperations, programmes, trips.
+    """Search names, titles and notes.
+
+    Find organisations, contacts, agreements, exchanges, cooperations, programmes, trips.
 
     Searches names, titles, places and notes; case, ß/ss, ä/ae and accents do not matter.
 

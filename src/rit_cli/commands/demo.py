@@ -12,7 +12,9 @@ from ._common import say
 
 @app.command("demo")
 def demo() -> None:
-    """Build the Kobe–Life Science Nord story in a separate demo database and show it.
+    """Build and show the Kobe–Life Science Nord demo.
+
+    Build the Kobe–Life Science Nord story in a separate demo database and show it.
 
     The demo lives in its own file (--db, else demo.db in rit's data directory), never in
     your real database; running it again rebuilds it. Example: rit demo --db /tmp/rit-demo.db

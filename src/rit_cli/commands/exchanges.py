@@ -190,7 +190,9 @@ def schedule_visit(
     yearly: YearlyOpt = False,
     until: UntilOpt = None,
 ) -> None:
-    """Schedule a visit: guests travel to a host, on a day or within a window.
+    """Schedule a visit, on a day or in a window.
+
+    Schedule a visit: guests travel to a host, on a day or within a window.
 
     Example: rit schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by 2016-08-31
     """
@@ -249,7 +251,9 @@ def add_meeting(
     yearly: YearlyOpt = False,
     until: UntilOpt = None,
 ) -> None:
-    """Add a meeting: a workshop, a call or a signing ceremony.
+    """Add a meeting: workshop, call or signing.
+
+    Add a meeting: a workshop, a call or a signing ceremony.
 
     Example: rit add-meeting "LoI signing" --org LSN --org FBRI --on 2016-05-02 --at 14:00
     """
@@ -334,7 +338,9 @@ def reschedule(
     ] = None,
     decide_by: DecideByOpt = None,
 ) -> None:
-    """Move an exchange to another day or time, or back to a window.
+    """Move an exchange to another day, time or window.
+
+    Move an exchange to another day or time, or back to a window.
 
     A new day keeps the time it had unless --at is given; --window opens the day again.
 
@@ -405,7 +411,9 @@ def agenda(
     tz: ListTzOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List exchanges whose day or window overlaps a date range, in date order.
+    """List exchanges in a date range, in date order.
+
+    List exchanges whose day or window overlaps a date range, in date order.
 
     Default range: today to 90 days later. Windows show as ranges; times at the place and
     in your zone (--tz, $RIT_TZ, else the system's).
@@ -426,7 +434,9 @@ def agenda(
 
 @app.command("show-exchange")
 def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -> None:
-    """Show one visit or meeting: who, when (local and your time), how its date was set.
+    """Show a visit or meeting and how its date was set.
+
+    Show one visit or meeting: who, when (local and your time), how its date was set.
 
     Example: rit show-exchange 1 --tz Europe/Berlin
     """

@@ -31,7 +31,9 @@ def history(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show every recorded change to a record: when, which field, old and new value.
+    """Show every recorded change to a record.
+
+    Show every recorded change to a record: when, which field, old and new value.
 
     Example: rit history LSN --kind org
     """

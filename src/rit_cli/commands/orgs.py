@@ -112,7 +112,9 @@ def show_org(
     ref: Annotated[str, typer.Argument(help="Id, short name or name.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one organisation with its contacts and what refers to it.
+    """Show an organisation, its contacts and references.
+
+    Show one organisation with its contacts and what refers to it.
 
     Example: rit show-org LSN
     """
@@ -169,7 +171,9 @@ def edit_org(
     ] = None,
     note: NoteOpt = None,
 ) -> None:
-    """Change an organisation's fields (an empty value clears an optional field).
+    """Change an organisation's fields.
+
+    Change an organisation's fields (an empty value clears an optional field).
 
     Example: rit edit-org FBRI --city Kobe --tag biomedical
     """
@@ -198,7 +202,7 @@ def edit_org(
 
 @app.command("remove-org")
 def remove_org(ref: Annotated[str, typer.Argument(help="Id, short name or name.")]) -> None:
-    """Remove an organisation that nothing refers to.
+    """Remove an organisation nothing refers to.
 
     Example: rit remove-org "Test GmbH"
     """

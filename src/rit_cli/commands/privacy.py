@@ -23,7 +23,9 @@ def forget_contact(
         bool, typer.Option("--yes", help="Erase without asking (required when not on a terminal).")
     ] = False,
 ) -> None:
-    """Erase a person everywhere: contact, links, history and search index.
+    """Erase a person everywhere rit keeps them.
+
+    Erase a person everywhere: contact, links, history and search index.
 
     Only the fact that an erasure happened stays in the history. This cannot be undone,
     and backups made earlier still hold the person. Example: rit forget-contact 7 --yes

@@ -82,7 +82,9 @@ def add_programme(
     valid_until: UntilOpt = None,
     note: NoteOpt = None,
 ) -> None:
-    """Add a programme: an umbrella scheme run by an organisation, with a term.
+    """Add a programme with its term.
+
+    Add a programme: an umbrella scheme run by an organisation, with a term.
 
     Example: rit add-programme "Regional Industry-Tie-Up Programme" --short RIT --run-by JETRO
     --from 2015-04-01 --until 2016
@@ -98,7 +100,9 @@ def add_programme(
 
 @app.command("programmes")
 def programmes(as_json: JsonOpt = False) -> None:
-    """List programmes with their term and how many agreements belong to each.
+    """List programmes.
+
+    List programmes with their term and how many agreements belong to each.
 
     Example: rit programmes --json
     """
@@ -111,7 +115,7 @@ def programmes(as_json: JsonOpt = False) -> None:
 
 @app.command("show-programme")
 def show_programme(ref: RefArg, as_json: JsonOpt = False) -> None:
-    """Show one programme with its extensions and agreements.
+    """Show a programme, its extensions and agreements.
 
     Example: rit show-programme RIT
     """
@@ -155,7 +159,9 @@ def edit_programme(
     valid_until: UntilOpt = None,
     note: NoteOpt = None,
 ) -> None:
-    """Change a programme's fields (an empty value clears an optional one).
+    """Change a programme's fields.
+
+    Change a programme's fields (an empty value clears an optional one).
 
     To move the end of its term, use extend-programme. Example: rit edit-programme RIT
     --run-by JETRO
@@ -180,7 +186,9 @@ def extend_programme(
     ],
     note: NoteOpt = None,
 ) -> None:
-    """Extend a programme's term; the extension is kept with the date it was decided.
+    """Extend a programme's term (kept as an extension).
+
+    Extend a programme's term; the extension is kept with the date it was decided.
 
     Example: rit extend-programme RIT --until 2017 --note "worked well"
     """

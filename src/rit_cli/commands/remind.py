@@ -30,7 +30,9 @@ def remind(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show what is coming, overdue or at risk; prints nothing when nothing is due.
+    """Show what is coming, overdue or at risk.
+
+    Show what is coming, overdue or at risk; prints nothing when nothing is due.
 
     Example: rit remind --within 3w --new    (from cron: rit --db ~/rit.db remind --new)
     """

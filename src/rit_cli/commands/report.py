@@ -48,7 +48,9 @@ def report(
         str | None, typer.Option("--tz", metavar="ZONE", help="Your zone for reminder times.")
     ] = None,
 ) -> None:
-    """Report on agreements, exchanges and what came of them; --year for a year's activity.
+    """Report on agreements and the year's activity.
+
+    Report on agreements, exchanges and what came of them; --year for a year's activity.
 
     Example: rit report --year 2016 --format markdown --out lsn-2016.md
     """

@@ -69,7 +69,9 @@ def add_trip(
     lead: Annotated[str | None, typer.Option("--lead", help="Who leads the delegation.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="Free text.")] = None,
 ) -> None:
-    """Add a delegation trip; give its stops with add-stop.
+    """Add a delegation trip.
+
+    Add a delegation trip; give its stops with add-stop.
 
     Example: rit add-trip "Delegation Japan/China 2016" --from 2016-05-01 --to 2016-05-05
     """
@@ -94,7 +96,9 @@ def add_stop(
     org: Annotated[str | None, typer.Option("--org", help="Organisation visited there.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="Free text.")] = None,
 ) -> None:
-    """Add a stop to a trip's itinerary: inside the trip, sharing no day with another stop.
+    """Add a stop to a trip's itinerary.
+
+    Add a stop to a trip's itinerary: inside the trip, sharing no day with another stop.
 
     Example: rit add-stop 1 --city Kobe --country JP --from 2016-05-02 --to 2016-05-03 --org FBRI
     """
@@ -135,7 +139,9 @@ def show_trip(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show a trip's itinerary in order, each stop with its visits and meetings.
+    """Show a trip's itinerary with its exchanges.
+
+    Show a trip's itinerary in order, each stop with its visits and meetings.
 
     Example: rit show-trip "Delegation Japan/China 2016"
     """
