@@ -245,7 +245,7 @@ def csv_text(report: CurrentReport | YearReport, excel: bool = False, raw: bool 
     import csv
     import io
 
-    from .text import spreadsheet_safe
+    from .csvio import neutralise
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
@@ -256,7 +256,7 @@ def csv_text(report: CurrentReport | YearReport, excel: bool = False, raw: bool 
         writer.writerow(section.columns)
         for row in section.rows:
             values = ["" if v is None else str(v) for v in row]
-            writer.writerow(values if raw else [spreadsheet_safe(v) for v in values])
+            writer.writerow(values if raw else [neutralise(v) for v in values])
     return ("\ufeff" if excel else "") + out.getvalue()
 
 

@@ -76,8 +76,6 @@ def printable(value: str) -> str:
     return "".join(out)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 # Characters that act instead of showing: C0/C1 controls (but line feed and tab), DEL,
 # bidi overrides and marks, zero-width and other invisible format characters. In a file
 # a user may `cat` or open in a spreadsheet they must not act: CSV shows them escaped
@@ -100,13 +98,3 @@ def json_safe(serialized: str) -> str:
     \\uXXXX escape means exactly the same character.
     """
     return INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", serialized)
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading = + - @ TAB CR gets a '.
-
-    Excel and LibreOffice hide the apostrophe and show the text as typed, so a telephone
-    number like '+49 40 123' stays readable.
-    """
-    value = visible_controls(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value

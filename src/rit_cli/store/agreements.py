@@ -25,6 +25,7 @@ from .programmes import (
     iso,
     optional_date,
 )
+from .visits import visit_facts
 
 AGREEMENT = RefSpec("agreements", "agreement", "title", ("title_key",))
 MAX_VISITS_PER_YEAR = 365
@@ -422,30 +423,6 @@ def list_agreements(
     if active:
         found = [a for a in found if a.status in ("active", "expiring")]
     return found
-
-
-def visit_facts(conn: sqlite3.Connection, agreement_id: int) -> list[VisitFact]:
-    """The visits linked to an agreement, as compliance needs them."""
-    rows = conn.execute(
-        "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
-        " WHERE agreement_id = ? AND type = 'visit' ORDER BY start_on, id",
-        (agreement_id,),
-    ).fetchall()
-    roles: dict[int, dict[str, set[int]]] = {}
-    for r in conn.execute(
-        "SELECT eo.exchange_id, eo.org_id, eo.role FROM exchange_orgs eo"
-        " JOIN exchanges e ON e.id = eo.exchange_id WHERE e.agreement_id = ?",
-        (agreement_id,),
-    ):
-        roles.setdefault(r["exchange_id"], {}).setdefault(r["role"], set()).add(r["org_id"])
-    facts = []
-    for r in rows:
-        mine = roles.get(r["id"], {})
-        host = r["host_id"] or min(mine.get("host", ()), default=None)
-        start = date.fromisoformat(r["day"] or r["start_on"])
-        end = max(start, date.fromisoformat(r["end_on"]))
-        facts.append(VisitFact(frozenset(mine.get("guest", ())), host, r["status"], start, end))
-    return facts
 
 
 def agreement_compliance(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from ..reminders import ExchangeFact, Reminder
-from ..schedule import AgreementTerms, VisitFact
+from .visits import terms_from_row, visit_facts
 
 _EXCHANGE_COLUMNS = """
     id, uuid, type, title, status, start_on, end_on, decide_by, day, at, tz, starts_utc, place
@@ -130,70 +130,6 @@ def due(
     return sorted(items, key=sort_key)
 
 
-def _terms(conn: sqlite3.Connection, row: sqlite3.Row) -> AgreementTerms:
-    parties = tuple(
-        r[0]
-        for r in conn.execute(
-            "SELECT org_id FROM agreement_parties WHERE agreement_id = ? ORDER BY org_id",
-            (row["id"],),
-        )
-    )
-    return AgreementTerms(
-        parties=parties,
-        signed_on=_day(row["signed_on"]),
-        valid_from=_day(row["valid_from"]),
-        valid_until=_day(row["valid_until"]),
-        terminated_on=_day(row["terminated_on"]),
-        visits_per_year=row["visits_per_year"],
-        each_way=bool(row["each_way"]),
-    )
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def year_visits(conn: sqlite3.Connection, agreement_id: int, year: int) -> list[VisitFact]:
-    """The agreement's visits that can count for a year: those held in it, and open ones.
-
-    Held visits come from the (agreement_id, start_on) index limited to the year; open
-    (planned or scheduled) ones from the (status, start_on) index, which holds only what is
-    not yet done or cancelled. Neither grows with the agreement's past years.
-    """
-    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
-    rows = conn.execute(
-        "SELECT id, status, start_on, end_on, host_id FROM exchanges"
-        " WHERE agreement_id = ? AND start_on BETWEEN ? AND ? AND type = 'visit'"
-        " AND status = 'done'"
-        " UNION "
-        "SELECT id, status, start_on, end_on, host_id FROM exchanges"
-        " WHERE status IN ('planned', 'scheduled') AND start_on <= ? AND end_on >= ?"
-        " AND agreement_id = ? AND type = 'visit'",
-        (agreement_id, first, last, last, first, agreement_id),
-    ).fetchall()
-    guests: dict[int, set[int]] = {}
-    ids = [row["id"] for row in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for exchange_id, org_id in conn.execute(
-            f"SELECT exchange_id, org_id FROM exchange_orgs"
-            f" WHERE role = 'guest' AND exchange_id IN ({marks})",
-            chunk,
-        ):
-            guests.setdefault(exchange_id, set()).add(org_id)
-    return [
-        VisitFact(
-            guests=frozenset(guests.get(row["id"], ())),
-            host=row["host_id"],
-            status=row["status"],
-            start=date.fromisoformat(row["start_on"]),
-            end=date.fromisoformat(row["end_on"]),
-        )
-        for row in rows
-    ]
-
-
 def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]:
     """Agreements in force whose obligation for the current year is at risk."""
     from ..schedule import compliance, covered_in_year
@@ -205,8 +141,8 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
         {"d": today.isoformat()},
     ).fetchall()
     for row in rows:
-        terms = _terms(conn, row)
-        result = compliance(terms, today.year, year_visits(conn, row["id"], today.year), today)
+        terms = terms_from_row(conn, row)
+        result = compliance(terms, today.year, visit_facts(conn, row["id"], today.year), today)
         covered = covered_in_year(terms, today.year)
         if result.verdict != "at-risk" or covered is None:
             continue

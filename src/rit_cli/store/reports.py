@@ -22,7 +22,8 @@ from . import resolve
 from .agreements import list_agreements, terms_of
 from .exchanges import AGREEMENT, agenda, get_exchange
 from .orgs import find_org
-from .reminders import due, year_visits
+from .reminders import due
+from .visits import visit_facts
 
 UPCOMING_DAYS = 90
 
@@ -83,7 +84,7 @@ def _compliance(
     if not agreement.visits_per_year:
         return None
     terms = terms_of(agreement)
-    return schedule.compliance(terms, year, year_visits(conn, agreement.id, year), today)
+    return schedule.compliance(terms, year, visit_facts(conn, agreement.id, year), today)
 
 
 def current_report(

@@ -1,0 +1,86 @@
+"""Visits as an agreement's obligation counts them.
+
+Kept apart from store/agreements.py so that `rit remind` can judge obligations without
+loading everything agreements need for display.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from ..schedule import AgreementTerms, VisitFact
+
+
+def visit_facts(
+    conn: sqlite3.Connection, agreement_id: int, year: int | None = None
+) -> list[VisitFact]:
+    """The visits linked to an agreement; with a year, only those that can count for it.
+
+    For a year: the visits done in it (the (agreement_id, start_on) index, limited to the
+    year) and the open ones (the (status, start_on) index holds only what is not yet done
+    or cancelled), so the cost does not grow with the agreement's past years.
+    """
+    if year is None:
+        rows = conn.execute(
+            "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
+            " WHERE agreement_id = ? AND type = 'visit' ORDER BY start_on, id",
+            (agreement_id,),
+        ).fetchall()
+    else:
+        first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+        rows = conn.execute(
+            "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
+            " WHERE agreement_id = ? AND start_on BETWEEN ? AND ? AND type = 'visit'"
+            " AND status = 'done'"
+            " UNION "
+            "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
+            " WHERE status IN ('planned', 'scheduled') AND start_on <= ? AND end_on >= ?"
+            " AND agreement_id = ? AND type = 'visit'"
+            " ORDER BY start_on, id",
+            (agreement_id, first, last, last, first, agreement_id),
+        ).fetchall()
+    roles: dict[int, dict[str, set[int]]] = {}
+    ids = [row["id"] for row in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for exchange_id, org_id, role in conn.execute(
+            f"SELECT exchange_id, org_id, role FROM exchange_orgs WHERE exchange_id IN ({marks})",
+            chunk,
+        ):
+            roles.setdefault(exchange_id, {}).setdefault(role, set()).add(org_id)
+    facts = []
+    for row in rows:
+        mine = roles.get(row["id"], {})
+        host = row["host_id"] or min(mine.get("host", ()), default=None)
+        first_day = date.fromisoformat(row["day"] or row["start_on"])
+        last_day = max(first_day, date.fromisoformat(row["end_on"]))
+        facts.append(
+            VisitFact(frozenset(mine.get("guest", ())), host, row["status"], first_day, last_day)
+        )
+    return facts
+
+
+def terms_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> AgreementTerms:
+    """An agreements row (and its parties) as compliance needs it."""
+    parties = tuple(
+        r[0]
+        for r in conn.execute(
+            "SELECT org_id FROM agreement_parties WHERE agreement_id = ? ORDER BY org_id",
+            (row["id"],),
+        )
+    )
+
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    return AgreementTerms(
+        parties=parties,
+        signed_on=day(row["signed_on"]),
+        valid_from=day(row["valid_from"]),
+        valid_until=day(row["valid_until"]),
+        terminated_on=day(row["terminated_on"]),
+        visits_per_year=row["visits_per_year"],
+        each_way=bool(row["each_way"]),
+    )
