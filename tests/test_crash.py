@@ -229,3 +229,51 @@ def test_killed_import_leaves_all_or_nothing(database: Path, tmp_path: Path) -> 
             conn.commit()
             conn.close()
     assert imported >= 1, "the import never completed"
+
+
+@pytest.mark.skipif(not RIT.exists(), reason="rit is not installed in this venv")
+@pytest.mark.skipif(not _has_command("import"), reason="rit has no import command yet")
+def test_interrupted_import_says_so_in_one_line_and_keeps_nothing(
+    database: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C (SIGINT) in the middle of a large import: exit 130, one line, nothing kept."""
+    rows = 2000
+    data = tmp_path / "orgs.csv"
+    data.write_text(
+        "name,country\n" + "".join(f"Interrupted {i:05d},DE\n" for i in range(rows)),
+        encoding="utf-8",
+    )
+    env = {"PATH": "/usr/bin:/bin", "RIT_DB": str(database), "RIT_TODAY": "2016-08-25"}
+    wal = Path(str(database) + "-wal")
+    before = counts(database)[0]
+    for threshold in (50_000, 200_000, 400_000):
+        proc = subprocess.Popen(
+            [str(RIT), "import", "csv", "orgs", str(data)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while proc.poll() is None:
+            try:
+                if wal.stat().st_size >= threshold:
+                    break
+            except FileNotFoundError:
+                pass
+            os.sched_yield()
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err
+        now = counts(database)[0]
+        if proc.returncode != 0:
+            assert proc.returncode == 130, err
+            assert err == "error: interrupted\n", repr(err)
+        # All or nothing (Ctrl-C can land after the commit, while rit is exiting).
+        assert now in (before, before + rows)
+        if now == before + rows:
+            conn = sqlite3.connect(database)
+            conn.execute("DELETE FROM orgs WHERE name LIKE 'Interrupted %'")
+            conn.commit()
+            conn.close()
+        assert integrity(database) == "ok"

@@ -293,3 +293,23 @@ def test_typer_never_shows_locals() -> None:
 
     assert app.pretty_exceptions_show_locals is False
     assert app.pretty_exceptions_enable is False
+
+
+def test_interrupt_is_one_line_and_rolls_back(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, dump
+) -> None:
+    import rit_cli.store.orgs as store_orgs
+
+    assert rit("add-org", "Life Science Nord").exit_code == 0
+    before = dump()
+    real_add = store_orgs.add_org
+
+    def interrupted(conn, data):
+        real_add(conn, data)  # written inside the transaction, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_orgs, "add_org", interrupted)
+    result = rit("add-org", "Half Written")
+    assert result.exit_code == 130
+    assert result.stderr == "error: interrupted\n"
+    assert dump() == before

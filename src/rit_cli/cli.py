@@ -187,6 +187,9 @@ def main(argv: list[str] | None = None) -> None:
     _refuse_undecodable(args)
     try:
         code = _app_for(args)(args=args, prog_name="rit", standalone_mode=False)
+        if code == 130:
+            # Typer turns Ctrl-C into a silent exit status 130; the transaction rolled back.
+            sys.stderr.write("error: interrupted\n")
         if isinstance(code, int) and code:
             sys.exit(code)  # a command's typer.Exit(n), returned (not raised) by Click
     except RitError as exc:
