@@ -6,7 +6,7 @@ import os
 import shutil
 import stat
 import subprocess
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -168,6 +168,31 @@ def test_from_to_select_overlapping_exchanges(rit: RitRunner) -> None:
     bad = rit("export", "ics", "--from", "2016-12-01", "--to", "2016-11-01")
     assert bad.exit_code == 2
     assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize("fold", ["0", "1"])
+def test_a_time_that_happens_twice_keeps_its_instant(rit: RitRunner, fold: str) -> None:
+    """RFC 5545 reads an ambiguous TZID time as its first occurrence: fold 1 goes in UTC."""
+    import json
+
+    ok(rit, "add-org", "LSN", "--country", "DE", "--city", "Hamburg")
+    ok(rit, "add-org", "FBRI", "--country", "JP", "--city", "Kobe")
+    ok(rit, "add-meeting", "H", "--org", "LSN", "--org", "FBRI", "--on", "2016-10-30")
+    ok(rit, "reschedule", "1", "--on", "2016-10-30", "--at", "02:30", "--fold", fold)
+    ok(rit, "add-meeting", "Two days", "--org", "LSN", "--on", "2016-10-30", "--days", "2")
+    ok(rit, "reschedule", "2", "--on", "2016-10-30", "--at", "02:30", "--fold", fold)
+    found = events(rit("export", "ics").stdout.encode())
+    for ref, title in (("1", "H"), ("2", "Two days")):
+        stored = json.loads(ok(rit, "show-exchange", ref, "--json"))["starts_utc"]
+        # (PEP 495: a wall time that happens twice never compares equal across zones.)
+        start = found[title].decoded("dtstart").astimezone(UTC)
+        assert start == datetime.fromisoformat(stored)
+        if fold == "1":
+            assert found[title]["dtstart"].to_ical() == b"20161030T013000Z"
+        else:
+            assert found[title]["dtstart"].params["TZID"] == "Europe/Berlin"
+    end = found["Two days"].decoded("dtend")
+    assert end == datetime(2016, 11, 1, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
 def test_empty_database_gives_an_empty_calendar(rit: RitRunner) -> None:

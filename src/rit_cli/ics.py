@@ -1,6 +1,8 @@
 """Exchanges as an iCalendar file (RFC 5545), built with the icalendar library.
 
-- A fixed day with a time: DTSTART with TZID (the exchange's zone, VTIMEZONE included).
+- A fixed day with a time: DTSTART with TZID (the exchange's zone, VTIMEZONE included);
+  the second occurrence of a time that happens twice (--fold 1) in UTC, because a TZID
+  time that happens twice means its first occurrence (RFC 5545, 3.3.5).
 - A fixed day without a time: an all-day event (DTEND is the day after the last day).
 - A window (day not yet fixed): an all-day span over the window, STATUS:TENTATIVE,
   TRANSP:TRANSPARENT (it blocks no time), its summary marked as a window.
@@ -40,6 +42,11 @@ def _instant(value: str) -> datetime:
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _ambiguous(dt: datetime) -> bool:
+    """True if the aware wall-clock dt happens twice (clocks fall back)."""
+    return dt.replace(fold=0).utcoffset() != dt.replace(fold=1).utcoffset()
+
+
 def _summary(entry: CalendarEntry, fixed: bool) -> str:
     title = _text(entry.title)
     if fixed:
@@ -65,6 +72,7 @@ def _description(entry: CalendarEntry) -> str | None:
 
 def build_calendar(entries: Sequence[CalendarEntry]) -> bytes:
     """The calendar as bytes (CRLF lines, folded at 75 octets, UTF-8)."""
+    from datetime import UTC
     from zoneinfo import ZoneInfo
 
     from icalendar import Calendar, Event
@@ -87,14 +95,19 @@ def build_calendar(entries: Sequence[CalendarEntry]) -> bytes:
         event.add("summary", _summary(entry, fixed))
         if fixed and entry.at and entry.tz:
             day = date.fromisoformat(entry.day or entry.start_on)
-            start = datetime.combine(day, time.fromisoformat(entry.at), ZoneInfo(entry.tz))
+            zone = ZoneInfo(entry.tz)
+            start = datetime.combine(day, time.fromisoformat(entry.at), zone)
+            # RFC 5545 resolves an ambiguous TZID time to its FIRST occurrence: the second
+            # one (fold 1) can only be written as a UTC instant.
+            in_utc = bool(entry.fold) and _ambiguous(start)
             if entry.fold:
                 start = start.replace(fold=1)
-            event.add("dtstart", start)
+            event.add("dtstart", start.astimezone(UTC) if in_utc else start)
             if entry.days > 1:
                 # Runs until the end of its last day, in its own zone.
                 last_day = day + timedelta(days=entry.days)
-                event.add("dtend", datetime.combine(last_day, time(0), ZoneInfo(entry.tz)))
+                end = datetime.combine(last_day, time(0), zone)
+                event.add("dtend", end.astimezone(UTC) if in_utc else end)
         else:
             start_day = date.fromisoformat(entry.start_on)
             end_day = date.fromisoformat(entry.end_on)
