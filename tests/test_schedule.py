@@ -337,6 +337,8 @@ def test_each_way_year_not_applicable_has_no_directions() -> None:
         ({"valid_until": None}, "2018-03-01", [2016, 2017, 2018, 2019]),
         ({"signed_on": None}, "2016-08-25", []),
         ({"terminated_on": D("2016-05-02")}, "2016-08-25", []),
+        # an agreement running three years ahead shows every year it promises visits in
+        ({"valid_until": D("2019-03-31")}, "2016-12-01", [2016, 2017, 2018, 2019]),
     ],
 )
 def test_compliance_years(changes: dict, today: str, years: list[int]) -> None:
@@ -530,3 +532,25 @@ def test_term_gaps(
     assert [
         (g.start.isoformat(), g.end.isoformat()) for g in term_gaps(w(term), agreements, D(today))
     ] == gaps
+
+
+@pytest.mark.parametrize(
+    ("today", "counts_2016", "counts_2017"),
+    [
+        ("2016-08-25", 1, 0),  # open window across New Year: planned for 2016 only
+        ("2016-12-20", 1, 0),  # still possible in December
+        ("2017-01-05", 0, 1),  # December has passed: what is left belongs to 2017
+        ("2017-01-20", 0, 0),  # the window closed: planned for no year
+    ],
+)
+def test_a_window_across_new_year_is_planned_for_one_year_only(
+    today: str, counts_2016: int, counts_2017: int
+) -> None:
+    window = visit("2016-12-15", status="planned", end="2017-01-15")
+    assert compliance(LOI, 2016, [window], D(today)).planned == counts_2016
+    assert compliance(LOI, 2017, [window], D(today)).planned == counts_2017
+
+
+def test_a_window_opening_before_the_agreement_counts_from_its_first_day_in_force() -> None:
+    window = visit("2016-04-20", status="planned", end="2016-05-20")
+    assert compliance(LOI, 2016, [window], D("2016-04-01")).planned == 1

@@ -18,8 +18,9 @@ rounds to 0 is ``not-applicable``: an agreement signed in November is not judged
 whole year it did not cover, while one from 2 May (244 of 366 days: 0.67) requires 1.
 
 **Counting visits** (only visits linked to the agreement are given here): *held* = done,
-its first day inside the year's in-force span; *planned* = planned or scheduled, its day
-or window overlapping the rest of that span from today on (a window counts once).
+its first day inside the year's in-force span; *planned* = planned or scheduled, counted once,
+in the year of the first day it can still happen (from today, while the agreement is in
+force): a window from 15 December to 15 January is planned for December's year only.
 Cancelled visits never count.
 
 **Verdicts:** ``not-applicable`` (nothing required), ``met`` (held ≥ required), ``missed``
@@ -175,14 +176,20 @@ def worst(verdicts: Iterable[str]) -> str:
     return max(verdicts, key=VERDICTS.index, default="not-applicable")
 
 
-def _count(visits: Iterable[VisitFact], covered: Window, today: date) -> tuple[int, int]:
+def _count(
+    visits: Iterable[VisitFact], covered: Window, today: date, in_force_from: date
+) -> tuple[int, int]:
     held = planned = 0
     remaining = Window(max(today, covered.start), covered.end) if today <= covered.end else None
     for visit in visits:
         if visit.status == "done":
             held += covered.contains(visit.start)
         elif visit.status in COUNTED_AS_PLANNED and remaining is not None:
-            planned += remaining.overlaps(Window(visit.start, max(visit.start, visit.end)))
+            # An open visit counts once, in the year of the first day it can still happen
+            # while the agreement is in force; a window across New Year is not promised
+            # to both years.
+            first = max(visit.start, today, in_force_from)
+            planned += first <= visit.end and remaining.contains(first)
     return held, planned
 
 
@@ -194,8 +201,10 @@ def compliance(
     covered = covered_in_year(terms, year)
     if covered is None or required == 0:
         return Compliance(year, required, 0, 0, "not-applicable", terms.each_way)
+    start = terms.start
+    assert start is not None  # covered implies signed and in force
     if not terms.each_way:
-        held, planned = _count(visits, covered, today)
+        held, planned = _count(visits, covered, today, start)
         return Compliance(
             year, required, held, planned, _verdict(required, held, planned, covered, today)
         )
@@ -203,7 +212,7 @@ def compliance(
     directions = []
     for host in sorted(parties):
         mine = [v for v in visits if v.host == host and (v.guests & (parties - {host}))]
-        held, planned = _count(mine, covered, today)
+        held, planned = _count(mine, covered, today, start)
         verdict = _verdict(required, held, planned, covered, today)
         directions.append(DirectionCompliance(host, required, held, planned, verdict))
     return Compliance(
@@ -218,12 +227,12 @@ def compliance(
 
 
 def compliance_years(terms: AgreementTerms, today: date) -> list[int]:
-    """The years to judge: the first year in force through the current one, plus the next
-    one when the agreement is in force in it; years it does not cover are left out."""
+    """The years to judge: every year the agreement is in force through its end (or, when
+    open-ended, through the year after today); years it does not cover are left out."""
     span = in_force_span(terms)
     if span is None:
         return []
-    last = max(today.year, span[0].year) + 1
+    last = span[1].year if span[1] is not None else max(today.year, span[0].year) + 1
     return [y for y in range(span[0].year, last + 1) if covered_in_year(terms, y) is not None]
 
 
