@@ -125,3 +125,23 @@ def test_version(rit: RitRunner) -> None:
     result = rit("--version")
     assert result.exit_code == 0
     assert result.stdout == f"rit {__version__}\n"
+
+
+def test_a_write_gives_up_after_a_bounded_wait(
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holding the write lock: one line, exit 1, after the bounded wait."""
+    assert rit("add-org", "Life Science Nord").exit_code == 0
+    monkeypatch.setattr(db, "WRITE_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = rit("add-org", "FBRI")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: the database is busy")
+    assert len(result.stderr.splitlines()) == 1
+    assert "FBRI" not in rit("orgs").stdout

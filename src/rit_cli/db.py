@@ -17,7 +17,10 @@ from .errors import StoreError
 # imports sqlite-utils; tests/test_migrations.py checks the two agree.
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x52495431  # "RIT1": marks a file as a rit database
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 5_000
+# How long a write waits in all for another writer before giving up with one line: long
+# enough for any rit command to finish, short enough that cron never hangs.
+WRITE_WAIT_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -266,10 +269,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def _begin_immediate(conn: sqlite3.Connection) -> None:
-    # busy_timeout covers most waits; a bounded retry covers the rare cases where SQLite
-    # returns SQLITE_BUSY at once (a WAL snapshot that cannot be upgraded).
+    # busy_timeout covers most waits; a retry until the deadline covers the cases where
+    # SQLite returns SQLITE_BUSY at once (a WAL snapshot that cannot be upgraded).
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
     delay = 0.01
-    for attempt in range(50):
+    while True:
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
@@ -279,8 +283,11 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
                 raise StoreError(f"the database is read-only: {message}") from exc
             if "locked" not in message and "busy" not in message:
                 raise StoreError(f"cannot write to the database: {message}") from exc
-            if attempt == 49:
-                raise StoreError("the database stayed busy; try again") from exc
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"the database is busy: another program kept it locked for "
+                    f"{WRITE_WAIT_SECONDS:.0f} s; nothing was changed, try again"
+                ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
 
