@@ -49,10 +49,12 @@ def kinds(rit: RitRunner, *args: str, today: str) -> list[tuple[str, str]]:
 
 def test_nothing_due_prints_nothing(story: RitRunner) -> None:
     schedule(story, "--on", "2016-12-01")
-    for args in ([], ["--json"], ["--new"]):
+    for args in ([], ["--new"]):
         result = story("remind", *args, env={"RIT_TODAY": "2016-08-25"})
         assert result.exit_code == 0
         assert result.stdout == "" and result.stderr == ""
+    result = story("remind", "--json", env={"RIT_TODAY": "2016-08-25"})
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
 
 
 def test_each_kind_appears_exactly_when_due(story: RitRunner) -> None:
@@ -92,7 +94,7 @@ def test_piped_lines_are_plain_sorted_and_greppable(story: RitRunner) -> None:
     assert len(lines) == 2
     assert lines[0].startswith("2016-08-31\tdecide-by\texchange #2\t")
     assert lines[1].startswith("2016-09-05\tupcoming\texchange #1\t")
-    assert "10:00 Asia/Tokyo (03:00 Europe/Berlin)" in lines[1]
+    assert "at 10:00 JST (03:00 CEST), in 11 days" in lines[1]
     assert "\x1b" not in result.stdout
 
 
@@ -122,8 +124,8 @@ def test_json_keys_are_stable(story: RitRunner) -> None:
         "message",
     ]
     assert item["days_left"] == 11
-    assert item["local_time"] == "10:00 Asia/Tokyo"
-    assert item["user_time"] == "03:00 Europe/Berlin"
+    assert item["local_time"] == "10:00 JST"
+    assert item["user_time"] == "03:00 CEST"
 
 
 def test_new_is_silent_on_second_run_and_loud_after_a_move(story: RitRunner) -> None:

@@ -72,9 +72,9 @@ def test_upcoming_shows_local_time_and_users_time() -> None:
     exchange = fact("scheduled", "2016-09-05", at="10:00", tz="Asia/Tokyo", starts_utc=starts)
     item = classify_exchange(exchange, TODAY, HORIZON, "Europe/Berlin")
     assert item is not None
-    assert item.local_time == "10:00 Asia/Tokyo"
-    assert item.user_time == "03:00 Europe/Berlin"
-    assert "at 10:00 Asia/Tokyo (03:00 Europe/Berlin), in 11 days" in item.message
+    assert item.local_time == "10:00 JST"
+    assert item.user_time == "03:00 CEST"
+    assert "at 10:00 JST (03:00 CEST), in 11 days" in item.message
 
 
 def test_users_time_names_the_other_day_when_it_differs() -> None:
@@ -82,7 +82,7 @@ def test_users_time_names_the_other_day_when_it_differs() -> None:
     exchange = fact("scheduled", "2016-09-05", at="08:30", tz="Asia/Tokyo", starts_utc=starts)
     item = classify_exchange(exchange, TODAY, HORIZON, "America/New_York")
     assert item is not None
-    assert item.user_time == "19:30 on 2016-09-04 America/New_York"
+    assert item.user_time == "2016-09-04 19:30 EDT"
 
 
 def test_same_zone_shows_one_time() -> None:
@@ -135,3 +135,16 @@ def test_reminder_dates_are_the_exchanges_own(
         assert TODAY <= item.on <= HORIZON
     else:
         assert item.on < TODAY
+
+
+def test_both_sides_of_a_clock_change_stay_apart() -> None:
+    """02:30 in Berlin on 30 Oct 2016 happens twice; the reminder says which one."""
+    kobe_0930 = datetime(2016, 10, 30, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    kobe_1030 = datetime(2016, 10, 30, 1, 30, tzinfo=UTC)  # 02:30 CET
+    shown = []
+    for at, starts in (("09:30", kobe_0930), ("10:30", kobe_1030)):
+        exchange = fact("scheduled", "2016-10-30", at=at, tz="Asia/Tokyo", starts_utc=starts)
+        item = classify_exchange(exchange, date(2016, 10, 20), date(2016, 11, 3), "Europe/Berlin")
+        assert item is not None
+        shown.append(item.user_time)
+    assert shown == ["02:30 CEST", "02:30 CET"]

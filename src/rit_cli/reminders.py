@@ -93,18 +93,19 @@ def _in(days: int) -> str:
 
 
 def _times(fact: ExchangeFact, user_zone: str) -> tuple[str | None, str | None]:
+    """'10:00 JST' at the place and '03:00 CEST' in the user's zone (with the date when it
+    differs), written as agenda writes them, so the two sides of a clock change differ."""
     if fact.at is None or fact.tz is None:
         return None, None
-    local = f"{fact.at} {fact.tz}"
-    if fact.starts_utc is None or fact.tz == user_zone:
-        return local, None
-    from .dates import convert
+    if fact.starts_utc is None:
+        return f"{fact.at} {fact.tz}", None
+    from .dates import convert, format_instant
 
+    local = convert(fact.starts_utc, fact.tz)
+    if fact.tz == user_zone:
+        return format_instant(local), None
     mine = convert(fact.starts_utc, user_zone)
-    shown = mine.strftime("%H:%M")
-    if mine.date() != fact.start:
-        shown += f" on {mine.date().isoformat()}"
-    return local, f"{shown} {user_zone}"
+    return format_instant(local), format_instant(mine, with_date=mine.date() != local.date())
 
 
 def classify_exchange(

@@ -56,8 +56,7 @@ def remind(
         with context.reading() as conn:
             items = due(conn, today, horizon, expiry_until, zone)
     if as_json:
-        if items:
-            sys.stdout.write(reminders_json(items))
+        sys.stdout.write(reminders_json(items))  # [] when nothing is due: still valid JSON
         return
     if not items:
         return
