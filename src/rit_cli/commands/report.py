@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -99,10 +98,6 @@ def report(
         sys.stdout.writelines(line + "\n" for line in render_report.plain(result))
         return
     console = make_console()
-    view = render_report.view(result)
-    lines = console.render_lines(view, pad=False)
-    if len(lines) > console.height and os.environ.get("PAGER", "less") and sys.stdin.isatty():
-        with console.pager(styles=True):
-            console.print(view)
-    else:
-        console.print(view)
+    # Printed straight: the tables wrap to the terminal's width and stay readable at 80
+    # columns; a pager would show the styles as raw escape codes unless less ran with -R.
+    console.print(render_report.view(result))
