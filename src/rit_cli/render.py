@@ -178,9 +178,9 @@ def reminders_view(items: Sequence[Any], today: Any) -> RenderableType:
             continue
         columns = (
             Column("date", lambda i: i.on.isoformat(), no_wrap=True),
-            Column("what", lambda i: reminder_ref(i), no_wrap=True),
-            Column("title", lambda i: i.title),
-            Column("", lambda i: i.message),
+            Column("kind", lambda i: i.kind, no_wrap=True),
+            Column("record", lambda i: f"{reminder_ref(i)} {i.title}"),
+            Column("message", lambda i: i.message),
         )
         style = "bold red" if heading == "Overdue" else "bold"
         parts.append(Text(""))
