@@ -232,3 +232,16 @@ def test_hostile_names_are_shown_literally(rit: RitRunner) -> None:
     assert "[bold]Kobe[/]" in table and ":smile:" in table and "\x1b[31m" not in table
     data = json.loads(rit("orgs", "--json").stdout)
     assert {o["name"] for o in data} == set(names)
+
+
+def test_history_times_are_in_the_users_zone(rit: RitRunner) -> None:
+    import re
+
+    add_story_orgs(rit)
+    tokyo = rit("history", "LSN", env={"RIT_TZ": "Asia/Tokyo"}).stdout.splitlines()
+    assert tokyo and all(
+        re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d JST\tcreate\t", line) for line in tokyo
+    )
+    utc = rit("history", "LSN", "--tz", "UTC").stdout.splitlines()
+    assert all(" UTC\t" in line for line in utc)
+    assert rit("history", "LSN", "--tz", "Mars/Olympus").exit_code == 2

@@ -73,6 +73,15 @@ def table(columns: Sequence[Column], records: Iterable[Any], title: str | None =
     return result
 
 
+def instant_text(iso: str, zone: str) -> str:
+    """A recorded UTC instant as '2016-08-25 14:02 CEST' in the given zone."""
+    from datetime import datetime
+
+    from .dates import convert
+
+    return convert(datetime.fromisoformat(iso), zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def plain_lines(columns: Sequence[Column], records: Iterable[Any]) -> Iterable[str]:
     """One record per line, fields separated by tabs; tabs and newlines in values escaped."""
     for record in records:

@@ -13,13 +13,18 @@ from ._common import JsonOpt, print_listing
 
 KINDS = ("org", "contact", "programme", "agreement", "exchange", "trip", "cooperation")
 
-HISTORY_COLUMNS = (
-    Column("when (UTC)", lambda c: c.at.replace("T", " ").removesuffix("+00:00")),
-    Column("action", lambda c: c.action),
-    Column("field", lambda c: c.field),
-    Column("old", lambda c: c.old),
-    Column("new", lambda c: c.new),
-)
+
+def history_columns(zone: str) -> tuple[Column, ...]:
+    """When each change was recorded, in the user's zone with its abbreviation."""
+    from ..render import instant_text
+
+    return (
+        Column("when", lambda c: instant_text(c.at, zone), no_wrap=True),
+        Column("action", lambda c: c.action),
+        Column("field", lambda c: c.field),
+        Column("old", lambda c: c.old),
+        Column("new", lambda c: c.new),
+    )
 
 
 @app.command("history")
@@ -28,6 +33,9 @@ def history(
     kind: Annotated[
         str | None,
         typer.Option("--kind", help=f"Kind of record: {', '.join(KINDS)}.", show_default=False),
+    ] = None,
+    tz: Annotated[
+        str | None, typer.Option("--tz", help="Show times in this zone [env: RIT_TZ].")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -47,7 +55,7 @@ def history(
         table, record_id, _name = find_record(conn, ref, kind)
         changes = history_of(conn, table, record_id)
     print_listing(
-        HISTORY_COLUMNS,
+        history_columns(context.user_zone(tz)),
         changes,
         as_json,
         lambda c: {"at": c.at, "action": c.action, "field": c.field, "old": c.old, "new": c.new},
