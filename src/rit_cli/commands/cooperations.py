@@ -107,8 +107,6 @@ def cooperations(
 ) -> None:
     """List cooperations and their status.
 
-    List cooperations with their current status and since when.
-
     Example: rit cooperations --status running
     """
     from ..store.cooperations import list_cooperations

@@ -82,8 +82,6 @@ def _read(path: Path, what: str) -> str:
 def export_json(out: OutOpt = None) -> None:
     """Everything as JSON, with each record's uuid.
 
-    Everything as JSON, with a format version and each record's uuid.
-
     Example: rit export json --out rit-export.json
     """
     from ..store.transfer import dumps, export_data

@@ -114,8 +114,6 @@ def show_org(
 ) -> None:
     """Show an organisation, its contacts and references.
 
-    Show one organisation with its contacts and what refers to it.
-
     Example: rit show-org LSN
     """
     from ..store.contacts import list_contacts

@@ -25,8 +25,6 @@ def forget_contact(
 ) -> None:
     """Erase a person everywhere rit keeps them.
 
-    Erase a person everywhere: contact, links, history and search index.
-
     Only the fact that an erasure happened stays in the history. This cannot be undone,
     and backups made earlier still hold the person. Example: rit forget-contact 7 --yes
     """

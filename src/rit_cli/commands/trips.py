@@ -141,8 +141,6 @@ def show_trip(
 ) -> None:
     """Show a trip's itinerary with its exchanges.
 
-    Show a trip's itinerary in order, each stop with its visits and meetings.
-
     Example: rit show-trip "Delegation Japan/China 2016"
     """
     from .. import render
