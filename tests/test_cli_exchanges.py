@@ -75,8 +75,8 @@ def test_the_scheduling_story_as_a_new_user_enters_it(story: RitRunner, db_path:
     )
     assert out.splitlines() == [
         "scheduled visit #1 LSN → FBRI visit 2016-10: planned 2016-10, decide by 2016-08-31",
-        "linked to agreement 'LoI Kobe–LSN': the only one in force between the organisations"
-        " (choose another with --agreement)",
+        "linked to agreement 'LoI Kobe–LSN': the only one in force with the host and a guest"
+        " as parties (choose another with --agreement)",
     ]
     out = ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
     assert "scheduled visit #2 FBRI → LSN visit 2017-H1: planned 2017-H1" in out
@@ -446,24 +446,21 @@ def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: P
         "RIT tie-up",
     )
     assert "linked to agreement 'RIT tie-up'" in out and "only one" not in out
-    # Only the three-party agreement has JETRO: linked automatically.
-    out = ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--from",
-        "JETRO",
-        "--to",
-        "FBRI",
-        "--on",
-        "2016-10-13",
+    # Both agreements have the host and a guest as parties: one must be chosen.
+    both = rit(
+        "schedule-visit", "--from", "LSN", "--from", "JETRO", "--to", "FBRI", "--on", "2016-10-13"
     )
-    assert "LSN + JETRO → FBRI visit 2016-10-13" in out
+    assert both.exit_code == 2 and "#2 'RIT tie-up'" in both.stderr
+    # Only the three-party agreement has JETRO: linked automatically.
+    out = ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-10-13")
+    assert "JETRO → FBRI visit 2016-10-13" in out
     assert "linked to agreement 'RIT tie-up': the only one in force" in out
     # Before any agreement is in force: no link.
     out = ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-01-10")
-    assert "linked" not in out
+    assert out.splitlines()[1] == (
+        "not linked to any agreement: none in force on 2016-01-10 has the host and a guest"
+        " as parties"
+    )
     assert exchange(rit, "3")["agreement"] is None
     rows = json.loads(
         ok(
@@ -479,6 +476,89 @@ def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: P
         )
     )
     assert [r["id"] for r in rows] == [1, 2]
+
+
+def test_a_visit_with_a_guest_outside_the_agreement_is_linked(
+    story: RitRunner, db_path: Path, dump
+) -> None:
+    """An agreement fits a visit when its host and at least one guest are parties."""
+    rit = story
+    ok(rit, "add-org", "JETRO", "--country", "JP")
+    add_agreement(db_path, "L", [1, 2])
+    out = ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--from",
+        "JETRO",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-11-10",
+    )
+    assert "linked to agreement 'L': the only one in force" in out
+    assert exchange(rit, "1")["agreement"] == "L"
+    out = ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "JETRO",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-11-11",
+        "--agreement",
+        "L",
+    )
+    assert out.splitlines()[1] == "linked to agreement 'L'"
+    assert exchange(rit, "2")["agreement"] == "L"
+    # No party among the guests, or the host not a party: refused, naming what is missing.
+    before = dump()
+    for args, missing in (
+        (("--from", "JETRO", "--to", "FBRI"), "the guest 'JETRO'"),
+        (("--from", "FBRI", "--to", "JETRO"), "the host 'JETRO'"),
+    ):
+        bad = rit("schedule-visit", *args, "--on", "2016-11-12", "--agreement", "L")
+        assert bad.exit_code == 2
+        assert bad.stderr == (
+            f"error: agreement 'L' does not have {missing} as a party: a visit needs an"
+            " agreement with the host and a guest as parties\n"
+        )
+    assert dump() == before
+    # Unlinked, and said so.
+    out = ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-11-12")
+    assert "not linked to any agreement" in out
+    # A meeting: two of its organisations must be parties.
+    out = ok(
+        rit,
+        "add-meeting",
+        "M",
+        "--org",
+        "JETRO",
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--on",
+        "2016-11-13",
+    )
+    assert "linked to agreement 'L': the only one in force with two of the organisations" in out
+    bad = rit(
+        "add-meeting",
+        "N",
+        "--org",
+        "JETRO",
+        "--org",
+        "LSN",
+        "--on",
+        "2016-11-13",
+        "--agreement",
+        "L",
+    )
+    assert bad.exit_code == 2 and "(only 'LSN')" in bad.stderr
 
 
 def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None:

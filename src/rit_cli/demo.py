@@ -156,7 +156,9 @@ def build_agreements(conn: sqlite3.Connection) -> None:
             place="Kobe",
             valid_until="2017",
             fields=("networking", "technology-transfer", "market-introduction"),
+            # "At least one mutual visit per year": one a year in each direction.
             visits_per_year="1",
+            each_way=True,
             signatories=("Hinrich Habeck",),
             note="Networking between companies, research institutes and authorities",
         ),

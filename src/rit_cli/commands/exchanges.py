@@ -59,7 +59,8 @@ AgreementOpt = Annotated[
     str | None,
     typer.Option(
         "--agreement",
-        help="Agreement it belongs to (default: the only one in force between the parties).",
+        help="Agreement it belongs to; it must have the host and a guest as parties (a meeting:"
+        " two of its organisations). Default: the only such one in force on the start day.",
         show_default=False,
     ),
 ]
@@ -136,7 +137,7 @@ def _confirm(verb: str, ex: Exchange) -> None:
 
 
 def _add(data: ExchangeInput) -> None:
-    from ..store.exchanges import add_exchange
+    from ..store.exchanges import add_exchange, fit_rule
 
     with context.writing() as conn:
         added = add_exchange(conn, data, context.today())
@@ -151,11 +152,16 @@ def _add(data: ExchangeInput) -> None:
             say(f"  #{ex.id} {ex.title}: {ex.status} {_moment(ex, zone)}")
     if added.agreement and added.linked_automatically:
         say(
-            f"linked to agreement {added.agreement!r}: the only one in force between "
-            "the organisations (choose another with --agreement)"
+            f"linked to agreement {added.agreement!r}: the only one in force with "
+            f"{fit_rule(first.type)} (choose another with --agreement)"
         )
     elif added.agreement:
         say(f"linked to agreement {added.agreement!r}")
+    else:
+        say(
+            f"not linked to any agreement: none in force on {first.start_on} has "
+            f"{fit_rule(first.type)}"
+        )
 
 
 @app.command("schedule-visit")

@@ -48,6 +48,36 @@ def agreements_in_force(
     return conn.execute(sql, [day, day, day, *ids, len(ids)]).fetchall()
 
 
+def agreements_in_force_with_any(
+    conn: sqlite3.Connection, org_ids: Sequence[int], on: date
+) -> list[tuple[sqlite3.Row, frozenset[int]]]:
+    """Agreements in force on a day to which at least one of the organisations is a party,
+    each with the ids of all its parties."""
+    ids = sorted(set(org_ids))
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    sql = f"""
+        SELECT a.* FROM agreements a
+        WHERE {IN_FORCE_ON.replace(":d", "?")}
+          AND a.id IN (SELECT agreement_id FROM agreement_parties WHERE org_id IN ({marks}))
+        ORDER BY a.id
+    """
+    day = on.isoformat()
+    rows = conn.execute(sql, [day, day, day, *ids]).fetchall()
+    return [(row, parties_of(conn, row["id"])) for row in rows]
+
+
+def parties_of(conn: sqlite3.Connection, agreement_id: int) -> frozenset[int]:
+    """The ids of an agreement's parties."""
+    return frozenset(
+        r[0]
+        for r in conn.execute(
+            "SELECT org_id FROM agreement_parties WHERE agreement_id = ?", (agreement_id,)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class AgreementInput:
     """What the user gave for an agreement; None means 'not given', '' clears."""

@@ -446,34 +446,67 @@ def _orgs(conn: sqlite3.Connection, data: ExchangeInput) -> list[tuple[Org, str]
     return unique
 
 
-def _agreement(
-    conn: sqlite3.Connection, ref: str | None, parties: list[Org], on: date
-) -> tuple[sqlite3.Row | None, bool]:
-    """The agreement to link: the one given (with every party), or the only one in force."""
-    from .agreements import agreements_in_force
+def fit_rule(exchange_type: str) -> str:
+    """Which agreements fit an exchange, in words (for messages)."""
+    if exchange_type == "visit":
+        return "the host and a guest as parties"
+    return "two of the organisations as parties"
 
-    ids = [o.id for o in parties]
+
+def _misfit(parties: list[tuple[Org, str]], have: frozenset[int]) -> str | None:
+    """What keeps an agreement with the parties HAVE from fitting the exchange, or None.
+
+    A visit fits when its host and at least one guest are parties (other guests may come
+    along); a meeting when at least two of its organisations are parties.
+    """
+    guests = [o for o, role in parties if role == "guest"]
+    host = next((o for o, role in parties if role == "host"), None)
+    if host is not None:
+        missing = []
+        if host.id not in have:
+            missing.append(f"the host {short_repr(host.label)}")
+        if not any(g.id in have for g in guests):
+            names = ", ".join(short_repr(g.label) for g in guests)
+            missing.append(f"a guest ({names})" if len(guests) > 1 else f"the guest {names}")
+        return " or ".join(missing) + " as a party" if missing else None
+    orgs = [o for o, _ in parties]
+    among = [o for o in orgs if o.id in have]
+    if len(among) >= 2:
+        return None
+    found = f"only {short_repr(among[0].label)}" if among else "none of them"
+    return f"two of the organisations as parties ({found})"
+
+
+def _agreement(
+    conn: sqlite3.Connection,
+    ref: str | None,
+    exchange_type: str,
+    parties: list[tuple[Org, str]],
+    on: date,
+) -> tuple[sqlite3.Row | None, bool]:
+    """The agreement to link: the one given (it must fit), or the only one in force that fits.
+
+    See _misfit for when an agreement fits. Several fitting ones: --agreement is required.
+    """
+    from .agreements import agreements_in_force_with_any, parties_of
+
     if ref is not None:
         row = resolve(conn, AGREEMENT, ref)
-        have = {
-            r[0]
-            for r in conn.execute(
-                "SELECT org_id FROM agreement_parties WHERE agreement_id = ?", (row["id"],)
-            )
-        }
-        missing = [o.label for o in parties if o.id not in have]
+        missing = _misfit(parties, parties_of(conn, row["id"]))
         if missing:
             raise InvalidInput(
-                f"agreement {short_repr(row['title'])} does not have "
-                f"{', '.join(short_repr(m) for m in missing)} as a party"
+                f"agreement {short_repr(row['title'])} does not have {missing}: "
+                f"a {exchange_type} needs an agreement with {fit_rule(exchange_type)}"
             )
         return row, False
-    found = agreements_in_force(conn, ids, on)
+    candidates = agreements_in_force_with_any(conn, [o.id for o, _ in parties], on)
+    found = [row for row, have in candidates if _misfit(parties, have) is None]
     if len(found) > 1:
         listed = ", ".join(f"#{r['id']} {short_repr(r['title'])}" for r in found[:6])
+        more = f" and {len(found) - 6} more" if len(found) > 6 else ""
         raise Ambiguous(
-            f"several agreements between these organisations are in force on {on.isoformat()} "
-            f"({listed}): choose one with --agreement"
+            f"several agreements in force on {on.isoformat()} fit ({listed}{more}): "
+            "choose one with --agreement"
         )
     return (found[0], True) if found else (None, False)
 
@@ -589,7 +622,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     if place is None and not data.online and host is not None:
         place = host.city
     first = _dates(data.when, today, zone)
-    agreement, automatic = _agreement(conn, data.agreement, orgs, first.span.start)
+    agreement, automatic = _agreement(conn, data.agreement, data.type, parties, first.span.start)
     occurrences = [first]
     if data.yearly:
         if data.until is not None:
