@@ -100,6 +100,61 @@ def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
     ok(rit, "reschedule", "1", "--on", "2016-05-03")
 
 
+def test_a_visit_joins_the_stop_in_its_place_or_at_its_host(trip: RitRunner) -> None:
+    rit = trip
+    # The place matches the stop's city case-insensitively and in any Unicode form.
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-01")
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-05-01",
+        "--place",
+        "TOKYO",
+        "--trip",
+        "1",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-05-03",
+        "--place",
+        "Port Island",
+        "--trip",
+        "1",
+    )  # at the host: the Kobe stop's org
+    ok(rit, "add-meeting", "Call", "--org", "LSN", "--on", "2016-05-04", "--online", "--trip", "1")
+    data = json.loads(ok(rit, "show-trip", "1", "--json"))
+    assert [[e["id"] for e in s["exchanges"]] for s in data["stops"]] == [[2], [3], [4]]
+    ok(rit, "add-trip", "Second", "--from", "2016-06-01", "--to", "2016-06-02")
+    ok(rit, "add-stop", "2", "--city", "K\u014dbe", "--country", "JP", "--from", "2016-06-01")
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "FBRI",
+        "--to",
+        "LSN",
+        "--on",
+        "2016-06-01",
+        "--place",
+        "KO\u0304BE",
+        "--trip",
+        "2",
+    )
+    data = json.loads(ok(rit, "show-trip", "2", "--json"))
+    assert [e["id"] for e in data["stops"][0]["exchanges"]] == [5]
+
+
 def test_trips_listing_piped_table_and_json(trip: RitRunner) -> None:
     rit = trip
     assert ok(rit, "trips").splitlines() == [
@@ -235,6 +290,27 @@ def test_trips_listing_piped_table_and_json(trip: RitRunner) -> None:
                 "2017",
             ],
             "--trip cannot be combined with --yearly",
+        ),
+        (
+            [
+                "schedule-visit",
+                "--from",
+                "LSN",
+                "--to",
+                "FBRI",
+                "--on",
+                "2016-05-04",
+                "--trip",
+                "1",
+            ],
+            "on 2016-05-04 trip 'Delegation Japan/China 2016' is in Shanghai (CN)"
+            " 2016-05-04..2016-05-05, not in 'Kobe': a visit belongs to a stop in its place"
+            " or at its host ('FBRI')",
+        ),
+        (
+            ["add-meeting", "M", "--org", "LSN", "--on", "2016-05-01", "--place", "Osaka"]
+            + ["--trip", "1"],
+            "is in Tokyo (JP) 2016-05-01..2016-05-01, not in 'Osaka'",
         ),
         (["show-trip", "Nowhere"], "no trip 'Nowhere'"),
     ],

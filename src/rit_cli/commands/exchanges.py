@@ -75,7 +75,10 @@ ParticipantOpt = Annotated[
 ]
 TripOpt = Annotated[
     str | None,
-    typer.Option("--trip", help="Trip it is part of (must lie within one of its stops)."),
+    typer.Option(
+        "--trip",
+        help="Trip it is part of: it must lie within a stop in its place or at its host.",
+    ),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Free text.")]
 YearlyOpt = Annotated[

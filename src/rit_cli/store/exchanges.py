@@ -519,7 +519,18 @@ def _stop_for(conn: sqlite3.Connection, trip_id: int, span: Window) -> sqlite3.R
     ).fetchone()
 
 
-def _stop(conn: sqlite3.Connection, trip_ref: str, span: Window) -> int:
+def _stop(
+    conn: sqlite3.Connection,
+    trip_ref: str,
+    span: Window,
+    place: str | None,
+    host: Org | None,
+    orgs: list[Org],
+    online: bool,
+) -> int:
+    """The trip's stop the exchange belongs to: the one covering its days, in its place
+    (the city, compared case-insensitively) or at its host (a meeting: one of its orgs).
+    An online meeting belongs to the stop the delegation is at."""
     trip = resolve(conn, TRIP, trip_ref)
     stop = _stop_for(conn, trip["id"], span)
     if stop is None:
@@ -532,7 +543,21 @@ def _stop(conn: sqlite3.Connection, trip_ref: str, span: Window) -> int:
             f"{format_window(span)} lies within no stop of trip {short_repr(trip['title'])}"
             f" (stops: {listed or 'none yet; add them with rit add-stop'})"
         )
-    return int(stop["id"])
+    ours = {host.id} if host is not None else {o.id for o in orgs}
+    if online or stop["org_id"] in ours or (place is not None and key(stop["city"]) == key(place)):
+        return int(stop["id"])
+    org = conn.execute("SELECT coalesce(short, name) FROM orgs WHERE id = ?", (stop["org_id"],))
+    at = org.fetchone() if stop["org_id"] is not None else None
+    where = f"{stop['city']} ({stop['country']})" + (f" at {short_repr(at[0])}" if at else "")
+    where += f" {stop['start_on']}..{stop['end_on']}"
+    if host is not None:
+        rule = f"a visit belongs to a stop in its place or at its host ({short_repr(host.label)})"
+    else:
+        rule = "a meeting belongs to a stop in its place or at one of its organisations"
+    raise InvalidInput(
+        f"on {format_window(span)} trip {short_repr(trip['title'])} is in {where}, not in "
+        f"{short_repr(place or '')}: {rule}"
+    )
 
 
 def _occurrences(first: Dates, until: date, zone: str | None) -> list[Dates]:
@@ -639,7 +664,9 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
                 f"--until {until.isoformat()} is before the first occurrence "
                 f"{first.span.start.isoformat()}"
             )
-    stop_id = _stop(conn, data.trip, first.span) if data.trip else None
+    stop_id = (
+        _stop(conn, data.trip, first.span, place, host, orgs, data.online) if data.trip else None
+    )
     fields = sorted({tag(f, "field of action") for f in data.fields})
     contacts = list(dict.fromkeys(find_contact(conn, c).id for c in data.participants))
     common: dict[str, Any] = {
