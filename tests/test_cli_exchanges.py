@@ -112,7 +112,7 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
     assert "planned 2016-10-10..2016-10-20, decide by 2016-08-31" in out
     out = ok(rit, "fix-date", "1", "--on", "2016-10-12", "--at", "10:00")
     assert out.strip() == (
-        "fixed visit #1 LSN → FBRI visit 2016-10: scheduled 2016-10-12 10:00 JST"
+        "fixed visit #1 LSN → FBRI visit 2016-10-12: scheduled 2016-10-12 10:00 JST"
         " (03:00 CEST in Europe/Berlin)"
     )
     data = exchange(rit, "1")
@@ -559,6 +559,72 @@ def test_a_visit_with_a_guest_outside_the_agreement_is_linked(
         "L",
     )
     assert bad.exit_code == 2 and "(only 'LSN')" in bad.stderr
+
+
+def test_a_default_visit_title_follows_its_date(story: RitRunner) -> None:
+    rit = story
+    ok(rit, "add-org", "JETRO", "--country", "JP")
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--from",
+        "JETRO",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-05-02",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--window",
+        "2016-10",
+        "--title",
+        "Autumn",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--window",
+        "2016-10",
+        "--title",
+        "LSN → FBRI visit 2016-09",
+    )
+    steps = [
+        (("reschedule", "1", "--on", "2016-05-04"), "LSN + JETRO → FBRI visit 2016-05-04"),
+        (("reschedule", "1", "--window", "2016-10"), "LSN + JETRO → FBRI visit 2016-10"),
+        (
+            ("narrow", "1", "--window", "2016-10-10..2016-10-20"),
+            "LSN + JETRO → FBRI visit 2016-10-10..2016-10-20",
+        ),
+        (("fix-date", "1", "--on", "2016-10-12"), "LSN + JETRO → FBRI visit 2016-10-12"),
+        (("reschedule", "1", "--at", "10:00"), "LSN + JETRO → FBRI visit 2016-10-12"),
+    ]
+    for args, title in steps:
+        assert f" visit #1 {title}: " in ok(rit, *args)
+        assert exchange(rit, "1")["title"] == title, args
+    # Found by its new title; the change is in its history.
+    assert exchange(rit, "lsn + jetro → fbri visit 2016-10-12")["id"] == 1
+    history = ok(rit, "history", "1", "--kind", "exchange")
+    assert (
+        "update\ttitle\tLSN + JETRO → FBRI visit 2016-10\tLSN + JETRO → FBRI visit 2016-10-10..2016-10-20"
+        in history
+    )
+    # A title the user gave stays, even one that looks like another date's default.
+    for ref in ("2", "3"):
+        before = exchange(rit, ref)["title"]
+        ok(rit, "fix-date", ref, "--on", "2016-10-05")
+        assert exchange(rit, ref)["title"] == before
 
 
 def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None:

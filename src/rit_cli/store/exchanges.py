@@ -748,8 +748,46 @@ def _change(conn: sqlite3.Connection, ex: Exchange, values: dict[str, Any]) -> E
                 f"{format_window(span)} is outside the trip stop {stop['city']} "
                 f"{stop['start_on']}..{stop['end_on']} this visit belongs to"
             )
+    title = _moved_title(ex, values)
+    if title is not None:
+        values = {**values, "title": title, "title_key": key(title)}
     update(conn, "exchanges", ex.id, {"sequence": ex.sequence + 1, **values})
     return get_exchange(conn, ex.id)
+
+
+def _period(day: str | None, window_start: str | None, window_end: str | None) -> str | None:
+    """The date part of a default visit title: the fixed first day, else the window."""
+    if day is not None:
+        return day
+    if window_start and window_end:
+        return format_window(
+            Window(date.fromisoformat(window_start), date.fromisoformat(window_end))
+        )
+    return None
+
+
+def _moved_title(ex: Exchange, values: dict[str, Any]) -> str | None:
+    """The visit's new title when its dates change and it still has the default title
+    ('LSN → FBRI visit 2016-10'): the same with the new date. None to keep the title."""
+    if ex.type != "visit" or not ({"day", "window_start", "window_end"} & values.keys()):
+        return None
+    old = _period(ex.day, ex.window_start, ex.window_end)
+    new = _period(
+        values.get("day", ex.day),
+        values.get("window_start", ex.window_start),
+        values.get("window_end", ex.window_end),
+    )
+    hosts = ex.labels("host")
+    if old is None or new is None or old == new or len(hosts) != 1:
+        return None
+    tail = f" → {hosts[0]} visit {old}"
+    if not ex.title.endswith(tail):
+        return None
+    # The guests as the default joined them, in the order they were given.
+    guests = ex.title[: -len(tail)]
+    if sorted(guests.split(" + ")) != sorted(ex.labels("guest")):
+        return None
+    return f"{guests} → {hosts[0]} visit {new}"
 
 
 def _window(ex: Exchange) -> Window | None:
