@@ -673,10 +673,38 @@ def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None
         for r in json.loads(ok(rit, "agenda", "--type", "visit", "--to", "2016-09-01", "--json"))
     ] == [2]
     table = ok(rit, "agenda", "--tz", "Asia/Tokyo", env={"TTY_COMPATIBLE": "1"})
-    assert "time in Asia/Tokyo" in table and "16:00 JST" in table and "2016-10" in table
+    assert "time (yours)" in table and "09:00 CEST (16:00 JST)" in table and "2016-10" in table
     assert "(none)" in ok(rit, "agenda", "--from", "2030-01-01", env={"TTY_COMPATIBLE": "1"})
     shown = ok(rit, "show-exchange", "2", env={"TTY_COMPATIBLE": "1"})
     assert "FBRI → LSN visit 2016-09-01" in shown and "09:00 CEST (Europe/Berlin)" in shown
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_agenda_on_a_terminal_cuts_nothing_essential(
+    rit: RitRunner, tmp_path: Path, width: int
+) -> None:
+    import re
+
+    from rich.cells import cell_len
+
+    demo = str(tmp_path / "demo.db")
+    assert rit("demo", "--db", demo).exit_code == 0
+    args = ("--db", demo, "agenda", "--from", "2016-01-01", "--to", "2017-12-31")
+    rows = json.loads(ok(rit, *args, "--json"))
+    out = ok(rit, *args, env={"TTY_COMPATIBLE": "1", "COLUMNS": str(width)})
+    visible = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert max(cell_len(line) for line in visible.splitlines()) <= width
+    assert "…" not in visible  # long words fold onto the next line instead
+    starts = [line.split() for line in visible.splitlines() if re.match(r" {0,4}\d+ ", line)]
+    # Each row's first line: id, the whole date, then (after any time) type and status.
+    assert [(r[0], r[1]) for r in starts] == [(str(x["id"]), x["when"]) for x in rows]
+    for row, x in zip(starts, rows, strict=True):
+        assert row[row.index(x["type"]) + 1] == x["status"]
+    # Every word of every title is there, whole or folded.
+    flat = re.sub(r"\s+", "", visible)
+    for x in rows:
+        for word in x["title"].split():
+            assert word in visible or word in flat, word
 
 
 def test_user_text_is_shown_literally(story: RitRunner) -> None:

@@ -10,7 +10,7 @@ from .. import context
 from ..app import app
 from ..models import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange
 from ..render import Column
-from ._common import JsonOpt, print_details, print_listing, say
+from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
 
 if TYPE_CHECKING:
     from ..store.exchanges import ExchangeInput
@@ -118,6 +118,36 @@ def exchange_columns(zone: str) -> tuple[Column, ...]:
         Column("who", parties_text),
         Column("place", lambda e: "online" if e.online else e.place),
     )
+
+
+def _times(ex: Exchange, zone: str) -> str | None:
+    """The local time, then the time in the user's zone in parentheses when it differs."""
+    from ..store.exchanges import local_time, user_time
+
+    local, mine = local_time(ex), user_time(ex, zone)
+    return f"{local} ({mine})" if local and mine else local
+
+
+def terminal_columns(zone: str, width: int) -> tuple[Column, ...]:
+    """The agenda as a terminal table: the date, type and status are never cut; the times
+    (at the place, then in your zone) share a column and wrap, like the title and the
+    parties. Below 100 columns the place is left out, below 90 the parties too
+    (show-exchange has them; a visit's default title names them)."""
+    from ..store.exchanges import parties_text, when_text
+
+    columns = [
+        Column("id", lambda e: e.id, justify="right", no_wrap=True),
+        Column("date", when_text, no_wrap=True),
+        Column("time (yours)", lambda e: _times(e, zone)),
+        Column("type", lambda e: e.type, no_wrap=True),
+        Column("status", lambda e: e.status, no_wrap=True),
+        Column("title", lambda e: e.title),
+    ]
+    if width >= 90:
+        columns.append(Column("who", parties_text))
+    if width >= 100:
+        columns.append(Column("place", lambda e: "online" if e.online else e.place))
+    return tuple(columns)
 
 
 def _moment(ex: Exchange, zone: str) -> str:
@@ -438,14 +468,17 @@ def agenda(
         records = store_agenda(
             conn, first, last, org=org, agreement=agreement, type_filter=type_, status=status
         )
-    print_listing(exchange_columns(zone), records, as_json, lambda e: exchange_json(e, zone))
+    columns = exchange_columns(zone)
+    if not as_json and stdout_is_terminal():
+        from ..render import make_console
+
+        columns = terminal_columns(zone, make_console().width)
+    print_listing(columns, records, as_json, lambda e: exchange_json(e, zone), fold=True)
 
 
 @app.command("show-exchange")
 def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -> None:
     """Show a visit or meeting and how its date was set.
-
-    Show one visit or meeting: who, when (local and your time), how its date was set.
 
     Example: rit show-exchange 1 --tz Europe/Berlin
     """
