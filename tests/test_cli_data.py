@@ -240,12 +240,43 @@ def test_merge_two_partners(rit: RitRunner, tmp_path: Path) -> None:
     assert "Wirtschaftsförderung Lübeck" in ok(rit, "orgs", env={"RIT_DB": str(ours)})
     history = ok(rit, "history", "FBRI", "--kind", "org", env={"RIT_DB": str(ours)})
     assert "merge" in history and "Kobe-shi" in history
+    # The change is recorded once (their update row, with the field), and the merge that
+    # brought it once, without field data.
+    rows = json.loads(
+        ok(rit, "history", "FBRI", "--kind", "org", "--json", env={"RIT_DB": str(ours)})
+    )
+    city = [(r["action"], r["old"], r["new"]) for r in rows if r["field"] == "city"]
+    assert city == [("create", None, "Kobe"), ("update", "Kobe", "Kobe-shi")]
+    assert [r["field"] for r in rows if r["action"] == "merge"] == [None]
 
     # Idempotent: the same file again adds and updates nothing.
     again = json.loads(
         ok(rit, "import", "json", str(back), "--merge", "--json", env={"RIT_DB": str(ours)})
     )
     assert all(r["added"] == 0 and r["updated"] == 0 for r in again)
+
+
+@pytest.mark.usefixtures("clock")
+def test_merge_without_the_partners_history_records_the_fields(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    build_story(rit, ours)
+    shared = tmp_path / "shared.json"
+    shared.write_text(ok(rit, "export", "json", env={"RIT_DB": str(ours)}), encoding="utf-8")
+    ok(rit, "import", "json", str(shared), env={"RIT_DB": str(theirs)})
+    ok(rit, "edit-org", "FBRI", "--city", "Kobe-shi", env={"RIT_DB": str(theirs)})
+    document = json.loads(ok(rit, "export", "json", env={"RIT_DB": str(theirs)}))
+    document["tables"]["history"] = []
+    back = tmp_path / "back.json"
+    back.write_text(json.dumps(document), encoding="utf-8")
+    ok(rit, "import", "json", str(back), "--merge", env={"RIT_DB": str(ours)})
+    rows = json.loads(
+        ok(rit, "history", "FBRI", "--kind", "org", "--json", env={"RIT_DB": str(ours)})
+    )
+    city = [(r["action"], r["old"], r["new"]) for r in rows if r["field"] == "city"]
+    assert city == [("create", None, "Kobe"), ("merge", "Kobe", "Kobe-shi")]
+    assert [r["action"] for r in rows].count("merge") == 1
 
 
 @pytest.mark.usefixtures("clock")

@@ -18,7 +18,7 @@ from typing import Any
 from .. import db
 from ..errors import Conflict, InvalidInput
 from ..text import short_repr
-from . import record_history
+from . import _text, record_history
 
 FORMAT = "rit-export"
 VERSION = 1
@@ -196,6 +196,9 @@ class _Importer:
         self.merge = merge
         self.schema = {t.name: t for t in tables(conn)}
         self.ids: dict[str, dict[str, int]] = {}  # table -> uuid -> local id
+        # Records a merge changed: (table, local id, uuid) -> {field: (old, new)}, written
+        # to history once the partner's history is in (see record_merges).
+        self.merged: dict[tuple[str, int, str], dict[str, tuple[Any, Any]]] = {}
 
     def local_ids(self, table: str) -> dict[str, int]:
         if table not in self.ids:
@@ -273,7 +276,28 @@ class _Importer:
                 self.merge_records(table, records, counts)
             else:
                 self.merge_rows(table, records, counts)
+        self.record_merges()
         return report
+
+    def record_merges(self) -> None:
+        """History for the records a merge changed: each change once, with its field.
+
+        The partner's history (imported with the records) usually holds the change already
+        as its own 'update' row; then one 'merge' row without a field records that the
+        merge brought it here. A change the partner's history lacks gets a 'merge' row
+        with field, old and new value.
+        """
+        for (table, local_id, uuid), changes in self.merged.items():
+            missing = {
+                field: (old, new)
+                for field, (old, new) in changes.items()
+                if not self.conn.execute(
+                    "SELECT 1 FROM history WHERE table_name = ? AND record_id = ? AND field = ?"
+                    " AND new IS ? AND action IN ('create', 'update') LIMIT 1",
+                    (table, local_id, field, _text(new)),
+                ).fetchone()
+            }
+            record_history(self.conn, table, local_id, uuid, "merge", missing)
 
     def require_empty(self) -> None:
         for name in self.schema:
@@ -358,7 +382,7 @@ class _Importer:
             except sqlite3.IntegrityError as exc:
                 raise InvalidInput(f"cannot merge {_describe(table, record)}: {exc}") from exc
             shown = {c: v for c, v in changes.items() if not c.endswith("_key") and c != "updated"}
-            record_history(self.conn, table.name, local_id, row["uuid"], "merge", shown)
+            self.merged[(table.name, local_id, row["uuid"])] = shown
             counts.updated += 1
 
     def merge_rows(self, table: Table, records: list[dict[str, Any]], counts: Counts) -> None:
