@@ -402,6 +402,20 @@ def write_csv(path: Path, rows: list[list[str]], excel: bool = False) -> Path:
     return path
 
 
+def test_import_confirmation_counts_in_singular_and_plural(rit: RitRunner, tmp_path: Path) -> None:
+    one = write_csv(tmp_path / "one.csv", [["name", "country"], ["Life Science Nord", "DE"]])
+    assert ok(rit, "import", "csv", "orgs", str(one)) == "imported 1 organisation\n"
+    people = write_csv(
+        tmp_path / "people.csv", [["name", "org"], ["Hinrich Habeck", "Life Science Nord"]]
+    )
+    assert ok(rit, "import", "csv", "contacts", str(people)) == "imported 1 contact\n"
+    two = write_csv(
+        tmp_path / "two.csv",
+        [["name", "org"], ["A B", "Life Science Nord"], ["C D", "Life Science Nord"]],
+    )
+    assert ok(rit, "import", "csv", "contacts", str(two)) == "imported 2 contacts\n"
+
+
 def test_import_orgs_with_german_headings_excel(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "partner.csv",

@@ -98,3 +98,8 @@ def json_safe(serialized: str) -> str:
     \\uXXXX escape means exactly the same character.
     """
     return INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", serialized)
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 organisation', '3 organisations' (plural defaults to singular + 's')."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

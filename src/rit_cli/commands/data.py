@@ -219,8 +219,9 @@ def import_csv(
     importer = import_orgs if kind == "orgs" else import_contacts
     with context.writing() as conn, _progress(len(records)) as advance:
         result = importer(conn, records, advance)
-    noun = "organisations" if kind == "orgs" else "contacts"
-    say(f"imported {result.added} {noun}")
+    from ..text import count
+
+    say(f"imported {count(result.added, 'organisation' if kind == 'orgs' else 'contact')}")
 
 
 class _NoProgress:
