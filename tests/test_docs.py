@@ -85,3 +85,65 @@ def test_root_help_summaries_are_whole_at_80_columns(rit: RitRunner) -> None:
     for name in ("export", "import"):
         sub = rit(name, "--help", env={"COLUMNS": "80"}).stdout.split("Commands:", 1)[1]
         assert "..." not in sub
+
+
+def walkthrough_lines() -> list[tuple[int, str]]:
+    """(README line, command) for every command in the ```sh blocks of the walkthrough
+    sections (from 'Walkthrough' to 'Conventions'), continuation lines joined."""
+    text = README.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    first = lines.index("## Walkthrough: the Kobe–Life Science Nord story")
+    last = lines.index("## Conventions")
+    found: list[tuple[int, str]] = []
+    block: int | None = None
+    pending = ""
+    for number, line in enumerate(lines[first:last], first + 1):
+        if line.startswith("```"):
+            block = number if line == "```sh" and block is None else None
+            continue
+        if block is None:
+            continue
+        pending += line
+        if pending.endswith("\\"):
+            pending = pending[:-1]
+            continue
+        if pending.strip() and not pending.lstrip().startswith("#"):
+            found.append((number, pending))
+        pending = ""
+    return found
+
+
+def test_the_readme_walkthrough_runs_in_order(
+    rit: RitRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every walkthrough command works when the blocks are followed in order from an empty
+    database (external tools such as datasette are not run)."""
+    import shlex
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    env: dict[str, str | None] = {"HOME": str(tmp_path)}
+    ran = 0
+    for number, line in walkthrough_lines():
+        if "datasette" in line:
+            continue
+        for part in line.split("&&"):
+            words = shlex.split(part, comments=True)
+            if words[0] == "export":
+                env.update(word.split("=", 1) for word in words[1:])  # type: ignore[misc]
+                continue
+            local = dict(env)
+            while "=" in words[0]:
+                name, value = words.pop(0).split("=", 1)
+                local[name] = value
+            if words[0] != "rit":
+                done = subprocess.run(
+                    ["bash", "-c", part], cwd=tmp_path, env={**os.environ, "HOME": str(tmp_path)}
+                )
+                assert done.returncode == 0, (number, part)
+                continue
+            args = [w.replace("~", str(tmp_path), 1) if w.startswith("~") else w for w in words[1:]]
+            result = rit(*args, env=local)
+            assert result.exit_code == 0, (number, part, result.stderr)
+            ran += 1
+    assert ran > 50
