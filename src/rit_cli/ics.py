@@ -106,8 +106,8 @@ def build_calendar(entries: Sequence[CalendarEntry]) -> bytes:
             if entry.days > 1:
                 # Runs until the end of its last day, in its own zone.
                 last_day = day + timedelta(days=entry.days)
-                end = datetime.combine(last_day, time(0), zone)
-                event.add("dtend", end.astimezone(UTC) if in_utc else end)
+                until = datetime.combine(last_day, time(0), zone)
+                event.add("dtend", until.astimezone(UTC) if in_utc else until)
         else:
             start_day = date.fromisoformat(entry.start_on)
             end_day = date.fromisoformat(entry.end_on)
