@@ -134,3 +134,40 @@ def test_agenda_finds_overlaps_through_the_span_rtree(bench_conn: sqlite3.Connec
     assert "exchange_spans VIRTUAL TABLE" in plan, plan
     assert "SEARCH e USING INTEGER PRIMARY KEY" in plan, plan
     assert not re.search(r"SCAN e\b", plan), plan
+
+
+def _plans(conn: sqlite3.Connection, call: Callable[[], object], marker: str) -> str:
+    statements = [s for s in _statements(conn, call) if marker in s]
+    assert statements, f"no statement with {marker!r}"
+    return " | ".join(
+        " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + s)) for s in statements
+    )
+
+
+def test_remind_finds_decide_by_dates_through_their_own_index(
+    bench_conn: sqlite3.Connection,
+) -> None:
+    """Not by walking every planned exchange through the status index."""
+    from rit_cli.store.reminders import exchanges_needing_attention
+
+    plan = _plans(
+        bench_conn,
+        lambda: list(exchanges_needing_attention(bench_conn, date(2020, 6, 15))),
+        "decide_by <=",
+    )
+    assert "USING INDEX exchanges_decide_by (decide_by" in plan, plan
+
+
+def test_per_agreement_lookups_are_bounded_ranges_on_the_agreement_index(
+    bench_conn: sqlite3.Connection,
+) -> None:
+    """next_exchange and a year's visit facts read a bounded slice of one agreement's
+    exchanges (start_on from a lower to an upper bound), never its whole history."""
+    from rit_cli.store.reports import next_exchange
+    from rit_cli.store.visits import visit_facts
+
+    agreement = bench_conn.execute("SELECT min(agreement_id) FROM exchanges").fetchone()[0]
+    plan = _plans(bench_conn, lambda: next_exchange(bench_conn, agreement, TODAY), "LIMIT 1")
+    assert plan.count("exchanges_agreement (agreement_id=? AND start_on>?") == 2, plan
+    plan = _plans(bench_conn, lambda: visit_facts(bench_conn, agreement, 2020), "UNION")
+    assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 2

@@ -292,8 +292,6 @@ def add_meeting(
 ) -> None:
     """Add a meeting: workshop, call or signing.
 
-    Add a meeting: a workshop, a call or a signing ceremony.
-
     Example: rit add-meeting "LoI signing" --org LSN --org FBRI --on 2016-05-02 --at 14:00
     """
     from ..store.exchanges import ExchangeInput, When
@@ -379,8 +377,6 @@ def reschedule(
 ) -> None:
     """Move an exchange to another day, time or window.
 
-    Move an exchange to another day or time, or back to a window.
-
     A new day keeps the time it had unless --at is given; --window opens the day again.
 
     Example: rit reschedule 1 --on 2016-10-14 --at 09:30
@@ -451,8 +447,6 @@ def agenda(
     as_json: JsonOpt = False,
 ) -> None:
     """List exchanges in a date range, in date order.
-
-    List exchanges whose day or window overlaps a date range, in date order.
 
     Default range: today to 90 days later. Windows show as ranges; times at the place and
     in your zone (--tz, $RIT_TZ, else the system's).

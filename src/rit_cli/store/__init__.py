@@ -21,6 +21,10 @@ IN_FORCE_ON = """
     AND (a.terminated_on IS NULL OR a.terminated_on > :d)
 """
 
+# The longest span an exchange may have (a two-year window; fixed visits last at most 60
+# days), so "what is still open around day D" can bound start_on from below: D - SPAN_DAYS.
+SPAN_DAYS = 731
+
 
 def now() -> str:
     """The wall-clock time of a change, in UTC (when it was recorded, not the --today date)."""

@@ -30,7 +30,7 @@ from ..dates import (
 from ..errors import Ambiguous, Conflict, InvalidInput
 from ..models import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange, ExchangeParty, Org
 from ..text import MAX_TEXT, clean, key, short_repr, tag
-from . import RefSpec, insert, new_uuid, record_history, resolve, set_links, update
+from . import SPAN_DAYS, RefSpec, insert, new_uuid, record_history, resolve, set_links, update
 from .contacts import find_contact
 from .orgs import find_org
 
@@ -39,6 +39,9 @@ AGREEMENT = RefSpec("agreements", "agreement", "title", ("title_key",))
 TRIP = RefSpec("trips", "trip", "title", ("title_key",))
 
 MAX_DAYS = 60
+# A window narrows dates down; one longer than two years is not a window. The bound also
+# gives every "what is open around day D" query a lower limit on start_on (store.SPAN_DAYS).
+MAX_WINDOW_DAYS = SPAN_DAYS
 MAX_YEARS = 50
 
 _SELECT = """
@@ -387,6 +390,7 @@ def _dates(
             if value is not None:
                 raise InvalidInput(f"{flag} goes with a fixed day (--on), not with --window")
         window = parse_window(when.window, today)
+        _check_window_length(window, when.window)
         decide_by = parse_date(when.decide_by, today) if when.decide_by else None
         if decide_by is not None and decide_by > window.end:
             raise InvalidInput(
@@ -399,6 +403,14 @@ def _dates(
     assert when.on is not None
     day = parse_date(when.on, today)
     return fixed(day, when.days or current_days, when.at, when.fold, zone)
+
+
+def _check_window_length(window: Window, given: str) -> None:
+    if window.days > MAX_WINDOW_DAYS:
+        raise InvalidInput(
+            f"window {short_repr(given.strip())} spans {window.days} days: a window may span "
+            f"at most {MAX_WINDOW_DAYS} days (two years); plan one per year with --yearly"
+        )
 
 
 def fixed(day: date, days: int, at: str | None, fold: int | None, zone: str | None) -> Dates:
@@ -828,6 +840,7 @@ def fix_date(
                 f"{format_window(window)}: choose a day inside it, or add --force to widen it"
             )
         widened = Window(min(window.start, span.start), max(window.end, span.end))
+        _check_window_length(widened, format_window(widened))
         values["window_start"] = widened.start.isoformat()
         values["window_end"] = widened.end.isoformat()
     return _change(conn, ex, values), widened

@@ -43,7 +43,9 @@ def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iter
     queries = (
         f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges WHERE status = 'scheduled' AND start_on <= ?",
         f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges WHERE status = 'planned' AND start_on <= ?",
-        f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
+        # Without statistics SQLite would walk every planned exchange by status; the
+        # partial decide_by index holds only windows that have a decide-by date.
+        f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges INDEXED BY exchanges_decide_by"
         " WHERE decide_by <= ? AND decide_by IS NOT NULL AND status = 'planned'",
     )
     for sql in queries:

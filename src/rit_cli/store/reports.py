@@ -18,7 +18,7 @@ from ..models import (
     YearReport,
 )
 from ..text import short_repr
-from . import resolve
+from . import SPAN_DAYS, resolve
 from .agreements import list_agreements, terms_of
 from .exchanges import AGREEMENT, agenda, get_exchange
 from .orgs import find_org
@@ -69,11 +69,23 @@ def _exchange_in_scope(
 
 
 def next_exchange(conn: sqlite3.Connection, agreement_id: int, today: date) -> Exchange | None:
-    """The agreement's next open exchange (planned or scheduled) that has not ended."""
+    """The agreement's next open exchange (planned or scheduled) that has not ended.
+
+    Two range scans on (agreement_id, start_on): what starts from today on (the first open
+    one), and what started at most SPAN_DAYS before today and is still running.
+    """
+    day = today.isoformat()
+    since = (today - timedelta(days=SPAN_DAYS)).isoformat()
     row = conn.execute(
-        "SELECT id FROM exchanges WHERE status IN ('planned', 'scheduled')"
-        " AND agreement_id = ? AND end_on >= ? ORDER BY start_on, id LIMIT 1",
-        (agreement_id, today.isoformat()),
+        "SELECT id, start_on FROM ("
+        " SELECT id, start_on FROM exchanges WHERE agreement_id = ? AND start_on >= ?"
+        " AND +status IN ('planned', 'scheduled') ORDER BY start_on, id LIMIT 1)"
+        " UNION ALL SELECT id, start_on FROM ("
+        " SELECT id, start_on FROM exchanges WHERE agreement_id = ?"
+        " AND start_on >= ? AND start_on < ? AND end_on >= ?"
+        " AND +status IN ('planned', 'scheduled') ORDER BY start_on, id LIMIT 1)"
+        " ORDER BY start_on, id LIMIT 1",
+        (agreement_id, day, agreement_id, since, day, day),
     ).fetchone()
     return get_exchange(conn, row["id"]) if row else None
 

@@ -7,9 +7,10 @@ loading everything agreements need for display.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 from ..schedule import AgreementTerms, VisitFact
+from . import SPAN_DAYS
 
 
 def visit_facts(
@@ -29,16 +30,20 @@ def visit_facts(
         ).fetchall()
     else:
         first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+        # No exchange spans more than SPAN_DAYS, so an open one that reaches into the year
+        # started at most that long before it: the scan stays within the agreement's
+        # recent exchanges however long its history.
+        earliest = (date(year, 1, 1) - timedelta(days=SPAN_DAYS)).isoformat()
         rows = conn.execute(
             "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
             " WHERE agreement_id = ? AND start_on BETWEEN ? AND ? AND type = 'visit'"
             " AND status = 'done'"
             " UNION "
             "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
-            " WHERE status IN ('planned', 'scheduled') AND start_on <= ? AND end_on >= ?"
-            " AND agreement_id = ? AND type = 'visit'"
+            " WHERE agreement_id = ? AND start_on BETWEEN ? AND ? AND end_on >= ?"
+            " AND +status IN ('planned', 'scheduled') AND type = 'visit'"
             " ORDER BY start_on, id",
-            (agreement_id, first, last, last, first, agreement_id),
+            (agreement_id, first, last, agreement_id, earliest, last, first),
         ).fetchall()
     roles: dict[int, dict[str, set[int]]] = {}
     ids = [row["id"] for row in rows]
