@@ -49,4 +49,7 @@ def test_demo_ends_with_report_and_reminders_that_are_due_overdue_and_at_risk(
     reminders = report[report.index("Reminders (rit remind, as of 2016-08-25)") :]
     kinds = {line.split("\t")[1] for line in reminders.splitlines() if line.count("\t") >= 4}
     assert {"window-closed", "decide-by", "at-risk"} <= kinds
-    assert "2016 requires 1 visit each way: 1 held, 0 planned" in reminders
+    assert (
+        "2016 requires 1 visit each way (to LSN: 0 held, 0 planned; to FBRI: 1 held, 0 planned);"
+        " 1 more to schedule, 128 days left"
+    ) in reminders

@@ -149,12 +149,17 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
         if result.verdict != "at-risk" or covered is None:
             continue
         days = (covered.end - today).days
-        short = result.required - result.held - result.planned
         if result.each_way:
             short = sum(max(0, d.required - d.held - d.planned) for d in result.directions)
-            need = f"{_visits(result.required)} each way"
+            labels = _labels(conn, [d.host for d in result.directions])
+            state = "; ".join(
+                f"to {labels.get(d.host, f'#{d.host}')}: {d.held} held, {d.planned} planned"
+                for d in result.directions
+            )
+            need = f"{_visits(result.required)} each way ({state})"
         else:
-            need = _visits(result.required)
+            short = result.required - result.held - result.planned
+            need = f"{_visits(result.required)}: {result.held} held, {result.planned} planned"
         items.append(
             Reminder(
                 "at-risk",
@@ -163,8 +168,7 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
                 row["id"],
                 row["uuid"],
                 row["title"],
-                f"{today.year} requires {need}: {result.held} held, {result.planned} planned;"
-                f" {short} more to schedule, {days} days left",
+                f"{today.year} requires {need}; {short} more to schedule, {days} days left",
                 days,
                 covered.start,
                 covered.end,
@@ -175,3 +179,13 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
 
 def _visits(count: int) -> str:
     return f"{count} visit" if count == 1 else f"{count} visits"
+
+
+def _labels(conn: sqlite3.Connection, org_ids: list[int]) -> dict[int, str]:
+    marks = ", ".join("?" for _ in org_ids)
+    return {
+        row[0]: row[1]
+        for row in conn.execute(
+            f"SELECT id, coalesce(short, name) FROM orgs WHERE id IN ({marks})", org_ids
+        )
+    }
