@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -56,10 +57,23 @@ def write_csv(
     return out.getvalue()
 
 
-def read_csv(text: str, *, excel: bool, raw: bool) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for every record, the header first; a BOM is ignored."""
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(excel), strict=True)
+def read_csv(
+    text: str | Iterable[str], *, excel: bool, raw: bool
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every record, the header first; a BOM is ignored.
+
+    ``text`` is the whole file, or its lines one at a time (with their line ends, as a
+    file opened with newline='' gives them), so a large file is never held whole.
+    """
+    if isinstance(text, str):
+        lines: Iterator[str] = iter(io.StringIO(text, newline=""))
+    else:
+        lines = iter(text)
+    first = next(lines, None)
+    if first is None:
+        return
+    lines = itertools.chain((first.removeprefix("\ufeff"),), lines)
+    reader = csv.reader(lines, delimiter=delimiter(excel), strict=True)
     line = 1
     while True:
         try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -214,42 +216,145 @@ def import_csv(
     kind = entity.strip().lower()
     if kind not in ("orgs", "contacts"):
         raise InvalidInput(f"cannot import {entity!r} from CSV: use orgs or contacts")
-    lines = list(read_csv(_read(path, "CSV file"), excel=excel, raw=raw))
-    records = list(csv_records(kind, lines))
-    importer = import_orgs if kind == "orgs" else import_contacts
-    with context.writing() as conn, _progress(len(records)) as advance:
-        result = importer(conn, records, advance)
+    source = _CsvLines(path)
+    with source:
+        records = csv_records(kind, read_csv(source, excel=excel, raw=raw))
+        importer = import_orgs if kind == "orgs" else import_contacts
+        with context.writing() as conn, _Progress(source) as progress:
+            result = importer(conn, records, progress.advance)
     from ..text import count
 
     say(f"imported {count(result.added, 'organisation' if kind == 'orgs' else 'contact')}")
 
 
-class _NoProgress:
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        return lambda n: None
+class _CsvLines:
+    """A CSV file's lines as text, read as they are needed (never the whole file at once).
+
+    Lines end where a file opened with newline='' ends them (CR LF, LF or CR); the bytes
+    are checked as UTF-8 line by line, so an error names its byte in the file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from ..errors import InvalidInput
+
+        self.path, self.offset, self.size = path, 0, 0
+        self.text = None
+        if str(path) == "-":
+            stream = sys.stdin
+            self.handle = getattr(stream, "buffer", None)
+            if self.handle is None:  # a text stream without bytes underneath
+                self.text = stream
+            return
+        try:
+            self.handle = open(path, "rb", buffering=1 << 16)  # noqa: SIM115 - see __exit__
+        except FileNotFoundError as exc:
+            raise InvalidInput(f"no file {str(path)!r}") from exc
+        except IsADirectoryError as exc:
+            raise InvalidInput(f"{str(path)!r} is a directory, not a CSV file") from exc
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
+        try:
+            self.size = os.fstat(self.handle.fileno()).st_size
+        except OSError:
+            self.size = 0
+
+    def __enter__(self) -> _CsvLines:
+        try:
+            self._check_start()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _check_start(self) -> None:
+        """A file that is not UTF-8 near its start (a binary file) fails before its header."""
+        from ..errors import InvalidInput
+
+        peek = getattr(self.handle, "peek", None)
+        if peek is None:
+            return
+        import codecs
+
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(peek(1 << 16)[: 1 << 16])
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                f"{str(self.path)!r} is not UTF-8 text (byte {exc.start}): "
+                "save it as UTF-8 and try again"
+            ) from exc
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        if str(self.path) != "-" and self.handle is not None:
+            self.handle.close()
+
+    def __iter__(self) -> Iterator[str]:
+        from ..errors import InvalidInput
+
+        if self.text is not None:
+            import io
+
+            yield from io.StringIO(self.text.read(), newline="")
+            return
+        assert self.handle is not None
+        for raw in self.handle:
+            start = self.offset
+            self.offset += len(raw)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InvalidInput(
+                    f"{str(self.path)!r} is not UTF-8 text (byte {start + exc.start}): "
+                    "save it as UTF-8 and try again"
+                ) from exc
+            if "\r" in text and not (text.endswith("\r\n") and text.count("\r") == 1):
+                # A CR on its own ends a line too (old Mac files).
+                import re
+
+                yield from (part for part in re.split(r"(?<=\r)(?!\n)", text) if part)
+            else:
+                yield text
 
 
-def _progress(total: int):  # type: ignore[no-untyped-def]
-    """A Rich progress bar on stderr for large files, only on a terminal."""
-    from ..render import make_console
+class _Progress:
+    """A Rich progress bar on stderr once a file has 5 000 rows, only on a terminal.
 
-    console = make_console(stderr=True)
-    if total < 5000 or not console.is_terminal:
-        return _NoProgress()
-    import contextlib
+    The file is read as it is imported, so its length in rows is unknown: the bar counts
+    the bytes read.
+    """
 
-    from rich.progress import Progress
+    START = 5000
 
-    @contextlib.contextmanager
-    def bar():  # type: ignore[no-untyped-def]
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("checking rows", total=total)
-            yield lambda n: progress.advance(task, n)
+    def __init__(self, source: _CsvLines) -> None:
+        self.source, self.rows, self.off = source, 0, False
+        self.bar: Any = None
+        self.task: Any = None
 
-    return bar()
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def advance(self, rows: int) -> None:
+        self.rows += rows
+        if self.rows % 500 or self.off:
+            return
+        if self.bar is None:
+            if self.rows < self.START:
+                return
+            from rich.progress import Progress
+
+            from ..render import make_console
+
+            console = make_console(stderr=True)
+            if not console.is_terminal:
+                self.off = True
+                return
+            self.bar = Progress(console=console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking rows", total=self.source.size or None)
+        self.bar.update(self.task, completed=self.source.offset)
 
 
 @app.command("backup")

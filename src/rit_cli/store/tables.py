@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -274,13 +274,21 @@ class RowErrors:
     def __init__(self) -> None:
         self.items: list[str] = []
         self.count = 0
+        self.pending: list[tuple[int, int, str, str]] = []
 
     def add(self, line: int, column: str, message: str) -> None:
-        self.count += 1
-        if len(self.items) < 5:
-            self.items.append(f"line {line}, column {column}: {message}")
+        """Note a problem; a batch's problems are kept in line order by ``flush``."""
+        self.pending.append((line, len(self.pending), column, message))
+
+    def flush(self) -> None:
+        for line, _, column, message in sorted(self.pending):
+            self.count += 1
+            if len(self.items) < 5:
+                self.items.append(f"line {line}, column {column}: {message}")
+        self.pending.clear()
 
     def raise_if_any(self) -> None:
+        self.flush()
         if not self.count:
             return
         more = ""
@@ -326,20 +334,94 @@ def _fresh_ids(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]) + 1
 
 
-def _uuid(value: str | None, line: int, errors: RowErrors, seen: set[str]) -> str:
-    if not value:
-        return new_uuid()
+# Rows are checked and inserted this many at a time, so memory does not grow with the file.
+BATCH = 5000
+
+
+def _batches(
+    rows: Iterable[tuple[int, dict[str, str]]], size: int = BATCH
+) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    batch: list[tuple[int, dict[str, str]]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _given_uuid(value: str | None, line: int, errors: RowErrors) -> str | None:
+    """The uuid a row gives, normalised; None if none or not a uuid (noted)."""
+    if not value or not value.strip():
+        return None
     import uuid as uuid_module
 
     try:
-        text = str(uuid_module.UUID(value.strip()))
+        return str(uuid_module.UUID(value.strip()))
     except ValueError:
         errors.add(line, "uuid", f"{short_repr(value)} is not a uuid")
-        return new_uuid()
-    if text in seen:
-        errors.add(line, "uuid", f"{text} appears twice")
-    seen.add(text)
-    return text
+        return None
+
+
+def _found(
+    conn: sqlite3.Connection, table: str, column: str, values: Iterable[Any]
+) -> dict[Any, tuple[int, str]]:
+    """{value: (id, name)} of the rows of ``table`` whose ``column`` is one of ``values``.
+
+    The table's unique index is the set of what is taken: rows imported by earlier batches
+    of the same file are in it too (same transaction), so no set grows with the file.
+    """
+    import json
+
+    wanted = sorted({v for v in values if v})
+    if not wanted:
+        return {}
+    found: dict[Any, tuple[int, str]] = {}
+    for value, row_id, name in conn.execute(
+        f"SELECT k.value, t.id, t.name FROM json_each(?) AS k "
+        f"JOIN {table} AS t ON t.{column} = k.value",
+        (json.dumps(wanted),),
+    ):
+        found.setdefault(value, (row_id, name))
+    return found
+
+
+class _Lines:
+    """The file line of each record this import added, by its id (4 bytes a record)."""
+
+    def __init__(self, first_id: int) -> None:
+        from array import array
+
+        self.first_id = first_id
+        self.lines = array("l")
+
+    def of(self, record_id: int) -> int | None:
+        """The line that added ``record_id``, or None for a record that was there before."""
+        return self.lines[record_id - self.first_id] if record_id >= self.first_id else None
+
+
+def _check_uuids(
+    conn: sqlite3.Connection,
+    table: str,
+    what: str,
+    given: list[tuple[int, str]],
+    added: _Lines,
+    errors: RowErrors,
+) -> set[int]:
+    """Lines whose uuid is already in the table or earlier in the file (noted)."""
+    found = _found(conn, table, "uuid", (u for _, u in given))
+    seen: set[str] = set()
+    bad: set[int] = set()
+    for line, value in given:
+        if value in found and added.of(found[value][0]) is None:
+            errors.add(line, "uuid", f"{value} is already {what} here")
+            bad.add(line)
+        elif value in found or value in seen:
+            errors.add(line, "uuid", f"{value} appears twice")
+            bad.add(line)
+        seen.add(value)
+    return bad
 
 
 def import_orgs(
@@ -347,67 +429,90 @@ def import_orgs(
     rows: Iterable[tuple[int, dict[str, str]]],
     progress: Callable[[int], None] = lambda n: None,
 ) -> ImportResult:
-    """Validate every row as add-org does, then insert them all in batches."""
+    """Validate every row as add-org does and insert them in batches; any error: none.
+
+    Rows are inserted batch by batch inside the caller's transaction while the file is
+    read; errors are collected to the end and then raised, which rolls everything back.
+    """
     from .orgs import OrgInput, _values
 
     errors = RowErrors()
     stamp = now()
     next_id = _fresh_ids(conn, "orgs")
-    taken = {
-        k: (i, n)
-        for i, n, *keys in conn.execute("SELECT id, name, name_key, short_key FROM orgs")
-        for k in keys
-        if k
-    }
-    existing_uuids = {r[0] for r in conn.execute("SELECT uuid FROM orgs")}
-    seen_uuids: set[str] = set()
-    records: list[dict[str, Any]] = []
-    tags: list[tuple[int, str]] = []
+    added = _Lines(next_id)
     fields = tuple(f for f in ORG_HEADERS if f not in ("tags", "uuid", "id"))
-    for line, cells in rows:
-        progress(1)
-        given = {k: v for k, v in cells.items() if k in fields and v.strip()}
-        values = _validated(lambda d: _values(d, None), OrgInput, given, line, errors)
-        try:
-            row_tags = sorted({tag(t) for t in _split(cells.get("tags"))})
-        except RitError as exc:
-            errors.add(line, "tags", str(exc))
-            continue
-        if values is None:
-            continue
-        record_uuid = _uuid(cells.get("uuid"), line, errors, seen_uuids)
-        if record_uuid in existing_uuids:
-            errors.add(line, "uuid", f"{record_uuid} is already an organisation here")
-        clash = False
-        for column, shown_column in (("name_key", "name"), ("short_key", "short")):
-            wanted = values.get(column)
-            if wanted and wanted in taken:
-                other_id, other_name = taken[wanted]
-                where = (
-                    f"by #{other_id} {short_repr(other_name)}"
-                    if other_id
-                    else f"on line {other_name}"
-                )
+    for batch in _batches(rows):
+        checked: list[tuple[int, dict[str, Any], list[str], str | None]] = []
+        for line, cells in batch:
+            progress(1)
+            given = {k: v for k, v in cells.items() if k in fields and v.strip()}
+            values = _validated(lambda d: _values(d, None), OrgInput, given, line, errors)
+            try:
+                row_tags = sorted({tag(t) for t in _split(cells.get("tags"))})
+            except RitError as exc:
+                errors.add(line, "tags", str(exc))
+                continue
+            if values is None:
+                continue
+            checked.append((line, values, row_tags, _given_uuid(cells.get("uuid"), line, errors)))
+        keys = [v.get(c) for _, v, _, _ in checked for c in ("name_key", "short_key")]
+        taken = {
+            **_found(conn, "orgs", "short_key", keys),
+            **_found(conn, "orgs", "name_key", keys),
+        }
+        bad = _check_uuids(
+            conn,
+            "orgs",
+            "an organisation",
+            [(ln, u) for ln, _, _, u in checked if u],
+            added,
+            errors,
+        )
+        here: dict[str, int] = {}  # keys taken by earlier rows of this batch -> line
+        records: list[dict[str, Any]] = []
+        tags: list[tuple[int, str]] = []
+        for line, values, row_tags, record_uuid in checked:
+            clash = False
+            for column, shown_column in (("name_key", "name"), ("short_key", "short")):
+                wanted = values.get(column)
+                if not wanted:
+                    continue
+                if wanted in taken:
+                    other_id, other_name = taken[wanted]
+                    other_line = added.of(other_id)
+                    where = (
+                        f"by #{other_id} {short_repr(other_name)}"
+                        if other_line is None
+                        else f"on line {other_line}"
+                    )
+                elif wanted in here:
+                    where = f"on line {here[wanted]}"
+                else:
+                    continue
                 errors.add(
                     line,
                     shown_column,
                     f"{short_repr(values[shown_column])} is already used {where}",
                 )
                 clash = True
-        if clash:
-            continue
-        for column in ("name_key", "short_key"):
-            if values.get(column):
-                taken[values[column]] = (0, str(line))
-        values.setdefault("kind", "other")
-        values.update(id=next_id, uuid=record_uuid, created=stamp, updated=stamp)
-        records.append(values)
-        tags.extend((next_id, t) for t in row_tags)
-        next_id += 1
+            if clash or line in bad:
+                continue
+            for column in ("name_key", "short_key"):
+                if values.get(column):
+                    here[values[column]] = line
+            values.setdefault("kind", "other")
+            values.update(id=next_id, uuid=record_uuid or new_uuid(), created=stamp, updated=stamp)
+            records.append(values)
+            added.lines.append(line)
+            tags.extend((next_id, t) for t in row_tags)
+            next_id += 1
+        # Inserted even after an error, so later rows are checked against them; the error
+        # raised at the end rolls them back.
+        _insert_many(conn, "orgs", records, stamp)
+        conn.executemany("INSERT INTO org_tags (org_id, tag) VALUES (?, ?)", tags)
+        errors.flush()
     errors.raise_if_any()
-    _insert_many(conn, "orgs", records, stamp)
-    conn.executemany("INSERT INTO org_tags (org_id, tag) VALUES (?, ?)", tags)
-    return ImportResult("orgs", len(records))
+    return ImportResult("orgs", len(added.lines))
 
 
 def import_contacts(
@@ -415,58 +520,79 @@ def import_contacts(
     rows: Iterable[tuple[int, dict[str, str]]],
     progress: Callable[[int], None] = lambda n: None,
 ) -> ImportResult:
-    """Validate every row as add-contact does, then insert them all in batches."""
+    """Validate every row as add-contact does and insert them in batches; any error: none."""
+    import json
+
     from .contacts import ContactInput, _values
     from .orgs import find_org
 
     errors = RowErrors()
     stamp = now()
     next_id = _fresh_ids(conn, "contacts")
-    existing = {(k, o): i for i, k, o in conn.execute("SELECT id, name_key, org_id FROM contacts")}
-    existing_uuids = {r[0] for r in conn.execute("SELECT uuid FROM contacts")}
-    seen_uuids: set[str] = set()
+    added = _Lines(next_id)
     org_ids: dict[str, int | str] = {}
-    records: list[dict[str, Any]] = []
     fields = tuple(f for f in CONTACT_HEADERS if f not in ("org", "uuid", "id"))
-    for line, cells in rows:
-        progress(1)
-        given = {k: v for k, v in cells.items() if k in fields and v.strip()}
-        ref = (cells.get("org") or "").strip()
-        if not ref:
-            errors.add(line, "org", "the organisation must not be empty")
-            continue
-        if ref not in org_ids:
-            try:
-                org_ids[ref] = find_org(conn, ref).id
-            except RitError as exc:
-                org_ids[ref] = str(exc)  # remembered: the same reference fails the same way
-        org_id = org_ids[ref]
-        if isinstance(org_id, str):
-            errors.add(line, "org", org_id)
-            continue
-        values = _validated(lambda d: _values(conn, d), ContactInput, given, line, errors)
-        if values is None:
-            continue
-        values["org_id"] = org_id
-        record_uuid = _uuid(cells.get("uuid"), line, errors, seen_uuids)
-        if record_uuid in existing_uuids:
-            errors.add(line, "uuid", f"{record_uuid} is already a contact here")
-        same = existing.get((values["name_key"], values["org_id"]))
-        if same is not None:
-            where = f"#{same}" if same > 0 else f"on line {-same}"
-            errors.add(
-                line,
-                "name",
-                f"{short_repr(values['name'])} already exists at {short_repr(ref)} ({where})",
-            )
-            continue
-        existing[(values["name_key"], values["org_id"])] = -line
-        values.update(id=next_id, uuid=record_uuid, created=stamp, updated=stamp)
-        records.append(values)
-        next_id += 1
+    for batch in _batches(rows):
+        checked: list[tuple[int, dict[str, Any], str, str | None]] = []
+        for line, cells in batch:
+            progress(1)
+            given = {k: v for k, v in cells.items() if k in fields and v.strip()}
+            ref = (cells.get("org") or "").strip()
+            if not ref:
+                errors.add(line, "org", "the organisation must not be empty")
+                continue
+            if ref not in org_ids:
+                try:
+                    org_ids[ref] = find_org(conn, ref).id
+                except RitError as exc:
+                    org_ids[ref] = str(exc)  # remembered: the same reference fails the same way
+            org_id = org_ids[ref]
+            if isinstance(org_id, str):
+                errors.add(line, "org", org_id)
+                continue
+            values = _validated(lambda d: _values(conn, d), ContactInput, given, line, errors)
+            if values is None:
+                continue
+            values["org_id"] = org_id
+            checked.append((line, values, ref, _given_uuid(cells.get("uuid"), line, errors)))
+        pairs = sorted({(v["name_key"], v["org_id"]) for _, v, _, _ in checked})
+        existing: dict[tuple[str, int], int] = {}
+        if pairs:
+            for name_key, org_id, contact_id in conn.execute(
+                "SELECT c.name_key, c.org_id, c.id FROM json_each(?) AS k JOIN contacts AS c"
+                " ON c.name_key = json_extract(k.value, '$[0]')"
+                " AND c.org_id = json_extract(k.value, '$[1]')",
+                (json.dumps(pairs),),
+            ):
+                existing.setdefault((name_key, org_id), contact_id)
+        bad = _check_uuids(
+            conn, "contacts", "a contact", [(ln, u) for ln, _, _, u in checked if u], added, errors
+        )
+        here: dict[tuple[str, int], int] = {}
+        records: list[dict[str, Any]] = []
+        for line, values, ref, record_uuid in checked:
+            pair = (values["name_key"], values["org_id"])
+            if pair in existing or pair in here:
+                same = existing.get(pair)
+                other_line = here.get(pair) if same is None else added.of(same)
+                where = f"#{same}" if other_line is None else f"on line {other_line}"
+                errors.add(
+                    line,
+                    "name",
+                    f"{short_repr(values['name'])} already exists at {short_repr(ref)} ({where})",
+                )
+                continue
+            if line in bad:
+                continue
+            here[pair] = line
+            values.update(id=next_id, uuid=record_uuid or new_uuid(), created=stamp, updated=stamp)
+            records.append(values)
+            added.lines.append(line)
+            next_id += 1
+        _insert_many(conn, "contacts", records, stamp)
+        errors.flush()
     errors.raise_if_any()
-    _insert_many(conn, "contacts", records, stamp)
-    return ImportResult("contacts", len(records))
+    return ImportResult("contacts", len(added.lines))
 
 
 def _insert_many(
@@ -489,16 +615,30 @@ def _insert_many(
 
 def csv_records(
     entity: str, lines: Iterable[tuple[int, list[str]]]
-) -> Iterable[tuple[int, dict[str, str]]]:
-    """(line, {field: cell}) for each record after the header row, checked for its width."""
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {field: cell}) for each record after the header row, checked for its width.
+
+    The header is read and checked at once (before any database is opened); the records
+    are read as they are asked for.
+    """
     import csv
 
     iterator = iter(lines)
     try:
         first = next(iterator, None)
-        if first is None:
-            raise InvalidInput("the file is empty: the first line must name the columns")
-        fields = map_header(entity, first[1])
+    except csv.Error as exc:
+        raise InvalidInput(f"the file is not valid CSV: {exc}") from exc
+    if first is None:
+        raise InvalidInput("the file is empty: the first line must name the columns")
+    return _records(map_header(entity, first[1]), iterator)
+
+
+def _records(
+    fields: list[str], iterator: Iterator[tuple[int, list[str]]]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    import csv
+
+    try:
         for line, cells in iterator:
             if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields) :]):
                 raise InvalidInput(
