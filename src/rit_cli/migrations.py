@@ -278,19 +278,51 @@ SEARCH_KINDS_M002: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def _search_triggers(kind_number: int, kind: str, table: str, fields: tuple[str, ...]) -> str:
+def _search_inserts(
+    kind_number: int,
+    kind: str,
+    fields: tuple[str, ...],
+    row: str,
+    source: str = "",
+    condition: str = "",
+) -> list[str]:
+    """The statements that index one record (``row`` is ``new`` in a trigger), or many.
+
+    The insert trigger and the bulk indexing of an import (``search_index_rows``) both
+    use this, so they index exactly the same way.
+    """
     from .fold import sql_fold
 
     base = f"*128+{kind_number * 16}"
+    return [
+        f"INSERT INTO search_index (rowid, kind, record_id, field, body) "
+        f"SELECT {row}.id{base}+{n}, '{kind}', {row}.id, '{field}', "
+        f"{sql_fold(f'{row}.{field}')} {source}"
+        f"WHERE {row}.{field} IS NOT NULL{condition};"
+        for n, field in enumerate(fields)
+    ]
+
+
+def search_index_rows(table: str) -> list[str]:
+    """Statements indexing the rows of ``table`` with ids BETWEEN ? AND ?, in bulk.
+
+    They give what the table's insert trigger gives, row by row (tests/test_cli_data.py
+    compares the two); `rit import csv` drops that trigger, inserts, runs these, and
+    creates the trigger again, all in one transaction.
+    """
+    for number, (kind, (name, fields)) in enumerate(SEARCH_KINDS_M002.items(), 1):
+        if name == table:
+            return _search_inserts(
+                number, kind, fields, "t", f"FROM {table} AS t ", " AND t.id BETWEEN ? AND ?"
+            )
+    raise ValueError(f"{table} is not searched")
+
+
+def _search_triggers(kind_number: int, kind: str, table: str, fields: tuple[str, ...]) -> str:
+    base = f"*128+{kind_number * 16}"
 
     def inserts(row: str) -> str:
-        return "\n".join(
-            f"INSERT INTO search_index (rowid, kind, record_id, field, body) "
-            f"SELECT {row}.id{base}+{n}, '{kind}', {row}.id, '{field}', "
-            f"{sql_fold(f'{row}.{field}')} "
-            f"WHERE {row}.{field} IS NOT NULL;"
-            for n, field in enumerate(fields)
-        )
+        return "\n".join(_search_inserts(kind_number, kind, fields, row))
 
     remove = f"DELETE FROM search_index WHERE rowid BETWEEN old.id{base} AND old.id{base}+15;"
     return f"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -387,6 +388,35 @@ def _found(
     return found
 
 
+@contextlib.contextmanager
+def _search_in_bulk(conn: sqlite3.Connection, table: str) -> Iterator[Callable[[int, int], None]]:
+    """Index inserted rows a batch at a time instead of by the per-row insert trigger.
+
+    The trigger is dropped and created again (from its own stored SQL) inside the caller's
+    transaction: an error or a crash rolls the drop back with everything else. The bulk
+    statements come from the same code as the trigger (migrations.search_index_rows).
+    """
+    name = f"search_{table}_insert"
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+    ).fetchone()
+    if row is None:  # nothing indexes this table: nothing to do in bulk either
+        yield lambda first, last: None
+        return
+    from ..migrations import search_index_rows
+
+    statements = search_index_rows(table)
+
+    def index(first: int, last: int) -> None:
+        if first <= last:
+            for statement in statements:
+                conn.execute(statement, (first, last))
+
+    conn.execute(f"DROP TRIGGER {name}")
+    yield index
+    conn.execute(row[0])  # only on success; otherwise the rollback restores it
+
+
 class _Lines:
     """The file line of each record this import added, by its id (4 bytes a record)."""
 
@@ -434,85 +464,107 @@ def import_orgs(
     Rows are inserted batch by batch inside the caller's transaction while the file is
     read; errors are collected to the end and then raised, which rolls everything back.
     """
-    from .orgs import OrgInput, _values
 
     errors = RowErrors()
     stamp = now()
     next_id = _fresh_ids(conn, "orgs")
     added = _Lines(next_id)
     fields = tuple(f for f in ORG_HEADERS if f not in ("tags", "uuid", "id"))
-    for batch in _batches(rows):
-        checked: list[tuple[int, dict[str, Any], list[str], str | None]] = []
-        for line, cells in batch:
-            progress(1)
-            given = {k: v for k, v in cells.items() if k in fields and v.strip()}
-            values = _validated(lambda d: _values(d, None), OrgInput, given, line, errors)
-            try:
-                row_tags = sorted({tag(t) for t in _split(cells.get("tags"))})
-            except RitError as exc:
-                errors.add(line, "tags", str(exc))
-                continue
-            if values is None:
-                continue
-            checked.append((line, values, row_tags, _given_uuid(cells.get("uuid"), line, errors)))
-        keys = [v.get(c) for _, v, _, _ in checked for c in ("name_key", "short_key")]
-        taken = {
-            **_found(conn, "orgs", "short_key", keys),
-            **_found(conn, "orgs", "name_key", keys),
-        }
-        bad = _check_uuids(
-            conn,
-            "orgs",
-            "an organisation",
-            [(ln, u) for ln, _, _, u in checked if u],
-            added,
-            errors,
-        )
-        here: dict[str, int] = {}  # keys taken by earlier rows of this batch -> line
-        records: list[dict[str, Any]] = []
-        tags: list[tuple[int, str]] = []
-        for line, values, row_tags, record_uuid in checked:
-            clash = False
-            for column, shown_column in (("name_key", "name"), ("short_key", "short")):
-                wanted = values.get(column)
-                if not wanted:
-                    continue
-                if wanted in taken:
-                    other_id, other_name = taken[wanted]
-                    other_line = added.of(other_id)
-                    where = (
-                        f"by #{other_id} {short_repr(other_name)}"
-                        if other_line is None
-                        else f"on line {other_line}"
-                    )
-                elif wanted in here:
-                    where = f"on line {here[wanted]}"
-                else:
-                    continue
-                errors.add(
-                    line,
-                    shown_column,
-                    f"{short_repr(values[shown_column])} is already used {where}",
-                )
-                clash = True
-            if clash or line in bad:
-                continue
-            for column in ("name_key", "short_key"):
-                if values.get(column):
-                    here[values[column]] = line
-            values.setdefault("kind", "other")
-            values.update(id=next_id, uuid=record_uuid or new_uuid(), created=stamp, updated=stamp)
-            records.append(values)
-            added.lines.append(line)
-            tags.extend((next_id, t) for t in row_tags)
-            next_id += 1
-        # Inserted even after an error, so later rows are checked against them; the error
-        # raised at the end rolls them back.
-        _insert_many(conn, "orgs", records, stamp)
-        conn.executemany("INSERT INTO org_tags (org_id, tag) VALUES (?, ?)", tags)
-        errors.flush()
+    with _search_in_bulk(conn, "orgs") as index:
+        for batch in _batches(rows):
+            next_id = _import_org_batch(
+                conn, batch, next_id, stamp, fields, added, errors, index, progress
+            )
     errors.raise_if_any()
     return ImportResult("orgs", len(added.lines))
+
+
+def _import_org_batch(
+    conn: sqlite3.Connection,
+    batch: list[tuple[int, dict[str, str]]],
+    next_id: int,
+    stamp: str,
+    fields: tuple[str, ...],
+    added: _Lines,
+    errors: RowErrors,
+    index: Callable[[int, int], None],
+    progress: Callable[[int], None],
+) -> int:
+    """Check one batch of organisation rows and insert the good ones; the next free id."""
+    from .orgs import OrgInput, _values
+
+    first_id = next_id
+    checked: list[tuple[int, dict[str, Any], list[str], str | None]] = []
+    for line, cells in batch:
+        progress(1)
+        given = {k: v for k, v in cells.items() if k in fields and v.strip()}
+        values = _validated(lambda d: _values(d, None), OrgInput, given, line, errors)
+        try:
+            row_tags = sorted({tag(t) for t in _split(cells.get("tags"))})
+        except RitError as exc:
+            errors.add(line, "tags", str(exc))
+            continue
+        if values is None:
+            continue
+        checked.append((line, values, row_tags, _given_uuid(cells.get("uuid"), line, errors)))
+    keys = [v.get(c) for _, v, _, _ in checked for c in ("name_key", "short_key")]
+    taken = {
+        **_found(conn, "orgs", "short_key", keys),
+        **_found(conn, "orgs", "name_key", keys),
+    }
+    bad = _check_uuids(
+        conn,
+        "orgs",
+        "an organisation",
+        [(ln, u) for ln, _, _, u in checked if u],
+        added,
+        errors,
+    )
+    here: dict[str, int] = {}  # keys taken by earlier rows of this batch -> line
+    records: list[dict[str, Any]] = []
+    tags: list[tuple[int, str]] = []
+    for line, values, row_tags, record_uuid in checked:
+        clash = False
+        for column, shown_column in (("name_key", "name"), ("short_key", "short")):
+            wanted = values.get(column)
+            if not wanted:
+                continue
+            if wanted in taken:
+                other_id, other_name = taken[wanted]
+                other_line = added.of(other_id)
+                where = (
+                    f"by #{other_id} {short_repr(other_name)}"
+                    if other_line is None
+                    else f"on line {other_line}"
+                )
+            elif wanted in here:
+                where = f"on line {here[wanted]}"
+            else:
+                continue
+            errors.add(
+                line,
+                shown_column,
+                f"{short_repr(values[shown_column])} is already used {where}",
+            )
+            clash = True
+        if clash or line in bad:
+            continue
+        for column in ("name_key", "short_key"):
+            if values.get(column):
+                here[values[column]] = line
+        values.setdefault("kind", "other")
+        values.update(id=next_id, uuid=record_uuid or new_uuid(), created=stamp, updated=stamp)
+        records.append(values)
+        added.lines.append(line)
+        tags.extend((next_id, t) for t in row_tags)
+        next_id += 1
+    # Inserted even after an error, so later rows are checked against them; the error
+    # raised at the end rolls them back.
+    _insert_many(conn, "orgs", records, stamp)
+    conn.executemany("INSERT INTO org_tags (org_id, tag) VALUES (?, ?)", tags)
+    index(first_id, next_id - 1)
+    errors.flush()
+    return next_id
 
 
 def import_contacts(
@@ -521,78 +573,100 @@ def import_contacts(
     progress: Callable[[int], None] = lambda n: None,
 ) -> ImportResult:
     """Validate every row as add-contact does and insert them in batches; any error: none."""
-    import json
-
-    from .contacts import ContactInput, _values
-    from .orgs import find_org
-
     errors = RowErrors()
     stamp = now()
     next_id = _fresh_ids(conn, "contacts")
     added = _Lines(next_id)
     org_ids: dict[str, int | str] = {}
     fields = tuple(f for f in CONTACT_HEADERS if f not in ("org", "uuid", "id"))
-    for batch in _batches(rows):
-        checked: list[tuple[int, dict[str, Any], str, str | None]] = []
-        for line, cells in batch:
-            progress(1)
-            given = {k: v for k, v in cells.items() if k in fields and v.strip()}
-            ref = (cells.get("org") or "").strip()
-            if not ref:
-                errors.add(line, "org", "the organisation must not be empty")
-                continue
-            if ref not in org_ids:
-                try:
-                    org_ids[ref] = find_org(conn, ref).id
-                except RitError as exc:
-                    org_ids[ref] = str(exc)  # remembered: the same reference fails the same way
-            org_id = org_ids[ref]
-            if isinstance(org_id, str):
-                errors.add(line, "org", org_id)
-                continue
-            values = _validated(lambda d: _values(conn, d), ContactInput, given, line, errors)
-            if values is None:
-                continue
-            values["org_id"] = org_id
-            checked.append((line, values, ref, _given_uuid(cells.get("uuid"), line, errors)))
-        pairs = sorted({(v["name_key"], v["org_id"]) for _, v, _, _ in checked})
-        existing: dict[tuple[str, int], int] = {}
-        if pairs:
-            for name_key, org_id, contact_id in conn.execute(
-                "SELECT c.name_key, c.org_id, c.id FROM json_each(?) AS k JOIN contacts AS c"
-                " ON c.name_key = json_extract(k.value, '$[0]')"
-                " AND c.org_id = json_extract(k.value, '$[1]')",
-                (json.dumps(pairs),),
-            ):
-                existing.setdefault((name_key, org_id), contact_id)
-        bad = _check_uuids(
-            conn, "contacts", "a contact", [(ln, u) for ln, _, _, u in checked if u], added, errors
-        )
-        here: dict[tuple[str, int], int] = {}
-        records: list[dict[str, Any]] = []
-        for line, values, ref, record_uuid in checked:
-            pair = (values["name_key"], values["org_id"])
-            if pair in existing or pair in here:
-                same = existing.get(pair)
-                other_line = here.get(pair) if same is None else added.of(same)
-                where = f"#{same}" if other_line is None else f"on line {other_line}"
-                errors.add(
-                    line,
-                    "name",
-                    f"{short_repr(values['name'])} already exists at {short_repr(ref)} ({where})",
-                )
-                continue
-            if line in bad:
-                continue
-            here[pair] = line
-            values.update(id=next_id, uuid=record_uuid or new_uuid(), created=stamp, updated=stamp)
-            records.append(values)
-            added.lines.append(line)
-            next_id += 1
-        _insert_many(conn, "contacts", records, stamp)
-        errors.flush()
+    with _search_in_bulk(conn, "contacts") as index:
+        for batch in _batches(rows):
+            next_id = _import_contact_batch(
+                conn, batch, next_id, stamp, fields, added, errors, index, progress, org_ids
+            )
     errors.raise_if_any()
     return ImportResult("contacts", len(added.lines))
+
+
+def _import_contact_batch(
+    conn: sqlite3.Connection,
+    batch: list[tuple[int, dict[str, str]]],
+    next_id: int,
+    stamp: str,
+    fields: tuple[str, ...],
+    added: _Lines,
+    errors: RowErrors,
+    index: Callable[[int, int], None],
+    progress: Callable[[int], None],
+    org_ids: dict[str, int | str],
+) -> int:
+    """Check one batch of contact rows and insert the good ones; the next free id."""
+    import json
+
+    from .contacts import ContactInput, _values
+    from .orgs import find_org
+
+    first_id = next_id
+    checked: list[tuple[int, dict[str, Any], str, str | None]] = []
+    for line, cells in batch:
+        progress(1)
+        given = {k: v for k, v in cells.items() if k in fields and v.strip()}
+        ref = (cells.get("org") or "").strip()
+        if not ref:
+            errors.add(line, "org", "the organisation must not be empty")
+            continue
+        if ref not in org_ids:
+            try:
+                org_ids[ref] = find_org(conn, ref).id
+            except RitError as exc:
+                org_ids[ref] = str(exc)  # remembered: the same reference fails the same way
+        org_id = org_ids[ref]
+        if isinstance(org_id, str):
+            errors.add(line, "org", org_id)
+            continue
+        values = _validated(lambda d: _values(conn, d), ContactInput, given, line, errors)
+        if values is None:
+            continue
+        values["org_id"] = org_id
+        checked.append((line, values, ref, _given_uuid(cells.get("uuid"), line, errors)))
+    pairs = sorted({(v["name_key"], v["org_id"]) for _, v, _, _ in checked})
+    existing: dict[tuple[str, int], int] = {}
+    if pairs:
+        for name_key, org_id, contact_id in conn.execute(
+            "SELECT c.name_key, c.org_id, c.id FROM json_each(?) AS k JOIN contacts AS c"
+            " ON c.name_key = json_extract(k.value, '$[0]')"
+            " AND c.org_id = json_extract(k.value, '$[1]')",
+            (json.dumps(pairs),),
+        ):
+            existing.setdefault((name_key, org_id), contact_id)
+    bad = _check_uuids(
+        conn, "contacts", "a contact", [(ln, u) for ln, _, _, u in checked if u], added, errors
+    )
+    here: dict[tuple[str, int], int] = {}
+    records: list[dict[str, Any]] = []
+    for line, values, ref, record_uuid in checked:
+        pair = (values["name_key"], values["org_id"])
+        if pair in existing or pair in here:
+            same = existing.get(pair)
+            other_line = here.get(pair) if same is None else added.of(same)
+            where = f"#{same}" if other_line is None else f"on line {other_line}"
+            errors.add(
+                line,
+                "name",
+                f"{short_repr(values['name'])} already exists at {short_repr(ref)} ({where})",
+            )
+            continue
+        if line in bad:
+            continue
+        here[pair] = line
+        values.update(id=next_id, uuid=record_uuid or new_uuid(), created=stamp, updated=stamp)
+        records.append(values)
+        added.lines.append(line)
+        next_id += 1
+    _insert_many(conn, "contacts", records, stamp)
+    index(first_id, next_id - 1)
+    errors.flush()
+    return next_id
 
 
 def _insert_many(
