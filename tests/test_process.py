@@ -83,3 +83,14 @@ def test_default_location_is_user_data_dir(tmp_path: Path) -> None:
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert oct(path.parent.stat().st_mode & 0o777) == "0o700"
     os.remove(path)
+
+
+def test_shell_completion_offers_commands_and_options(tmp_path: Path) -> None:
+    """Typer's completion, as bash calls it (every command is loaded for completion)."""
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    script = run(["--show-completion", "bash"], env)
+    assert script.returncode == 0 and "_rit_completion" in script.stdout
+    words = {**env, "_RIT_COMPLETE": "complete_bash", "COMP_WORDS": "rit sch", "COMP_CWORD": "1"}
+    assert run([], words).stdout.split() == ["schedule-visit"]
+    words.update(COMP_WORDS="rit add-org X --ki", COMP_CWORD="3")
+    assert run([], words).stdout.split() == ["--kind"]
