@@ -40,6 +40,7 @@ def country(code: str) -> str:
     return value
 
 
+@cache
 def default_zone(code: str) -> str | None:
     """The country's zone when all of it keeps one time today (DE, JP), else None (US, CN)."""
     zones = _zones_by_country().get(code, [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -56,9 +57,12 @@ def kind(value: str) -> str:
     return wanted
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _website(value: str) -> str | None:
     text = clean(value, "website", limit=500, required=False)
-    if text and (any(c.isspace() for c in text) or "." not in text):
+    if text and (_SPACE.search(text) or "." not in text):
         raise InvalidInput(f"website {short_repr(text)} is not a web address like example.org")
     return text
 
