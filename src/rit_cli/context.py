@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,10 +14,12 @@ if TYPE_CHECKING:
     from .db import DbLocation
 
 
-@dataclass
 class Settings:
-    db: str | None = None
-    today: str | None = None
+    """The root options of the command being run (a plain class: start-up stays lean)."""
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.today: str | None = None
 
 
 settings = Settings()
