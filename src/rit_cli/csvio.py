@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from .errors import InvalidInput
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
 
 

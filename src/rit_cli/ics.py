@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 PRODID = "-//rit//rit-cli//EN"
 # RFC 5545 text may not hold control characters (other than the line breaks it escapes).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _text(value: str) -> str:

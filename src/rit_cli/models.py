@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -66,13 +66,6 @@ class Change:
     field: str | None
     old: str | None
     new: str | None
-
-
-@dataclass(frozen=True)
-class OrgDetail:
-    org: Org
-    contacts: list[Contact] = field(default_factory=list)
-    references: dict[str, list[str]] = field(default_factory=dict)
 
 
 EXCHANGE_TYPES = ("visit", "meeting")

@@ -54,7 +54,3 @@ def default_zone(code: str) -> str | None:
     if len({behaviour(zone) for zone in zones}) == 1:
         return zones[0]
     return None
-
-
-def zones_of(code: str) -> list[str]:
-    return list(_zones_by_country().get(code, []))

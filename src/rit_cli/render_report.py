@@ -10,6 +10,7 @@ from typing import Any
 
 from .models import CurrentReport, Exchange, YearReport
 from .render import cell, reminder_dict, to_json
+from .store.exchanges import local_time, parties_text, when_text
 
 
 @dataclass(frozen=True)
@@ -18,24 +19,6 @@ class Section:
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
     empty: str = "none"
-
-
-def _when(e: Exchange) -> str:
-    from .store.exchanges import when_text
-
-    return when_text(e)
-
-
-def _parties(e: Exchange) -> str:
-    from .store.exchanges import parties_text
-
-    return parties_text(e)
-
-
-def _time(e: Exchange) -> str | None:
-    from .store.exchanges import local_time
-
-    return local_time(e)
 
 
 def _verdict(result: Any) -> str:
@@ -62,7 +45,7 @@ def current_sections(report: CurrentReport) -> list[Section]:
                 s.agreement.status,
                 s.agreement.valid_until.isoformat() if s.agreement.valid_until else "open-ended",
                 _verdict(s.compliance),
-                f"{_when(s.next_exchange)} #{s.next_exchange.id}" if s.next_exchange else None,
+                f"{when_text(s.next_exchange)} #{s.next_exchange.id}" if s.next_exchange else None,
             )
             for s in report.agreements
         ],
@@ -74,9 +57,9 @@ def current_sections(report: CurrentReport) -> list[Section]:
         ("when", "exchange", "parties", "status", "place"),
         [
             (
-                " ".join(v for v in (_when(e), _time(e)) if v),
+                " ".join(v for v in (when_text(e), local_time(e)) if v),
                 f"#{e.id} {e.title}",
-                _parties(e),
+                parties_text(e),
                 e.status,
                 "online" if e.online else e.place,
             )
@@ -104,10 +87,10 @@ def year_sections(report: YearReport) -> list[Section]:
             ("date", "type", "title", "parties", "place", "participants", "outcome"),
             [
                 (
-                    _when(e),
+                    when_text(e),
                     e.type,
                     e.title,
-                    _parties(e),
+                    parties_text(e),
                     "online" if e.online else e.place,
                     ", ".join(e.participants),
                     e.outcome,
@@ -267,10 +250,10 @@ def _exchange_dict(e: Exchange) -> dict[str, Any]:
         "type": e.type,
         "title": e.title,
         "status": e.status,
-        "when": _when(e),
+        "when": when_text(e),
         "start": e.start_on,
         "end": e.end_on,
-        "local_time": _time(e),
+        "local_time": local_time(e),
         "parties": [{"id": p.org_id, "label": p.label, "role": p.role} for p in e.parties],
         "place": e.place,
         "online": e.online,
