@@ -227,6 +227,11 @@ def test_current_report_json_matches_the_data(story: RitRunner) -> None:
     assert ("decide-by", "exchange") in kinds and ("at-risk", "agreement") in kinds
 
 
+def test_each_way_compliance_names_the_directions_like_show_agreement(story: RitRunner) -> None:
+    out = ok(story, "report")
+    assert "at-risk (to LSN: 0 held + 0 planned of 2; to BCV: 1 held + 0 planned of 2)" in out
+
+
 def test_current_report_piped_has_sections_and_lines(story: RitRunner) -> None:
     out = ok(story, "report")
     assert out.startswith("rit report — all agreements, as of 2016-08-25\n")

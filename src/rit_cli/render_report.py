@@ -21,13 +21,17 @@ class Section:
     empty: str = "none"
 
 
-def _verdict(result: Any) -> str:
-    """'met: 1 held + 1 planned of 1' (each way: per host) or '—' without an obligation."""
+def _verdict(result: Any, agreement: Any) -> str:
+    """'met: 1 held + 1 planned of 1' (each way: per host party, named as show-agreement
+    and remind name it) or '—' without an obligation."""
     if result is None:
         return "—"
     if result.each_way and result.directions:
+        labels = {p.id: p.label for p in agreement.parties}
         per = "; ".join(
-            f"host #{d.host} {d.held}+{d.planned}/{d.required}" for d in result.directions
+            f"to {labels.get(d.host, f'#{d.host}')}: {d.held} held + {d.planned} planned"
+            f" of {d.required}"
+            for d in result.directions
         )
         return f"{result.verdict} ({per})"
     return f"{result.verdict}: {result.held} held + {result.planned} planned of {result.required}"
@@ -44,7 +48,7 @@ def current_sections(report: CurrentReport) -> list[Section]:
                 ", ".join(p.label for p in s.agreement.parties),
                 s.agreement.status,
                 s.agreement.valid_until.isoformat() if s.agreement.valid_until else "open-ended",
-                _verdict(s.compliance),
+                _verdict(s.compliance, s.agreement),
                 f"{when_text(s.next_exchange)} #{s.next_exchange.id}" if s.next_exchange else None,
             )
             for s in report.agreements
@@ -102,7 +106,7 @@ def year_sections(report: YearReport) -> list[Section]:
         Section(
             f"Compliance {y}",
             ("agreement", "obligation", "compliance"),
-            [(f"#{a.id} {a.title}", a.obligation, _verdict(c)) for a, c in report.compliance],
+            [(f"#{a.id} {a.title}", a.obligation, _verdict(c, a)) for a, c in report.compliance],
             "no agreement with an obligation in force",
         ),
         Section(
