@@ -14,8 +14,8 @@ add_trip, add_stop, add_cooperation). The bulk of the exchanges cannot: add_exch
 about a millisecond a record (it resolves every party, looks for the agreement in force
 and reads the new record back), far too slow for 500 000. Those are written in batches
 inside the same single transaction, but each one is validated and normalised by the
-store's own helpers (parse_window, exchanges.fixed for days, times and clock changes,
-exchanges._date_values for the stored date columns, text.clean/key), so a bulk row is
+store's own helpers (parse_window, scheduling.fixed for days, times and clock changes,
+scheduling._date_values for the stored date columns, text.clean/key), so a bulk row is
 indistinguishable from one add_exchange would write. History gets the 'create' row (and
 the 'update' row of marking done or cancelling) that the store writes for every record.
 
@@ -42,8 +42,8 @@ from typing import Any
 from rit_cli import db as rit_db
 from rit_cli.dates import Window, add_years, parse_window
 from rit_cli.errors import RitError
-from rit_cli.store import exchanges as store_exchanges
 from rit_cli.store import now
+from rit_cli.store import scheduling as store_scheduling
 from rit_cli.store.contacts import ContactInput, add_contact
 from rit_cli.store.orgs import OrgInput, add_org
 from rit_cli.text import clean, key
@@ -452,18 +452,18 @@ class ExchangeWriter:
         h = f"{self.rng.getrandbits(128):032x}"
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
-    def _dates(self, plan: Plan, on: date) -> store_exchanges.Dates:
+    def _dates(self, plan: Plan, on: date) -> store_scheduling.Dates:
         rng = self.rng
         zone = plan.host.tz if plan.host else plan.orgs[0].tz
         if plan.fixed:
             days = rng.randint(1, 4) if plan.type == "visit" else 1
             at = rng.choice(TIMES) if rng.random() < 0.4 else None
-            return store_exchanges.fixed(on, days, at, None, zone)
+            return store_scheduling.fixed(on, days, at, None, zone)
         window = _window(_window_text(rng, on))
         decide_by = window.start - timedelta(days=30) if rng.random() < 0.5 else None
-        return store_exchanges.Dates(window, decide_by, None, 1, None, None, None)
+        return store_scheduling.Dates(window, decide_by, None, 1, None, None, None)
 
-    def _status(self, dates: store_exchanges.Dates) -> tuple[str, str | None, str | None]:
+    def _status(self, dates: store_scheduling.Dates) -> tuple[str, str | None, str | None]:
         """(status, outcome, cancel reason) as the user would have left it by TODAY."""
         rng = self.rng
         span = dates.span
@@ -498,10 +498,10 @@ class ExchangeWriter:
         written = 0
         for k in range(plan.years):
             dates = self._dates(plan, add_years(plan.start, k) if k else plan.start)
-            values = store_exchanges._date_values(dates)
+            values = store_scheduling._date_values(dates)
             status, outcome, reason = self._status(dates)
             if title is None:
-                name = store_exchanges._default_title(parties, dates)  # type: ignore[arg-type]
+                name = store_scheduling._default_title(parties, dates)  # type: ignore[arg-type]
             else:
                 name = f"{title} {dates.span.start.year}" if plan.years > 1 else title
             agreement = plan.agreement
@@ -598,7 +598,7 @@ class ExchangeWriter:
 
 def build_exchanges_through_store(conn: sqlite3.Connection, world: World, n: int) -> int:
     """A share of the exchanges made exactly as the commands make them, changes included."""
-    from rit_cli.store.exchanges import ExchangeInput, When, add_exchange, cancel, mark_done
+    from rit_cli.store.scheduling import ExchangeInput, When, add_exchange, cancel, mark_done
 
     rng = world.rng
     made = 0
@@ -643,7 +643,7 @@ def build_exchanges_through_store(conn: sqlite3.Connection, world: World, n: int
 
 def build_trips(conn: sqlite3.Connection, world: World, n_trips: int) -> int:
     """Delegation trips with two or three stops and a visit at each; returns visits made."""
-    from rit_cli.store.exchanges import ExchangeInput, When, add_exchange, mark_done
+    from rit_cli.store.scheduling import ExchangeInput, When, add_exchange, mark_done
     from rit_cli.store.trips import add_stop, add_trip
 
     rng = world.rng

@@ -5,17 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from rit_cli.store.exchanges import (
-    ExchangeInput,
-    When,
-    add_exchange,
-    agenda,
-    agenda_range,
-    date_history,
-    fix_date,
-    narrow,
-)
+from rit_cli.store.exchanges import agenda, agenda_range, date_history
 from rit_cli.store.orgs import OrgInput, add_org
+from rit_cli.store.scheduling import ExchangeInput, When, add_exchange, fix_date, narrow
 
 TODAY = date(2016, 8, 25)
 

@@ -195,7 +195,7 @@ def build_exchanges(conn: sqlite3.Connection) -> None:
 
     Entered after the agreements, so the visits link to the LoI automatically.
     """
-    from .store.exchanges import ExchangeInput, When, add_exchange, mark_done
+    from .store.scheduling import ExchangeInput, When, add_exchange, mark_done
     from .store.trips import add_stop, add_trip
 
     trip = "Delegation trip Japan and China 2016"

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from .models import CurrentReport, Exchange, YearReport
+from .models.exchanges import Exchange
+from .models.reports import CurrentReport, YearReport
 from .render import cell, reminder_dict, to_json
 from .store.exchanges import local_time, parties_text, when_text
 

@@ -8,7 +8,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ..models import AGREEMENT_KINDS, Agreement, FieldUse
+from ..models.agreements import AGREEMENT_KINDS, Agreement, FieldUse
 from ..render import Column
 from ..schedule import Compliance, Gap
 from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal

@@ -8,7 +8,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ..models import COOPERATION_STATUSES, Cooperation
+from ..models.agreements import COOPERATION_STATUSES, Cooperation
 from ..render import Column
 from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
 

@@ -8,12 +8,12 @@ import typer
 
 from .. import context
 from ..app import app
-from ..models import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange
+from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange
 from ..render import Column
 from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
 
 if TYPE_CHECKING:
-    from ..store.exchanges import ExchangeInput
+    from ..store.scheduling import ExchangeInput
 
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="The day, e.g. 2016-10-12.", show_default=False)
@@ -170,7 +170,7 @@ def _confirm(verb: str, ex: Exchange) -> None:
 
 
 def _add(data: ExchangeInput) -> None:
-    from ..store.exchanges import add_exchange, fit_rule
+    from ..store.scheduling import add_exchange, fit_rule
 
     with context.writing() as conn:
         added = add_exchange(conn, data, context.today())
@@ -235,7 +235,7 @@ def schedule_visit(
 
     Example: rit schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by 2016-08-31
     """
-    from ..store.exchanges import ExchangeInput, When
+    from ..store.scheduling import ExchangeInput, When
 
     _add(
         ExchangeInput(
@@ -294,7 +294,7 @@ def add_meeting(
 
     Example: rit add-meeting "LoI signing" --org LSN --org FBRI --on 2016-05-02 --at 14:00
     """
-    from ..store.exchanges import ExchangeInput, When
+    from ..store.scheduling import ExchangeInput, When
 
     _add(
         ExchangeInput(
@@ -333,8 +333,8 @@ def fix_date(
     Example: rit fix-date 1 --on 2016-10-12 --at 10:00
     """
     from ..dates import format_window
-    from ..store.exchanges import When
-    from ..store.exchanges import fix_date as store_fix_date
+    from ..store.scheduling import When
+    from ..store.scheduling import fix_date as store_fix_date
 
     with context.writing() as conn:
         ex, widened = store_fix_date(conn, ref, When(on, at, days, fold), context.today(), force)
@@ -355,7 +355,7 @@ def narrow(
 
     Example: rit narrow 1 --window 2016-10-10..2016-10-20
     """
-    from ..store.exchanges import narrow as store_narrow
+    from ..store.scheduling import narrow as store_narrow
 
     with context.writing() as conn:
         ex = store_narrow(conn, ref, window, context.today(), decide_by)
@@ -381,8 +381,8 @@ def reschedule(
 
     Example: rit reschedule 1 --on 2016-10-14 --at 09:30
     """
-    from ..store.exchanges import When
-    from ..store.exchanges import reschedule as store_reschedule
+    from ..store.scheduling import When
+    from ..store.scheduling import reschedule as store_reschedule
 
     with context.writing() as conn:
         ex = store_reschedule(
@@ -400,7 +400,7 @@ def done(
 
     Example: rit done 1 --outcome "Three companies agreed on joint projects"
     """
-    from ..store.exchanges import mark_done
+    from ..store.scheduling import mark_done
 
     with context.writing() as conn:
         ex = mark_done(conn, ref, outcome, context.today())
@@ -416,7 +416,7 @@ def cancel(
 
     Example: rit cancel 2 --reason "moved to the spring meeting"
     """
-    from ..store.exchanges import cancel as store_cancel
+    from ..store.scheduling import cancel as store_cancel
 
     with context.writing() as conn:
         ex = store_cancel(conn, ref, reason)

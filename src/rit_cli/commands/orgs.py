@@ -8,7 +8,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ..models import ORG_KINDS, Org
+from ..models.orgs import ORG_KINDS, Org
 from ..render import Column
 from ._common import JsonOpt, print_details, print_listing, say
 

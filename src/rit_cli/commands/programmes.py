@@ -8,7 +8,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ..models import Extension, Programme
+from ..models.agreements import Extension, Programme
 from ..render import Column
 from ._common import JsonOpt, print_details, print_listing, say
 

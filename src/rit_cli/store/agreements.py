@@ -11,7 +11,7 @@ from typing import Any
 from .. import schedule
 from ..dates import Window, parse_date
 from ..errors import Conflict, InvalidInput, NotFound
-from ..models import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
+from ..models.agreements import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
 from ..schedule import AgreementTerms, Compliance, Gap, VisitFact
 from ..text import MAX_TEXT, clean, key, short_repr, tag
 from . import IN_FORCE_ON, RefSpec, insert, links, record_history, resolve, set_links, update

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Conflict, InvalidInput
-from ..models import Contact
+from ..models.orgs import Contact
 from ..text import MAX_TEXT, clean, email, key, short_repr
 from . import RefSpec, delete, insert, resolve, update
 from .orgs import find_org

@@ -9,7 +9,13 @@ from typing import Any
 
 from ..dates import parse_date
 from ..errors import Conflict, InvalidInput
-from ..models import CONCRETE_STATUSES, COOPERATION_STATUSES, Cooperation, Party, StatusChange
+from ..models.agreements import (
+    CONCRETE_STATUSES,
+    COOPERATION_STATUSES,
+    Cooperation,
+    Party,
+    StatusChange,
+)
 from ..text import MAX_TEXT, clean, key, short_repr
 from . import RefSpec, insert, links, record_history, resolve, set_links, update
 from .agreements import AGREEMENT, field_of_action, party_ids

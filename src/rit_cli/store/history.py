@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from ..errors import Ambiguous, NotFound
-from ..models import Change
+from ..models.orgs import Change
 from ..text import short_repr
 from . import RefSpec, resolve
 

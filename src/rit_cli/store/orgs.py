@@ -10,7 +10,7 @@ from typing import Any
 from .. import places
 from ..dates import parse_zone
 from ..errors import Conflict, InvalidInput
-from ..models import ORG_KINDS, Org
+from ..models.orgs import ORG_KINDS, Org
 from ..text import MAX_TEXT, clean, key, short_repr, tag
 from . import RefSpec, delete, insert, links, resolve, set_links, update
 

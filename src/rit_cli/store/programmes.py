@@ -9,7 +9,7 @@ from typing import Any
 
 from ..dates import parse_date, parse_until
 from ..errors import Conflict, InvalidInput
-from ..models import Extension, Party, Programme
+from ..models.agreements import Extension, Party, Programme
 from ..text import MAX_TEXT, clean, key, short_repr
 from . import RefSpec, insert, resolve, update
 from .orgs import find_org

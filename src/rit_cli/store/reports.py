@@ -8,15 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .. import schedule
-from ..models import (
-    Agreement,
-    AgreementState,
-    CurrentReport,
-    Exchange,
-    FieldUse,
-    OrgCount,
-    YearReport,
-)
+from ..models.agreements import Agreement, FieldUse
+from ..models.exchanges import Exchange
+from ..models.reports import AgreementState, CurrentReport, OrgCount, YearReport
 from ..text import short_repr
 from . import SPAN_DAYS, resolve
 from .agreements import list_agreements, terms_of

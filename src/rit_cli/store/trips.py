@@ -8,7 +8,7 @@ from datetime import date
 from .. import places
 from ..dates import format_days, parse_date
 from ..errors import Conflict, InvalidInput
-from ..models import Trip, TripStop
+from ..models.trips import Trip, TripStop
 from ..text import MAX_TEXT, clean, key, short_repr
 from . import insert, resolve
 from .exchanges import TRIP, exchanges_at_stops

@@ -1,0 +1,58 @@
+"""Visits and meetings as the store reads them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXCHANGE_TYPES = ("visit", "meeting")
+EXCHANGE_STATUSES = ("planned", "scheduled", "done", "cancelled")
+
+
+@dataclass(frozen=True)
+class ExchangeParty:
+    """An organisation taking part in an exchange: guest, host or participant."""
+
+    org_id: int
+    label: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A visit or a meeting: a window while planned, fixed days once scheduled."""
+
+    id: int
+    uuid: str
+    type: str
+    title: str
+    status: str
+    host_id: int | None
+    place: str | None
+    online: bool
+    tz: str | None
+    window_start: str | None
+    window_end: str | None
+    decide_by: str | None
+    day: str | None
+    days: int
+    at: str | None
+    fold: int | None
+    starts_utc: str | None
+    start_on: str
+    end_on: str
+    agreement_id: int | None
+    agreement: str | None
+    stop_id: int | None
+    stop: str | None
+    series: str | None
+    purpose: str | None
+    outcome: str | None
+    cancel_reason: str | None
+    sequence: int
+    note: str | None
+    parties: tuple[ExchangeParty, ...] = ()
+    fields: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+
+    def labels(self, role: str) -> list[str]:
+        return [p.label for p in self.parties if p.role == role]

@@ -1,0 +1,66 @@
+"""Organisations, their contacts and the change history of any record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ORG_KINDS = (
+    "cluster",
+    "company",
+    "research",
+    "university",
+    "authority",
+    "agency",
+    "foundation",
+    "association",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Org:
+    id: int
+    uuid: str
+    name: str
+    short: str | None
+    kind: str
+    country: str | None
+    city: str | None
+    region: str | None
+    tz: str | None
+    website: str | None
+    note: str | None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    uuid: str
+    org_id: int
+    org: str
+    name: str
+    title: str | None
+    role: str | None
+    email: str | None
+    phone: str | None
+    note: str | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.title} {self.name}" if self.title else self.name
+
+
+@dataclass(frozen=True)
+class Change:
+    at: str
+    table: str
+    record_id: int
+    action: str
+    field: str | None
+    old: str | None
+    new: str | None

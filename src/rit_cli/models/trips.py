@@ -1,0 +1,34 @@
+"""Delegation trips and their stops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .exchanges import Exchange
+
+
+@dataclass(frozen=True)
+class TripStop:
+    id: int
+    trip_id: int
+    city: str
+    country: str
+    start_on: str
+    end_on: str
+    org: str | None
+    note: str | None
+    exchanges: tuple[Exchange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trip:
+    id: int
+    uuid: str
+    title: str
+    start_on: str
+    end_on: str
+    lead: str | None
+    note: str | None
+    stops: tuple[TripStop, ...] = ()
