@@ -791,3 +791,9 @@ def test_yearly_windows_properties(first: Window, years: int) -> None:
         # Periods keep their kind: a quarter stays a quarter, a month a month.
         if "." not in shape and len(shape) != 10:
             assert format_window(w) == shape.replace(str(first.start.year), str(w.start.year), 1)
+
+
+@given(st.integers(min_value=1, max_value=9998), st.integers(min_value=1, max_value=12))
+def test_month_lengths_agree_with_the_calendar_module(year: int, month: int) -> None:
+    # dates counts month lengths itself so that start-up does not import calendar.
+    assert month_end(date(year, month, 1)).day == calendar.monthrange(year, month)[1]
