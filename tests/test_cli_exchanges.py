@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from pathlib import Path
 
 import pytest
+
+from rit_cli import db
 
 from .conftest import RitRunner
 from .test_cli_orgs import add_story_orgs
@@ -27,8 +28,11 @@ def add_agreement(
     signed: str = "2016-05-02",
     until: str | None = "2017-12-31",
 ) -> int:
-    """An agreement entered directly (the agreements commands are tested elsewhere)."""
-    conn = sqlite3.connect(db_path)
+    """An agreement entered directly (the agreements commands are tested elsewhere).
+
+    Through rit's own connection: the search triggers call the rit_fold function it registers.
+    """
+    conn = db.connect(db_path)
     with conn:
         cursor = conn.execute(
             "INSERT INTO agreements (uuid, created, updated, title, title_key, kind, signed_on,"

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 from rit_cli import db, migrations
@@ -75,3 +76,54 @@ def test_m003_span_index_follows_every_change(tmp_path: Path) -> None:
     conn.execute("DELETE FROM exchanges")
     assert conn.execute(spans).fetchall() == []
     conn.close()
+
+
+def test_m004_keeps_the_index_and_makes_the_triggers_lean(tmp_path: Path) -> None:
+    """Triggers call rit_fold instead of 100 KB of replace() chains; the index is unchanged."""
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    migrations.migrations.apply(Database(raw), stop_before="m004_lean_search_triggers")
+    raw.execute("PRAGMA user_version = 3")
+    raw.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    names = ["Wirtschaftsförderung Lübeck", "Hyōgo Œuvre Straße", "山田 Ærø Ñandú", "plain"]
+    for n, name in enumerate(names):
+        raw.execute(
+            "INSERT INTO orgs (uuid, created, updated, name, name_key, city, note)"
+            " VALUES (?, 't', 't', ?, ?, ?, ?)",
+            (f"u{n}", name, f"k{n}", name.upper(), None),
+        )
+    raw.commit()
+    chained = raw.execute("SELECT rowid, body FROM search_index ORDER BY rowid").fetchall()
+    old_size = raw.execute("SELECT sum(length(sql)) FROM sqlite_master").fetchone()[0]
+    raw.close()
+
+    conn = db.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
+    index = "SELECT rowid, body FROM search_index ORDER BY rowid"
+    assert [tuple(r) for r in conn.execute(index)] == chained
+    triggers = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='trigger'")]
+    assert len(triggers) == 24  # 7 searched tables x insert/update/delete, 3 for spans
+    assert not any("replace(" in sql for sql in triggers)
+    size = conn.execute("SELECT sum(length(sql)) FROM sqlite_master").fetchone()[0]
+    assert size < old_size / 3
+    # Rows written now are indexed as the chained triggers indexed the old ones.
+    conn.execute("UPDATE orgs SET note = name")
+    rows = conn.execute(
+        "SELECT o.name, s.body FROM orgs o JOIN search_index s ON s.record_id = o.id"
+        " AND s.kind = 'org' AND s.field = 'note' ORDER BY o.id"
+    ).fetchall()
+    bodies = dict(chained)
+    assert [r[1] for r in rows] == [bodies[i * 128 + 16] for i in range(1, len(names) + 1)]
+    conn.close()
+
+
+def test_other_tools_can_read_but_not_write_searched_tables(tmp_path: Path) -> None:
+    path = tmp_path / "rit.db"
+    db.connect(path).close()
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT count(*) FROM orgs").fetchone()[0] == 0
+    with pytest.raises(sqlite3.OperationalError, match="rit_fold"):
+        other.execute(
+            "INSERT INTO orgs (uuid, created, updated, name, name_key) VALUES ('u', 't', 't', 'n', 'n')"
+        )
+    other.close()

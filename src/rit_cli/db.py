@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import StoreError
+from .fold import SQL_FUNCTION, sql_function
 
 # Kept here, not read from migrations.py, so that opening an up-to-date database never
 # imports sqlite-utils; tests/test_migrations.py checks the two agree.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x52495431  # "RIT1": marks a file as a rit database
 BUSY_TIMEOUT_MS = 5_000
 # How long a write waits in all for another writer before giving up with one line: long
@@ -114,6 +115,7 @@ def _open(path: Path) -> sqlite3.Connection:
 def _prepare(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
+        _register_functions(conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         # Deleted personal data is overwritten, not left in free pages (forget-contact).
@@ -125,6 +127,11 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open {str(path)!r}: {exc}") from exc
     return conn
+
+
+def _register_functions(conn: sqlite3.Connection) -> None:
+    """What the schema's triggers call: the search index's fold (migration m004)."""
+    conn.create_function(SQL_FUNCTION, 1, sql_function, deterministic=True)
 
 
 class _ReadOnlyWal(StoreError):
@@ -146,6 +153,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
             f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True, isolation_level=None
         )
         conn.row_factory = sqlite3.Row
+        _register_functions(conn)
         version, _ = _identify(conn, path)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot open {str(path)!r}: {exc}") from exc

@@ -6,9 +6,10 @@ finds 'Müller' (but 'Muller' does not). Common accents of other Latin scripts a
 (Hyōgo = Hyogo, Poincaré = Poincare). Japanese, Chinese and other scripts are kept as
 they are.
 
-The SQL form must give exactly what ``fold`` gives: the triggers of migration
-m002_search embed it, so changing FOLD needs a new migration that re-creates the search
-triggers and rebuilds the index (tests/test_search.py checks the two agree).
+Since m004 the search triggers call ``fold`` itself, registered on every connection as
+the SQL function rit_fold (db.connect). ``sql_fold``, the same fold spelled out in SQL, is
+what m002's triggers embedded; it stays for that migration (tests/test_search.py checks the
+two agree). Changing FOLD needs a new migration that rebuilds the index.
 """
 
 from __future__ import annotations
@@ -46,9 +47,19 @@ FOLD: dict[str, str] = _pairs()
 _TABLE = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)}, **FOLD})
 
 
+SQL_FUNCTION = "rit_fold"
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII and replace the letters in FOLD: what the search index stores."""
     return text.translate(_TABLE)
+
+
+def sql_function(value: str | bytes | int | float | None) -> str | bytes | None:
+    """``fold`` as the SQL function rit_fold: NULL stays NULL, like SQLite's lower()."""
+    if value is None or isinstance(value, bytes):
+        return value
+    return str(value).translate(_TABLE)
 
 
 def sql_fold(column: str) -> str:

@@ -285,19 +285,25 @@ def _search_inserts(
     row: str,
     source: str = "",
     condition: str = "",
+    *,
+    lean: bool = True,
 ) -> list[str]:
     """The statements that index one record (``row`` is ``new`` in a trigger), or many.
 
     The insert trigger and the bulk indexing of an import (``search_index_rows``) both
-    use this, so they index exactly the same way.
+    use this, so they index exactly the same way. ``lean`` folds with the rit_fold SQL
+    function every rit connection registers (m004); m002 spelled the fold out in SQL.
     """
-    from .fold import sql_fold
+    from .fold import SQL_FUNCTION, sql_fold
+
+    def folded(column: str) -> str:
+        return f"{SQL_FUNCTION}({column})" if lean else sql_fold(column)
 
     base = f"*128+{kind_number * 16}"
     return [
         f"INSERT INTO search_index (rowid, kind, record_id, field, body) "
         f"SELECT {row}.id{base}+{n}, '{kind}', {row}.id, '{field}', "
-        f"{sql_fold(f'{row}.{field}')} {source}"
+        f"{folded(f'{row}.{field}')} {source}"
         f"WHERE {row}.{field} IS NOT NULL{condition};"
         for n, field in enumerate(fields)
     ]
@@ -318,11 +324,13 @@ def search_index_rows(table: str) -> list[str]:
     raise ValueError(f"{table} is not searched")
 
 
-def _search_triggers(kind_number: int, kind: str, table: str, fields: tuple[str, ...]) -> str:
+def _search_triggers(
+    kind_number: int, kind: str, table: str, fields: tuple[str, ...], *, lean: bool
+) -> str:
     base = f"*128+{kind_number * 16}"
 
     def inserts(row: str) -> str:
-        return "\n".join(_search_inserts(kind_number, kind, fields, row))
+        return "\n".join(_search_inserts(kind_number, kind, fields, row, lean=lean))
 
     remove = f"DELETE FROM search_index WHERE rowid BETWEEN old.id{base} AND old.id{base}+15;"
     return f"""
@@ -371,7 +379,7 @@ def m002_search(db: Database) -> None:
         "kind UNINDEXED, record_id UNINDEXED, field UNINDEXED, body, tokenize = 'trigram');"
     ]
     for number, (kind, (table, fields)) in enumerate(SEARCH_KINDS_M002.items(), 1):
-        parts.append(_search_triggers(number, kind, table, fields))
+        parts.append(_search_triggers(number, kind, table, fields, lean=False))
     for statement in _statements("\n".join(parts)):
         db.execute(statement)
     # Index what is there already: touching every row fires the update triggers.
@@ -409,4 +417,24 @@ CREATE TRIGGER exchange_spans_delete AFTER DELETE ON exchanges BEGIN
 END;
 """
     for statement in _statements(script):
+        db.execute(statement)
+
+
+@migrations()
+def m004_lean_search_triggers(db: Database) -> None:
+    """Search triggers that call rit_fold instead of spelling the fold out in SQL.
+
+    m002's triggers held the accent fold as chains of replace(): 100 KB of the schema's
+    127 KB, which SQLite parses on every connection (about 4 ms for each command) and
+    evaluates for every indexed field of every row written. rit_fold (fold.fold, registered
+    by db.connect on every connection) gives the same text, so the index stays as it is.
+    Writing to these tables now needs that function: other SQLite tools can read the
+    database, but changes go through rit.
+    """
+    statements = []
+    for number, (kind, (table, fields)) in enumerate(SEARCH_KINDS_M002.items(), 1):
+        for event in ("insert", "update", "delete"):
+            statements.append(f"DROP TRIGGER IF EXISTS search_{table}_{event};")
+        statements.append(_search_triggers(number, kind, table, fields, lean=True))
+    for statement in _statements("\n".join(statements)):
         db.execute(statement)
