@@ -1,7 +1,5 @@
 """The root command, global options and the single error boundary."""
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Sequence

@@ -1,7 +1,5 @@
 """Commands for agreements, their fields of action and coverage gaps."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """Commands for contacts (personal data)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

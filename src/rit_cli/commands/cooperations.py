@@ -1,7 +1,5 @@
 """Commands for cooperations: the concrete plans partners make."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

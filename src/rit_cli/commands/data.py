@@ -1,7 +1,5 @@
 """Data in and out: export, import, backup, restore, doctor, search."""
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Iterator
@@ -258,7 +256,7 @@ class _CsvLines:
         except OSError:
             self.size = 0
 
-    def __enter__(self) -> _CsvLines:
+    def __enter__(self) -> "_CsvLines":
         try:
             self._check_start()
         except BaseException:
@@ -329,7 +327,7 @@ class _Progress:
         self.bar: Any = None
         self.task: Any = None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> "_Progress":
         return self
 
     def __exit__(self, *exc: object) -> None:

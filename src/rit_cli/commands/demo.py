@@ -1,7 +1,5 @@
 """The demo command."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 

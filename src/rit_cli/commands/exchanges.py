@@ -1,7 +1,5 @@
 """Commands for exchanges: visits and meetings, their dates and the agenda."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -169,7 +167,7 @@ def _confirm(verb: str, ex: Exchange) -> None:
     say(f"{verb} {ex.type} #{ex.id} {ex.title}: {ex.status} {_moment(ex, context.user_zone())}")
 
 
-def _add(data: ExchangeInput) -> None:
+def _add(data: "ExchangeInput") -> None:
     from ..store.scheduling import add_exchange, fit_rule
 
     with context.writing() as conn:

@@ -1,7 +1,5 @@
 """Personal data: erasing a contact everywhere rit keeps it."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

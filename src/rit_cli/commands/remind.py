@@ -1,7 +1,5 @@
 """The remind command: what needs attention, for a person or for cron."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Commands for delegation trips and their stops."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer
