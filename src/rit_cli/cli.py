@@ -179,8 +179,6 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn every error into one line and an exit status."""
-    from .text import printable
-
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     _refuse_undecodable(args)
     try:
@@ -193,6 +191,8 @@ def main(argv: list[str] | None = None) -> None:
     except RitError as exc:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
+        from .text import printable
+
         sys.stderr.write(f"error: {printable(str(exc))}\n")
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
