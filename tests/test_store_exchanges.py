@@ -87,3 +87,17 @@ def test_date_history_replays_each_change(conn: sqlite3.Connection) -> None:
         (1, "planned", "2016-10"),
         (2, "scheduled", "2016-10-03..2016-10-04"),
     ]
+
+
+def test_the_select_lists_columns_in_the_order_of_the_record(conn: sqlite3.Connection) -> None:
+    """Rows become Exchange records by position, so the two orders must agree."""
+    from dataclasses import fields
+
+    from rit_cli.models.exchanges import Exchange
+    from rit_cli.store.exchanges import _SELECT
+
+    columns = [d[0] for d in conn.execute(_SELECT + " LIMIT 0").description]
+    renamed = {"agreement_title": "agreement", "stop_label": "stop"}
+    expected = [f.name for f in fields(Exchange)][: len(columns)]
+    assert [renamed.get(c, c) for c in columns] == expected
+    assert len(columns) == len(fields(Exchange)) - 3  # parties, fields, participants follow

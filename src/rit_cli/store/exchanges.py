@@ -33,56 +33,38 @@ AGREEMENT = RefSpec("agreements", "agreement", "title", ("title_key",))
 TRIP = RefSpec("trips", "trip", "title", ("title_key",))
 
 
+# The columns in the order of Exchange's fields, so that a row becomes a record by position
+# (sqlite3.Row looks a name up by comparing it with every column name in turn).
 _SELECT = """
-    SELECT e.*, a.title AS agreement_title,
+    SELECT e.id, e.uuid, e.type, e.title, e.status, e.host_id, e.place, e.online, e.tz,
+           e.window_start, e.window_end, e.decide_by, e.day, e.days, e.at, e.fold,
+           e.starts_utc, e.start_on, e.end_on, e.agreement_id, a.title AS agreement_title,
+           e.stop_id,
            CASE WHEN s.id IS NULL THEN NULL
                 ELSE t.title || ': ' || s.city || ' ' || s.start_on || '..' || s.end_on END
-           AS stop_label
+           AS stop_label,
+           e.series, e.purpose, e.outcome, e.cancel_reason, e.sequence, e.note
     FROM exchanges e
     LEFT JOIN agreements a ON a.id = e.agreement_id
     LEFT JOIN trip_stops s ON s.id = e.stop_id
     LEFT JOIN trips t ON t.id = s.trip_id
 """
+_ONLINE = 7  # stored as 0/1
 
 
 # ------------------------------------------------------------------ reading
 
 
-def _row_to_exchange(row: sqlite3.Row, extra: dict[str, Any]) -> Exchange:
-    return Exchange(
-        id=row["id"],
-        uuid=row["uuid"],
-        type=row["type"],
-        title=row["title"],
-        status=row["status"],
-        host_id=row["host_id"],
-        place=row["place"],
-        online=bool(row["online"]),
-        tz=row["tz"],
-        window_start=row["window_start"],
-        window_end=row["window_end"],
-        decide_by=row["decide_by"],
-        day=row["day"],
-        days=row["days"],
-        at=row["at"],
-        fold=row["fold"],
-        starts_utc=row["starts_utc"],
-        start_on=row["start_on"],
-        end_on=row["end_on"],
-        agreement_id=row["agreement_id"],
-        agreement=row["agreement_title"],
-        stop_id=row["stop_id"],
-        stop=row["stop_label"],
-        series=row["series"],
-        purpose=row["purpose"],
-        outcome=row["outcome"],
-        cancel_reason=row["cancel_reason"],
-        sequence=row["sequence"],
-        note=row["note"],
-        parties=tuple(extra.get("parties", ())),
-        fields=tuple(extra.get("fields", ())),
-        participants=tuple(extra.get("participants", ())),
+def _row_to_exchange(row: Sequence[Any], extra: dict[str, Any]) -> Exchange:
+    """A row of _SELECT, with its parties, fields and participants."""
+    values = list(row)
+    values[_ONLINE] = bool(values[_ONLINE])
+    values += (
+        tuple(extra.get("parties", ())),
+        tuple(extra.get("fields", ())),
+        tuple(extra.get("participants", ())),
     )
+    return Exchange(*values)
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
@@ -92,9 +74,9 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
 
 def _load(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Exchange]:
     """Rows with their organisations, fields and participants, fetched in batches."""
-    extra: dict[int, dict[str, list[Any]]] = {r["id"]: {} for r in rows}
+    extra: dict[int, dict[str, list[Any]]] = {r[0]: {} for r in rows}
     role_order = {"guest": 0, "host": 1, "participant": 2}
-    for chunk in _chunks([r["id"] for r in rows]):
+    for chunk in _chunks([r[0] for r in rows]):
         marks = ", ".join("?" for _ in chunk)
         parties = conn.execute(
             "SELECT x.exchange_id, x.org_id, x.role, coalesce(o.short, o.name) AS label"
@@ -102,10 +84,8 @@ def _load(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Exchange]:
             " ORDER BY x.exchange_id, o.name_key",
             list(chunk),
         )
-        for p in parties:
-            extra[p["exchange_id"]].setdefault("parties", []).append(
-                ExchangeParty(p["org_id"], p["label"], p["role"])
-            )
+        for exchange_id, org_id, role, label in parties:
+            extra[exchange_id].setdefault("parties", []).append(ExchangeParty(org_id, label, role))
         for exchange_id, field in conn.execute(
             f"SELECT exchange_id, field FROM exchange_fields WHERE exchange_id IN ({marks})"
             " ORDER BY exchange_id, field",
@@ -122,7 +102,7 @@ def _load(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Exchange]:
             extra[exchange_id].setdefault("participants", []).append(name)
     for value in extra.values():
         value.get("parties", []).sort(key=lambda p: role_order[p.role])
-    return [_row_to_exchange(r, extra[r["id"]]) for r in rows]
+    return [_row_to_exchange(r, extra[r[0]]) for r in rows]
 
 
 def get_exchange(conn: sqlite3.Connection, exchange_id: int) -> Exchange:
