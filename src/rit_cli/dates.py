@@ -12,6 +12,7 @@ guessed. Years must lie in 1900..2199.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -388,8 +389,13 @@ def parse_time(text: str) -> time:
     return time(hour, minute)
 
 
+@functools.lru_cache(maxsize=256)
 def parse_zone(name: str) -> ZoneInfo:
-    """A validated IANA time zone such as ``Europe/Berlin`` or ``UTC``."""
+    """A validated IANA time zone such as ``Europe/Berlin`` or ``UTC``.
+
+    Cached: a listing converts every row's time with the same few zones (IANA data does
+    not change while rit runs; an unknown name raises and is not cached).
+    """
     message = f"unknown time zone {_q(name)}: use an IANA name such as Europe/Berlin or Asia/Tokyo"
     if not re.fullmatch(_ZONE_NAME, name):
         raise InvalidInput(message)

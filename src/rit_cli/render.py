@@ -23,6 +23,8 @@ class Column:
 
 def cell(value: Any) -> str:
     """One value as display text: None as empty, lists joined, control characters escaped."""
+    if type(value) is str:  # most cells: checked first
+        return printable(value)
     if value is None:
         return ""
     if isinstance(value, bool):
