@@ -23,7 +23,7 @@ from .agreements import list_agreements, terms_of
 from .exchanges import AGREEMENT, agenda, get_exchange
 from .orgs import find_org
 from .reminders import due
-from .visits import visit_facts
+from .visits import visit_facts_for
 
 UPCOMING_DAYS = 90
 
@@ -91,12 +91,17 @@ def next_exchange(conn: sqlite3.Connection, agreement_id: int, today: date) -> E
 
 
 def _compliance(
-    conn: sqlite3.Connection, agreement: Agreement, year: int, today: date
-) -> schedule.Compliance | None:
-    if not agreement.visits_per_year:
-        return None
-    terms = terms_of(agreement)
-    return schedule.compliance(terms, year, visit_facts(conn, agreement.id, year), today)
+    conn: sqlite3.Connection, agreements: list[Agreement], year: int, today: date
+) -> dict[int, schedule.Compliance]:
+    """The year's compliance of each agreement with an obligation.
+
+    Visits are read, in one batch, only for the agreements in force in the year: for the
+    others compliance is not applicable and does not look at them.
+    """
+    terms = {a.id: terms_of(a) for a in agreements if a.visits_per_year}
+    counted = [i for i, t in terms.items() if schedule.covered_in_year(t, year) is not None]
+    visits = visit_facts_for(conn, counted, year)
+    return {i: schedule.compliance(t, year, visits.get(i, []), today) for i, t in terms.items()}
 
 
 def current_report(
@@ -106,8 +111,9 @@ def current_report(
     agreements = _agreements(conn, scope, today)
     ids = {a.id for a in agreements}
     org_id = find_org(conn, scope.org).id if scope.org else None
+    compliance = _compliance(conn, agreements, today.year, today)
     states = [
-        AgreementState(a, _compliance(conn, a, today.year, today), next_exchange(conn, a.id, today))
+        AgreementState(a, compliance.get(a.id), next_exchange(conn, a.id, today))
         for a in agreements
     ]
     until = today + timedelta(days=UPCOMING_DAYS)
@@ -149,13 +155,12 @@ def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) 
         if first.isoformat() <= e.start_on <= last.isoformat()
         and _exchange_in_scope(e, scope, ids, org_id)
     ]
-    compliance = []
-    for agreement in agreements:
-        if schedule.covered_in_year(terms_of(agreement), year) is None:
-            continue
-        result = _compliance(conn, agreement, year, today)
-        if result is not None:
-            compliance.append((agreement, result))
+    results = _compliance(conn, agreements, year, today)
+    compliance = [
+        (a, results[a.id])
+        for a in agreements
+        if a.id in results and schedule.covered_in_year(terms_of(a), year) is not None
+    ]
     from .cooperations import cooperations_became_concrete
 
     cooperations = [
