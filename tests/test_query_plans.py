@@ -161,17 +161,20 @@ def test_remind_finds_decide_by_dates_through_their_own_index(
 def test_per_agreement_lookups_are_bounded_ranges_on_the_agreement_index(
     bench_conn: sqlite3.Connection,
 ) -> None:
-    """next_exchange and a year's visit facts read a bounded slice of one agreement's
-    exchanges (start_on from a lower to an upper bound), never its whole history; so do
-    the visit facts of every agreement in one query."""
-    from rit_cli.store.reports import next_exchange
+    """next_exchanges and a year's visit facts read a bounded slice of each agreement's
+    exchanges (start_on from a lower bound, and up to an upper one or the first hit), never
+    its whole history, for one agreement or for all of them in one query."""
+    from rit_cli.store.reports import next_exchanges
     from rit_cli.store.visits import visit_facts, visit_facts_for
 
     agreement = bench_conn.execute("SELECT min(agreement_id) FROM exchanges").fetchone()[0]
-    plan = _plans(bench_conn, lambda: next_exchange(bench_conn, agreement, TODAY), "LIMIT 1")
-    assert plan.count("exchanges_agreement (agreement_id=? AND start_on>?") == 2, plan
-    plan = _plans(bench_conn, lambda: visit_facts(bench_conn, agreement, 2020), "UNION")
-    assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 2
     every = [r[0] for r in bench_conn.execute("SELECT id FROM agreements")]
-    plan = _plans(bench_conn, lambda: visit_facts_for(bench_conn, every, 2020), "UNION")
+    for ids in ([agreement], every):
+        plan = _plans(bench_conn, lambda ids=ids: next_exchanges(bench_conn, ids, TODAY), "LIMIT 1")
+        assert "SEARCH a USING INTEGER PRIMARY KEY" in plan, plan
+        assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 1
+        assert plan.count("exchanges_agreement (agreement_id=? AND start_on>?)") == 1, plan
+        plan = _plans(bench_conn, lambda ids=ids: visit_facts_for(bench_conn, ids, 2020), "UNION")
+        assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 2
+    plan = _plans(bench_conn, lambda: visit_facts(bench_conn, agreement, 2020), "UNION")
     assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 2

@@ -205,6 +205,16 @@ def get_exchange(conn: sqlite3.Connection, exchange_id: int) -> Exchange:
     return _load(conn, [row])[0]
 
 
+def exchanges_by_id(conn: sqlite3.Connection, exchange_ids: Iterable[int]) -> dict[int, Exchange]:
+    """Many exchanges at once, loaded in batches (a report's next exchange per agreement)."""
+    ids = sorted(set(exchange_ids))
+    rows: list[sqlite3.Row] = []
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" for _ in chunk)
+        rows += conn.execute(_SELECT + f" WHERE e.id IN ({marks})", list(chunk)).fetchall()
+    return {e.id: e for e in _load(conn, rows)}
+
+
 def find_exchange(conn: sqlite3.Connection, ref: str) -> Exchange:
     return get_exchange(conn, resolve(conn, EXCHANGE, ref)["id"])
 

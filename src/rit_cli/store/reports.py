@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,10 +18,11 @@ from ..models import (
     OrgCount,
     YearReport,
 )
+from ..reminders import Reminder
 from ..text import short_repr
 from . import SPAN_DAYS, resolve
 from .agreements import list_agreements, terms_of
-from .exchanges import AGREEMENT, agenda, get_exchange
+from .exchanges import AGREEMENT, agenda, exchanges_by_id
 from .orgs import find_org
 from .reminders import due
 from .visits import visit_facts_for
@@ -68,26 +70,37 @@ def _exchange_in_scope(
     return True
 
 
-def next_exchange(conn: sqlite3.Connection, agreement_id: int, today: date) -> Exchange | None:
-    """The agreement's next open exchange (planned or scheduled) that has not ended.
+def next_exchanges(
+    conn: sqlite3.Connection, agreement_ids: Sequence[int], today: date
+) -> dict[int, Exchange]:
+    """Each agreement's next open exchange (planned or scheduled) that has not ended.
 
-    Two range scans on (agreement_id, start_on): what starts from today on (the first open
-    one), and what started at most SPAN_DAYS before today and is still running.
+    One query for all of them, with two range scans on (agreement_id, start_on) per
+    agreement that stop at their first hit: what started at most SPAN_DAYS before today and
+    is still running, else the first open one from today on (a running exchange started
+    before today, so it comes first). Agreements without one are left out.
     """
     day = today.isoformat()
     since = (today - timedelta(days=SPAN_DAYS)).isoformat()
-    row = conn.execute(
-        "SELECT id, start_on FROM ("
-        " SELECT id, start_on FROM exchanges WHERE agreement_id = ? AND start_on >= ?"
-        " AND +status IN ('planned', 'scheduled') ORDER BY start_on, id LIMIT 1)"
-        " UNION ALL SELECT id, start_on FROM ("
-        " SELECT id, start_on FROM exchanges WHERE agreement_id = ?"
-        " AND start_on >= ? AND start_on < ? AND end_on >= ?"
-        " AND +status IN ('planned', 'scheduled') ORDER BY start_on, id LIMIT 1)"
-        " ORDER BY start_on, id LIMIT 1",
-        (agreement_id, day, agreement_id, since, day, day),
-    ).fetchone()
-    return get_exchange(conn, row["id"]) if row else None
+    ids = sorted(set(agreement_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for agreement_id, exchange_id in conn.execute(
+            "SELECT a.id, coalesce("
+            " (SELECT e.id FROM exchanges e WHERE e.agreement_id = a.id"
+            " AND e.start_on >= ? AND e.start_on < ? AND e.end_on >= ?"
+            " AND +e.status IN ('planned', 'scheduled') ORDER BY e.start_on, e.id LIMIT 1),"
+            " (SELECT e.id FROM exchanges e WHERE e.agreement_id = a.id AND e.start_on >= ?"
+            " AND +e.status IN ('planned', 'scheduled') ORDER BY e.start_on, e.id LIMIT 1))"
+            f" FROM agreements a WHERE a.id IN ({marks})",
+            (since, day, day, day, *chunk),
+        ):
+            if exchange_id is not None:
+                found[agreement_id] = exchange_id
+    exchanges = exchanges_by_id(conn, found.values())
+    return {agreement_id: exchanges[i] for agreement_id, i in found.items()}
 
 
 def _compliance(
@@ -112,10 +125,8 @@ def current_report(
     ids = {a.id for a in agreements}
     org_id = find_org(conn, scope.org).id if scope.org else None
     compliance = _compliance(conn, agreements, today.year, today)
-    states = [
-        AgreementState(a, compliance.get(a.id), next_exchange(conn, a.id, today))
-        for a in agreements
-    ]
+    following = next_exchanges(conn, list(ids), today)
+    states = [AgreementState(a, compliance.get(a.id), following.get(a.id)) for a in agreements]
     until = today + timedelta(days=UPCOMING_DAYS)
     upcoming = [
         e
@@ -124,19 +135,25 @@ def current_report(
     ]
     reminders = due(conn, today, today + timedelta(days=14), until, user_zone)
     if scope != Scope():
-        reminders = [r for r in reminders if _reminder_in_scope(conn, r, scope, ids, org_id)]
+        exchanges = exchanges_by_id(
+            conn, (r.record_id for r in reminders if r.record == "exchange")
+        )
+        reminders = [r for r in reminders if _reminder_in_scope(r, scope, ids, org_id, exchanges)]
     return CurrentReport(today, scope.describe(conn), states, upcoming, until, reminders)
 
 
 def _reminder_in_scope(
-    conn: sqlite3.Connection, reminder: object, scope: Scope, ids: set[int], org_id: int | None
+    reminder: Reminder,
+    scope: Scope,
+    ids: set[int],
+    org_id: int | None,
+    exchanges: dict[int, Exchange],
 ) -> bool:
-    record, record_id = getattr(reminder, "record"), getattr(reminder, "record_id")  # noqa: B009
-    if record == "agreement":
-        return record_id in ids
-    if record == "exchange":
-        return _exchange_in_scope(get_exchange(conn, record_id), scope, ids, org_id)
-    return scope.programme is not None and record == "programme"
+    if reminder.record == "agreement":
+        return reminder.record_id in ids
+    if reminder.record == "exchange":
+        return _exchange_in_scope(exchanges[reminder.record_id], scope, ids, org_id)
+    return scope.programme is not None and reminder.record == "programme"
 
 
 def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) -> YearReport:
