@@ -136,6 +136,23 @@ def test_agenda_finds_overlaps_through_the_span_rtree(bench_conn: sqlite3.Connec
     assert not re.search(r"SCAN e\b", plan), plan
 
 
+def test_agenda_by_status_finds_overlaps_through_the_span_rtree(
+    bench_conn: sqlite3.Connection,
+) -> None:
+    """Not by walking every exchange with the status (all done ones ever) through the
+    (status, start_on) index: report --year asks for a year's done exchanges."""
+    from rit_cli.store.exchanges import agenda
+
+    statements = _statements(
+        bench_conn, lambda: agenda(bench_conn, date(2020, 1, 1), date(2020, 12, 31), status="done")
+    )
+    main = next(s for s in statements if "FROM exchanges e" in s)
+    plan = " ".join(r[3] for r in bench_conn.execute("EXPLAIN QUERY PLAN " + main))
+    assert "exchange_spans VIRTUAL TABLE" in plan, plan
+    assert "SEARCH e USING INTEGER PRIMARY KEY" in plan, plan
+    assert "exchanges_status_start" not in plan, plan
+
+
 def _plans(conn: sqlite3.Connection, call: Callable[[], object], marker: str) -> str:
     statements = [s for s in _statements(conn, call) if marker in s]
     assert statements, f"no statement with {marker!r}"

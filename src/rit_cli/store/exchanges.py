@@ -266,8 +266,9 @@ def agenda(
     if end < start:
         raise InvalidInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     # The R*Tree of exchange spans (m003) finds what overlaps in logarithmic time however
-    # long the history; the comparisons on the ISO dates (kept out of any index with '+')
-    # only confirm what it found.
+    # long the history; the comparisons on the ISO dates and the status (kept out of any
+    # index with '+': by status SQLite would walk every done exchange ever) only confirm
+    # what it found.
     where = [
         "e.id IN (SELECT id FROM exchange_spans WHERE first_day <= ? AND last_day >= ?)",
         "+e.start_on <= ?",
@@ -284,7 +285,7 @@ def agenda(
         where.append("e.type = ?")
         params.append(_choice(type_filter, EXCHANGE_TYPES, "type"))
     if status:
-        where.append("e.status = ?")
+        where.append("+e.status = ?")
         params.append(_choice(status, EXCHANGE_STATUSES, "status"))
     rows = conn.execute(
         _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY e.start_on, e.starts_utc, e.id",
