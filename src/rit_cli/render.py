@@ -23,6 +23,10 @@ class Column:
 
 def cell(value: Any) -> str:
     """One value as display text: None as empty, lists joined, control characters escaped."""
+    # Most cells are already printable text: one check for them (a report prints tens of
+    # thousands of cells).
+    if isinstance(value, str) and value.isprintable():
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
