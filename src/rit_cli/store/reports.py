@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,7 +21,7 @@ from ..models import (
 from ..reminders import Reminder
 from ..text import short_repr
 from . import SPAN_DAYS, resolve
-from .agreements import list_agreements, terms_of
+from .agreements import get_agreement, list_agreements, terms_of
 from .exchanges import AGREEMENT, agenda, exchanges_by_id
 from .orgs import find_org
 from .reminders import due
@@ -53,11 +53,9 @@ class Scope:
 
 
 def _agreements(conn: sqlite3.Connection, scope: Scope, today: date) -> list[Agreement]:
-    found = list_agreements(conn, today, programme=scope.programme, org=scope.org)
     if scope.agreement:
-        wanted = resolve(conn, AGREEMENT, scope.agreement)["id"]
-        found = [a for a in found if a.id == wanted]
-    return found
+        return [get_agreement(conn, resolve(conn, AGREEMENT, scope.agreement)["id"], today)]
+    return list_agreements(conn, today, programme=scope.programme, org=scope.org)
 
 
 def _exchange_in_scope(
@@ -68,6 +66,37 @@ def _exchange_in_scope(
     if org_id is not None:
         return any(p.org_id == org_id for p in exchange.parties)
     return True
+
+
+def _exchange_ids_in_scope(
+    conn: sqlite3.Connection,
+    exchange_ids: Iterable[int],
+    scope: Scope,
+    agreement_ids: set[int],
+    org_id: int | None,
+) -> set[int]:
+    """The same rule as _exchange_in_scope for exchanges known only by id (reminders name
+    them), asked of the database instead of loading each exchange."""
+    ids = sorted(set(exchange_ids))
+    if not (scope.agreement or scope.programme or org_id is not None):
+        return set(ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        if scope.agreement or scope.programme:
+            rows = conn.execute(
+                f"SELECT id, agreement_id FROM exchanges WHERE id IN ({marks})", chunk
+            )
+            found.update(i for i, agreement_id in rows if agreement_id in agreement_ids)
+        else:
+            rows = conn.execute(
+                "SELECT exchange_id FROM exchange_orgs"
+                f" WHERE org_id = ? AND exchange_id IN ({marks})",
+                (org_id, *chunk),
+            )
+            found.update(i for (i,) in rows)
+    return found
 
 
 def next_exchanges(
@@ -135,24 +164,20 @@ def current_report(
     ]
     reminders = due(conn, today, today + timedelta(days=14), until, user_zone)
     if scope != Scope():
-        exchanges = exchanges_by_id(
-            conn, (r.record_id for r in reminders if r.record == "exchange")
+        exchanges = _exchange_ids_in_scope(
+            conn, (r.record_id for r in reminders if r.record == "exchange"), scope, ids, org_id
         )
-        reminders = [r for r in reminders if _reminder_in_scope(r, scope, ids, org_id, exchanges)]
+        reminders = [r for r in reminders if _reminder_in_scope(r, scope, ids, exchanges)]
     return CurrentReport(today, scope.describe(conn), states, upcoming, until, reminders)
 
 
 def _reminder_in_scope(
-    reminder: Reminder,
-    scope: Scope,
-    ids: set[int],
-    org_id: int | None,
-    exchanges: dict[int, Exchange],
+    reminder: Reminder, scope: Scope, agreement_ids: set[int], exchange_ids: set[int]
 ) -> bool:
     if reminder.record == "agreement":
-        return reminder.record_id in ids
+        return reminder.record_id in agreement_ids
     if reminder.record == "exchange":
-        return _exchange_in_scope(exchanges[reminder.record_id], scope, ids, org_id)
+        return reminder.record_id in exchange_ids
     return scope.programme is not None and reminder.record == "programme"
 
 
