@@ -12,7 +12,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -115,6 +115,31 @@ def test_report_year(bench_conn: sqlite3.Connection) -> None:
     assert_no_full_scan(
         bench_conn, lambda: reports.year_report(bench_conn, reports.Scope(), 2020, TODAY)
     )
+
+
+def test_report_current_scoped(bench_conn: sqlite3.Connection) -> None:
+    """A scope also decides which exchange reminders to keep: by their ids, in the database."""
+    reports = pytest.importorskip("rit_cli.store.reports")
+    # Three days before an open exchange of an agreement in a programme: it is due.
+    start, org, programme = bench_conn.execute(
+        "SELECT e.start_on, x.org_id, a.programme_id FROM exchanges e"
+        " JOIN agreements a ON a.id = e.agreement_id"
+        " JOIN exchange_orgs x ON x.exchange_id = e.id"
+        " WHERE e.status IN ('planned', 'scheduled') AND e.start_on >= ?"
+        " AND a.programme_id IS NOT NULL ORDER BY e.start_on LIMIT 1",
+        (TODAY.isoformat(),),
+    ).fetchone()
+    today = date.fromisoformat(start) - timedelta(days=3)
+    for scope, marker in (
+        (reports.Scope(org=str(org)), "FROM exchange_orgs WHERE org_id = "),
+        (reports.Scope(programme=str(programme)), "SELECT id, agreement_id FROM exchanges"),
+    ):
+
+        def call(scope: object = scope) -> object:
+            return reports.current_report(bench_conn, scope, today, "UTC")
+
+        assert any(marker in s for s in _statements(bench_conn, call)), marker
+        assert_no_full_scan(bench_conn, call)
 
 
 def test_search(bench_conn: sqlite3.Connection) -> None:
