@@ -12,7 +12,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -117,6 +117,31 @@ def test_report_year(bench_conn: sqlite3.Connection) -> None:
     )
 
 
+def test_report_current_scoped(bench_conn: sqlite3.Connection) -> None:
+    """A scope also decides which exchange reminders to keep: by their ids, in the database."""
+    reports = pytest.importorskip("rit_cli.store.reports")
+    # Three days before an open exchange of an agreement in a programme: it is due.
+    start, org, programme = bench_conn.execute(
+        "SELECT e.start_on, x.org_id, a.programme_id FROM exchanges e"
+        " JOIN agreements a ON a.id = e.agreement_id"
+        " JOIN exchange_orgs x ON x.exchange_id = e.id"
+        " WHERE e.status IN ('planned', 'scheduled') AND e.start_on >= ?"
+        " AND a.programme_id IS NOT NULL ORDER BY e.start_on LIMIT 1",
+        (TODAY.isoformat(),),
+    ).fetchone()
+    today = date.fromisoformat(start) - timedelta(days=3)
+    for scope, marker in (
+        (reports.Scope(org=str(org)), "FROM exchange_orgs WHERE org_id = "),
+        (reports.Scope(programme=str(programme)), "SELECT id, agreement_id FROM exchanges"),
+    ):
+
+        def call(scope: object = scope) -> object:
+            return reports.current_report(bench_conn, scope, today, "UTC")
+
+        assert any(marker in s for s in _statements(bench_conn, call)), marker
+        assert_no_full_scan(bench_conn, call)
+
+
 def test_search(bench_conn: sqlite3.Connection) -> None:
     search = pytest.importorskip("rit_cli.store.search")
     if not bench_conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").fetchone():
@@ -134,6 +159,23 @@ def test_agenda_finds_overlaps_through_the_span_rtree(bench_conn: sqlite3.Connec
     assert "exchange_spans VIRTUAL TABLE" in plan, plan
     assert "SEARCH e USING INTEGER PRIMARY KEY" in plan, plan
     assert not re.search(r"SCAN e\b", plan), plan
+
+
+def test_agenda_by_status_finds_overlaps_through_the_span_rtree(
+    bench_conn: sqlite3.Connection,
+) -> None:
+    """Not by walking every exchange with the status (all done ones ever) through the
+    (status, start_on) index: report --year asks for a year's done exchanges."""
+    from rit_cli.store.exchanges import agenda
+
+    statements = _statements(
+        bench_conn, lambda: agenda(bench_conn, date(2020, 1, 1), date(2020, 12, 31), status="done")
+    )
+    main = next(s for s in statements if "FROM exchanges e" in s)
+    plan = " ".join(r[3] for r in bench_conn.execute("EXPLAIN QUERY PLAN " + main))
+    assert "exchange_spans VIRTUAL TABLE" in plan, plan
+    assert "SEARCH e USING INTEGER PRIMARY KEY" in plan, plan
+    assert "exchanges_status_start" not in plan, plan
 
 
 def _plans(conn: sqlite3.Connection, call: Callable[[], object], marker: str) -> str:
@@ -161,13 +203,20 @@ def test_remind_finds_decide_by_dates_through_their_own_index(
 def test_per_agreement_lookups_are_bounded_ranges_on_the_agreement_index(
     bench_conn: sqlite3.Connection,
 ) -> None:
-    """next_exchange and a year's visit facts read a bounded slice of one agreement's
-    exchanges (start_on from a lower to an upper bound), never its whole history."""
-    from rit_cli.store.reports import next_exchange
-    from rit_cli.store.visits import visit_facts
+    """next_exchanges and a year's visit facts read a bounded slice of each agreement's
+    exchanges (start_on from a lower bound, and up to an upper one or the first hit), never
+    its whole history, for one agreement or for all of them in one query."""
+    from rit_cli.store.reports import next_exchanges
+    from rit_cli.store.visits import visit_facts, visit_facts_for
 
     agreement = bench_conn.execute("SELECT min(agreement_id) FROM exchanges").fetchone()[0]
-    plan = _plans(bench_conn, lambda: next_exchange(bench_conn, agreement, TODAY), "LIMIT 1")
-    assert plan.count("exchanges_agreement (agreement_id=? AND start_on>?") == 2, plan
+    every = [r[0] for r in bench_conn.execute("SELECT id FROM agreements")]
+    for ids in ([agreement], every):
+        plan = _plans(bench_conn, lambda ids=ids: next_exchanges(bench_conn, ids, TODAY), "LIMIT 1")
+        assert "SEARCH a USING INTEGER PRIMARY KEY" in plan, plan
+        assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 1
+        assert plan.count("exchanges_agreement (agreement_id=? AND start_on>?)") == 1, plan
+        plan = _plans(bench_conn, lambda ids=ids: visit_facts_for(bench_conn, ids, 2020), "UNION")
+        assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 2
     plan = _plans(bench_conn, lambda: visit_facts(bench_conn, agreement, 2020), "UNION")
     assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 2

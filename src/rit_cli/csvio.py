@@ -18,14 +18,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from .errors import InvalidInput
+from .text import visible_controls
 
 _NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
 
 
 def neutralise(value: str) -> str:
     """The cell as a spreadsheet will show it without running it (or a terminal acting on it)."""
-    from .text import visible_controls
-
     value = visible_controls(value)
     return "'" + value if _NEEDS_QUOTE.match(value) else value
 

@@ -23,8 +23,10 @@ class Column:
 
 def cell(value: Any) -> str:
     """One value as display text: None as empty, lists joined, control characters escaped."""
-    if type(value) is str:  # most cells: checked first
-        return printable(value)
+    # Most cells are already printable text: one check for them (a report prints tens of
+    # thousands of cells).
+    if isinstance(value, str) and value.isprintable():
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -198,7 +198,7 @@ def plain(report: CurrentReport | YearReport) -> Iterable[str]:
         if not section.rows:
             yield f"({section.empty})"
         for row in section.rows:
-            yield "\t".join(cell(v) for v in row)
+            yield "\t".join(map(cell, row))
 
 
 # What Markdown would read as formatting inside a table cell; & so entities stay literal.
@@ -207,11 +207,16 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
 
 def md_escape(value: Any) -> str:
     """A table cell that Markdown shows literally: punctuation escaped, one line."""
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isprintable():  # line breaks are unprintable
         value = " ".join(value.splitlines())
     text = cell(value)
     text = text.replace("&", "&amp;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    # A function, not r"\\\1": a template is looked up again on every call.
+    return _MD_SPECIAL.sub(_backslashed, text)
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match[1]
 
 
 def markdown(report: CurrentReport | YearReport) -> str:
@@ -224,7 +229,7 @@ def markdown(report: CurrentReport | YearReport) -> str:
         lines.append("| " + " | ".join(md_escape(c) for c in section.columns) + " |")
         lines.append("|" + "|".join(" --- " for _ in section.columns) + "|")
         for row in section.rows:
-            lines.append("| " + " | ".join(md_escape(v) for v in row) + " |")
+            lines.append("| " + " | ".join(map(md_escape, row)) + " |")
     return "\n".join(lines) + "\n"
 
 

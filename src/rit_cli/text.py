@@ -88,6 +88,8 @@ INVISIBLE = re.compile(
 
 def visible_controls(value: str) -> str:
     r"""Invisible and control characters written as escapes (\x1b, \u202e); the rest as is."""
+    if value.isprintable():  # every invisible character is unprintable: nothing to escape
+        return value
     return INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
 
 

@@ -15,7 +15,7 @@ from ..models.agreements import AGREEMENT_KINDS, Agreement, Extension, FieldUse,
 from ..schedule import AgreementTerms, Compliance, Gap, VisitFact
 from ..text import MAX_TEXT, clean, key, short_repr, tag
 from . import IN_FORCE_ON, RefSpec, insert, links, record_history, resolve, set_links, update
-from .contacts import find_contact, get_contact
+from .contacts import contacts_by_id, find_contact, get_contact
 from .orgs import find_org
 from .programmes import (
     PROGRAMME,
@@ -373,55 +373,80 @@ _SELECT = """
 """
 
 
-def _parties(conn: sqlite3.Connection, agreement_id: int) -> tuple[Party, ...]:
-    rows = conn.execute(
-        "SELECT o.id, o.name, o.short FROM agreement_parties ap JOIN orgs o ON o.id = ap.org_id"
-        " WHERE ap.agreement_id = ? ORDER BY o.id",
-        (agreement_id,),
-    )
-    return tuple(Party(r["id"], r["name"], r["short"]) for r in rows)
-
-
-def _row_to_agreement(
-    conn: sqlite3.Connection, row: sqlite3.Row, today: date, full: bool
-) -> Agreement:
-    signatories = links(conn, "agreement_signatories", "agreement_id", row["id"], "contact_id")
-    terms = AgreementTerms(
-        parties=(),
-        signed_on=iso(row["signed_on"]),
-        valid_from=iso(row["valid_from"]),
-        valid_until=iso(row["valid_until"]),
-        terminated_on=iso(row["terminated_on"]),
-    )
-    programme = None
-    if row["programme_id"]:
-        programme = Party(row["programme_id"], row["programme_name"], row["programme_short"])
-    return Agreement(
-        id=row["id"],
-        uuid=row["uuid"],
-        title=row["title"],
-        kind=row["kind"],
-        status=schedule.agreement_status(terms, today),
-        programme=programme,
-        parties=_parties(conn, row["id"]),
-        signed_on=terms.signed_on,
-        place=row["place"],
-        valid_from=terms.valid_from,
-        valid_until=terms.valid_until,
-        terminated_on=terms.terminated_on,
-        termination_reason=row["termination_reason"],
-        visits_per_year=row["visits_per_year"],
-        each_way=bool(row["each_way"]),
-        fields=tuple(links(conn, "agreement_fields", "agreement_id", row["id"], "field")),
-        signatories=tuple(get_contact(conn, c) for c in signatories),
-        note=row["note"],
-        extensions=tuple(extensions_of(conn, "agreement_id", row["id"])) if full else (),
-    )
+def _load(
+    conn: sqlite3.Connection, rows: list[sqlite3.Row], today: date, full: bool
+) -> list[Agreement]:
+    """Rows with their parties, fields and signatories, fetched in batches: a list of
+    agreements (and the report) costs a fixed number of queries, not several per agreement.
+    With full, also each agreement's extensions (only one agreement is shown in full)."""
+    ids = [r["id"] for r in rows]
+    parties: dict[int, list[Party]] = {i: [] for i in ids}
+    fields: dict[int, list[str]] = {i: [] for i in ids}
+    signed_by: dict[int, list[int]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for agreement_id, org_id, name, short in conn.execute(
+            "SELECT ap.agreement_id, o.id, o.name, o.short"
+            " FROM agreement_parties ap JOIN orgs o ON o.id = ap.org_id"
+            f" WHERE ap.agreement_id IN ({marks}) ORDER BY ap.agreement_id, o.id",
+            chunk,
+        ):
+            parties[agreement_id].append(Party(org_id, name, short))
+        for agreement_id, field in conn.execute(
+            f"SELECT agreement_id, field FROM agreement_fields WHERE agreement_id IN ({marks})"
+            " ORDER BY agreement_id, field",
+            chunk,
+        ):
+            fields[agreement_id].append(field)
+        for agreement_id, contact_id in conn.execute(
+            "SELECT agreement_id, contact_id FROM agreement_signatories"
+            f" WHERE agreement_id IN ({marks}) ORDER BY agreement_id, contact_id",
+            chunk,
+        ):
+            signed_by[agreement_id].append(contact_id)
+    contacts = contacts_by_id(conn, (c for cs in signed_by.values() for c in cs))
+    found = []
+    for row in rows:
+        terms = AgreementTerms(
+            parties=(),
+            signed_on=iso(row["signed_on"]),
+            valid_from=iso(row["valid_from"]),
+            valid_until=iso(row["valid_until"]),
+            terminated_on=iso(row["terminated_on"]),
+        )
+        programme = None
+        if row["programme_id"]:
+            programme = Party(row["programme_id"], row["programme_name"], row["programme_short"])
+        found.append(
+            Agreement(
+                id=row["id"],
+                uuid=row["uuid"],
+                title=row["title"],
+                kind=row["kind"],
+                status=schedule.agreement_status(terms, today),
+                programme=programme,
+                parties=tuple(parties[row["id"]]),
+                signed_on=terms.signed_on,
+                place=row["place"],
+                valid_from=terms.valid_from,
+                valid_until=terms.valid_until,
+                terminated_on=terms.terminated_on,
+                termination_reason=row["termination_reason"],
+                visits_per_year=row["visits_per_year"],
+                each_way=bool(row["each_way"]),
+                fields=tuple(fields[row["id"]]),
+                signatories=tuple(contacts[c] for c in signed_by[row["id"]]),
+                note=row["note"],
+                extensions=tuple(extensions_of(conn, "agreement_id", row["id"])) if full else (),
+            )
+        )
+    return found
 
 
 def get_agreement(conn: sqlite3.Connection, agreement_id: int, today: date) -> Agreement:
     row = conn.execute(_SELECT + " WHERE a.id = ?", (agreement_id,)).fetchone()
-    return _row_to_agreement(conn, row, today, full=True)
+    return _load(conn, [row], today, full=True)[0]
 
 
 def find_agreement(conn: sqlite3.Connection, ref: str, today: date) -> Agreement:
@@ -449,7 +474,7 @@ def list_agreements(
         params.append(field_of_action(field))
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     rows = conn.execute(sql + " ORDER BY coalesce(a.signed_on, '9999'), a.title_key", params)
-    found = [_row_to_agreement(conn, r, today, full=False) for r in rows.fetchall()]
+    found = _load(conn, rows.fetchall(), today, full=False)
     if active:
         found = [a for a in found if a.status in ("active", "expiring")]
     return found

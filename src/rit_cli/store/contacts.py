@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,19 @@ def edit_contact(
 
 def get_contact(conn: sqlite3.Connection, contact_id: int) -> Contact:
     return _row_to_contact(conn.execute(_SELECT + " WHERE c.id = ?", (contact_id,)).fetchone())
+
+
+def contacts_by_id(conn: sqlite3.Connection, contact_ids: Iterable[int]) -> dict[int, Contact]:
+    """Many contacts at once, fetched in batches (a list of agreements shows their
+    signatories: a query per contact would grow with the list)."""
+    ids = sorted(set(contact_ids))
+    found: dict[int, Contact] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(_SELECT + f" WHERE c.id IN ({marks})", chunk):
+            found[row["id"]] = _row_to_contact(row)
+    return found
 
 
 def find_contact(conn: sqlite3.Connection, ref: str) -> Contact:

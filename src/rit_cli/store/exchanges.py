@@ -110,6 +110,16 @@ def get_exchange(conn: sqlite3.Connection, exchange_id: int) -> Exchange:
     return _load(conn, [row])[0]
 
 
+def exchanges_by_id(conn: sqlite3.Connection, exchange_ids: Iterable[int]) -> dict[int, Exchange]:
+    """Many exchanges at once, loaded in batches (a report's next exchange per agreement)."""
+    ids = sorted(set(exchange_ids))
+    rows: list[sqlite3.Row] = []
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" for _ in chunk)
+        rows += conn.execute(_SELECT + f" WHERE e.id IN ({marks})", list(chunk)).fetchall()
+    return {e.id: e for e in _load(conn, rows)}
+
+
 def find_exchange(conn: sqlite3.Connection, ref: str) -> Exchange:
     return get_exchange(conn, resolve(conn, EXCHANGE, ref)["id"])
 
@@ -161,8 +171,9 @@ def agenda(
     if end < start:
         raise InvalidInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     # The R*Tree of exchange spans (m003) finds what overlaps in logarithmic time however
-    # long the history; the comparisons on the ISO dates (kept out of any index with '+')
-    # only confirm what it found.
+    # long the history; the comparisons on the ISO dates and the status (kept out of any
+    # index with '+': by status SQLite would walk every done exchange ever) only confirm
+    # what it found.
     where = [
         "e.id IN (SELECT id FROM exchange_spans WHERE first_day <= ? AND last_day >= ?)",
         "+e.start_on <= ?",
@@ -181,7 +192,7 @@ def agenda(
         where.append("e.type = ?")
         params.append(_choice(type_filter, EXCHANGE_TYPES, "type"))
     if status:
-        where.append("e.status = ?")
+        where.append("+e.status = ?")
         params.append(_choice(status, EXCHANGE_STATUSES, "status"))
     rows = conn.execute(
         _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY e.start_on, e.starts_utc, e.id",

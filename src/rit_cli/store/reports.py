@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,13 +12,14 @@ from .. import schedule
 from ..models.agreements import Agreement, FieldUse
 from ..models.exchanges import Exchange
 from ..models.reports import AgreementState, CurrentReport, OrgCount, YearReport
+from ..reminders import Reminder
 from ..text import short_repr
 from . import SPAN_DAYS, resolve
-from .agreements import list_agreements, terms_of
-from .exchanges import AGREEMENT, agenda, get_exchange
+from .agreements import get_agreement, list_agreements, terms_of
+from .exchanges import AGREEMENT, agenda, exchanges_by_id
 from .orgs import find_org
 from .reminders import due
-from .visits import visit_facts
+from .visits import visit_facts_for
 
 UPCOMING_DAYS = 90
 
@@ -45,11 +47,9 @@ class Scope:
 
 
 def _agreements(conn: sqlite3.Connection, scope: Scope, today: date) -> list[Agreement]:
-    found = list_agreements(conn, today, programme=scope.programme, org=scope.org)
     if scope.agreement:
-        wanted = resolve(conn, AGREEMENT, scope.agreement)["id"]
-        found = [a for a in found if a.id == wanted]
-    return found
+        return [get_agreement(conn, resolve(conn, AGREEMENT, scope.agreement)["id"], today)]
+    return list_agreements(conn, today, programme=scope.programme, org=scope.org)
 
 
 def _exchange_in_scope(
@@ -62,35 +62,82 @@ def _exchange_in_scope(
     return True
 
 
-def next_exchange(conn: sqlite3.Connection, agreement_id: int, today: date) -> Exchange | None:
-    """The agreement's next open exchange (planned or scheduled) that has not ended.
+def _exchange_ids_in_scope(
+    conn: sqlite3.Connection,
+    exchange_ids: Iterable[int],
+    scope: Scope,
+    agreement_ids: set[int],
+    org_id: int | None,
+) -> set[int]:
+    """The same rule as _exchange_in_scope for exchanges known only by id (reminders name
+    them), asked of the database instead of loading each exchange."""
+    ids = sorted(set(exchange_ids))
+    if not (scope.agreement or scope.programme or org_id is not None):
+        return set(ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        if scope.agreement or scope.programme:
+            rows = conn.execute(
+                f"SELECT id, agreement_id FROM exchanges WHERE id IN ({marks})", chunk
+            )
+            found.update(i for i, agreement_id in rows if agreement_id in agreement_ids)
+        else:
+            rows = conn.execute(
+                "SELECT exchange_id FROM exchange_orgs"
+                f" WHERE org_id = ? AND exchange_id IN ({marks})",
+                (org_id, *chunk),
+            )
+            found.update(i for (i,) in rows)
+    return found
 
-    Two range scans on (agreement_id, start_on): what starts from today on (the first open
-    one), and what started at most SPAN_DAYS before today and is still running.
+
+def next_exchanges(
+    conn: sqlite3.Connection, agreement_ids: Sequence[int], today: date
+) -> dict[int, Exchange]:
+    """Each agreement's next open exchange (planned or scheduled) that has not ended.
+
+    One query for all of them, with two range scans on (agreement_id, start_on) per
+    agreement that stop at their first hit: what started at most SPAN_DAYS before today and
+    is still running, else the first open one from today on (a running exchange started
+    before today, so it comes first). Agreements without one are left out.
     """
     day = today.isoformat()
     since = (today - timedelta(days=SPAN_DAYS)).isoformat()
-    row = conn.execute(
-        "SELECT id, start_on FROM ("
-        " SELECT id, start_on FROM exchanges WHERE agreement_id = ? AND start_on >= ?"
-        " AND +status IN ('planned', 'scheduled') ORDER BY start_on, id LIMIT 1)"
-        " UNION ALL SELECT id, start_on FROM ("
-        " SELECT id, start_on FROM exchanges WHERE agreement_id = ?"
-        " AND start_on >= ? AND start_on < ? AND end_on >= ?"
-        " AND +status IN ('planned', 'scheduled') ORDER BY start_on, id LIMIT 1)"
-        " ORDER BY start_on, id LIMIT 1",
-        (agreement_id, day, agreement_id, since, day, day),
-    ).fetchone()
-    return get_exchange(conn, row["id"]) if row else None
+    ids = sorted(set(agreement_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for agreement_id, exchange_id in conn.execute(
+            "SELECT a.id, coalesce("
+            " (SELECT e.id FROM exchanges e WHERE e.agreement_id = a.id"
+            " AND e.start_on >= ? AND e.start_on < ? AND e.end_on >= ?"
+            " AND +e.status IN ('planned', 'scheduled') ORDER BY e.start_on, e.id LIMIT 1),"
+            " (SELECT e.id FROM exchanges e WHERE e.agreement_id = a.id AND e.start_on >= ?"
+            " AND +e.status IN ('planned', 'scheduled') ORDER BY e.start_on, e.id LIMIT 1))"
+            f" FROM agreements a WHERE a.id IN ({marks})",
+            (since, day, day, day, *chunk),
+        ):
+            if exchange_id is not None:
+                found[agreement_id] = exchange_id
+    exchanges = exchanges_by_id(conn, found.values())
+    return {agreement_id: exchanges[i] for agreement_id, i in found.items()}
 
 
 def _compliance(
-    conn: sqlite3.Connection, agreement: Agreement, year: int, today: date
-) -> schedule.Compliance | None:
-    if not agreement.visits_per_year:
-        return None
-    terms = terms_of(agreement)
-    return schedule.compliance(terms, year, visit_facts(conn, agreement.id, year), today)
+    conn: sqlite3.Connection, agreements: list[Agreement], year: int, today: date
+) -> dict[int, schedule.Compliance]:
+    """The year's compliance of each agreement with an obligation.
+
+    Visits are read, in one batch, only for the agreements in force in the year: for the
+    others compliance is not applicable and does not look at them.
+    """
+    terms = {a.id: terms_of(a) for a in agreements if a.visits_per_year}
+    counted = [i for i, t in terms.items() if schedule.covered_in_year(t, year) is not None]
+    visits = visit_facts_for(conn, counted, year)
+    return {i: schedule.compliance(t, year, visits.get(i, []), today) for i, t in terms.items()}
 
 
 def current_report(
@@ -100,10 +147,9 @@ def current_report(
     agreements = _agreements(conn, scope, today)
     ids = {a.id for a in agreements}
     org_id = find_org(conn, scope.org).id if scope.org else None
-    states = [
-        AgreementState(a, _compliance(conn, a, today.year, today), next_exchange(conn, a.id, today))
-        for a in agreements
-    ]
+    compliance = _compliance(conn, agreements, today.year, today)
+    following = next_exchanges(conn, list(ids), today)
+    states = [AgreementState(a, compliance.get(a.id), following.get(a.id)) for a in agreements]
     until = today + timedelta(days=UPCOMING_DAYS)
     upcoming = [
         e
@@ -112,19 +158,21 @@ def current_report(
     ]
     reminders = due(conn, today, today + timedelta(days=14), until, user_zone)
     if scope != Scope():
-        reminders = [r for r in reminders if _reminder_in_scope(conn, r, scope, ids, org_id)]
+        exchanges = _exchange_ids_in_scope(
+            conn, (r.record_id for r in reminders if r.record == "exchange"), scope, ids, org_id
+        )
+        reminders = [r for r in reminders if _reminder_in_scope(r, scope, ids, exchanges)]
     return CurrentReport(today, scope.describe(conn), states, upcoming, until, reminders)
 
 
 def _reminder_in_scope(
-    conn: sqlite3.Connection, reminder: object, scope: Scope, ids: set[int], org_id: int | None
+    reminder: Reminder, scope: Scope, agreement_ids: set[int], exchange_ids: set[int]
 ) -> bool:
-    record, record_id = getattr(reminder, "record"), getattr(reminder, "record_id")  # noqa: B009
-    if record == "agreement":
-        return record_id in ids
-    if record == "exchange":
-        return _exchange_in_scope(get_exchange(conn, record_id), scope, ids, org_id)
-    return scope.programme is not None and record == "programme"
+    if reminder.record == "agreement":
+        return reminder.record_id in agreement_ids
+    if reminder.record == "exchange":
+        return reminder.record_id in exchange_ids
+    return scope.programme is not None and reminder.record == "programme"
 
 
 def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) -> YearReport:
@@ -143,13 +191,12 @@ def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) 
         if first.isoformat() <= e.start_on <= last.isoformat()
         and _exchange_in_scope(e, scope, ids, org_id)
     ]
-    compliance = []
-    for agreement in agreements:
-        if schedule.covered_in_year(terms_of(agreement), year) is None:
-            continue
-        result = _compliance(conn, agreement, year, today)
-        if result is not None:
-            compliance.append((agreement, result))
+    results = _compliance(conn, agreements, year, today)
+    compliance = [
+        (a, results[a.id])
+        for a in agreements
+        if a.id in results and schedule.covered_in_year(terms_of(a), year) is not None
+    ]
     from .cooperations import cooperations_became_concrete
 
     cooperations = [

@@ -7,6 +7,7 @@ loading everything agreements need for display.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from ..schedule import AgreementTerms, VisitFact
@@ -45,6 +46,44 @@ def visit_facts(
             " ORDER BY start_on, id",
             (agreement_id, first, last, agreement_id, earliest, last, first),
         ).fetchall()
+    return _facts(conn, rows)
+
+
+def visit_facts_for(
+    conn: sqlite3.Connection, agreement_ids: Sequence[int], year: int
+) -> dict[int, list[VisitFact]]:
+    """visit_facts(conn, id, year) for many agreements at once, in a fixed number of queries.
+
+    The same two bounded range scans on (agreement_id, start_on) as for one agreement, one
+    per agreement in the IN list: the cost follows the agreements asked about and their
+    exchanges around the year, not the history. Agreements without visits map to [].
+    """
+    first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    earliest = (date(year, 1, 1) - timedelta(days=SPAN_DAYS)).isoformat()
+    ids = sorted(set(agreement_ids))
+    rows: list[sqlite3.Row] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows += conn.execute(
+            "SELECT agreement_id, id, status, host_id, day, start_on, end_on FROM exchanges"
+            f" WHERE agreement_id IN ({marks}) AND start_on BETWEEN ? AND ? AND type = 'visit'"
+            " AND +status = 'done'"
+            " UNION "
+            "SELECT agreement_id, id, status, host_id, day, start_on, end_on FROM exchanges"
+            f" WHERE agreement_id IN ({marks}) AND start_on BETWEEN ? AND ? AND end_on >= ?"
+            " AND +status IN ('planned', 'scheduled') AND type = 'visit'"
+            " ORDER BY agreement_id, start_on, id",
+            (*chunk, first, last, *chunk, earliest, last, first),
+        ).fetchall()
+    found: dict[int, list[VisitFact]] = {i: [] for i in ids}
+    for row, fact in zip(rows, _facts(conn, rows), strict=True):
+        found[row["agreement_id"]].append(fact)
+    return found
+
+
+def _facts(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[VisitFact]:
+    """Exchange rows as visit facts, with the guests and hosts fetched in batches."""
     roles: dict[int, dict[str, set[int]]] = {}
     ids = [row["id"] for row in rows]
     for start in range(0, len(ids), 500):
