@@ -17,6 +17,13 @@ from rit_cli.cli import main
 TODAY = "2016-08-25"
 
 
+@pytest.fixture(autouse=True)
+def _no_real_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches the user's own database: the default location lies in tmp_path."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("RIT_DB", raising=False)
+
+
 @pytest.fixture
 def conn() -> Iterator[sqlite3.Connection]:
     connection = db.connect(Path(":memory:"))
