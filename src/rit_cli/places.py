@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from importlib import resources
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidInput
@@ -12,6 +11,8 @@ from .text import short_repr
 
 
 def _table(name: str) -> list[list[str]]:
+    from importlib import resources  # only when a country is checked: not on every start
+
     text = resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
