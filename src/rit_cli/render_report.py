@@ -16,6 +16,8 @@ from .store.exchanges import local_time, parties_text, when_text
 
 @dataclass(frozen=True)
 class Section:
+    """One titled part of a report, as rows under columns."""
+
     heading: str
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]

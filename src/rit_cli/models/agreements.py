@@ -17,6 +17,8 @@ CONCRETE_STATUSES = ("agreed", "running", "completed")
 
 @dataclass(frozen=True)
 class Party:
+    """An organisation, programme or agreement as another record names it."""
+
     id: int
     name: str
     short: str | None
@@ -28,6 +30,8 @@ class Party:
 
 @dataclass(frozen=True)
 class Extension:
+    """A decision that moved an agreement's or programme's end date."""
+
     id: int
     old_until: date | None
     new_until: date
@@ -37,6 +41,8 @@ class Extension:
 
 @dataclass(frozen=True)
 class Programme:
+    """A funding or support programme that agreements run under (JETRO's RIT)."""
+
     id: int
     uuid: str
     name: str
@@ -55,6 +61,8 @@ class Programme:
 
 @dataclass(frozen=True)
 class Agreement:
+    """A letter of intent, MoU or contract between parties, and what it promises."""
+
     id: int
     uuid: str
     title: str
@@ -90,6 +98,8 @@ class Agreement:
 
 @dataclass(frozen=True)
 class StatusChange:
+    """One step of a cooperation's status, with the day it happened."""
+
     status: str
     changed_on: date
     note: str | None
@@ -97,6 +107,8 @@ class StatusChange:
 
 @dataclass(frozen=True)
 class Cooperation:
+    """A joint project or plan between organisations, tracked from idea to result."""
+
     id: int
     uuid: str
     title: str
@@ -116,6 +128,8 @@ class Cooperation:
 
 @dataclass(frozen=True)
 class FieldUse:
+    """How often a field of action is named by agreements, cooperations and exchanges."""
+
     field: str
     agreements: int
     cooperations: int

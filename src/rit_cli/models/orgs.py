@@ -19,6 +19,8 @@ ORG_KINDS = (
 
 @dataclass(frozen=True)
 class Org:
+    """An organisation: a cluster, company, university, agency or other partner."""
+
     id: int
     uuid: str
     name: str
@@ -39,6 +41,8 @@ class Org:
 
 @dataclass(frozen=True)
 class Contact:
+    """A person at an organisation."""
+
     id: int
     uuid: str
     org_id: int
@@ -57,6 +61,8 @@ class Contact:
 
 @dataclass(frozen=True)
 class Change:
+    """One recorded change of one field of a record (the history table)."""
+
     at: str
     table: str
     record_id: int

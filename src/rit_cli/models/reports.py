@@ -23,6 +23,8 @@ class AgreementState:
 
 @dataclass(frozen=True)
 class CurrentReport:
+    """The current state: agreements, what is coming up, and the reminders."""
+
     today: date
     scope: str
     agreements: list[AgreementState]
@@ -33,6 +35,8 @@ class CurrentReport:
 
 @dataclass(frozen=True)
 class OrgCount:
+    """Organisations taking part in a year, counted by country and kind."""
+
     country: str
     kind: str
     count: int
@@ -41,6 +45,8 @@ class OrgCount:
 
 @dataclass(frozen=True)
 class YearReport:
+    """What came of one year: visits held, obligations met, cooperations, trips."""
+
     year: int
     today: date
     scope: str

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TripStop:
+    """One city of a delegation trip, with the exchanges held there."""
+
     id: int
     trip_id: int
     city: str
@@ -24,6 +26,8 @@ class TripStop:
 
 @dataclass(frozen=True)
 class Trip:
+    """A delegation trip: its stops in date order."""
+
     id: int
     uuid: str
     title: str

@@ -99,6 +99,8 @@ class AgreementInput:
 
 @dataclass(frozen=True)
 class AgreementDetail:
+    """An agreement with its compliance per year and its cooperations, for show-agreement."""
+
     agreement: Agreement
     compliance: list[Compliance]
     cooperations: list[str]

@@ -9,6 +9,8 @@ from datetime import date
 
 @dataclass(frozen=True)
 class CalendarEntry:
+    """An exchange as an ICS event needs it."""
+
     uuid: str
     title: str
     type: str

@@ -22,6 +22,8 @@ _SELECT = (
 
 @dataclass(frozen=True)
 class ContactInput:
+    """What the user gave for a new or changed contact; None means not given."""
+
     name: str | None = None
     org: str | None = None
     title: str | None = None

@@ -134,6 +134,8 @@ NETWORK_FILE_SYSTEMS = {
 
 @dataclass(frozen=True)
 class Check:
+    """One line of rit doctor: what was checked, its verdict and the detail."""
+
     name: str
     status: str  # "ok", "warn" or "fail"
     detail: str

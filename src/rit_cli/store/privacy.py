@@ -20,6 +20,8 @@ ERASED = "(erased)"
 
 @dataclass(frozen=True)
 class Erasure:
+    """What forget-contact removed (links, the person's history) and scrubbed, counted."""
+
     contact_id: int
     uuid: str
     links: int  # rows removed from link tables (signatories, participants)

@@ -23,6 +23,8 @@ KINDS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One record that matched a search: its kind, id, title and the field that matched."""
+
     kind: str
     id: int
     title: str

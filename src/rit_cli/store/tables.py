@@ -265,6 +265,8 @@ def map_header(entity: str, header: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """How many records a CSV import added, for its summary."""
+
     entity: str
     added: int
 

@@ -41,6 +41,8 @@ LABELS = {
 
 @dataclass
 class Table:
+    """How one table is exported and imported: columns, keys and references to others."""
+
     name: str
     columns: list[str]
     primary_key: list[str]
@@ -177,6 +179,8 @@ def parse(text: str, source: str) -> dict[str, Any]:
 
 @dataclass
 class Counts:
+    """Records added, updated and skipped by a JSON import."""
+
     added: int = 0
     updated: int = 0
     skipped: int = 0
