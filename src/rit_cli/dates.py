@@ -493,7 +493,7 @@ def format_days(first: date, last: date) -> str:
 
 def format_instant(dt: datetime, with_date: bool = False) -> str:
     """An aware datetime as wall-clock text with its zone abbreviation: ``10:00 JST``."""
-    text = dt.strftime("%H:%M")
+    text = f"{dt.hour:02d}:{dt.minute:02d}"  # as strftime("%H:%M"), at a fraction of the cost
     if with_date:
         text = f"{dt.date().isoformat()} {text}"
     return f"{text} {dt.tzname()}"

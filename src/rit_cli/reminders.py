@@ -114,8 +114,9 @@ def classify_exchange(
     """The one reminder an exchange deserves today, if any (the most pressing one)."""
     window = format_window(Window(fact.start, fact.end))
 
-    def item(kind: str, on: date, message: str, times: bool = False) -> Reminder:
-        local, mine = _times(fact, user_zone) if times else (None, None)
+    def item(
+        kind: str, on: date, message: str, local: str | None = None, mine: str | None = None
+    ) -> Reminder:
         return Reminder(
             kind,
             on,
@@ -146,7 +147,7 @@ def classify_exchange(
                 message = f"on {window}{at}{also}, {_in((fact.start - today).days)}"
             else:
                 message = f"under way ({window}){at}{also}"
-            return item("upcoming", max(fact.start, today), message, times=True)
+            return item("upcoming", max(fact.start, today), message, local, mine)
         return None
     if fact.status != "planned":
         return None

@@ -146,11 +146,14 @@ def reminder_ref(item: Any) -> str:
 
 
 def reminders_lines(items: Sequence[Any]) -> Iterable[str]:
-    """One line per item, tab-separated: date, kind, record, title, message."""
+    """One line per item, tab-separated: date, kind, record, title, message.
+
+    Only the title and the message hold user text to escape; the rest rit writes itself.
+    """
     for item in items:
-        yield "\t".join(
-            cell(v)
-            for v in (item.on.isoformat(), item.kind, reminder_ref(item), item.title, item.message)
+        yield (
+            f"{item.on.isoformat()}\t{item.kind}\t{reminder_ref(item)}"
+            f"\t{printable(item.title)}\t{printable(item.message)}"
         )
 
 

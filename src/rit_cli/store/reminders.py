@@ -16,20 +16,22 @@ _EXCHANGE_COLUMNS = """
 
 
 def _fact(row: sqlite3.Row) -> ExchangeFact:
+    """A row of _EXCHANGE_COLUMNS, unpacked by position: by name costs more, for every row."""
+    number, uuid, kind, title, status, start, end, decide_by, day, at, tz, starts_utc, place = row
     return ExchangeFact(
-        id=row["id"],
-        uuid=row["uuid"],
-        type=row["type"],
-        title=row["title"],
-        status=row["status"],
-        start=date.fromisoformat(row["start_on"]),
-        end=date.fromisoformat(row["end_on"]),
-        decide_by=date.fromisoformat(row["decide_by"]) if row["decide_by"] else None,
-        fixed=row["day"] is not None,
-        at=row["at"],
-        tz=row["tz"],
-        starts_utc=datetime.fromisoformat(row["starts_utc"]) if row["starts_utc"] else None,
-        place=row["place"],
+        id=number,
+        uuid=uuid,
+        type=kind,
+        title=title,
+        status=status,
+        start=date.fromisoformat(start),
+        end=date.fromisoformat(end),
+        decide_by=date.fromisoformat(decide_by) if decide_by else None,
+        fixed=day is not None,
+        at=at,
+        tz=tz,
+        starts_utc=datetime.fromisoformat(starts_utc) if starts_utc else None,
+        place=place,
     )
 
 
@@ -51,8 +53,8 @@ def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iter
     )
     for sql in queries:
         for row in conn.execute(sql, (end,)):
-            if row["id"] not in seen:
-                seen.add(row["id"])
+            if row[0] not in seen:  # the id
+                seen.add(row[0])
                 yield _fact(row)
 
 
