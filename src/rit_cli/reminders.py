@@ -18,7 +18,6 @@ Kinds, in the order a person deals with them:
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,6 +75,8 @@ class Reminder:
     @property
     def fingerprint(self) -> str:
         """Changes when the item's dates or time change, so a moved item counts as new."""
+        import hashlib  # only --new needs it; loading OpenSSL costs about 3 ms
+
         parts = (self.kind, self.on, self.start, self.end, self.local_time)
         return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 

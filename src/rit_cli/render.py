@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -89,6 +88,8 @@ def plain_lines(columns: Sequence[Column], records: Iterable[Any]) -> Iterable[s
 
 
 def to_json(value: Any) -> str:
+    import json  # only --json output needs it: tables and plain lines are spared the import
+
     from .text import json_safe
 
     return json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)) + "\n"

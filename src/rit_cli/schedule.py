@@ -38,7 +38,6 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from fractions import Fraction
 
 from .dates import MAX_YEAR, Window
 
@@ -156,8 +155,9 @@ def required_visits(terms: AgreementTerms, year: int) -> int:
     covered = covered_in_year(terms, year)
     if per_year <= 0 or covered is None:
         return 0
-    share = Fraction(per_year * covered.days, days_in_year(year))
-    return int(share + Fraction(1, 2))
+    # per_year × covered ÷ days, plus a half, rounded down: exact in whole numbers.
+    days = days_in_year(year)
+    return (2 * per_year * covered.days + days) // (2 * days)
 
 
 def _verdict(required: int, held: int, planned: int, covered: Window | None, today: date) -> str:
