@@ -38,6 +38,8 @@ KINDS = (
 
 @dataclass(frozen=True)
 class ExchangeFact:
+    """An open exchange as classify_exchange needs it (the store reads it in bulk)."""
+
     id: int
     uuid: str
     type: str
@@ -55,6 +57,8 @@ class ExchangeFact:
 
 @dataclass(frozen=True)
 class Reminder:
+    """One thing that needs attention: the record, the day it is due and what to do."""
+
     kind: str
     on: date
     record: str  # exchange | agreement | programme

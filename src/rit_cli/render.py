@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a listing: its header and how to get its value from a record."""
+
     header: str
     get: Callable[[Any], Any]
     justify: str = "left"

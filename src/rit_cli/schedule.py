@@ -91,6 +91,8 @@ class VisitFact:
 
 @dataclass(frozen=True)
 class DirectionCompliance:
+    """An each-way obligation in one direction: the visits hosted by one party."""
+
     host: int
     required: int
     held: int
@@ -100,6 +102,8 @@ class DirectionCompliance:
 
 @dataclass(frozen=True)
 class Compliance:
+    """One calendar year's obligation against the visits held and planned."""
+
     year: int
     required: int  # per direction when each_way
     held: int
