@@ -150,7 +150,8 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
         {"d": today.isoformat()},
     ).fetchall()
     terms = agreement_terms(conn, rows)
-    held = visit_facts_for(conn, [row["id"] for row in rows], year, planned=False)
+    each_way = {row["id"] for row in rows if row["each_way"]}  # who visits whom matters
+    held = visit_facts_for(conn, [row["id"] for row in rows], year, planned=False, parties=each_way)
     # Planned visits can only lift at-risk to on-track (met and missed depend on held ones
     # alone): they are read only for the agreements that held ones leave at risk.
     undecided = [
@@ -158,7 +159,9 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
         for row in rows
         if compliance(terms[row["id"]], year, held.get(row["id"], []), today).verdict == "at-risk"
     ]
-    planned = visit_facts_for(conn, [row["id"] for row in undecided], year, held=False)
+    planned = visit_facts_for(
+        conn, [row["id"] for row in undecided], year, held=False, parties=each_way
+    )
     at_risk = []
     for row in undecided:
         visits = held.get(row["id"], []) + planned.get(row["id"], [])

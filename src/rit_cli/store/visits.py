@@ -7,7 +7,7 @@ loading everything agreements need for display.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
 from ..schedule import AgreementTerms, VisitFact
@@ -37,12 +37,17 @@ def visit_facts_for(
     *,
     held: bool = True,
     planned: bool = True,
+    parties: Collection[int] | None = None,
 ) -> dict[int, list[VisitFact]]:
     """The visits that can count for a year, by agreement (none: not in the dict).
 
     Held ones (done in the year: the (agreement_id, start_on) index, limited to the year)
     and planned ones (planned or scheduled, reaching into the year), or one kind alone;
     read in one query for many agreements, and without walking their past years.
+
+    Guests and hosts are read for the visits of the agreements in parties (None: all).
+    Only an each-way obligation looks at them; the other visits get no guests and the
+    exchange's own host.
     """
     first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
     # No exchange spans more than SPAN_DAYS, so an open one that reaches into the year
@@ -72,26 +77,30 @@ def visit_facts_for(
         )
         params = [value for _, dates in halves for value in (*chunk, *dates)]
         rows += conn.execute(sql + " ORDER BY agreement_id, start_on, id", params).fetchall()
-    return _facts(conn, rows)
+    return _facts(conn, rows, parties)
 
 
-def _facts(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> dict[int, list[VisitFact]]:
-    """Exchange rows as visit facts by agreement, their guests and hosts read in batches."""
+def _facts(
+    conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], parties: Collection[int] | None = None
+) -> dict[int, list[VisitFact]]:
+    """Rows of _VISIT_COLUMNS as visit facts by agreement; guests and hosts read in batches
+    for the agreements in parties (None: all)."""
     roles: dict[int, dict[str, set[int]]] = {}
-    for chunk, marks in batches([row["id"] for row in rows]):
+    wanted = [row["id"] for row in rows if parties is None or row["agreement_id"] in parties]
+    for chunk, marks in batches(wanted):
         for exchange_id, org_id, role in conn.execute(
             f"SELECT exchange_id, org_id, role FROM exchange_orgs WHERE exchange_id IN ({marks})",
             chunk,
         ):
             roles.setdefault(exchange_id, {}).setdefault(role, set()).add(org_id)
     facts: dict[int, list[VisitFact]] = {}
-    for row in rows:
-        mine = roles.get(row["id"], {})
-        host = row["host_id"] or min(mine.get("host", ()), default=None)
-        first_day = date.fromisoformat(row["day"] or row["start_on"])
-        last_day = max(first_day, date.fromisoformat(row["end_on"]))
-        facts.setdefault(row["agreement_id"], []).append(
-            VisitFact(frozenset(mine.get("guest", ())), host, row["status"], first_day, last_day)
+    for agreement_id, exchange_id, status, host_id, day, start_on, end_on in rows:
+        mine = roles.get(exchange_id, {})
+        host = host_id or min(mine.get("host", ()), default=None)
+        first_day = date.fromisoformat(day or start_on)
+        last_day = max(first_day, date.fromisoformat(end_on))
+        facts.setdefault(agreement_id, []).append(
+            VisitFact(frozenset(mine.get("guest", ())), host, status, first_day, last_day)
         )
     return facts
 
