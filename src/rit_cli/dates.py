@@ -53,20 +53,21 @@ _DATE_FORMS = (
 _PERIOD_FORMS = "month 2016-10, quarter 2016-Q4, half 2016-H2, year 2016"
 _WINDOW_FORMS = f"{_PERIOD_FORMS}, a single date, or START..END (each side a date or period)"
 
-_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_ISO_LOOSE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_GERMAN = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
-_GERMAN_SHORT_YEAR = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})")
-_JAPANESE = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
-_RELATIVE = re.compile(r"([+-])([0-9]{1,9})([dwmy])")
-_SLASH = re.compile(r"([0-9]{1,4})/([0-9]{1,2})/([0-9]{1,4})")
-_YEAR = re.compile(r"([0-9]{4})")
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-_QUARTER = re.compile(r"([0-9]{4})-q([0-9])")
-_HALF = re.compile(r"([0-9]{4})-h([0-9])")
-_DURATION = re.compile(r"([+-]?)([0-9]{1,9})([dwmy]?)")
-_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
-_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*")
+# Patterns, compiled (and cached by re) on first use: a command compiles only those it needs.
+_ISO = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+_ISO_LOOSE = r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+_GERMAN = r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})"
+_GERMAN_SHORT_YEAR = r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})"
+_JAPANESE = r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日"
+_RELATIVE = r"([+-])([0-9]{1,9})([dwmy])"
+_SLASH = r"([0-9]{1,4})/([0-9]{1,2})/([0-9]{1,4})"
+_YEAR = r"([0-9]{4})"
+_MONTH = r"([0-9]{4})-([0-9]{2})"
+_QUARTER = r"([0-9]{4})-q([0-9])"
+_HALF = r"([0-9]{4})-h([0-9])"
+_DURATION = r"([+-]?)([0-9]{1,9})([dwmy]?)"
+_TIME = r"([0-9]{1,2}):([0-9]{2})"
+_ZONE_NAME = r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*"
 
 _MAX_DURATION_DAYS = {"d": 36525, "w": 36525 // 7, "m": 1200, "y": 100}
 _UNIT_WORD = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
@@ -150,20 +151,20 @@ def _try_date(text: str, today: date) -> date | None:
     t = _norm(text).lower()
     if t in ("today", "tomorrow", "yesterday"):
         return today + timedelta(days={"today": 0, "tomorrow": 1, "yesterday": -1}[t])
-    if m := _ISO.fullmatch(t):
+    if m := re.fullmatch(_ISO, t):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
-    if m := _ISO_LOOSE.fullmatch(t):
+    if m := re.fullmatch(_ISO_LOOSE, t):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
         raise InvalidInput(
             f"{_q(shown)}: ISO dates need two-digit month and day; write {y:04d}-{mo:02d}-{d:02d}"
         )
-    if m := _GERMAN.fullmatch(t):
+    if m := re.fullmatch(_GERMAN, t):
         return _make_date(int(m[3]), int(m[2]), int(m[1]), shown)
-    if _GERMAN_SHORT_YEAR.fullmatch(t):
+    if re.fullmatch(_GERMAN_SHORT_YEAR, t):
         raise InvalidInput(f"{_q(shown)} has a two-digit year; write it in full as DD.MM.YYYY")
-    if m := _JAPANESE.fullmatch(t):
+    if m := re.fullmatch(_JAPANESE, t):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
-    if m := _RELATIVE.fullmatch(t):
+    if m := re.fullmatch(_RELATIVE, t):
         n = int(m[2]) * (1 if m[1] == "+" else -1)
         unit = m[3]
         step = {
@@ -182,7 +183,7 @@ def _try_date(text: str, today: date) -> date | None:
                 "use a smaller step or a calendar date"
             )
         return result
-    if m := _SLASH.fullmatch(t):
+    if m := re.fullmatch(_SLASH, t):
         raise _slash_error(shown, m)
     if "/" in t:
         raise InvalidInput(
@@ -207,7 +208,7 @@ def parse_until(text: str, today: date) -> date:
     shown = text.strip()
     if not shown:
         raise InvalidInput(f"empty date {_q(text)}: use a year such as 2017 or {_DATE_FORMS}")
-    if m := _YEAR.fullmatch(_norm(text)):
+    if m := re.fullmatch(_YEAR, _norm(text)):
         year = int(m[1])
         _check_year(year, shown)
         return date(year, 12, 31)
@@ -234,25 +235,25 @@ def month_end(d: date) -> date:
 
 def _try_period(t: str, shown: str) -> Window | None:
     """Parse a month/quarter/half/year from normalised lower-case text; None if not one."""
-    if m := _YEAR.fullmatch(t):
+    if m := re.fullmatch(_YEAR, t):
         year = int(m[1])
         _check_year(year, shown)
         return year_span(year)
-    if m := _MONTH.fullmatch(t):
+    if m := re.fullmatch(_MONTH, t):
         year, month = int(m[1]), int(m[2])
         _check_year(year, shown)
         if not 1 <= month <= 12:
             raise InvalidInput(f"{_q(shown)}: there is no month {month}; months run 01..12")
         first = date(year, month, 1)
         return Window(first, month_end(first))
-    if m := _QUARTER.fullmatch(t):
+    if m := re.fullmatch(_QUARTER, t):
         year, quarter = int(m[1]), int(m[2])
         _check_year(year, shown)
         if not 1 <= quarter <= 4:
             raise InvalidInput(f"{_q(shown)}: there is no quarter {quarter}; use Q1..Q4")
         first = date(year, 3 * quarter - 2, 1)
         return Window(first, month_end(date(year, 3 * quarter, 1)))
-    if m := _HALF.fullmatch(t):
+    if m := re.fullmatch(_HALF, t):
         year, half = int(m[1]), int(m[2])
         _check_year(year, shown)
         if not 1 <= half <= 2:
@@ -326,7 +327,7 @@ def parse_duration(text: str) -> relativedelta:
     """Parse a positive duration such as ``14d``, ``2w``, ``3m``, ``1y``, ``+14d`` or ``90``."""
     shown = text.strip()
     accepted = "use a positive number of days, weeks, months or years such as 14d, 2w, 3m, 1y"
-    m = _DURATION.fullmatch(_norm(text).lower())
+    m = re.fullmatch(_DURATION, _norm(text).lower())
     if m is None:
         raise InvalidInput(f"cannot read {_q(shown)} as a duration: {accepted}")
     sign, n, unit = m[1], int(m[2]), m[3] or "d"
@@ -362,7 +363,7 @@ def parse_time(text: str) -> time:
     """Parse a 24-hour wall-clock time ``HH:MM`` (``9:30`` is fine too)."""
     shown = text.strip()
     accepted = "write a 24-hour time HH:MM such as 09:30 or 23:59"
-    m = _TIME.fullmatch(_norm(text))
+    m = re.fullmatch(_TIME, _norm(text))
     if m is None:
         raise InvalidInput(f"cannot read {_q(shown)} as a time: {accepted}")
     hour, minute = int(m[1]), int(m[2])
@@ -376,7 +377,7 @@ def parse_time(text: str) -> time:
 def parse_zone(name: str) -> ZoneInfo:
     """A validated IANA time zone such as ``Europe/Berlin`` or ``UTC``."""
     message = f"unknown time zone {_q(name)}: use an IANA name such as Europe/Berlin or Asia/Tokyo"
-    if not _ZONE_NAME.fullmatch(name):
+    if not re.fullmatch(_ZONE_NAME, name):
         raise InvalidInput(message)
     try:
         return ZoneInfo(name)
