@@ -26,13 +26,11 @@ IN_FORCE_ON = """
 SPAN_DAYS = 731
 
 
-def batches(ids: Sequence[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
-    """The ids in slices of at most size, each with the '?, ?, ...' of its IN list.
-
-    SQLite before 3.32 takes at most 999 parameters a statement.
-    """
-    for start in range(0, len(ids), size):
-        chunk = list(ids[start : start + size])
+def batches(values: Sequence[Any], size: int = 500) -> Iterator[tuple[list[Any], str]]:
+    """The values (ids, keys) in slices of at most size, each with the '?, ?, ...' of its
+    IN list. SQLite before 3.32 takes at most 999 parameters a statement."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start : start + size])
         yield chunk, ", ".join("?" for _ in chunk)
 
 

@@ -98,16 +98,13 @@ def _ending(record: str, row: sqlite3.Row, title: str, today: date) -> Reminder:
 
 def seen_before(conn: sqlite3.Connection, reminders: list[Reminder]) -> set[str]:
     """Keys of reminders already printed with the same fingerprint (for --new)."""
-    if not reminders:
-        return set()
-    found = set()
-    for item in reminders:
-        row = conn.execute(
-            "SELECT fingerprint FROM reminders_sent WHERE key = ?", (item.key,)
-        ).fetchone()
-        if row is not None and row[0] == item.fingerprint:
-            found.add(item.key)
-    return found
+    printed: dict[str, str] = {}
+    for chunk, marks in batches([item.key for item in reminders]):
+        for key, fingerprint in conn.execute(
+            f"SELECT key, fingerprint FROM reminders_sent WHERE key IN ({marks})", chunk
+        ):
+            printed[key] = fingerprint
+    return {item.key for item in reminders if printed.get(item.key) == item.fingerprint}
 
 
 def mark_sent(conn: sqlite3.Connection, reminders: list[Reminder], at: str) -> None:
