@@ -220,3 +220,30 @@ def test_per_agreement_lookups_are_bounded_ranges_on_the_agreement_index(
         assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 2
     plan = _plans(bench_conn, lambda: visit_facts(bench_conn, agreement, 2020), "UNION")
     assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 2
+
+
+def test_visit_facts_of_many_agreements_are_bounded_ranges_on_the_agreement_index(
+    bench_conn: sqlite3.Connection,
+) -> None:
+    """remind reads the year's visits of every agreement in force in one query: per
+    agreement a bounded slice of (agreement_id, start_on), held and planned alike. Never
+    the status index, which would walk every visit done that year."""
+    from rit_cli.store.visits import visit_facts_for
+
+    ids = [
+        r[0]
+        for r in bench_conn.execute(
+            "SELECT DISTINCT agreement_id FROM exchanges WHERE agreement_id IS NOT NULL"
+        )
+    ]
+    assert len(ids) > 1
+    for kinds, halves in (({}, 2), ({"planned": False}, 1), ({"held": False}, 1)):
+        plan = _plans(
+            bench_conn,
+            lambda kinds=kinds: visit_facts_for(bench_conn, ids, 2020, **kinds),
+            "WHERE agreement_id IN",
+        )
+        assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == (
+            halves
+        ), plan
+        assert "exchanges_status_start" not in plan, plan

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rit_cli.reminders import ExchangeFact, Reminder, classify_exchange
+from rit_cli.store.reminders import mark_sent, seen_before
 
 TODAY = date(2016, 8, 25)
 HORIZON = TODAY + timedelta(days=14)
@@ -100,6 +103,24 @@ def test_fingerprint_changes_when_the_date_moves() -> None:
     assert a.key == b.key
     assert a.fingerprint != b.fingerprint
     assert a.fingerprint == c.fingerprint
+
+
+def test_seen_before_compares_fingerprints_for_many_items(conn: sqlite3.Connection) -> None:
+    """--new: an item printed with the same dates is old, a moved one new again; more
+    items than one query's list holds are looked up in batches."""
+
+    def items(day: str, numbers: range) -> list[Reminder]:
+        found = [
+            classify_exchange(replace(fact("scheduled", day), uuid=f"u-{n}"), TODAY, HORIZON, "UTC")
+            for n in numbers
+        ]
+        return [item for item in found if item is not None]
+
+    printed = items("2016-09-01", range(1100))
+    mark_sent(conn, printed, "2016-08-25T06:00:00+00:00")
+    assert seen_before(conn, items("2016-09-01", range(1200))) == {item.key for item in printed}
+    assert seen_before(conn, items("2016-09-02", range(1000, 1200))) == set()
+    assert seen_before(conn, []) == set()
 
 
 days = st.integers(min_value=-400, max_value=400)

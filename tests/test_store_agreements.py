@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -44,6 +45,8 @@ from rit_cli.store.programmes import (
     extend_programme,
     find_programme,
 )
+from rit_cli.store.reminders import obligations_at_risk
+from rit_cli.store.visits import visit_facts_for
 
 D = date.fromisoformat
 TODAY = D("2016-08-25")
@@ -237,6 +240,99 @@ def test_visit_facts_from_exchange_rows(story: sqlite3.Connection) -> None:
         VisitFact(frozenset({2}), 1, "planned", D("2016-10-01"), D("2016-10-31")),
         VisitFact(frozenset({1}), 2, "scheduled", D("2016-11-02"), D("2016-11-04")),
     ]
+
+
+def test_a_years_visit_facts_of_many_agreements_at_once(story: sqlite3.Connection) -> None:
+    add_agreement(
+        story,
+        AgreementInput("MoU FBRI–KBIC", parties=("FBRI", "KBIC"), signed="2016-01-10"),
+        TODAY,
+    )
+    add_visit(story, "done", "2016-06-10")
+    add_visit(story, "done", "2015-06-10")  # another year
+    add_visit(story, "cancelled", "2016-07-01")
+    add_visit(story, "planned", "2015-12-01", "2016-01-31", day=False)  # reaches into 2016
+    add_visit(story, "planned", "2015-10-01", "2015-12-31", day=False)  # does not
+    add_visit(story, "scheduled", "2016-09-02", host=4, guests=(2,), agreement=2)
+    add_visit(story, "done", "2016-03-01", host=2, guests=(4,), agreement=2)
+    both = visit_facts_for(story, [1, 2, 3], 2016)
+    assert both == {1: visit_facts(story, 1, 2016), 2: visit_facts(story, 2, 2016)}
+    assert both[1] == [
+        VisitFact(frozenset({1}), 2, "planned", D("2015-12-01"), D("2016-01-31")),
+        VisitFact(frozenset({1}), 2, "done", D("2016-06-10"), D("2016-06-10")),
+    ]
+    assert both[2] == [
+        VisitFact(frozenset({4}), 2, "done", D("2016-03-01"), D("2016-03-01")),
+        VisitFact(frozenset({2}), 4, "scheduled", D("2016-09-02"), D("2016-09-02")),
+    ]
+    held = visit_facts_for(story, [1, 2], 2016, planned=False)
+    assert held == {1: [both[1][1]], 2: [both[2][0]]}
+    assert visit_facts_for(story, [1, 2], 2016, held=False) == {1: [both[1][0]], 2: [both[2][1]]}
+    assert visit_facts_for(story, [], 2016) == {}
+    only_2 = visit_facts_for(story, [1, 2], 2016, parties={2})  # who visited whom: for 2 only
+    assert only_2 == {1: [replace(fact, guests=frozenset()) for fact in both[1]], 2: both[2]}
+
+
+def test_obligations_at_risk_in_as_many_queries_for_many_agreements(
+    story: sqlite3.Connection,
+) -> None:
+    """Held visits settle met and missed; planned ones are read only where they can lift an
+    agreement from at-risk to on-track. Every agreement in force is judged at once."""
+
+    def agreement(title: str, parties: tuple[str, str], per_year: str, each_way: bool) -> int:
+        terms = AgreementInput(
+            title, parties=parties, signed="2016-01-10", visits_per_year=per_year
+        )
+        add_agreement(story, terms, TODAY)
+        if each_way:
+            edit_agreement(story, title, AgreementInput(each_way=True), TODAY)
+        return find_agreement(story, title, TODAY).id
+
+    def judged() -> tuple[list[tuple[int, str]], int]:
+        statements: list[str] = []
+        story.set_trace_callback(statements.append)
+        try:
+            items = obligations_at_risk(story, TODAY)
+        finally:
+            story.set_trace_callback(None)
+        return [(item.record_id, item.message) for item in items], len(statements)
+
+    def agreements(n: int) -> int:
+        """One agreement on track, one met, one at risk each way: its id."""
+        on_track = agreement(f"MoU FBRI–KBIC {n}", ("FBRI", "KBIC"), "2", False)
+        add_visit(story, "done", "2016-03-01", host=2, guests=(4,), agreement=on_track)
+        add_visit(story, "scheduled", "2016-09-02", host=4, guests=(2,), agreement=on_track)
+        met = agreement(f"MoU JETRO–LSN {n}", ("JETRO", "LSN"), "1", False)
+        add_visit(story, "done", "2016-04-01", host=3, guests=(1,), agreement=met)
+        each_way = agreement(f"MoU LSN–KBIC {n}", ("LSN", "KBIC"), "2", True)
+        add_visit(story, "done", "2016-03-01", host=4, guests=(1,), agreement=each_way)
+        add_visit(story, "scheduled", "2016-09-10", host=4, guests=(1,), agreement=each_way)
+        add_visit(
+            story,
+            "planned",
+            "2016-10-01",
+            "2016-10-31",
+            host=1,
+            guests=(4,),
+            day=False,
+            agreement=each_way,
+        )
+        return each_way
+
+    each_way = agreements(1)
+    items, queries = judged()
+    assert items == [
+        (1, "2016 requires 1 visit: 0 held, 0 planned; 1 more to schedule, 128 days left"),
+        (
+            each_way,
+            "2016 requires 2 visits each way (to LSN: 0 held, 1 planned; to KBIC: 1 held,"
+            " 1 planned); 1 more to schedule, 128 days left",
+        ),
+    ]
+    another = agreements(2)
+    more, more_queries = judged()
+    assert [record for record, _ in more] == [1, each_way, another]
+    assert more_queries == queries
 
 
 def test_compliance_per_year_with_visits(story: sqlite3.Connection) -> None:

@@ -26,6 +26,8 @@ WRITE_WAIT_SECONDS = 15.0
 
 @dataclass(frozen=True)
 class DbLocation:
+    """Where the database is, and what said so."""
+
     path: Path
     source: str  # "flag", "env" or "default"
 

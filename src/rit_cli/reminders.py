@@ -18,7 +18,6 @@ Kinds, in the order a person deals with them:
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,6 +38,8 @@ KINDS = (
 
 @dataclass(frozen=True)
 class ExchangeFact:
+    """An open exchange as classify_exchange needs it (the store reads it in bulk)."""
+
     id: int
     uuid: str
     type: str
@@ -56,6 +57,8 @@ class ExchangeFact:
 
 @dataclass(frozen=True)
 class Reminder:
+    """One thing that needs attention: the record, the day it is due and what to do."""
+
     kind: str
     on: date
     record: str  # exchange | agreement | programme
@@ -76,6 +79,8 @@ class Reminder:
     @property
     def fingerprint(self) -> str:
         """Changes when the item's dates or time change, so a moved item counts as new."""
+        import hashlib  # only --new needs it; loading OpenSSL costs about 3 ms
+
         parts = (self.kind, self.on, self.start, self.end, self.local_time)
         return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 
@@ -114,8 +119,9 @@ def classify_exchange(
     """The one reminder an exchange deserves today, if any (the most pressing one)."""
     window = format_window(Window(fact.start, fact.end))
 
-    def item(kind: str, on: date, message: str, times: bool = False) -> Reminder:
-        local, mine = _times(fact, user_zone) if times else (None, None)
+    def item(
+        kind: str, on: date, message: str, local: str | None = None, mine: str | None = None
+    ) -> Reminder:
         return Reminder(
             kind,
             on,
@@ -146,7 +152,7 @@ def classify_exchange(
                 message = f"on {window}{at}{also}, {_in((fact.start - today).days)}"
             else:
                 message = f"under way ({window}){at}{also}"
-            return item("upcoming", max(fact.start, today), message, times=True)
+            return item("upcoming", max(fact.start, today), message, local, mine)
         return None
     if fact.status != "planned":
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a listing: its header and how to get its value from a record."""
+
     header: str
     get: Callable[[Any], Any]
     justify: str = "left"
@@ -93,6 +94,8 @@ def plain_lines(columns: Sequence[Column], records: Iterable[Any]) -> Iterable[s
 
 
 def to_json(value: Any) -> str:
+    import json  # only --json output needs it: tables and plain lines are spared the import
+
     from .text import json_safe
 
     return json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)) + "\n"
@@ -150,11 +153,14 @@ def reminder_ref(item: Any) -> str:
 
 
 def reminders_lines(items: Sequence[Any]) -> Iterable[str]:
-    """One line per item, tab-separated: date, kind, record, title, message."""
+    """One line per item, tab-separated: date, kind, record, title, message.
+
+    Only the title and the message hold user text to escape; the rest rit writes itself.
+    """
     for item in items:
-        yield "\t".join(
-            cell(v)
-            for v in (item.on.isoformat(), item.kind, reminder_ref(item), item.title, item.message)
+        yield (
+            f"{item.on.isoformat()}\t{item.kind}\t{reminder_ref(item)}"
+            f"\t{printable(item.title)}\t{printable(item.message)}"
         )
 
 

@@ -38,7 +38,6 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from fractions import Fraction
 
 from .dates import MAX_YEAR, Window
 
@@ -92,6 +91,8 @@ class VisitFact:
 
 @dataclass(frozen=True)
 class DirectionCompliance:
+    """An each-way obligation in one direction: the visits hosted by one party."""
+
     host: int
     required: int
     held: int
@@ -101,6 +102,8 @@ class DirectionCompliance:
 
 @dataclass(frozen=True)
 class Compliance:
+    """One calendar year's obligation against the visits held and planned."""
+
     year: int
     required: int  # per direction when each_way
     held: int
@@ -156,8 +159,9 @@ def required_visits(terms: AgreementTerms, year: int) -> int:
     covered = covered_in_year(terms, year)
     if per_year <= 0 or covered is None:
         return 0
-    share = Fraction(per_year * covered.days, days_in_year(year))
-    return int(share + Fraction(1, 2))
+    # per_year × covered ÷ days, plus a half, rounded down: exact in whole numbers.
+    days = days_in_year(year)
+    return (2 * per_year * covered.days + days) // (2 * days)
 
 
 def _verdict(required: int, held: int, planned: int, covered: Window | None, today: date) -> str:

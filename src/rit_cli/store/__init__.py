@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid as uuid_module
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +24,14 @@ IN_FORCE_ON = """
 # The longest span an exchange may have (a two-year window; fixed visits last at most 60
 # days), so "what is still open around day D" can bound start_on from below: D - SPAN_DAYS.
 SPAN_DAYS = 731
+
+
+def batches(values: Sequence[Any], size: int = 500) -> Iterator[tuple[list[Any], str]]:
+    """The values (ids, keys) in slices of at most size, each with the '?, ?, ...' of its
+    IN list. SQLite before 3.32 takes at most 999 parameters a statement."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start : start + size])
+        yield chunk, ", ".join("?" for _ in chunk)
 
 
 def now() -> str:

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from ..reminders import ExchangeFact, Reminder
-from .visits import terms_from_row, visit_facts
+from . import batches
+from .visits import agreement_terms, visit_facts_for
 
 _EXCHANGE_COLUMNS = """
     id, uuid, type, title, status, start_on, end_on, decide_by, day, at, tz, starts_utc, place
@@ -15,20 +16,22 @@ _EXCHANGE_COLUMNS = """
 
 
 def _fact(row: sqlite3.Row) -> ExchangeFact:
+    """A row of _EXCHANGE_COLUMNS, unpacked by position: by name costs more, for every row."""
+    number, uuid, kind, title, status, start, end, decide_by, day, at, tz, starts_utc, place = row
     return ExchangeFact(
-        id=row["id"],
-        uuid=row["uuid"],
-        type=row["type"],
-        title=row["title"],
-        status=row["status"],
-        start=date.fromisoformat(row["start_on"]),
-        end=date.fromisoformat(row["end_on"]),
-        decide_by=date.fromisoformat(row["decide_by"]) if row["decide_by"] else None,
-        fixed=row["day"] is not None,
-        at=row["at"],
-        tz=row["tz"],
-        starts_utc=datetime.fromisoformat(row["starts_utc"]) if row["starts_utc"] else None,
-        place=row["place"],
+        id=number,
+        uuid=uuid,
+        type=kind,
+        title=title,
+        status=status,
+        start=date.fromisoformat(start),
+        end=date.fromisoformat(end),
+        decide_by=date.fromisoformat(decide_by) if decide_by else None,
+        fixed=day is not None,
+        at=at,
+        tz=tz,
+        starts_utc=datetime.fromisoformat(starts_utc) if starts_utc else None,
+        place=place,
     )
 
 
@@ -50,8 +53,8 @@ def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iter
     )
     for sql in queries:
         for row in conn.execute(sql, (end,)):
-            if row["id"] not in seen:
-                seen.add(row["id"])
+            if row[0] not in seen:  # the id
+                seen.add(row[0])
                 yield _fact(row)
 
 
@@ -95,16 +98,13 @@ def _ending(record: str, row: sqlite3.Row, title: str, today: date) -> Reminder:
 
 def seen_before(conn: sqlite3.Connection, reminders: list[Reminder]) -> set[str]:
     """Keys of reminders already printed with the same fingerprint (for --new)."""
-    if not reminders:
-        return set()
-    found = set()
-    for item in reminders:
-        row = conn.execute(
-            "SELECT fingerprint FROM reminders_sent WHERE key = ?", (item.key,)
-        ).fetchone()
-        if row is not None and row[0] == item.fingerprint:
-            found.add(item.key)
-    return found
+    printed: dict[str, str] = {}
+    for chunk, marks in batches([item.key for item in reminders]):
+        for key, fingerprint in conn.execute(
+            f"SELECT key, fingerprint FROM reminders_sent WHERE key IN ({marks})", chunk
+        ):
+            printed[key] = fingerprint
+    return {item.key for item in reminders if printed.get(item.key) == item.fingerprint}
 
 
 def mark_sent(conn: sqlite3.Connection, reminders: list[Reminder], at: str) -> None:
@@ -133,25 +133,45 @@ def due(
 
 
 def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]:
-    """Agreements in force whose obligation for the current year is at risk."""
+    """Agreements in force whose obligation for the current year is at risk.
+
+    A fixed number of queries however many agreements are in force: their parties, the
+    year's visits and the names of the directions' hosts are each read for all at once.
+    """
     from ..schedule import compliance, covered_in_year
     from . import IN_FORCE_ON
 
-    items = []
+    year = today.year
     rows = conn.execute(
         f"SELECT a.* FROM agreements a WHERE {IN_FORCE_ON} AND a.visits_per_year > 0 ORDER BY a.id",
         {"d": today.isoformat()},
     ).fetchall()
-    for row in rows:
-        terms = terms_from_row(conn, row)
-        result = compliance(terms, today.year, visit_facts(conn, row["id"], today.year), today)
-        covered = covered_in_year(terms, today.year)
-        if result.verdict != "at-risk" or covered is None:
-            continue
+    terms = agreement_terms(conn, rows)
+    each_way = {row["id"] for row in rows if row["each_way"]}  # who visits whom matters
+    held = visit_facts_for(conn, [row["id"] for row in rows], year, planned=False, parties=each_way)
+    # Planned visits can only lift at-risk to on-track (met and missed depend on held ones
+    # alone): they are read only for the agreements that held ones leave at risk.
+    undecided = [
+        row
+        for row in rows
+        if compliance(terms[row["id"]], year, held.get(row["id"], []), today).verdict == "at-risk"
+    ]
+    planned = visit_facts_for(
+        conn, [row["id"] for row in undecided], year, held=False, parties=each_way
+    )
+    at_risk = []
+    for row in undecided:
+        visits = held.get(row["id"], []) + planned.get(row["id"], [])
+        result = compliance(terms[row["id"]], year, visits, today)
+        covered = covered_in_year(terms[row["id"]], year)
+        if result.verdict == "at-risk" and covered is not None:
+            at_risk.append((row, result, covered))
+    labels = _labels(conn, sorted({d.host for _, result, _ in at_risk for d in result.directions}))
+    items = []
+    for row, result, covered in at_risk:
         days = (covered.end - today).days
         if result.each_way:
             short = sum(max(0, d.required - d.held - d.planned) for d in result.directions)
-            labels = _labels(conn, [d.host for d in result.directions])
             state = "; ".join(
                 f"to {labels.get(d.host, f'#{d.host}')}: {d.held} held, {d.planned} planned"
                 for d in result.directions
@@ -168,7 +188,7 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
                 row["id"],
                 row["uuid"],
                 row["title"],
-                f"{today.year} requires {need}; {short} more to schedule, {days} days left",
+                f"{year} requires {need}; {short} more to schedule, {days} days left",
                 days,
                 covered.start,
                 covered.end,
@@ -182,10 +202,8 @@ def _visits(count: int) -> str:
 
 
 def _labels(conn: sqlite3.Connection, org_ids: list[int]) -> dict[int, str]:
-    marks = ", ".join("?" for _ in org_ids)
-    return {
-        row[0]: row[1]
-        for row in conn.execute(
-            f"SELECT id, coalesce(short, name) FROM orgs WHERE id IN ({marks})", org_ids
-        )
-    }
+    labels: dict[int, str] = {}
+    for chunk, marks in batches(org_ids):
+        sql = f"SELECT id, coalesce(short, name) FROM orgs WHERE id IN ({marks})"
+        labels.update((row[0], row[1]) for row in conn.execute(sql, chunk))
+    return labels

@@ -7,124 +7,129 @@ loading everything agreements need for display.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
 from ..schedule import AgreementTerms, VisitFact
-from . import SPAN_DAYS
+from . import SPAN_DAYS, batches
+
+_VISIT_COLUMNS = "agreement_id, id, status, host_id, day, start_on, end_on"
 
 
 def visit_facts(
     conn: sqlite3.Connection, agreement_id: int, year: int | None = None
 ) -> list[VisitFact]:
-    """The visits linked to an agreement; with a year, only those that can count for it.
-
-    For a year: the visits done in it (the (agreement_id, start_on) index, limited to the
-    year) and the open ones (the (status, start_on) index holds only what is not yet done
-    or cancelled), so the cost does not grow with the agreement's past years.
-    """
-    if year is None:
-        rows = conn.execute(
-            "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
-            " WHERE agreement_id = ? AND type = 'visit' ORDER BY start_on, id",
-            (agreement_id,),
-        ).fetchall()
-    else:
-        first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
-        # No exchange spans more than SPAN_DAYS, so an open one that reaches into the year
-        # started at most that long before it: the scan stays within the agreement's
-        # recent exchanges however long its history.
-        earliest = (date(year, 1, 1) - timedelta(days=SPAN_DAYS)).isoformat()
-        rows = conn.execute(
-            "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
-            " WHERE agreement_id = ? AND start_on BETWEEN ? AND ? AND type = 'visit'"
-            " AND status = 'done'"
-            " UNION "
-            "SELECT id, status, host_id, day, start_on, end_on FROM exchanges"
-            " WHERE agreement_id = ? AND start_on BETWEEN ? AND ? AND end_on >= ?"
-            " AND +status IN ('planned', 'scheduled') AND type = 'visit'"
-            " ORDER BY start_on, id",
-            (agreement_id, first, last, agreement_id, earliest, last, first),
-        ).fetchall()
-    return _facts(conn, rows)
+    """The visits linked to an agreement; with a year, only those that can count for it."""
+    if year is not None:
+        return visit_facts_for(conn, [agreement_id], year).get(agreement_id, [])
+    rows = conn.execute(
+        f"SELECT {_VISIT_COLUMNS} FROM exchanges"
+        " WHERE agreement_id = ? AND type = 'visit' ORDER BY start_on, id",
+        (agreement_id,),
+    ).fetchall()
+    return _facts(conn, rows)[agreement_id] if rows else []
 
 
 def visit_facts_for(
-    conn: sqlite3.Connection, agreement_ids: Sequence[int], year: int
+    conn: sqlite3.Connection,
+    agreement_ids: Sequence[int],
+    year: int,
+    *,
+    held: bool = True,
+    planned: bool = True,
+    parties: Collection[int] | None = None,
 ) -> dict[int, list[VisitFact]]:
-    """visit_facts(conn, id, year) for many agreements at once, in a fixed number of queries.
+    """The visits that can count for a year, by agreement (none: not in the dict).
 
-    The same two bounded range scans on (agreement_id, start_on) as for one agreement, one
-    per agreement in the IN list: the cost follows the agreements asked about and their
-    exchanges around the year, not the history. Agreements without visits map to [].
+    Held ones (done in the year: the (agreement_id, start_on) index, limited to the year)
+    and planned ones (planned or scheduled, reaching into the year), or one kind alone;
+    read in one query for many agreements, and without walking their past years.
+
+    Guests and hosts are read for the visits of the agreements in parties (None: all).
+    Only an each-way obligation looks at them; the other visits get no guests and the
+    exchange's own host.
     """
     first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    # No exchange spans more than SPAN_DAYS, so an open one that reaches into the year
+    # started at most that long before it: the scan stays within each agreement's recent
+    # exchanges however long its history. Neither half may use the status index (+status):
+    # for a long list of agreements SQLite would rather walk every visit done that year.
     earliest = (date(year, 1, 1) - timedelta(days=SPAN_DAYS)).isoformat()
-    ids = sorted(set(agreement_ids))
+    halves = [
+        (condition, dates)
+        for condition, dates, wanted in (
+            ("start_on BETWEEN ? AND ? AND +status = 'done'", (first, last), held),
+            (
+                "start_on BETWEEN ? AND ? AND end_on >= ? AND +status IN ('planned', 'scheduled')",
+                (earliest, last, first),
+                planned,
+            ),
+        )
+        if wanted
+    ]
     rows: list[sqlite3.Row] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows += conn.execute(
-            "SELECT agreement_id, id, status, host_id, day, start_on, end_on FROM exchanges"
-            f" WHERE agreement_id IN ({marks}) AND start_on BETWEEN ? AND ? AND type = 'visit'"
-            " AND +status = 'done'"
-            " UNION "
-            "SELECT agreement_id, id, status, host_id, day, start_on, end_on FROM exchanges"
-            f" WHERE agreement_id IN ({marks}) AND start_on BETWEEN ? AND ? AND end_on >= ?"
-            " AND +status IN ('planned', 'scheduled') AND type = 'visit'"
-            " ORDER BY agreement_id, start_on, id",
-            (*chunk, first, last, *chunk, earliest, last, first),
-        ).fetchall()
-    found: dict[int, list[VisitFact]] = {i: [] for i in ids}
-    for row, fact in zip(rows, _facts(conn, rows), strict=True):
-        found[row["agreement_id"]].append(fact)
-    return found
+    # Two lists of 400 ids and five dates: fewer than 999 parameters.
+    for chunk, marks in batches(agreement_ids, 400):
+        sql = " UNION ALL ".join(
+            f"SELECT {_VISIT_COLUMNS} FROM exchanges"
+            f" WHERE agreement_id IN ({marks}) AND type = 'visit' AND {condition}"
+            for condition, _ in halves
+        )
+        params = [value for _, dates in halves for value in (*chunk, *dates)]
+        rows += conn.execute(sql + " ORDER BY agreement_id, start_on, id", params).fetchall()
+    return _facts(conn, rows, parties)
 
 
-def _facts(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[VisitFact]:
-    """Exchange rows as visit facts, with the guests and hosts fetched in batches."""
+def _facts(
+    conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], parties: Collection[int] | None = None
+) -> dict[int, list[VisitFact]]:
+    """Rows of _VISIT_COLUMNS as visit facts by agreement; guests and hosts read in batches
+    for the agreements in parties (None: all)."""
     roles: dict[int, dict[str, set[int]]] = {}
-    ids = [row["id"] for row in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    wanted = [row["id"] for row in rows if parties is None or row["agreement_id"] in parties]
+    for chunk, marks in batches(wanted):
         for exchange_id, org_id, role in conn.execute(
             f"SELECT exchange_id, org_id, role FROM exchange_orgs WHERE exchange_id IN ({marks})",
             chunk,
         ):
             roles.setdefault(exchange_id, {}).setdefault(role, set()).add(org_id)
-    facts = []
-    for row in rows:
-        mine = roles.get(row["id"], {})
-        host = row["host_id"] or min(mine.get("host", ()), default=None)
-        first_day = date.fromisoformat(row["day"] or row["start_on"])
-        last_day = max(first_day, date.fromisoformat(row["end_on"]))
-        facts.append(
-            VisitFact(frozenset(mine.get("guest", ())), host, row["status"], first_day, last_day)
+    facts: dict[int, list[VisitFact]] = {}
+    for agreement_id, exchange_id, status, host_id, day, start_on, end_on in rows:
+        mine = roles.get(exchange_id, {})
+        host = host_id or min(mine.get("host", ()), default=None)
+        first_day = date.fromisoformat(day or start_on)
+        last_day = max(first_day, date.fromisoformat(end_on))
+        facts.setdefault(agreement_id, []).append(
+            VisitFact(frozenset(mine.get("guest", ())), host, status, first_day, last_day)
         )
     return facts
 
 
-def terms_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> AgreementTerms:
-    """An agreements row (and its parties) as compliance needs it."""
-    parties = tuple(
-        r[0]
-        for r in conn.execute(
-            "SELECT org_id FROM agreement_parties WHERE agreement_id = ? ORDER BY org_id",
-            (row["id"],),
-        )
-    )
+def agreement_terms(
+    conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]
+) -> dict[int, AgreementTerms]:
+    """Agreements rows as compliance needs them, by id; their parties read in batches."""
+    parties: dict[int, list[int]] = {}
+    for chunk, marks in batches([row["id"] for row in rows]):
+        for agreement_id, org_id in conn.execute(
+            "SELECT agreement_id, org_id FROM agreement_parties"
+            f" WHERE agreement_id IN ({marks}) ORDER BY agreement_id, org_id",
+            chunk,
+        ):
+            parties.setdefault(agreement_id, []).append(org_id)
 
     def day(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
 
-    return AgreementTerms(
-        parties=parties,
-        signed_on=day(row["signed_on"]),
-        valid_from=day(row["valid_from"]),
-        valid_until=day(row["valid_until"]),
-        terminated_on=day(row["terminated_on"]),
-        visits_per_year=row["visits_per_year"],
-        each_way=bool(row["each_way"]),
-    )
+    return {
+        row["id"]: AgreementTerms(
+            parties=tuple(parties.get(row["id"], ())),
+            signed_on=day(row["signed_on"]),
+            valid_from=day(row["valid_from"]),
+            valid_until=day(row["valid_until"]),
+            terminated_on=day(row["terminated_on"]),
+            visits_per_year=row["visits_per_year"],
+            each_way=bool(row["each_way"]),
+        )
+        for row in rows
+    }
