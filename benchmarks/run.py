@@ -169,17 +169,21 @@ def base_env(workdir: Path) -> dict[str, str]:
 
 
 def dataset(workdir: Path, n: int, rebuild: bool, log) -> Path:
+    """The dataset of n exchanges, built by make_dataset.py in a process of its own.
+
+    Not in this process: a child's peak memory (ru_maxrss) starts from its parent's at the
+    fork, so building here would raise every later measurement to the build's peak.
+    """
     path = workdir / f"rit-{n}.db"
     if rebuild or not path.exists() or _stale(path):
-        sys.path.insert(0, str(HERE))
-        import make_dataset
-
         started = time.perf_counter()
-        counts = make_dataset.make(path, n, seed=1)
-        log(
-            f"built {path.name}: {counts.get('exchanges')} exchanges in "
-            f"{time.perf_counter() - started:.1f}s"
+        subprocess.run(
+            [sys.executable, str(HERE / "make_dataset.py"), "--exchanges", str(n), "--seed", "1"]
+            + ["--db", str(path)],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
+        log(f"built {path.name}: {n} exchanges in {time.perf_counter() - started:.1f}s")
     return path
 
 
