@@ -438,3 +438,20 @@ def m004_lean_search_triggers(db: Database) -> None:
         statements.append(_search_triggers(number, kind, table, fields, lean=True))
     for statement in _statements("\n".join(statements)):
         db.execute(statement)
+
+
+@migrations()
+def m005_visit_count_index(db: Database) -> None:
+    """A covering index for counting an agreement's visits in a year.
+
+    Compliance (remind's obligations at risk, report, show-agreement) reads every visit of
+    the agreements in force in one year. Through exchanges_agreement each candidate row
+    was looked up in the table (at 500 000 exchanges, 3 000 lookups to find 767 visits);
+    this index holds every column that reading needs, for visits only (type too: SQLite
+    3.40 does not count a partial index's own condition as covered).
+    """
+    db.execute(
+        "CREATE INDEX exchanges_visits"
+        " ON exchanges(agreement_id, start_on, status, end_on, day, host_id, type)"
+        " WHERE type = 'visit'"
+    )

@@ -76,7 +76,10 @@ def visit_facts_for(
             for condition, _ in halves
         )
         params = [value for _, dates in halves for value in (*chunk, *dates)]
-        rows += conn.execute(sql + " ORDER BY agreement_id, start_on, id", params).fetchall()
+        rows += conn.execute(sql, params).fetchall()
+    # Sorted here: asked to sort, SQLite would read each row through exchanges_agreement
+    # (already in that order) instead of the covering exchanges_visits (m005).
+    rows.sort(key=lambda row: (row["agreement_id"], row["start_on"], row["id"]))
     return _facts(conn, rows, parties)
 
 
