@@ -15,7 +15,7 @@ about a millisecond a record (it resolves every party, looks for the agreement i
 and reads the new record back), far too slow for 500 000. Those are written in batches
 inside the same single transaction, but each one is validated and normalised by the
 store's own helpers (parse_window, scheduling.fixed for days, times and clock changes,
-scheduling._date_values for the stored date columns, text.clean/key), so a bulk row is
+scheduling._date_values for the stored date columns, text.key), so a bulk row is
 indistinguishable from one add_exchange would write. History gets the 'create' row (and
 the 'update' row of marking done or cancelling) that the store writes for every record.
 
@@ -46,7 +46,7 @@ from rit_cli.store import now
 from rit_cli.store import scheduling as store_scheduling
 from rit_cli.store.contacts import ContactInput, add_contact
 from rit_cli.store.orgs import OrgInput, add_org
-from rit_cli.text import clean, key
+from rit_cli.text import key
 
 TODAY = date(2020, 6, 1)
 FIRST_DAY = date(2000, 1, 1)

@@ -542,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
 
     start: dict[str, Timing] = {}
     start["rit --version"] = measure([args.rit, "--version"], env, runs, warm)
-    start[f"python -c 'import typer'"] = measure(
+    start["python -c 'import typer'"] = measure(
         [sys.executable, "-c", "import typer"], env, runs, warm
     )
     start["python -c 'pass'"] = measure([sys.executable, "-c", "pass"], env, runs, warm)

@@ -7,7 +7,6 @@ random size, for commands that do not report progress).
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal

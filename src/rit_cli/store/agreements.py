@@ -12,7 +12,7 @@ from .. import schedule
 from ..dates import Window, parse_date
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models.agreements import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
-from ..schedule import AgreementTerms, Compliance, Gap, VisitFact
+from ..schedule import AgreementTerms, Compliance, Gap
 from ..text import MAX_TEXT, clean, key, short_repr, tag
 from . import IN_FORCE_ON, RefSpec, insert, links, record_history, resolve, set_links, update
 from .contacts import contacts_by_id, find_contact, get_contact
