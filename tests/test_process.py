@@ -94,3 +94,41 @@ def test_shell_completion_offers_commands_and_options(tmp_path: Path) -> None:
     assert run([], words).stdout.split() == ["schedule-visit"]
     words.update(COMP_WORDS="rit add-org X --ki", COMP_CWORD="3")
     assert run([], words).stdout.split() == ["--kind"]
+
+
+def _python(code: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_entry_point_pauses_the_collector_only_for_start_up(tmp_path: Path) -> None:
+    """`rit` imports with the cyclic GC paused; the command itself runs with it on, and the
+    start-up objects frozen (never scanned again). A library import changes nothing."""
+    assert _python("import gc, rit_cli.__main__; print(gc.isenabled())") == "False"
+    during = (
+        "import gc, rit_cli.__main__ as entry\n"
+        "import rit_cli.store.orgs as store_orgs\n"
+        "def spy(conn, *args, **kwargs):\n"
+        "    print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+        "    return []\n"
+        "store_orgs.list_orgs = spy\n"
+        "entry.main(['orgs'])\n"
+    )
+    env = {**minimal_env(tmp_path), "RIT_DB": str(tmp_path / "rit.db")}
+    assert _python(during, env).splitlines()[0] == "True True"
+    assert _python("import gc, rit_cli.cli; print(gc.isenabled())") == "True"
+
+
+def test_python_dash_m_runs_rit(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "rit_cli", "--version"],
+        env=minimal_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("rit ")

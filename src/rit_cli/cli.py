@@ -182,7 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     _refuse_undecodable(args)
     try:
-        code = _app_for(args)(args=args, prog_name="rit", standalone_mode=False)
+        command = _app_for(args)
+        _resume_collector()
+        code = command(args=args, prog_name="rit", standalone_mode=False)
         if code == 130:
             # Typer turns Ctrl-C into a silent exit status 130; the transaction rolled back.
             sys.stderr.write("error: interrupted\n")
@@ -212,6 +214,16 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
         _usage_or_crash(exc, args)
+
+
+def _resume_collector() -> None:
+    """Resume the cyclic GC that `rit` paused for start-up (__main__), never scanning again
+    the objects start-up built: they live until the process ends."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _refuse_undecodable(args: list[str]) -> None:
