@@ -1,6 +1,10 @@
 """Build a realistic rit database of N exchanges for the benchmarks, through rit's store.
 
     python benchmarks/make_dataset.py --exchanges 50000 --db /tmp/rit-bench/50000.db
+    python benchmarks/make_dataset.py --exchanges 500000 --present 5000 --db /tmp/h.db
+
+With --present P, the database is the P-exchange one plus N - P exchanges of history (done
+or cancelled, before mid-2018): the same present, a longer past.
 
 What it holds (counts scale with N): organisations in DE, JP and elsewhere with two
 contacts each, programmes, agreements between a German and a Japanese party with yearly
@@ -52,6 +56,9 @@ TODAY = date(2020, 6, 1)
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2030, 12, 31)
 SPAN_DAYS = (LAST_DAY - FIRST_DAY).days
+# With --present, exchanges beyond the present's count all end before this day: two years
+# before TODAY, so none of them is still open, due or in this year's obligations.
+HISTORY_END = date(2018, 5, 31)
 
 # Exchanges left open before TODAY: a kept-up database has a few, however long its history.
 OPEN_PAST = 24
@@ -351,15 +358,19 @@ def _pick_parties(world: World, rng: random.Random, on: date) -> tuple[Any, ...]
     return agreement, de, jp
 
 
-def plans(world: World, n: int) -> Iterator[Plan]:
-    """Exchange plans whose occurrences add up to n, in the order they were entered."""
+def plans(world: World, n: int, history: int = 0) -> Iterator[Plan]:
+    """Exchange plans whose occurrences add up to n (spread over 2000-2030) plus history
+    more (single exchanges over 2000 to HISTORY_END), in the order they were entered."""
     rng = world.rng
     made = 0
     result = []
-    while made < n:
-        start = FIRST_DAY + timedelta(days=rng.randint(0, SPAN_DAYS))
+    while made < n + history:
+        if made < n:
+            start = FIRST_DAY + timedelta(days=rng.randint(0, SPAN_DAYS))
+        else:
+            start = FIRST_DAY + timedelta(days=rng.randint(0, (HISTORY_END - FIRST_DAY).days))
         years = 1
-        if rng.random() < 0.04:
+        if made < n and rng.random() < 0.04:
             years = min(rng.randint(3, 12), n - made, LAST_DAY.year - start.year + 1)
         agreement, de, jp = _pick_parties(world, rng, start)
         future = start >= TODAY
@@ -706,10 +717,17 @@ def sizes(n: int) -> dict[str, int]:
     }
 
 
-def build(conn: sqlite3.Connection, n: int, seed: int, log: Any = None) -> dict[str, int]:
-    """Fill an empty, migrated database with n exchanges and everything around them."""
+def build(
+    conn: sqlite3.Connection, n: int, seed: int, log: Any = None, present: int | None = None
+) -> dict[str, int]:
+    """Fill an empty, migrated database with n exchanges and everything around them.
+
+    With present, everything is sized for that many exchanges spread over 2000-2030, and
+    the other n - present exchanges are history: done or cancelled, before HISTORY_END.
+    """
+    present = min(present or n, n)
     world = World(random.Random(seed))
-    plan = sizes(n)
+    plan = sizes(present)
 
     def step(what: str, started: float) -> None:
         if log:
@@ -731,7 +749,7 @@ def build(conn: sqlite3.Connection, n: int, seed: int, log: Any = None) -> dict[
     t = time.perf_counter()
     writer = ExchangeWriter(conn, world, seed)
     bulk = 0
-    for p in plans(world, max(left, 0)):
+    for p in plans(world, max(left - (n - present), 0), history=n - present):
         bulk += writer.add(p)
     writer.flush()
     step(f"{bulk} exchanges in batches", t)
@@ -739,7 +757,9 @@ def build(conn: sqlite3.Connection, n: int, seed: int, log: Any = None) -> dict[
     return world.counts
 
 
-def make(path: Path, n: int, seed: int = 1, log: Any = None) -> dict[str, int]:
+def make(
+    path: Path, n: int, seed: int = 1, log: Any = None, present: int | None = None
+) -> dict[str, int]:
     """Create the database file at path (replacing one there) with n exchanges."""
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -752,7 +772,7 @@ def make(path: Path, n: int, seed: int = 1, log: Any = None) -> dict[str, int]:
         conn.execute("PRAGMA cache_size = -200000")
         conn.execute("PRAGMA journal_mode = OFF")
         with rit_db.transaction(conn):
-            counts = build(conn, n, seed, log)
+            counts = build(conn, n, seed, log, present)
         conn.execute("PRAGMA journal_mode = WAL")  # as rit leaves every database it opens
     finally:
         conn.close()
@@ -764,17 +784,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--exchanges", type=int, required=True, help="number of exchanges")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", type=Path, required=True, help="database file to (re)create")
+    parser.add_argument(
+        "--present",
+        type=int,
+        default=None,
+        help="size everything for this many exchanges; the rest are history before mid-2018",
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.exchanges < 50:
         parser.error("--exchanges must be at least 50")
+    if args.present is not None and not 50 <= args.present <= args.exchanges:
+        parser.error("--present must lie between 50 and --exchanges")
 
     def log(message: str) -> None:
         if not args.quiet:
             print(message, file=sys.stderr)
 
     started, cpu = time.perf_counter(), time.process_time()
-    counts = make(args.db, args.exchanges, args.seed, log)
+    counts = make(args.db, args.exchanges, args.seed, log, args.present)
     took, cpu = time.perf_counter() - started, time.process_time() - cpu
     shown = ", ".join(f"{v} {k}" for k, v in counts.items())
     print(f"{args.db}: {shown} in {took:.1f}s ({cpu:.1f}s CPU)")

@@ -49,6 +49,7 @@ FLAT = ("remind", "agenda 14d", "report")  # targets: <= 25 % growth 5k -> 500k
 FLAT_YEAR = ("report --year 2020",)  # target: <= 2x
 # Start-up's floor as rit meets it: rit imports with the cyclic GC paused (__main__.py).
 PAUSED_TYPER = "python -c 'import gc; gc.disable(); import typer'"
+PRESENT = 5_000  # the history datasets keep this many exchanges' present
 
 
 @dataclass
@@ -170,18 +171,20 @@ def base_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def dataset(workdir: Path, n: int, rebuild: bool, log) -> Path:
-    """The dataset of n exchanges, built by make_dataset.py in a process of its own.
+def dataset(workdir: Path, n: int, rebuild: bool, log, present: int | None = None) -> Path:
+    """The dataset of n exchanges, built by make_dataset.py in a process of its own; with
+    present, the present of that many exchanges and n - present of history.
 
     Not in this process: a child's peak memory (ru_maxrss) starts from its parent's at the
     fork, so building here would raise every later measurement to the build's peak.
     """
-    path = workdir / f"rit-{n}.db"
+    path = workdir / (f"rit-{n}.db" if present is None else f"rit-{n}-present-{present}.db")
     if rebuild or not path.exists() or _stale(path):
         started = time.perf_counter()
+        extra = [] if present is None else ["--present", str(present)]
         subprocess.run(
             [sys.executable, str(HERE / "make_dataset.py"), "--exchanges", str(n), "--seed", "1"]
-            + ["--db", str(path)],
+            + [*extra, "--db", str(path)],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -336,6 +339,7 @@ def report(
     runs: int,
     started: datetime,
     header: str,
+    history: dict[int, dict[str, Timing]] | None = None,
 ) -> str:
     sizes = sorted(results)
     out: list[str] = []
@@ -361,6 +365,26 @@ def report(
             cells.append(f"{fmt_ms(t)} | {fmt_mb(t)} | {t.lines if t and not t.error else '–'}")
         add(f"| `rit {label}` | " + " | ".join(cells) + " |")
     add("")
+    if history:
+        add(f"## As the history grows (the present of {PRESENT:,} exchanges kept)\n")
+        add(
+            f"The {PRESENT:,} dataset with {', '.join(f'{n - PRESENT:,}' for n in sorted(history))}"
+            " exchanges of history added (done or cancelled, before mid-2018): the same "
+            "agreements, the same weeks around today, a longer past.\n"
+        )
+        grown = sorted(history)
+        cols = " | ".join(f"{n:,} ms | lines" for n in [PRESENT, *grown])
+        add(f"| command | {cols} | growth |")
+        add("|---|" + "---:|---:|" * (len(grown) + 1) + "---:|")
+        for label in FLAT + FLAT_YEAR:
+            base = results.get(PRESENT, {}).get(label)
+            row = [base, *(history[n].get(label) for n in grown)]
+            cells = " | ".join(
+                f"{fmt_ms(x)} | {x.lines if x and not x.error else '–'}" for x in row
+            )
+            g = ratio(row[-1], base)
+            add(f"| `rit {label}` | {cells} | {f'{g:.2f}×' if g else 'n/a'} |")
+        add("")
     add("## Start-up\n")
     add("| process | ms | MB |")
     add("|---|---:|---:|")
@@ -392,7 +416,7 @@ def report(
     add("\n## Targets\n")
     add("| target | measured | verdict |")
     add("|---|---|---|")
-    for line in targets(results, start, peers, imports):
+    for line in targets(results, start, peers, imports, history or {}):
         add(line)
     add("")
     return "\n".join(out)
@@ -405,7 +429,7 @@ def _verdict(value: float | None, limit: float, text: str, unit: str = "×") -> 
     return f"| {text} | {shown} | {'met' if value <= limit else 'MISSED'} |"
 
 
-def targets(results, start, peers, imports) -> list[str]:
+def targets(results, start, peers, imports, history=None) -> list[str]:
     lines = []
     small = min(results) if results else None
     big = max(results) if results else None
@@ -433,6 +457,17 @@ def targets(results, start, peers, imports) -> list[str]:
                     ratio(results[big].get(label), results[small].get(label)),
                     2.0,
                     f"growth of `rit {label}` {span} (≤ 2)",
+                )
+            )
+    if history and PRESENT in results:
+        most = max(history)
+        span = f"{PRESENT:,} → {most:,} as the history grows"
+        for label, limit in [*((f, 1.25) for f in FLAT), *((f, 2.0) for f in FLAT_YEAR)]:
+            lines.append(
+                _verdict(
+                    ratio(history[most].get(label), results[PRESENT].get(label)),
+                    limit,
+                    f"growth of `rit {label}` {span} (≤ {limit:g})",
                 )
             )
     version = next((t for k, t in start.items() if k.startswith("rit")), None)
@@ -474,7 +509,7 @@ def targets(results, start, peers, imports) -> list[str]:
     return lines
 
 
-def console_table(results, start, peers, imports) -> str:
+def console_table(results, start, peers, imports, history=None) -> str:
     sizes = sorted(results)
     rows = [["command", *[f"{n:,}" for n in sizes], *[f"MB@{n:,}" for n in sizes[-1:]]]]
     for label in ["--version", *READ_COMMANDS]:
@@ -502,7 +537,7 @@ def console_table(results, start, peers, imports) -> str:
     )
     verdicts = "\n".join(
         line.strip("|").replace(" | ", ": ", 1).replace(" | ", " → ")
-        for line in targets(results, start, peers, imports)
+        for line in targets(results, start, peers, imports, history)
     )
     return f"median ms\n{text}\n\n{verdicts}"
 
@@ -521,6 +556,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--no-import", action="store_true")
+    parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="leave out the datasets whose history grows while the present stays",
+    )
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the datasets")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/rit-bench"))
@@ -576,6 +616,17 @@ def main(argv: list[str] | None = None) -> int:
             )
         results[n] = row
 
+    history: dict[int, dict[str, Timing]] = {}
+    if not (args.smoke or args.no_history) and PRESENT in sizes:
+        for n in (s for s in sizes if s > PRESENT):
+            db = dataset(workdir, n, args.rebuild, log, present=PRESENT)
+            history[n] = {}
+            for label, cmd in RIT_COMMANDS:
+                if label not in FLAT + FLAT_YEAR or not available[label]:
+                    continue
+                history[n][label] = measure([args.rit, "--db", str(db), *cmd], env, runs, warm)
+                log(f"{n:>7} rit {label:<20} {fmt_ms(history[n][label]):>6} ms (history)")
+
     peers: dict[int, dict[str, Timing]] = {}
     if with_peers:
         for n in PEER_SIZES:
@@ -592,10 +643,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_import:
         imports = measure_import(args.rit, workdir, env, import_rows, min(runs, 3), log)
 
-    text = report(results, start, peers, imports, runs, started, header)
+    text = report(results, start, peers, imports, runs, started, header, history)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
-    print(console_table(results, start, peers, imports))
+    print(console_table(results, start, peers, imports, history))
     print(f"\nwritten to {args.out}")
     return 0
 

@@ -24,6 +24,28 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def test_a_dataset_with_history_keeps_the_present(tmp_path: Path) -> None:
+    """--present P: sized for P exchanges; the other N - P are closed history before
+    mid-2018, so what is open, due or counted this year is that of a P-exchange database."""
+    path = tmp_path / "history.db"
+    make_dataset.make(path, 600, seed=5, present=200)
+    conn = db.connect(path)
+    try:
+        count = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        assert count("SELECT count(*) FROM exchanges") == 600
+        sized = make_dataset.sizes(200)
+        assert count("SELECT count(*) FROM agreements") == sized["agreements"]
+        assert count("SELECT count(*) FROM orgs") == sized["orgs"]
+        end = make_dataset.HISTORY_END.isoformat()
+        assert count(f"SELECT count(*) FROM exchanges WHERE end_on <= '{end}'") >= 400
+        assert not count(
+            f"SELECT count(*) FROM exchanges WHERE end_on <= '{end}'"
+            " AND status NOT IN ('done', 'cancelled')"
+        )
+    finally:
+        conn.close()
+
+
 def test_dataset_holds_what_it_promises(small_db: Path) -> None:
     conn = db.connect(small_db)
     try:
