@@ -368,7 +368,7 @@ def report(
     if history:
         add(f"## As the history grows (the present of {PRESENT:,} exchanges kept)\n")
         add(
-            f"The {PRESENT:,} dataset with {', '.join(f'{n - PRESENT:,}' for n in sorted(history))}"
+            f"The {PRESENT:,} dataset with {' and '.join(f'{n - PRESENT:,}' for n in sorted(history))}"
             " exchanges of history added (done or cancelled, before mid-2018): the same "
             "agreements, the same weeks around today, a longer past.\n"
         )
