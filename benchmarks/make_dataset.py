@@ -59,6 +59,7 @@ SPAN_DAYS = (LAST_DAY - FIRST_DAY).days
 # With --present, exchanges beyond the present's count all end before this day: two years
 # before TODAY, so none of them is still open, due or in this year's obligations.
 HISTORY_END = date(2018, 5, 31)
+HISTORY_SEED = 7_919  # offset of the history's random generators from --seed
 
 # Exchanges left open before TODAY: a kept-up database has a few, however long its history.
 OPEN_PAST = 24
@@ -358,19 +359,18 @@ def _pick_parties(world: World, rng: random.Random, on: date) -> tuple[Any, ...]
     return agreement, de, jp
 
 
-def plans(world: World, n: int, history: int = 0) -> Iterator[Plan]:
-    """Exchange plans whose occurrences add up to n (spread over 2000-2030) plus history
-    more (single exchanges over 2000 to HISTORY_END), in the order they were entered."""
-    rng = world.rng
+def plans(world: World, n: int, history: random.Random | None = None) -> Iterator[Plan]:
+    """Exchange plans whose occurrences add up to n, in the order they were entered: spread
+    over 2000-2030, or with a history generator, single exchanges from 2000 to HISTORY_END
+    drawn from it (so that the world's own draws, and the present, stay as they are)."""
+    rng = history or world.rng
+    last = HISTORY_END if history else LAST_DAY
     made = 0
     result = []
-    while made < n + history:
-        if made < n:
-            start = FIRST_DAY + timedelta(days=rng.randint(0, SPAN_DAYS))
-        else:
-            start = FIRST_DAY + timedelta(days=rng.randint(0, (HISTORY_END - FIRST_DAY).days))
+    while made < n:
+        start = FIRST_DAY + timedelta(days=rng.randint(0, (last - FIRST_DAY).days))
         years = 1
-        if made < n and rng.random() < 0.04:
+        if not history and rng.random() < 0.04:
             years = min(rng.randint(3, 12), n - made, LAST_DAY.year - start.year + 1)
         agreement, de, jp = _pick_parties(world, rng, start)
         future = start >= TODAY
@@ -747,11 +747,18 @@ def build(
     left -= build_exchanges_through_store(conn, world, min(plan["store_exchanges"], left))
     step(f"{n - left} exchanges through add_exchange (trips included)", t)
     t = time.perf_counter()
-    writer = ExchangeWriter(conn, world, seed)
     bulk = 0
-    for p in plans(world, max(left - (n - present), 0), history=n - present):
+    writer = ExchangeWriter(conn, world, seed)
+    for p in plans(world, max(left - (n - present), 0)):
         bulk += writer.add(p)
     writer.flush()
+    if n > present:
+        # After the present and from random generators of their own, so that the present
+        # is exactly the present-sized database's, ids included.
+        past = ExchangeWriter(conn, world, seed + HISTORY_SEED)
+        for p in plans(world, n - present, history=random.Random(seed + HISTORY_SEED)):
+            bulk += past.add(p)
+        past.flush()
     step(f"{bulk} exchanges in batches", t)
     world.counts["exchanges"] = conn.execute("SELECT count(*) FROM exchanges").fetchone()[0]
     return world.counts

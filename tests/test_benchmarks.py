@@ -25,25 +25,33 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_dataset_with_history_keeps_the_present(tmp_path: Path) -> None:
-    """--present P: sized for P exchanges; the other N - P are closed history before
-    mid-2018, so what is open, due or counted this year is that of a P-exchange database."""
-    path = tmp_path / "history.db"
-    make_dataset.make(path, 600, seed=5, present=200)
-    conn = db.connect(path)
-    try:
-        count = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
-        assert count("SELECT count(*) FROM exchanges") == 600
-        sized = make_dataset.sizes(200)
-        assert count("SELECT count(*) FROM agreements") == sized["agreements"]
-        assert count("SELECT count(*) FROM orgs") == sized["orgs"]
-        end = make_dataset.HISTORY_END.isoformat()
-        assert count(f"SELECT count(*) FROM exchanges WHERE end_on <= '{end}'") >= 400
-        assert not count(
-            f"SELECT count(*) FROM exchanges WHERE end_on <= '{end}'"
-            " AND status NOT IN ('done', 'cancelled')"
+    """--present P: the P-exchange database exactly (ids included), plus N - P exchanges of
+    closed history before mid-2018, so what is open, due or counted this year is the same."""
+    plain, grown = tmp_path / "present.db", tmp_path / "history.db"
+    make_dataset.make(plain, 200, seed=5)
+    make_dataset.make(grown, 600, seed=5, present=200)
+    columns = (
+        "id, type, title, status, host_id, place, tz, window_start, window_end, decide_by, day,"
+        " days, at, starts_utc, start_on, end_on, agreement_id, stop_id, outcome"
+    )  # not uuid: the exchanges made through add_exchange get random ones
+    present = "SELECT {} FROM exchanges WHERE id <= 200 ORDER BY id"
+    with sqlite3.connect(plain) as a, sqlite3.connect(grown) as b:
+        assert (
+            a.execute(present.format(columns)).fetchall()
+            == b.execute(present.format(columns)).fetchall()
         )
-    finally:
-        conn.close()
+        for table in ("orgs", "contacts", "agreements", "trip_stops", "cooperations"):
+            sql = f"SELECT count(*) FROM {table}"
+            assert a.execute(sql).fetchone() == b.execute(sql).fetchone(), table
+        parties = "SELECT * FROM exchange_orgs WHERE exchange_id <= 200 ORDER BY 1, 2, 3"
+        assert a.execute(parties).fetchall() == b.execute(parties).fetchall()
+        count = lambda sql: b.execute(sql).fetchone()[0]  # noqa: E731
+        assert count("SELECT count(*) FROM exchanges") == 600
+        end = make_dataset.HISTORY_END.isoformat()
+        assert count(f"SELECT count(*) FROM exchanges WHERE id > 200 AND end_on > '{end}'") == 0
+        assert not count(
+            "SELECT count(*) FROM exchanges WHERE id > 200 AND status NOT IN ('done', 'cancelled')"
+        )
 
 
 def test_dataset_holds_what_it_promises(small_db: Path) -> None:

@@ -793,7 +793,13 @@ def test_yearly_windows_properties(first: Window, years: int) -> None:
             assert format_window(w) == shape.replace(str(first.start.year), str(w.start.year), 1)
 
 
-@given(st.integers(min_value=1, max_value=9998), st.integers(min_value=1, max_value=12))
+@given(st.integers(min_value=1, max_value=9999), st.integers(min_value=1, max_value=12))
 def test_month_lengths_agree_with_the_calendar_module(year: int, month: int) -> None:
     # dates counts month lengths itself so that start-up does not import calendar.
     assert month_end(date(year, month, 1)).day == calendar.monthrange(year, month)[1]
+
+
+def test_the_last_month_datetime_knows_has_an_end() -> None:
+    """Imported data can hold 9999-12-31 (JSON import checks no year range)."""
+    assert month_end(date(9999, 12, 5)) == date(9999, 12, 31)
+    assert format_window(Window(date(9999, 12, 1), date(9999, 12, 31))) == "9999-12"

@@ -5,7 +5,7 @@ the process ends, which the cyclic garbage collector would scan again and again 
 they are created (about 5 ms of a 70 ms `rit agenda`). It is paused here, before anything
 is imported, and cli.main freezes what start-up built and resumes it before the command
 runs, so long commands still collect as usual. Importing rit_cli as a library (the tests)
-leaves the collector alone.
+leaves the collector alone; importing this module without calling main() leaves it paused.
 """
 
 import gc

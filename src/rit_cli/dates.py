@@ -118,8 +118,9 @@ def _check_year(year: int, shown: str) -> None:
 
 def _days_in_month(year: int, month: int) -> int:
     # What calendar.monthrange gives, without importing calendar on every start.
-    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return (following - date(year, month, 1)).days
+    if month == 12:
+        return 31  # and December 9999, which has no following month in datetime
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
 def _make_date(year: int, month: int, day: int, shown: str) -> date:

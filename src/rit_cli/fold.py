@@ -56,7 +56,8 @@ def fold(text: str) -> str:
 
 
 def sql_function(value: str | bytes | int | float | None) -> str | bytes | None:
-    """``fold`` as the SQL function rit_fold: NULL stays NULL, like SQLite's lower()."""
+    """``fold`` as the SQL function rit_fold: NULL stays NULL, numbers are folded as text,
+    a BLOB is returned as it is (rit stores none in searched columns)."""
     if value is None or isinstance(value, bytes):
         return value
     return str(value).translate(_TABLE)
