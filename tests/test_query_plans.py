@@ -211,7 +211,7 @@ def test_per_agreement_lookups_are_bounded_ranges_on_the_agreement_index(
     its whole history, for one agreement or for all of them in one query; visit facts from
     the covering visits index alone."""
     from rit_cli.store.reports import next_exchanges
-    from rit_cli.store.visits import visit_facts, visit_facts_for
+    from rit_cli.store.visits import visit_facts_for
 
     agreement = bench_conn.execute("SELECT min(agreement_id) FROM exchanges").fetchone()[0]
     every = [r[0] for r in bench_conn.execute("SELECT id FROM agreements")]
@@ -222,8 +222,6 @@ def test_per_agreement_lookups_are_bounded_ranges_on_the_agreement_index(
         assert plan.count("exchanges_agreement (agreement_id=? AND start_on>?)") == 1, plan
         plan = _plans(bench_conn, lambda ids=ids: visit_facts_for(bench_conn, ids, 2020), "UNION")
         assert plan.count(VISITS_RANGE) == 2, plan
-    plan = _plans(bench_conn, lambda: visit_facts(bench_conn, agreement, 2020), "UNION")
-    assert plan.count(VISITS_RANGE) == 2, plan
 
 
 def test_visit_facts_of_many_agreements_are_bounded_ranges_of_the_visits_index(

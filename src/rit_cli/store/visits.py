@@ -16,12 +16,8 @@ from . import SPAN_DAYS, batches
 _VISIT_COLUMNS = "agreement_id, id, status, host_id, day, start_on, end_on"
 
 
-def visit_facts(
-    conn: sqlite3.Connection, agreement_id: int, year: int | None = None
-) -> list[VisitFact]:
-    """The visits linked to an agreement; with a year, only those that can count for it."""
-    if year is not None:
-        return visit_facts_for(conn, [agreement_id], year).get(agreement_id, [])
+def visit_facts(conn: sqlite3.Connection, agreement_id: int) -> list[VisitFact]:
+    """Every visit linked to an agreement (a year's, for many agreements: visit_facts_for)."""
     rows = conn.execute(
         f"SELECT {_VISIT_COLUMNS} FROM exchanges"
         " WHERE agreement_id = ? AND type = 'visit' ORDER BY start_on, id",
