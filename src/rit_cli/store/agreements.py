@@ -14,7 +14,17 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..models.agreements import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
 from ..schedule import AgreementTerms, Compliance, Gap
 from ..text import MAX_TEXT, clean, key, short_repr, tag
-from . import IN_FORCE_ON, RefSpec, insert, links, record_history, resolve, set_links, update
+from . import (
+    IN_FORCE_ON,
+    RefSpec,
+    batches,
+    insert,
+    links,
+    record_history,
+    resolve,
+    set_links,
+    update,
+)
 from .contacts import contacts_by_id, find_contact, get_contact
 from .orgs import find_org
 from .programmes import (
@@ -385,9 +395,7 @@ def _load(
     parties: dict[int, list[Party]] = {i: [] for i in ids}
     fields: dict[int, list[str]] = {i: [] for i in ids}
     signed_by: dict[int, list[int]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches(ids):
         for agreement_id, org_id, name, short in conn.execute(
             "SELECT ap.agreement_id, o.id, o.name, o.short"
             " FROM agreement_parties ap JOIN orgs o ON o.id = ap.org_id"

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import Conflict, InvalidInput
 from ..models.orgs import Contact
 from ..text import MAX_TEXT, clean, email, key, short_repr
-from . import RefSpec, delete, insert, resolve, update
+from . import RefSpec, batches, delete, insert, resolve, update
 from .orgs import find_org
 
 CONTACT = RefSpec("contacts", "contact", "name", ("name_key",))
@@ -108,9 +108,7 @@ def contacts_by_id(conn: sqlite3.Connection, contact_ids: Iterable[int]) -> dict
     signatories: a query per contact would grow with the list)."""
     ids = sorted(set(contact_ids))
     found: dict[int, Contact] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches(ids):
         for row in conn.execute(_SELECT + f" WHERE c.id IN ({marks})", chunk):
             found[row["id"]] = _row_to_contact(row)
     return found

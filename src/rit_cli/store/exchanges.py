@@ -26,7 +26,7 @@ from ..dates import (
 from ..errors import InvalidInput
 from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange, ExchangeParty
 from ..text import short_repr
-from . import RefSpec, resolve
+from . import RefSpec, batches, resolve
 
 EXCHANGE = RefSpec("exchanges", "exchange", "title", ("title_key",))
 AGREEMENT = RefSpec("agreements", "agreement", "title", ("title_key",))
@@ -67,29 +67,23 @@ def _row_to_exchange(row: Sequence[Any], extra: dict[str, Any]) -> Exchange:
     return Exchange(*values)
 
 
-def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
-
-
 def _load(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Exchange]:
     """Rows with their organisations, fields and participants, fetched in batches."""
     extra: dict[int, dict[str, list[Any]]] = {r[0]: {} for r in rows}
     role_order = {"guest": 0, "host": 1, "participant": 2}
-    for chunk in _chunks([r[0] for r in rows]):
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches([r[0] for r in rows]):
         parties = conn.execute(
             "SELECT x.exchange_id, x.org_id, x.role, coalesce(o.short, o.name) AS label"
             f" FROM exchange_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.exchange_id IN ({marks})"
             " ORDER BY x.exchange_id, o.name_key",
-            list(chunk),
+            chunk,
         )
         for exchange_id, org_id, role, label in parties:
             extra[exchange_id].setdefault("parties", []).append(ExchangeParty(org_id, label, role))
         for exchange_id, field in conn.execute(
             f"SELECT exchange_id, field FROM exchange_fields WHERE exchange_id IN ({marks})"
             " ORDER BY exchange_id, field",
-            list(chunk),
+            chunk,
         ):
             extra[exchange_id].setdefault("fields", []).append(field)
         for exchange_id, name in conn.execute(
@@ -97,7 +91,7 @@ def _load(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Exchange]:
             " ELSE c.title || ' ' || c.name END"
             " FROM exchange_participants p JOIN contacts c ON c.id = p.contact_id"
             f" WHERE p.exchange_id IN ({marks}) ORDER BY p.exchange_id, c.name_key",
-            list(chunk),
+            chunk,
         ):
             extra[exchange_id].setdefault("participants", []).append(name)
     for value in extra.values():
@@ -114,9 +108,8 @@ def exchanges_by_id(conn: sqlite3.Connection, exchange_ids: Iterable[int]) -> di
     """Many exchanges at once, loaded in batches (a report's next exchange per agreement)."""
     ids = sorted(set(exchange_ids))
     rows: list[sqlite3.Row] = []
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        rows += conn.execute(_SELECT + f" WHERE e.id IN ({marks})", list(chunk)).fetchall()
+    for chunk, marks in batches(ids):
+        rows += conn.execute(_SELECT + f" WHERE e.id IN ({marks})", chunk).fetchall()
     return {e.id: e for e in _load(conn, rows)}
 
 
@@ -126,11 +119,10 @@ def find_exchange(conn: sqlite3.Connection, ref: str) -> Exchange:
 
 def exchanges_at_stops(conn: sqlite3.Connection, stop_ids: Sequence[int]) -> list[Exchange]:
     rows: list[sqlite3.Row] = []
-    for chunk in _chunks(list(stop_ids)):
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches(stop_ids):
         rows += conn.execute(
             _SELECT + f" WHERE e.stop_id IN ({marks}) ORDER BY e.start_on, e.starts_utc, e.id",
-            list(chunk),
+            chunk,
         ).fetchall()
     return _load(conn, rows)
 

@@ -14,7 +14,7 @@ from ..models.exchanges import Exchange
 from ..models.reports import AgreementState, CurrentReport, OrgCount, YearReport
 from ..reminders import Reminder
 from ..text import short_repr
-from . import SPAN_DAYS, resolve
+from . import SPAN_DAYS, batches, resolve
 from .agreements import get_agreement, list_agreements, terms_of
 from .exchanges import AGREEMENT, agenda, exchanges_by_id
 from .orgs import find_org
@@ -75,9 +75,7 @@ def _exchange_ids_in_scope(
     if not (scope.agreement or scope.programme or org_id is not None):
         return set(ids)
     found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches(ids):
         if scope.agreement or scope.programme:
             rows = conn.execute(
                 f"SELECT id, agreement_id FROM exchanges WHERE id IN ({marks})", chunk
@@ -107,9 +105,7 @@ def next_exchanges(
     since = (today - timedelta(days=SPAN_DAYS)).isoformat()
     ids = sorted(set(agreement_ids))
     found: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches(ids):
         for agreement_id, exchange_id in conn.execute(
             "SELECT a.id, coalesce("
             " (SELECT e.id FROM exchanges e WHERE e.agreement_id = a.id"
@@ -223,9 +219,7 @@ def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) 
 def _orgs_involved(conn: sqlite3.Connection, held: list[Exchange]) -> list[OrgCount]:
     ids = sorted({p.org_id for e in held for p in e.parties})
     groups: dict[tuple[str, str], list[str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in batches(ids):
         for row in conn.execute(
             f"SELECT coalesce(country, '') AS country, kind, coalesce(short, name) AS label"
             f" FROM orgs WHERE id IN ({marks})",
