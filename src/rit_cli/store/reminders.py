@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..reminders import ExchangeFact, Reminder
 from . import batches
 from .visits import agreement_terms, visit_facts_for
+
+if TYPE_CHECKING:
+    from ..schedule import Compliance
 
 _EXCHANGE_COLUMNS = """
     id, uuid, type, title, status, start_on, end_on, decide_by, day, at, tz, starts_utc, place
@@ -117,9 +121,18 @@ def mark_sent(conn: sqlite3.Connection, reminders: list[Reminder], at: str) -> N
 
 
 def due(
-    conn: sqlite3.Connection, today: date, horizon: date, expiry_until: date, user_zone: str
+    conn: sqlite3.Connection,
+    today: date,
+    horizon: date,
+    expiry_until: date,
+    user_zone: str,
+    judged: Mapping[int, Compliance] | None = None,
 ) -> list[Reminder]:
-    """Everything that needs attention as of today, sorted by date."""
+    """Everything that needs attention as of today, sorted by date.
+
+    judged: this year's compliance of agreements already worked out (the report has it),
+    by id; the others are judged here.
+    """
     from ..reminders import classify_exchange, sort_key
 
     items = [
@@ -128,15 +141,18 @@ def due(
         if (item := classify_exchange(fact, today, horizon, user_zone)) is not None
     ]
     items.extend(ending_within(conn, today, expiry_until))
-    items.extend(obligations_at_risk(conn, today))
+    items.extend(obligations_at_risk(conn, today, judged or {}))
     return sorted(items, key=sort_key)
 
 
-def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]:
+def obligations_at_risk(
+    conn: sqlite3.Connection, today: date, judged: Mapping[int, Compliance] | None = None
+) -> list[Reminder]:
     """Agreements in force whose obligation for the current year is at risk.
 
     A fixed number of queries however many agreements are in force: their parties, the
-    year's visits and the names of the directions' hosts are each read for all at once.
+    year's visits and the names of the directions' hosts are each read for all at once,
+    for the agreements whose compliance is not in judged already.
     """
     from ..schedule import compliance, covered_in_year
     from . import IN_FORCE_ON
@@ -148,23 +164,24 @@ def obligations_at_risk(conn: sqlite3.Connection, today: date) -> list[Reminder]
     ).fetchall()
     terms = agreement_terms(conn, rows)
     each_way = {row["id"] for row in rows if row["each_way"]}  # who visits whom matters
-    held = visit_facts_for(conn, [row["id"] for row in rows], year, planned=False, parties=each_way)
+    judged = judged or {}
+    fresh = [row["id"] for row in rows if row["id"] not in judged]
+    held = visit_facts_for(conn, fresh, year, planned=False, parties=each_way)
     # Planned visits can only lift at-risk to on-track (met and missed depend on held ones
     # alone): they are read only for the agreements that held ones leave at risk.
     undecided = [
-        row
-        for row in rows
-        if compliance(terms[row["id"]], year, held.get(row["id"], []), today).verdict == "at-risk"
+        i for i in fresh if compliance(terms[i], year, held.get(i, []), today).verdict == "at-risk"
     ]
-    planned = visit_facts_for(
-        conn, [row["id"] for row in undecided], year, held=False, parties=each_way
-    )
+    planned = visit_facts_for(conn, undecided, year, held=False, parties=each_way)
+    results = {
+        i: compliance(terms[i], year, held.get(i, []) + planned.get(i, []), today)
+        for i in undecided
+    }
     at_risk = []
-    for row in undecided:
-        visits = held.get(row["id"], []) + planned.get(row["id"], [])
-        result = compliance(terms[row["id"]], year, visits, today)
+    for row in rows:
+        result = judged.get(row["id"]) or results.get(row["id"])
         covered = covered_in_year(terms[row["id"]], year)
-        if result.verdict == "at-risk" and covered is not None:
+        if result is not None and result.verdict == "at-risk" and covered is not None:
             at_risk.append((row, result, covered))
     labels = _labels(conn, sorted({d.host for _, result, _ in at_risk for d in result.directions}))
     items = []
