@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 from rit_cli import context, db
 from rit_cli.cli import main
 
-TODAY = "2016-08-25"
+from .helpers import TODAY, RitRunner, Run
 
 
 @pytest.fixture(autouse=True)
@@ -29,20 +28,6 @@ def conn() -> Iterator[sqlite3.Connection]:
     connection = db.connect(Path(":memory:"))
     yield connection
     connection.close()
-
-
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
-RitRunner = Callable[..., Run]
 
 
 @pytest.fixture

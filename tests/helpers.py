@@ -1,4 +1,6 @@
-"""Running rit in-process quickly: the real entry point, with Typer's command tree built once.
+"""Shared test helpers: rit run in-process quickly, and the story entered through the CLI.
+
+`invoke` runs the real entry point, with Typer's command tree built once.
 
 Typer rebuilds its Click command tree from the function signatures on every call (about a
 quarter of a second with every command registered); tests that run rit hundreds of times
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,3 +93,55 @@ def invoke(
             out = streams[0].getvalue().decode("utf-8")
             err = streams[1].getvalue().decode("utf-8")
     return Run(code, out, err)
+
+
+# --- The story, entered through the CLI ---------------------------------------------------
+# Life Science Nord (Hamburg) and the Foundation for Biomedical Research and Innovation
+# (Kobe) sign a letter of intent in 2016 and visit each other; JETRO runs the programme.
+
+Env = dict[str, str | None]
+RitRunner = Callable[..., Run]
+
+ADD_LSN = (
+    "add-org", "Life Science Nord", "--short", "LSN",
+    "--kind", "cluster", "--country", "DE", "--city", "Hamburg",
+)  # fmt: skip
+ADD_FBRI = (
+    "add-org", "Foundation for Biomedical Research and Innovation", "--short", "FBRI",
+    "--kind", "foundation", "--country", "JP", "--city", "Kobe",
+)  # fmt: skip
+ADD_JETRO = (
+    "add-org", "Japan External Trade Organization", "--short", "JETRO",
+    "--kind", "agency", "--country", "JP",
+)  # fmt: skip
+
+
+def ok(
+    rit: RitRunner,
+    *args: str,
+    env: Env | None = None,
+    today: str | None = None,
+    quiet: bool = False,
+) -> str:
+    """Run `rit ARGS` (on `today`, as $RIT_TODAY, when given), assert it succeeded; its stdout.
+
+    quiet: assert too that it wrote nothing to stderr.
+    """
+    if today is not None:
+        env = {**(env or {}), "RIT_TODAY": today}
+    result = rit(*args, env=env)
+    assert result.exit_code == 0, (args, result.output)
+    if quiet:
+        assert result.stderr == "", (args, result.stderr)
+    return result.stdout
+
+
+def quiet_ok(rit: RitRunner, *args: str, env: Env | None = None, today: str | None = None) -> str:
+    """As `ok`, and assert that rit wrote nothing to stderr."""
+    return ok(rit, *args, env=env, today=today, quiet=True)
+
+
+def add_story_orgs(rit: RitRunner, env: Env | None = None) -> None:
+    """#1 LSN (Hamburg, Europe/Berlin) and #2 FBRI (Kobe, Asia/Tokyo)."""
+    ok(rit, *ADD_LSN, env=env)
+    ok(rit, *ADD_FBRI, env=env)
