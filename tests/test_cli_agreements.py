@@ -7,33 +7,20 @@ import json
 import pytest
 
 from .conftest import RitRunner
-from .test_cli_orgs import add_story_orgs
+from .helpers import ADD_JETRO, add_story_orgs, quiet_ok
 
 LOI = "LoI Kobe–LSN"
 
 
 def ok(rit: RitRunner, *args: str, today: str | None = None) -> str:
-    extra = ("--today", today) if today else ()
-    result = rit(*args, *extra)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return result.stdout
+    """`quiet_ok`, on `today` given as the --today option (not $RIT_TODAY)."""
+    return quiet_ok(rit, *args, *(("--today", today) if today else ()))
 
 
 def enter_story(rit: RitRunner) -> None:
     """The agreement part of the story, as a new user would type it (on 2016-05-02)."""
     add_story_orgs(rit)
-    ok(
-        rit,
-        "add-org",
-        "Japan External Trade Organization",
-        "--short",
-        "JETRO",
-        "--kind",
-        "agency",
-        "--country",
-        "JP",
-    )
+    ok(rit, *ADD_JETRO)
     ok(
         rit,
         "add-contact",

@@ -20,14 +20,9 @@ from rit_cli.csvio import neutralise, restore
 from rit_cli.store.maintenance import file_system_of
 
 from .conftest import RitRunner
+from .helpers import ADD_FBRI, ADD_LSN, ok
 
 HOSTILE = '=HYPERLINK("http://evil","x") Müller Straße 山田\x07'
-
-
-def ok(rit: RitRunner, *args: str, env: dict[str, str | None] | None = None) -> str:
-    result = rit(*args, env=env)
-    assert result.exit_code == 0, (args, result.stderr)
-    return result.stdout
 
 
 def one_line_error(result, code: int = 2) -> str:  # type: ignore[no-untyped-def]
@@ -38,36 +33,8 @@ def one_line_error(result, code: int = 2) -> str:  # type: ignore[no-untyped-def
 
 def build_story(rit: RitRunner, db_file: Path | None = None) -> None:
     env = {"RIT_DB": str(db_file)} if db_file else None
-    ok(
-        rit,
-        "add-org",
-        "Life Science Nord",
-        "--short",
-        "LSN",
-        "--kind",
-        "cluster",
-        "--country",
-        "DE",
-        "--city",
-        "Hamburg",
-        "--tag",
-        "life-sciences",
-        env=env,
-    )
-    ok(
-        rit,
-        "add-org",
-        "Foundation for Biomedical Research and Innovation",
-        "--short",
-        "FBRI",
-        "--kind",
-        "foundation",
-        "--country",
-        "JP",
-        "--city",
-        "Kobe",
-        env=env,
-    )
+    ok(rit, *ADD_LSN, "--tag", "life-sciences", env=env)
+    ok(rit, *ADD_FBRI, env=env)
     ok(rit, "add-org", HOSTILE, "--country", "DE", "--note", "-1+2 @SUM(A1)\ttab", env=env)
     ok(
         rit,

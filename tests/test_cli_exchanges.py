@@ -11,14 +11,7 @@ import pytest
 from rit_cli import db
 
 from .conftest import RitRunner
-from .test_cli_orgs import add_story_orgs
-
-
-def ok(rit: RitRunner, *args: str, env: dict[str, str | None] | None = None) -> str:
-    result = rit(*args, env=env)
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""
-    return result.stdout
+from .helpers import add_story_orgs, quiet_ok
 
 
 def add_agreement(
@@ -49,7 +42,7 @@ def add_agreement(
 
 
 def exchange(rit: RitRunner, ref: str, *extra: str) -> dict:
-    return json.loads(ok(rit, "show-exchange", ref, "--json", *extra))
+    return json.loads(quiet_ok(rit, "show-exchange", ref, "--json", *extra))
 
 
 @pytest.fixture
@@ -61,7 +54,7 @@ def story(rit: RitRunner) -> RitRunner:
 def test_the_scheduling_story_as_a_new_user_enters_it(story: RitRunner, db_path: Path) -> None:
     rit = story
     add_agreement(db_path, "LoI Kobe–LSN", [1, 2])
-    out = ok(
+    out = quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -82,7 +75,7 @@ def test_the_scheduling_story_as_a_new_user_enters_it(story: RitRunner, db_path:
         "linked to agreement 'LoI Kobe–LSN': the only one in force with the host and a guest"
         " as parties (choose another with --agreement)",
     ]
-    out = ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
+    out = quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
     assert "scheduled visit #2 FBRI → LSN visit 2017-H1: planned 2017-H1" in out
     first = exchange(rit, "1")
     assert first["status"] == "planned"
@@ -94,13 +87,13 @@ def test_the_scheduling_story_as_a_new_user_enters_it(story: RitRunner, db_path:
     # Referred to by title, case-insensitively.
     assert exchange(rit, "lsn → fbri visit 2016-10")["id"] == 1
 
-    lines = ok(rit, "agenda", "--from", "2016-08-25", "--to", "2017-12-31").splitlines()
+    lines = quiet_ok(rit, "agenda", "--from", "2016-08-25", "--to", "2017-12-31").splitlines()
     assert [line.split("\t")[:2] for line in lines] == [["1", "2016-10"], ["2", "2017-H1"]]
 
 
 def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
     rit = story
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -112,9 +105,9 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
         "--decide-by",
         "2016-08-31",
     )
-    out = ok(rit, "narrow", "1", "--window", "2016-10-10..2016-10-20")
+    out = quiet_ok(rit, "narrow", "1", "--window", "2016-10-10..2016-10-20")
     assert "planned 2016-10-10..2016-10-20, decide by 2016-08-31" in out
-    out = ok(rit, "fix-date", "1", "--on", "2016-10-12", "--at", "10:00")
+    out = quiet_ok(rit, "fix-date", "1", "--on", "2016-10-12", "--at", "10:00")
     assert out.strip() == (
         "fixed visit #1 LSN → FBRI visit 2016-10-12: scheduled 2016-10-12 10:00 JST"
         " (03:00 CEST in Europe/Berlin)"
@@ -127,16 +120,16 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
         (1, "planned", "2016-10-10..2016-10-20, decide by 2016-08-31"),
         (2, "scheduled", "2016-10-12 10:00 (Asia/Tokyo)"),
     ]
-    shown = ok(rit, "show-exchange", "1")
+    shown = quiet_ok(rit, "show-exchange", "1")
     assert "date #1: planned 2016-10-10..2016-10-20, decide by 2016-08-31" in shown
     assert "date #2: scheduled 2016-10-12 10:00 (Asia/Tokyo)" in shown
-    history = ok(rit, "history", "1", "--kind", "exchange")
+    history = quiet_ok(rit, "history", "1", "--kind", "exchange")
     assert "window_end\t2016-10-31\t2016-10-20" in history
     assert "day\t\t2016-10-12" in history
 
-    ok(rit, "reschedule", "1", "--at", "14:30")
+    quiet_ok(rit, "reschedule", "1", "--at", "14:30")
     assert exchange(rit, "1")["starts_utc"] == "2016-10-12T05:30+00:00"
-    ok(rit, "reschedule", "1", "--on", "2016-10-14", "--days", "3")
+    quiet_ok(rit, "reschedule", "1", "--on", "2016-10-14", "--days", "3")
     moved = exchange(rit, "1")
     assert (moved["start_on"], moved["end_on"], moved["at"]) == (
         "2016-10-14",
@@ -144,7 +137,7 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
         "14:30",
     )
     assert moved["when"] == "2016-10-14..2016-10-16"
-    ok(rit, "reschedule", "1", "--window", "2016-11", "--decide-by", "2016-10-01")
+    quiet_ok(rit, "reschedule", "1", "--window", "2016-11", "--decide-by", "2016-10-01")
     back = exchange(rit, "1")
     assert (back["status"], back["day"], back["at"], back["when"]) == (
         "planned",
@@ -153,21 +146,21 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
         "2016-11",
     )
     assert back["sequence"] == 5
-    ok(rit, "fix-date", "1", "--on", "2016-11-03")
-    ok(rit, "cancel", "1", "--reason", "budget")
+    quiet_ok(rit, "fix-date", "1", "--on", "2016-11-03")
+    quiet_ok(rit, "cancel", "1", "--reason", "budget")
     gone = exchange(rit, "1")
     assert (gone["status"], gone["cancel_reason"], gone["sequence"]) == ("cancelled", "budget", 7)
 
 
 def test_fix_date_outside_the_window_needs_force_which_widens_it(story: RitRunner, dump) -> None:
     rit = story
-    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
+    quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
     before = dump()
     refused = rit("fix-date", "1", "--on", "2017-07-03")
     assert refused.exit_code == 2
     assert "2017-07-03 is outside the window 2017-H1" in refused.stderr
     assert dump() == before
-    out = ok(rit, "fix-date", "1", "--on", "2017-07-03", "--force")
+    out = quiet_ok(rit, "fix-date", "1", "--on", "2017-07-03", "--force")
     assert "widened the window of #1 to 2017-01-01..2017-07-03 (--force)" in out
     data = exchange(rit, "1")
     assert data["window"] == {"start": "2017-01-01", "end": "2017-07-03"}
@@ -176,8 +169,8 @@ def test_fix_date_outside_the_window_needs_force_which_widens_it(story: RitRunne
 
 def test_done_records_the_outcome(story: RitRunner) -> None:
     rit = story
-    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-02")
-    assert "done: visit #1" in ok(rit, "done", "1", "--outcome", "LoI signed")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-02")
+    assert "done: visit #1" in quiet_ok(rit, "done", "1", "--outcome", "LoI signed")
     data = exchange(rit, "1")
     assert (data["status"], data["outcome"]) == ("done", "LoI signed")
     refused = rit("fix-date", "1", "--on", "2016-05-03")
@@ -186,7 +179,7 @@ def test_done_records_the_outcome(story: RitRunner) -> None:
 
 def test_meetings_in_person_online_and_yearly(story: RitRunner) -> None:
     rit = story
-    out = ok(
+    out = quiet_ok(
         rit,
         "add-meeting",
         "LoI signing",
@@ -206,7 +199,7 @@ def test_meetings_in_person_online_and_yearly(story: RitRunner) -> None:
         "added meeting #1 LoI signing: scheduled 2016-05-02 14:00 JST (07:00 CEST in Europe/Berlin)"
         in out
     )
-    out = ok(
+    out = quiet_ok(
         rit,
         "add-meeting",
         "Steering call",
@@ -225,7 +218,7 @@ def test_meetings_in_person_online_and_yearly(story: RitRunner) -> None:
     data = exchange(rit, "Steering call")
     assert data["online"] is True and data["place"] is None
     assert data["participants_orgs"] == ["FBRI", "LSN"]
-    out = ok(
+    out = quiet_ok(
         rit,
         "add-meeting",
         "Workshop",
@@ -240,7 +233,9 @@ def test_meetings_in_person_online_and_yearly(story: RitRunner) -> None:
         "2018",
     )
     assert "added 3 meetings, one a year:" in out
-    lines = ok(rit, "agenda", "--type", "meeting", "--from", "2016-01-01", "--to", "2019-12-31")
+    lines = quiet_ok(
+        rit, "agenda", "--type", "meeting", "--from", "2016-01-01", "--to", "2019-12-31"
+    )
     titles = [line.split("\t")[6] for line in lines.splitlines()]
     assert titles == [
         "LoI signing",
@@ -254,7 +249,7 @@ def test_meetings_in_person_online_and_yearly(story: RitRunner) -> None:
 def test_yearly_visits_until_the_agreement_ends(story: RitRunner, db_path: Path) -> None:
     rit = story
     add_agreement(db_path, "LoI Kobe–LSN", [1, 2], until="2018-12-31")
-    out = ok(
+    out = quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -269,19 +264,21 @@ def test_yearly_visits_until_the_agreement_ends(story: RitRunner, db_path: Path)
     )
     assert "scheduled 3 visits, one a year:" in out
     assert "#3 LSN → FBRI visit 2018-10: planned 2018-10, decide by 2018-08-31" in out
-    rows = json.loads(ok(rit, "agenda", "--from", "2016-01-01", "--to", "2019-12-31", "--json"))
+    rows = json.loads(
+        quiet_ok(rit, "agenda", "--from", "2016-01-01", "--to", "2019-12-31", "--json")
+    )
     assert [r["when"] for r in rows] == ["2016-10", "2017-10", "2018-10"]
     assert len({r["series"] for r in rows}) == 1
     assert {r["agreement"] for r in rows} == {"LoI Kobe–LSN"}
     # Each occurrence is an ordinary exchange: fixing one leaves the others alone.
-    ok(rit, "fix-date", "2", "--on", "2017-10-05")
+    quiet_ok(rit, "fix-date", "2", "--on", "2017-10-05")
     assert [
         r["status"]
         for r in json.loads(
-            ok(rit, "agenda", "--from", "2016-01-01", "--to", "2019-12-31", "--json")
+            quiet_ok(rit, "agenda", "--from", "2016-01-01", "--to", "2019-12-31", "--json")
         )
     ] == ["planned", "scheduled", "planned"]
-    assert "yearly plan: #1 2016 planned, #2 2017 scheduled, #3 2018 planned" in ok(
+    assert "yearly plan: #1 2016 planned, #2 2017 scheduled, #3 2018 planned" in quiet_ok(
         rit, "show-exchange", "2"
     )
 
@@ -290,7 +287,7 @@ def test_yearly_plan_on_29_february_falls_on_28_february_in_common_years(
     story: RitRunner,
 ) -> None:
     rit = story
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -305,7 +302,9 @@ def test_yearly_plan_on_29_february_falls_on_28_february_in_common_years(
         "--until",
         "2021-12-31",
     )
-    rows = json.loads(ok(rit, "agenda", "--from", "2016-01-01", "--to", "2021-12-31", "--json"))
+    rows = json.loads(
+        quiet_ok(rit, "agenda", "--from", "2016-01-01", "--to", "2021-12-31", "--json")
+    )
     assert [r["day"] for r in rows] == [
         "2016-02-29",
         "2017-02-28",
@@ -319,7 +318,7 @@ def test_yearly_plan_on_29_february_falls_on_28_february_in_common_years(
 
 def test_yearly_window_ending_in_february_follows_the_month_end(story: RitRunner) -> None:
     rit = story
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -334,7 +333,9 @@ def test_yearly_window_ending_in_february_follows_the_month_end(story: RitRunner
         "--until",
         "2020",
     )
-    rows = json.loads(ok(rit, "agenda", "--from", "2016-01-01", "--to", "2020-12-31", "--json"))
+    rows = json.loads(
+        quiet_ok(rit, "agenda", "--from", "2016-01-01", "--to", "2020-12-31", "--json")
+    )
     assert [(r["start_on"], r["end_on"]) for r in rows] == [
         ("2016-01-31", "2016-02-29"),
         ("2017-01-31", "2017-02-28"),
@@ -360,12 +361,14 @@ def test_times_entered_in_kobe_are_shown_in_hamburg_across_dst(
 ) -> None:
     rit = story
     at = kobe.split()[0]
-    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", day, "--at", at)
-    line = ok(rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31").strip()
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", day, "--at", at)
+    line = quiet_ok(rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31").strip()
     fields = line.split("\t")
     assert fields[1:4] == [day, kobe, hamburg]
     # The user's zone comes from --tz, then $RIT_TZ; a date without a time never moves.
-    tokyo = ok(rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31", "--tz", "Asia/Tokyo")
+    tokyo = quiet_ok(
+        rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31", "--tz", "Asia/Tokyo"
+    )
     assert tokyo.split("\t")[1:4] == [day, kobe, ""]
     data = exchange(rit, "1", "--tz", "America/New_York")
     assert data["user_tz"] == "America/New_York"
@@ -374,9 +377,9 @@ def test_times_entered_in_kobe_are_shown_in_hamburg_across_dst(
 
 def test_a_date_without_time_is_the_same_day_everywhere(story: RitRunner) -> None:
     rit = story
-    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12")
     for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin"):
-        line = ok(rit, "agenda", "--tz", zone).strip().split("\t")
+        line = quiet_ok(rit, "agenda", "--tz", zone).strip().split("\t")
         assert line[1:4] == ["2016-10-12", "", ""]
 
 
@@ -392,7 +395,7 @@ def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
     )
     assert twice.exit_code == 2
     assert "use --fold 0 for the first (CEST) or --fold 1 for the second (CET)" in twice.stderr
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -406,7 +409,7 @@ def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
         "--fold",
         "0",
     )
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -422,7 +425,7 @@ def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
     )
     assert exchange(rit, "1")["starts_utc"] == "2016-10-30T00:30+00:00"
     assert exchange(rit, "2")["starts_utc"] == "2016-10-30T01:30+00:00"
-    lines = ok(rit, "agenda", "--tz", "Asia/Tokyo", "--from", "2016-10-30").splitlines()
+    lines = quiet_ok(rit, "agenda", "--tz", "Asia/Tokyo", "--from", "2016-10-30").splitlines()
     assert [line.split("\t")[2:4] for line in lines] == [
         ["02:30 CEST", "09:30 JST"],
         ["02:30 CET", "10:30 JST"],
@@ -431,13 +434,13 @@ def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
 
 def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: Path) -> None:
     rit = story
-    ok(rit, "add-org", "JETRO", "--country", "JP")
+    quiet_ok(rit, "add-org", "JETRO", "--country", "JP")
     add_agreement(db_path, "LoI Kobe–LSN", [1, 2])
     add_agreement(db_path, "RIT tie-up", [1, 2, 3])
     several = rit("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12")
     assert several.exit_code == 2
     assert "several agreements" in several.stderr and "#1 'LoI Kobe–LSN'" in several.stderr
-    out = ok(
+    out = quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -456,18 +459,18 @@ def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: P
     )
     assert both.exit_code == 2 and "#2 'RIT tie-up'" in both.stderr
     # Only the three-party agreement has JETRO: linked automatically.
-    out = ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-10-13")
+    out = quiet_ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-10-13")
     assert "JETRO → FBRI visit 2016-10-13" in out
     assert "linked to agreement 'RIT tie-up': the only one in force" in out
     # Before any agreement is in force: no link.
-    out = ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-01-10")
+    out = quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-01-10")
     assert out.splitlines()[1] == (
         "not linked to any agreement: none in force on 2016-01-10 has the host and a guest"
         " as parties"
     )
     assert exchange(rit, "3")["agreement"] is None
     rows = json.loads(
-        ok(
+        quiet_ok(
             rit,
             "agenda",
             "--agreement",
@@ -487,9 +490,9 @@ def test_a_visit_with_a_guest_outside_the_agreement_is_linked(
 ) -> None:
     """An agreement fits a visit when its host and at least one guest are parties."""
     rit = story
-    ok(rit, "add-org", "JETRO", "--country", "JP")
+    quiet_ok(rit, "add-org", "JETRO", "--country", "JP")
     add_agreement(db_path, "L", [1, 2])
-    out = ok(
+    out = quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -503,7 +506,7 @@ def test_a_visit_with_a_guest_outside_the_agreement_is_linked(
     )
     assert "linked to agreement 'L': the only one in force" in out
     assert exchange(rit, "1")["agreement"] == "L"
-    out = ok(
+    out = quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -533,10 +536,10 @@ def test_a_visit_with_a_guest_outside_the_agreement_is_linked(
         )
     assert dump() == before
     # Unlinked, and said so.
-    out = ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-11-12")
+    out = quiet_ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-11-12")
     assert "not linked to any agreement" in out
     # A meeting: two of its organisations must be parties.
-    out = ok(
+    out = quiet_ok(
         rit,
         "add-meeting",
         "M",
@@ -567,8 +570,8 @@ def test_a_visit_with_a_guest_outside_the_agreement_is_linked(
 
 def test_a_default_visit_title_follows_its_date(story: RitRunner) -> None:
     rit = story
-    ok(rit, "add-org", "JETRO", "--country", "JP")
-    ok(
+    quiet_ok(rit, "add-org", "JETRO", "--country", "JP")
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -580,7 +583,7 @@ def test_a_default_visit_title_follows_its_date(story: RitRunner) -> None:
         "--on",
         "2016-05-02",
     )
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -592,7 +595,7 @@ def test_a_default_visit_title_follows_its_date(story: RitRunner) -> None:
         "--title",
         "Autumn",
     )
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -615,11 +618,11 @@ def test_a_default_visit_title_follows_its_date(story: RitRunner) -> None:
         (("reschedule", "1", "--at", "10:00"), "LSN + JETRO → FBRI visit 2016-10-12"),
     ]
     for args, title in steps:
-        assert f" visit #1 {title}: " in ok(rit, *args)
+        assert f" visit #1 {title}: " in quiet_ok(rit, *args)
         assert exchange(rit, "1")["title"] == title, args
     # Found by its new title; the change is in its history.
     assert exchange(rit, "lsn + jetro → fbri visit 2016-10-12")["id"] == 1
-    history = ok(rit, "history", "1", "--kind", "exchange")
+    history = quiet_ok(rit, "history", "1", "--kind", "exchange")
     assert (
         "update\ttitle\tLSN + JETRO → FBRI visit 2016-10\tLSN + JETRO → FBRI visit 2016-10-10..2016-10-20"
         in history
@@ -627,15 +630,15 @@ def test_a_default_visit_title_follows_its_date(story: RitRunner) -> None:
     # A title the user gave stays, even one that looks like another date's default.
     for ref in ("2", "3"):
         before = exchange(rit, ref)["title"]
-        ok(rit, "fix-date", ref, "--on", "2016-10-05")
+        quiet_ok(rit, "fix-date", ref, "--on", "2016-10-05")
         assert exchange(rit, ref)["title"] == before
 
 
 def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None:
     rit = story
-    ok(rit, "add-org", "JETRO", "--country", "JP", "--city", "Tokyo")
-    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
-    ok(
+    quiet_ok(rit, "add-org", "JETRO", "--country", "JP", "--city", "Tokyo")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -647,10 +650,10 @@ def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None
         "--at",
         "09:00",
     )
-    ok(rit, "add-meeting", "Trade call", "--org", "JETRO", "--online", "--on", "2016-12-24")
-    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "JETRO", "--on", "2016-08-01")
+    quiet_ok(rit, "add-meeting", "Trade call", "--org", "JETRO", "--online", "--on", "2016-12-24")
+    quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "JETRO", "--on", "2016-08-01")
     # Default: today (2016-08-25) to 90 days later; overlapping windows are included.
-    piped = ok(rit, "agenda")
+    piped = quiet_ok(rit, "agenda")
     assert [line.split("\t")[0] for line in piped.splitlines()] == ["2", "1"]
     assert piped.splitlines()[0] == (
         "2\t2016-09-01\t09:00 CEST\t\tvisit\tscheduled\tFBRI → LSN visit 2016-09-01\tFBRI → LSN\tHamburg"
@@ -658,7 +661,7 @@ def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None
     assert [
         r["id"]
         for r in json.loads(
-            ok(
+            quiet_ok(
                 rit,
                 "agenda",
                 "--org",
@@ -671,15 +674,19 @@ def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None
             )
         )
     ] == [4, 3]
-    assert [r["id"] for r in json.loads(ok(rit, "agenda", "--status", "planned", "--json"))] == [1]
+    assert [
+        r["id"] for r in json.loads(quiet_ok(rit, "agenda", "--status", "planned", "--json"))
+    ] == [1]
     assert [
         r["id"]
-        for r in json.loads(ok(rit, "agenda", "--type", "visit", "--to", "2016-09-01", "--json"))
+        for r in json.loads(
+            quiet_ok(rit, "agenda", "--type", "visit", "--to", "2016-09-01", "--json")
+        )
     ] == [2]
-    table = ok(rit, "agenda", "--tz", "Asia/Tokyo", env={"TTY_COMPATIBLE": "1"})
+    table = quiet_ok(rit, "agenda", "--tz", "Asia/Tokyo", env={"TTY_COMPATIBLE": "1"})
     assert "time (yours)" in table and "09:00 CEST (16:00 JST)" in table and "2016-10" in table
-    assert "(none)" in ok(rit, "agenda", "--from", "2030-01-01", env={"TTY_COMPATIBLE": "1"})
-    shown = ok(rit, "show-exchange", "2", env={"TTY_COMPATIBLE": "1"})
+    assert "(none)" in quiet_ok(rit, "agenda", "--from", "2030-01-01", env={"TTY_COMPATIBLE": "1"})
+    shown = quiet_ok(rit, "show-exchange", "2", env={"TTY_COMPATIBLE": "1"})
     assert "FBRI → LSN visit 2016-09-01" in shown and "09:00 CEST (Europe/Berlin)" in shown
 
 
@@ -694,8 +701,8 @@ def test_agenda_on_a_terminal_cuts_nothing_essential(
     demo = str(tmp_path / "demo.db")
     assert rit("demo", "--db", demo).exit_code == 0
     args = ("--db", demo, "agenda", "--from", "2016-01-01", "--to", "2017-12-31")
-    rows = json.loads(ok(rit, *args, "--json"))
-    out = ok(rit, *args, env={"TTY_COMPATIBLE": "1", "COLUMNS": str(width)})
+    rows = json.loads(quiet_ok(rit, *args, "--json"))
+    out = quiet_ok(rit, *args, env={"TTY_COMPATIBLE": "1", "COLUMNS": str(width)})
     visible = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert max(cell_len(line) for line in visible.splitlines()) <= width
     assert "…" not in visible  # long words fold onto the next line instead
@@ -713,15 +720,17 @@ def test_agenda_on_a_terminal_cuts_nothing_essential(
 
 def test_user_text_is_shown_literally(story: RitRunner) -> None:
     rit = story
-    ok(rit, "add-meeting", "[bold]x[/] :smile: \x1b[31m", "--org", "LSN", "--on", "2016-09-01")
-    out = ok(rit, "agenda", env={"TTY_COMPATIBLE": "1"})
+    quiet_ok(
+        rit, "add-meeting", "[bold]x[/] :smile: \x1b[31m", "--org", "LSN", "--on", "2016-09-01"
+    )
+    out = quiet_ok(rit, "agenda", env={"TTY_COMPATIBLE": "1"})
     assert "[bold]x[/] :smile: \\x1b[31m" in out
 
 
 def test_participants_and_fields(story: RitRunner) -> None:
     rit = story
-    ok(rit, "add-contact", "Hinrich Habeck", "--org", "LSN", "--title", "Dr.")
-    ok(
+    quiet_ok(rit, "add-contact", "Hinrich Habeck", "--org", "LSN", "--title", "Dr.")
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -1108,9 +1117,11 @@ def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
     story: RitRunner, dump, args: list[str], message: str
 ) -> None:
     rit = story
-    ok(rit, "add-org", "Boston Biotech", "--country", "US", "--city", "Boston", "--short", "Boston")
-    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
-    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-12-01")
+    quiet_ok(
+        rit, "add-org", "Boston Biotech", "--country", "US", "--city", "Boston", "--short", "Boston"
+    )
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
+    quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-12-01")
     before = dump()
     result = rit(*args)
     assert result.exit_code == 2, result.output
@@ -1125,11 +1136,13 @@ def test_demo_has_the_trip_the_windows_and_the_yearly_visits(
     rit: RitRunner, tmp_path: Path
 ) -> None:
     demo = str(tmp_path / "demo.db")
-    out = ok(rit, "demo", "--db", demo)
+    out = quiet_ok(rit, "demo", "--db", demo)
     assert "Agenda 2016–2017" in out
     assert "2016-05-02\t14:00 JST\t07:00 CEST\tmeeting\tdone\tSigning of the LoI Kobe–LSN" in out
     rows = json.loads(
-        ok(rit, "--db", demo, "agenda", "--from", "2016-01-01", "--to", "2017-12-31", "--json")
+        quiet_ok(
+            rit, "--db", demo, "agenda", "--from", "2016-01-01", "--to", "2017-12-31", "--json"
+        )
     )
     planned = [(r["when"], r["decide_by"]) for r in rows if r["status"] == "planned"]
     assert planned == [
@@ -1140,6 +1153,6 @@ def test_demo_has_the_trip_the_windows_and_the_yearly_visits(
     ]
     yearly = [r for r in rows if r["series"]]
     assert len(yearly) == 2 and {r["agreement"] for r in yearly} == {"LoI Kobe–LSN"}
-    trip = json.loads(ok(rit, "--db", demo, "show-trip", "1", "--json"))
+    trip = json.loads(quiet_ok(rit, "--db", demo, "show-trip", "1", "--json"))
     assert [s["city"] for s in trip["stops"]] == ["Tokyo", "Kobe", "Shanghai"]
     assert len(trip["stops"][1]["exchanges"]) == 2

@@ -9,39 +9,7 @@ import stat
 import pytest
 
 from .conftest import RitRunner
-
-
-def add_story_orgs(rit: RitRunner) -> None:
-    assert (
-        rit(
-            "add-org",
-            "Life Science Nord",
-            "--short",
-            "LSN",
-            "--kind",
-            "cluster",
-            "--country",
-            "DE",
-            "--city",
-            "Hamburg",
-        ).exit_code
-        == 0
-    )
-    assert (
-        rit(
-            "add-org",
-            "Foundation for Biomedical Research and Innovation",
-            "--short",
-            "FBRI",
-            "--kind",
-            "foundation",
-            "--country",
-            "JP",
-            "--city",
-            "Kobe",
-        ).exit_code
-        == 0
-    )
+from .helpers import add_story_orgs
 
 
 def test_add_org_defaults_zone_from_country(rit: RitRunner) -> None:

@@ -12,27 +12,12 @@ from pathlib import Path
 import pytest
 
 from .conftest import RitRunner
+from .helpers import add_story_orgs
 
 
 @pytest.fixture
 def story(rit: RitRunner) -> RitRunner:
-    for args in (
-        ["add-org", "Life Science Nord", "--short", "LSN", "--kind", "cluster", "--country", "DE"],
-        [
-            "add-org",
-            "Foundation for Biomedical Research and Innovation",
-            "--short",
-            "FBRI",
-            "--kind",
-            "foundation",
-            "--country",
-            "JP",
-            "--city",
-            "Kobe",
-        ],
-    ):
-        result = rit(*args)
-        assert result.exit_code == 0, result.output
+    add_story_orgs(rit)
     return rit
 
 

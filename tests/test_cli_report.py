@@ -12,53 +12,13 @@ from pathlib import Path
 import pytest
 
 from .conftest import RitRunner
-
-
-def ok(rit: RitRunner, *args: str, today: str = "2016-08-25") -> str:
-    result = rit(*args, env={"RIT_TODAY": today})
-    assert result.exit_code == 0, result.output
-    return result.stdout
+from .helpers import ADD_JETRO, add_story_orgs, ok
 
 
 @pytest.fixture
 def story(rit: RitRunner) -> RitRunner:
-    ok(
-        rit,
-        "add-org",
-        "Life Science Nord",
-        "--short",
-        "LSN",
-        "--kind",
-        "cluster",
-        "--country",
-        "DE",
-        "--city",
-        "Hamburg",
-    )
-    ok(
-        rit,
-        "add-org",
-        "Foundation for Biomedical Research and Innovation",
-        "--short",
-        "FBRI",
-        "--kind",
-        "foundation",
-        "--country",
-        "JP",
-        "--city",
-        "Kobe",
-    )
-    ok(
-        rit,
-        "add-org",
-        "Japan External Trade Organization",
-        "--short",
-        "JETRO",
-        "--kind",
-        "agency",
-        "--country",
-        "JP",
-    )
+    add_story_orgs(rit)
+    ok(rit, *ADD_JETRO)
     ok(rit, "add-org", "BioCon Valley", "--short", "BCV", "--kind", "cluster", "--country", "DE")
     ok(rit, "add-contact", "Hinrich Habeck", "--org", "LSN", "--title", "Dr.")
     ok(

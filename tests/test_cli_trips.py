@@ -7,8 +7,7 @@ import json
 import pytest
 
 from .conftest import RitRunner
-from .test_cli_exchanges import ok
-from .test_cli_orgs import add_story_orgs
+from .helpers import add_story_orgs, quiet_ok
 
 TRIP = "Delegation Japan/China 2016"
 
@@ -16,7 +15,7 @@ TRIP = "Delegation Japan/China 2016"
 @pytest.fixture
 def trip(rit: RitRunner) -> RitRunner:
     add_story_orgs(rit)
-    out = ok(
+    out = quiet_ok(
         rit,
         "add-trip",
         TRIP,
@@ -29,7 +28,7 @@ def trip(rit: RitRunner) -> RitRunner:
     )
     assert out.strip() == f"added trip #1 {TRIP}: 2016-05-01..2016-05-05"
     # Entered out of order: the itinerary is shown in date order.
-    ok(
+    quiet_ok(
         rit,
         "add-stop",
         TRIP,
@@ -42,8 +41,8 @@ def trip(rit: RitRunner) -> RitRunner:
         "--to",
         "2016-05-05",
     )
-    ok(rit, "add-stop", "1", "--city", "Tokyo", "--country", "jp", "--from", "2016-05-01")
-    out = ok(
+    quiet_ok(rit, "add-stop", "1", "--city", "Tokyo", "--country", "jp", "--from", "2016-05-01")
+    out = quiet_ok(
         rit,
         "add-stop",
         TRIP,
@@ -64,7 +63,7 @@ def trip(rit: RitRunner) -> RitRunner:
 
 def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
     rit = trip
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -78,7 +77,7 @@ def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
         "--trip",
         TRIP,
     )
-    data = json.loads(ok(rit, "show-trip", TRIP, "--json"))
+    data = json.loads(quiet_ok(rit, "show-trip", TRIP, "--json"))
     assert [(s["city"], s["start_on"], s["end_on"]) for s in data["stops"]] == [
         ("Tokyo", "2016-05-01", "2016-05-01"),
         ("Kobe", "2016-05-02", "2016-05-03"),
@@ -88,23 +87,23 @@ def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
     assert kobe["org"] == "FBRI" and kobe["country"] == "JP"
     assert [e["title"] for e in kobe["exchanges"]] == ["LSN → FBRI visit 2016-05-02"]
     assert kobe["exchanges"][0]["starts_user"] == "2016-05-02T07:00:00+02:00"
-    shown = ok(rit, "show-trip", "1")
+    shown = quiet_ok(rit, "show-trip", "1")
     assert "stop 2: 2016-05-02..2016-05-03 Kobe, JP (FBRI): #1 LSN → FBRI visit 2016-05-02" in shown
     assert "lead: Minister-President Torsten Albig" in shown
-    visit = json.loads(ok(rit, "show-exchange", "1", "--json"))
+    visit = json.loads(quiet_ok(rit, "show-exchange", "1", "--json"))
     assert visit["stop"] == f"{TRIP}: Kobe 2016-05-02..2016-05-03"
     # Moving the visit off its stop is refused; within the stop it is fine.
     refused = rit("reschedule", "1", "--on", "2016-05-04")
     assert refused.exit_code == 2
     assert "outside the trip stop Kobe 2016-05-02..2016-05-03" in refused.stderr
-    ok(rit, "reschedule", "1", "--on", "2016-05-03")
+    quiet_ok(rit, "reschedule", "1", "--on", "2016-05-03")
 
 
 def test_a_visit_joins_the_stop_in_its_place_or_at_its_host(trip: RitRunner) -> None:
     rit = trip
     # The place matches the stop's city case-insensitively and in any Unicode form.
-    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-01")
-    ok(
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-01")
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -118,7 +117,7 @@ def test_a_visit_joins_the_stop_in_its_place_or_at_its_host(trip: RitRunner) -> 
         "--trip",
         "1",
     )
-    ok(
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -132,12 +131,14 @@ def test_a_visit_joins_the_stop_in_its_place_or_at_its_host(trip: RitRunner) -> 
         "--trip",
         "1",
     )  # at the host: the Kobe stop's org
-    ok(rit, "add-meeting", "Call", "--org", "LSN", "--on", "2016-05-04", "--online", "--trip", "1")
-    data = json.loads(ok(rit, "show-trip", "1", "--json"))
+    quiet_ok(
+        rit, "add-meeting", "Call", "--org", "LSN", "--on", "2016-05-04", "--online", "--trip", "1"
+    )
+    data = json.loads(quiet_ok(rit, "show-trip", "1", "--json"))
     assert [[e["id"] for e in s["exchanges"]] for s in data["stops"]] == [[2], [3], [4]]
-    ok(rit, "add-trip", "Second", "--from", "2016-06-01", "--to", "2016-06-02")
-    ok(rit, "add-stop", "2", "--city", "K\u014dbe", "--country", "JP", "--from", "2016-06-01")
-    ok(
+    quiet_ok(rit, "add-trip", "Second", "--from", "2016-06-01", "--to", "2016-06-02")
+    quiet_ok(rit, "add-stop", "2", "--city", "K\u014dbe", "--country", "JP", "--from", "2016-06-01")
+    quiet_ok(
         rit,
         "schedule-visit",
         "--from",
@@ -151,20 +152,20 @@ def test_a_visit_joins_the_stop_in_its_place_or_at_its_host(trip: RitRunner) -> 
         "--trip",
         "2",
     )
-    data = json.loads(ok(rit, "show-trip", "2", "--json"))
+    data = json.loads(quiet_ok(rit, "show-trip", "2", "--json"))
     assert [e["id"] for e in data["stops"][0]["exchanges"]] == [5]
 
 
 def test_trips_listing_piped_table_and_json(trip: RitRunner) -> None:
     rit = trip
-    assert ok(rit, "trips").splitlines() == [
+    assert quiet_ok(rit, "trips").splitlines() == [
         f"1\t2016-05-01\t2016-05-05\t{TRIP}\tMinister-President Torsten Albig\tTokyo → Kobe → Shanghai"
     ]
-    table = ok(rit, "trips", env={"TTY_COMPATIBLE": "1"})
+    table = quiet_ok(rit, "trips", env={"TTY_COMPATIBLE": "1"})
     assert "Tokyo → Kobe → Shanghai" in table and "stops" in table
-    shown = ok(rit, "show-trip", TRIP, env={"TTY_COMPATIBLE": "1"})
+    shown = quiet_ok(rit, "show-trip", TRIP, env={"TTY_COMPATIBLE": "1"})
     assert "Itinerary" in shown and "Shanghai" in shown
-    data = json.loads(ok(rit, "trips", "--json"))
+    data = json.loads(quiet_ok(rit, "trips", "--json"))
     assert data[0]["title"] == TRIP and len(data[0]["stops"]) == 3
 
 

@@ -14,37 +14,11 @@ import pytest
 from icalendar import Calendar
 
 from .conftest import RitRunner
-
-
-def ok(rit: RitRunner, *args: str) -> str:
-    result = rit(*args)
-    assert result.exit_code == 0, (args, result.stderr)
-    return result.stdout
+from .helpers import add_story_orgs, ok
 
 
 def story(rit: RitRunner) -> None:
-    ok(
-        rit,
-        "add-org",
-        "Life Science Nord",
-        "--short",
-        "LSN",
-        "--country",
-        "DE",
-        "--city",
-        "Hamburg",
-    )
-    ok(
-        rit,
-        "add-org",
-        "Foundation for Biomedical Research and Innovation",
-        "--short",
-        "FBRI",
-        "--country",
-        "JP",
-        "--city",
-        "Kobe",
-    )
+    add_story_orgs(rit)
     ok(
         rit,
         "schedule-visit",
