@@ -145,3 +145,32 @@ def add_story_orgs(rit: RitRunner, env: Env | None = None) -> None:
     """#1 LSN (Hamburg, Europe/Berlin) and #2 FBRI (Kobe, Asia/Tokyo)."""
     ok(rit, *ADD_LSN, env=env)
     ok(rit, *ADD_FBRI, env=env)
+
+
+def schedule_visit(
+    rit: RitRunner,
+    guest: str,
+    host: str,
+    *args: str,
+    env: Env | None = None,
+    today: str | None = None,
+    quiet: bool = False,
+) -> str:
+    """`rit schedule-visit --from GUEST --to HOST ARGS` through `ok`; its stdout."""
+    return ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        guest,
+        "--to",
+        host,
+        *args,
+        env=env,
+        today=today,
+        quiet=quiet,
+    )
+
+
+def quiet_visit(rit: RitRunner, guest: str, host: str, *args: str, env: Env | None = None) -> str:
+    """As `schedule_visit`, and assert that rit wrote nothing to stderr."""
+    return schedule_visit(rit, guest, host, *args, env=env, quiet=True)

@@ -20,7 +20,7 @@ from rit_cli.csvio import neutralise, restore
 from rit_cli.store.maintenance import file_system_of
 
 from .conftest import RitRunner
-from .helpers import ADD_FBRI, ADD_LSN, ok
+from .helpers import ADD_FBRI, ADD_LSN, ok, schedule_visit
 
 HOSTILE = '=HYPERLINK("http://evil","x") Müller Straße 山田\x07'
 
@@ -60,19 +60,7 @@ def build_story(rit: RitRunner, db_file: Path | None = None) -> None:
         "Geschäftsführer",
         env=env,
     )
-    ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--window",
-        "2016-10",
-        "--decide-by",
-        "2016-08-31",
-        env=env,
-    )
+    schedule_visit(rit, "LSN", "FBRI", "--window", "2016-10", "--decide-by", "2016-08-31", env=env)
 
 
 # --- JSON ---------------------------------------------------------------------------------

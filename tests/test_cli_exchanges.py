@@ -11,7 +11,7 @@ import pytest
 from rit_cli import db
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, quiet_ok
+from .helpers import add_story_orgs, quiet_ok, quiet_visit
 
 
 def add_agreement(
@@ -54,12 +54,9 @@ def story(rit: RitRunner) -> RitRunner:
 def test_the_scheduling_story_as_a_new_user_enters_it(story: RitRunner, db_path: Path) -> None:
     rit = story
     add_agreement(db_path, "LoI Kobe–LSN", [1, 2])
-    out = quiet_ok(
+    out = quiet_visit(
         rit,
-        "schedule-visit",
-        "--from",
         "LSN",
-        "--to",
         "FBRI",
         "--window",
         "2016-10",
@@ -75,7 +72,7 @@ def test_the_scheduling_story_as_a_new_user_enters_it(story: RitRunner, db_path:
         "linked to agreement 'LoI Kobe–LSN': the only one in force with the host and a guest"
         " as parties (choose another with --agreement)",
     ]
-    out = quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
+    out = quiet_visit(rit, "FBRI", "LSN", "--window", "2017-H1")
     assert "scheduled visit #2 FBRI → LSN visit 2017-H1: planned 2017-H1" in out
     first = exchange(rit, "1")
     assert first["status"] == "planned"
@@ -93,18 +90,7 @@ def test_the_scheduling_story_as_a_new_user_enters_it(story: RitRunner, db_path:
 
 def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
     rit = story
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--window",
-        "2016-10",
-        "--decide-by",
-        "2016-08-31",
-    )
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-10", "--decide-by", "2016-08-31")
     out = quiet_ok(rit, "narrow", "1", "--window", "2016-10-10..2016-10-20")
     assert "planned 2016-10-10..2016-10-20, decide by 2016-08-31" in out
     out = quiet_ok(rit, "fix-date", "1", "--on", "2016-10-12", "--at", "10:00")
@@ -154,7 +140,7 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
 
 def test_fix_date_outside_the_window_needs_force_which_widens_it(story: RitRunner, dump) -> None:
     rit = story
-    quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-H1")
+    quiet_visit(rit, "FBRI", "LSN", "--window", "2017-H1")
     before = dump()
     refused = rit("fix-date", "1", "--on", "2017-07-03")
     assert refused.exit_code == 2
@@ -169,7 +155,7 @@ def test_fix_date_outside_the_window_needs_force_which_widens_it(story: RitRunne
 
 def test_done_records_the_outcome(story: RitRunner) -> None:
     rit = story
-    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-02")
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-05-02")
     assert "done: visit #1" in quiet_ok(rit, "done", "1", "--outcome", "LoI signed")
     data = exchange(rit, "1")
     assert (data["status"], data["outcome"]) == ("done", "LoI signed")
@@ -249,18 +235,8 @@ def test_meetings_in_person_online_and_yearly(story: RitRunner) -> None:
 def test_yearly_visits_until_the_agreement_ends(story: RitRunner, db_path: Path) -> None:
     rit = story
     add_agreement(db_path, "LoI Kobe–LSN", [1, 2], until="2018-12-31")
-    out = quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--window",
-        "2016-10",
-        "--decide-by",
-        "2016-08-31",
-        "--yearly",
+    out = quiet_visit(
+        rit, "LSN", "FBRI", "--window", "2016-10", "--decide-by", "2016-08-31", "--yearly"
     )
     assert "scheduled 3 visits, one a year:" in out
     assert "#3 LSN → FBRI visit 2018-10: planned 2018-10, decide by 2018-08-31" in out
@@ -287,12 +263,9 @@ def test_yearly_plan_on_29_february_falls_on_28_february_in_common_years(
     story: RitRunner,
 ) -> None:
     rit = story
-    quiet_ok(
+    quiet_visit(
         rit,
-        "schedule-visit",
-        "--from",
         "FBRI",
-        "--to",
         "LSN",
         "--on",
         "2016-02-29",
@@ -318,12 +291,9 @@ def test_yearly_plan_on_29_february_falls_on_28_february_in_common_years(
 
 def test_yearly_window_ending_in_february_follows_the_month_end(story: RitRunner) -> None:
     rit = story
-    quiet_ok(
+    quiet_visit(
         rit,
-        "schedule-visit",
-        "--from",
         "LSN",
-        "--to",
         "FBRI",
         "--window",
         "2016-01-31..2016-02-29",
@@ -361,7 +331,7 @@ def test_times_entered_in_kobe_are_shown_in_hamburg_across_dst(
 ) -> None:
     rit = story
     at = kobe.split()[0]
-    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", day, "--at", at)
+    quiet_visit(rit, "LSN", "FBRI", "--on", day, "--at", at)
     line = quiet_ok(rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31").strip()
     fields = line.split("\t")
     assert fields[1:4] == [day, kobe, hamburg]
@@ -377,7 +347,7 @@ def test_times_entered_in_kobe_are_shown_in_hamburg_across_dst(
 
 def test_a_date_without_time_is_the_same_day_everywhere(story: RitRunner) -> None:
     rit = story
-    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12")
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-10-12")
     for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Berlin"):
         line = quiet_ok(rit, "agenda", "--tz", zone).strip().split("\t")
         assert line[1:4] == ["2016-10-12", "", ""]
@@ -395,34 +365,8 @@ def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
     )
     assert twice.exit_code == 2
     assert "use --fold 0 for the first (CEST) or --fold 1 for the second (CET)" in twice.stderr
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "FBRI",
-        "--to",
-        "LSN",
-        "--on",
-        "2016-10-30",
-        "--at",
-        "02:30",
-        "--fold",
-        "0",
-    )
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "FBRI",
-        "--to",
-        "LSN",
-        "--on",
-        "2016-10-30",
-        "--at",
-        "02:30",
-        "--fold",
-        "1",
-    )
+    quiet_visit(rit, "FBRI", "LSN", "--on", "2016-10-30", "--at", "02:30", "--fold", "0")
+    quiet_visit(rit, "FBRI", "LSN", "--on", "2016-10-30", "--at", "02:30", "--fold", "1")
     assert exchange(rit, "1")["starts_utc"] == "2016-10-30T00:30+00:00"
     assert exchange(rit, "2")["starts_utc"] == "2016-10-30T01:30+00:00"
     lines = quiet_ok(rit, "agenda", "--tz", "Asia/Tokyo", "--from", "2016-10-30").splitlines()
@@ -440,18 +384,7 @@ def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: P
     several = rit("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12")
     assert several.exit_code == 2
     assert "several agreements" in several.stderr and "#1 'LoI Kobe–LSN'" in several.stderr
-    out = quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--on",
-        "2016-10-12",
-        "--agreement",
-        "RIT tie-up",
-    )
+    out = quiet_visit(rit, "LSN", "FBRI", "--on", "2016-10-12", "--agreement", "RIT tie-up")
     assert "linked to agreement 'RIT tie-up'" in out and "only one" not in out
     # Both agreements have the host and a guest as parties: one must be chosen.
     both = rit(
@@ -459,11 +392,11 @@ def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: P
     )
     assert both.exit_code == 2 and "#2 'RIT tie-up'" in both.stderr
     # Only the three-party agreement has JETRO: linked automatically.
-    out = quiet_ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-10-13")
+    out = quiet_visit(rit, "JETRO", "FBRI", "--on", "2016-10-13")
     assert "JETRO → FBRI visit 2016-10-13" in out
     assert "linked to agreement 'RIT tie-up': the only one in force" in out
     # Before any agreement is in force: no link.
-    out = quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-01-10")
+    out = quiet_visit(rit, "LSN", "FBRI", "--on", "2016-01-10")
     assert out.splitlines()[1] == (
         "not linked to any agreement: none in force on 2016-01-10 has the host and a guest"
         " as parties"
@@ -536,7 +469,7 @@ def test_a_visit_with_a_guest_outside_the_agreement_is_linked(
         )
     assert dump() == before
     # Unlinked, and said so.
-    out = quiet_ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-11-12")
+    out = quiet_visit(rit, "JETRO", "FBRI", "--on", "2016-11-12")
     assert "not linked to any agreement" in out
     # A meeting: two of its organisations must be parties.
     out = quiet_ok(
@@ -583,30 +516,8 @@ def test_a_default_visit_title_follows_its_date(story: RitRunner) -> None:
         "--on",
         "2016-05-02",
     )
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--window",
-        "2016-10",
-        "--title",
-        "Autumn",
-    )
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--window",
-        "2016-10",
-        "--title",
-        "LSN → FBRI visit 2016-09",
-    )
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-10", "--title", "Autumn")
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-10", "--title", "LSN → FBRI visit 2016-09")
     steps = [
         (("reschedule", "1", "--on", "2016-05-04"), "LSN + JETRO → FBRI visit 2016-05-04"),
         (("reschedule", "1", "--window", "2016-10"), "LSN + JETRO → FBRI visit 2016-10"),
@@ -637,21 +548,10 @@ def test_a_default_visit_title_follows_its_date(story: RitRunner) -> None:
 def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None:
     rit = story
     quiet_ok(rit, "add-org", "JETRO", "--country", "JP", "--city", "Tokyo")
-    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "FBRI",
-        "--to",
-        "LSN",
-        "--on",
-        "2016-09-01",
-        "--at",
-        "09:00",
-    )
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-10")
+    quiet_visit(rit, "FBRI", "LSN", "--on", "2016-09-01", "--at", "09:00")
     quiet_ok(rit, "add-meeting", "Trade call", "--org", "JETRO", "--online", "--on", "2016-12-24")
-    quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "JETRO", "--on", "2016-08-01")
+    quiet_visit(rit, "FBRI", "JETRO", "--on", "2016-08-01")
     # Default: today (2016-08-25) to 90 days later; overlapping windows are included.
     piped = quiet_ok(rit, "agenda")
     assert [line.split("\t")[0] for line in piped.splitlines()] == ["2", "1"]
@@ -730,12 +630,9 @@ def test_user_text_is_shown_literally(story: RitRunner) -> None:
 def test_participants_and_fields(story: RitRunner) -> None:
     rit = story
     quiet_ok(rit, "add-contact", "Hinrich Habeck", "--org", "LSN", "--title", "Dr.")
-    quiet_ok(
+    quiet_visit(
         rit,
-        "schedule-visit",
-        "--from",
         "LSN",
-        "--to",
         "FBRI",
         "--on",
         "2016-10-12",
@@ -1120,8 +1017,8 @@ def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
     quiet_ok(
         rit, "add-org", "Boston Biotech", "--country", "US", "--city", "Boston", "--short", "Boston"
     )
-    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
-    quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-12-01")
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-10")
+    quiet_visit(rit, "FBRI", "LSN", "--on", "2016-12-01")
     before = dump()
     result = rit(*args)
     assert result.exit_code == 2, result.output

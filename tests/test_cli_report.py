@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import RitRunner
-from .helpers import ADD_JETRO, add_story_orgs, ok
+from .helpers import ADD_JETRO, add_story_orgs, ok, schedule_visit
 
 
 @pytest.fixture
@@ -105,12 +105,9 @@ def story(rit: RitRunner) -> RitRunner:
         "--org",
         "FBRI",
     )
-    ok(
+    schedule_visit(
         rit,
-        "schedule-visit",
-        "--from",
         "LSN",
-        "--to",
         "FBRI",
         "--on",
         "2016-05-02",
@@ -123,30 +120,10 @@ def story(rit: RitRunner) -> RitRunner:
         today="2016-04-01",
     )
     ok(rit, "done", "1", "--outcome", "LoI signed", today="2016-05-03")
-    ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "FBRI",
-        "--to",
-        "LSN",
-        "--window",
-        "2016-10",
-        "--decide-by",
-        "2016-08-31",
-        today="2016-06-01",
+    schedule_visit(
+        rit, "FBRI", "LSN", "--window", "2016-10", "--decide-by", "2016-08-31", today="2016-06-01"
     )
-    ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "BCV",
-        "--on",
-        "2016-03-10",
-        today="2016-03-01",
-    )
+    schedule_visit(rit, "LSN", "BCV", "--on", "2016-03-10", today="2016-03-01")
     ok(rit, "done", "3", today="2016-03-11")
     ok(
         rit,
@@ -243,17 +220,7 @@ def test_year_without_activity(story: RitRunner) -> None:
 
 def test_markdown_is_ready_to_paste_and_escapes_cells(story: RitRunner) -> None:
     ok(story, "add-org", "Evil | *Corp* [x](http://e) <b>", "--short", "EVIL", "--country", "DE")
-    ok(
-        story,
-        "schedule-visit",
-        "--from",
-        "EVIL",
-        "--to",
-        "LSN",
-        "--on",
-        "2016-04-04",
-        today="2016-04-01",
-    )
+    schedule_visit(story, "EVIL", "LSN", "--on", "2016-04-04", today="2016-04-01")
     ok(story, "done", "4", "--outcome", "a|b\nnext line", today="2016-04-05")
     md = ok(story, "report", "--year", "2016", "--format", "markdown")
     assert md.startswith("# rit report 2016")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, quiet_ok
+from .helpers import add_story_orgs, quiet_ok, quiet_visit
 
 TRIP = "Delegation Japan/China 2016"
 
@@ -63,20 +63,7 @@ def trip(rit: RitRunner) -> RitRunner:
 
 def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
     rit = trip
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--on",
-        "2016-05-02",
-        "--at",
-        "14:00",
-        "--trip",
-        TRIP,
-    )
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-05-02", "--at", "14:00", "--trip", TRIP)
     data = json.loads(quiet_ok(rit, "show-trip", TRIP, "--json"))
     assert [(s["city"], s["start_on"], s["end_on"]) for s in data["stops"]] == [
         ("Tokyo", "2016-05-01", "2016-05-01"),
@@ -102,34 +89,10 @@ def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
 def test_a_visit_joins_the_stop_in_its_place_or_at_its_host(trip: RitRunner) -> None:
     rit = trip
     # The place matches the stop's city case-insensitively and in any Unicode form.
-    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-01")
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--on",
-        "2016-05-01",
-        "--place",
-        "TOKYO",
-        "--trip",
-        "1",
-    )
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--on",
-        "2016-05-03",
-        "--place",
-        "Port Island",
-        "--trip",
-        "1",
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-05-01")
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-05-01", "--place", "TOKYO", "--trip", "1")
+    quiet_visit(
+        rit, "LSN", "FBRI", "--on", "2016-05-03", "--place", "Port Island", "--trip", "1"
     )  # at the host: the Kobe stop's org
     quiet_ok(
         rit, "add-meeting", "Call", "--org", "LSN", "--on", "2016-05-04", "--online", "--trip", "1"
@@ -138,20 +101,7 @@ def test_a_visit_joins_the_stop_in_its_place_or_at_its_host(trip: RitRunner) -> 
     assert [[e["id"] for e in s["exchanges"]] for s in data["stops"]] == [[2], [3], [4]]
     quiet_ok(rit, "add-trip", "Second", "--from", "2016-06-01", "--to", "2016-06-02")
     quiet_ok(rit, "add-stop", "2", "--city", "K\u014dbe", "--country", "JP", "--from", "2016-06-01")
-    quiet_ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "FBRI",
-        "--to",
-        "LSN",
-        "--on",
-        "2016-06-01",
-        "--place",
-        "KO\u0304BE",
-        "--trip",
-        "2",
-    )
+    quiet_visit(rit, "FBRI", "LSN", "--on", "2016-06-01", "--place", "KO\u0304BE", "--trip", "2")
     data = json.loads(quiet_ok(rit, "show-trip", "2", "--json"))
     assert [e["id"] for e in data["stops"][0]["exchanges"]] == [5]
 

@@ -14,17 +14,14 @@ import pytest
 from icalendar import Calendar
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, ok
+from .helpers import add_story_orgs, ok, schedule_visit
 
 
 def story(rit: RitRunner) -> None:
     add_story_orgs(rit)
-    ok(
+    schedule_visit(
         rit,
-        "schedule-visit",
-        "--from",
         "LSN",
-        "--to",
         "FBRI",
         "--on",
         "2016-05-02",
@@ -35,12 +32,9 @@ def story(rit: RitRunner) -> None:
         "--place",
         "Kobe",
     )
-    ok(
+    schedule_visit(
         rit,
-        "schedule-visit",
-        "--from",
         "FBRI",
-        "--to",
         "LSN",
         "--window",
         "2016-10",
