@@ -174,3 +174,12 @@ def schedule_visit(
 def quiet_visit(rit: RitRunner, guest: str, host: str, *args: str, env: Env | None = None) -> str:
     """As `schedule_visit`, and assert that rit wrote nothing to stderr."""
     return schedule_visit(rit, guest, host, *args, env=env, quiet=True)
+
+
+def refused(result: Run, message: str) -> Run:
+    """Assert rit refused: exit 2 and one line on stderr, `error: …`, that says `message`."""
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    return result

@@ -11,7 +11,7 @@ import pytest
 from rit_cli import db
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, quiet_ok, quiet_visit
+from .helpers import add_story_orgs, quiet_ok, quiet_visit, refused
 
 
 def add_agreement(
@@ -1020,11 +1020,7 @@ def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
     quiet_visit(rit, "LSN", "FBRI", "--window", "2016-10")
     quiet_visit(rit, "FBRI", "LSN", "--on", "2016-12-01")
     before = dump()
-    result = rit(*args)
-    assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("error: ")
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert message in result.stderr
+    result = refused(rit(*args), message)
     assert "Traceback" not in result.output
     assert dump() == before
 

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs
+from .helpers import add_story_orgs, refused
 
 
 def test_add_org_defaults_zone_from_country(rit: RitRunner) -> None:
@@ -102,11 +102,7 @@ def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
 ) -> None:
     add_story_orgs(rit)
     before = dump()
-    result = rit(*args)
-    assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("error: ")
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert message in result.stderr
+    result = refused(rit(*args), message)
     assert "Traceback" not in result.output
     assert dump() == before
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, quiet_ok, quiet_visit
+from .helpers import add_story_orgs, quiet_ok, quiet_visit, refused
 
 TRIP = "Delegation Japan/China 2016"
 
@@ -271,9 +271,5 @@ def test_invalid_trip_input_is_one_line_exit_2_and_changes_nothing(
 ) -> None:
     rit = trip
     before = dump()
-    result = rit(*args)
-    assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("error: ")
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert message in result.stderr
+    refused(rit(*args), message)
     assert dump() == before
