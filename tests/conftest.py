@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from rit_cli import context, db
-from rit_cli.cli import main
+from rit_cli import db
 
-from .helpers import TODAY, RitRunner, Run
+from .helpers import TODAY, RitRunner, Run, run_main
 
 
 @pytest.fixture(autouse=True)
@@ -50,19 +47,7 @@ def rit(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> RitRunner:
     }
 
     def run(*args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> Run:
-        runner = CliRunner()
-        code = 0
-        context.configure(None, None)
-        with runner.isolation(input=input, env={**base_env, **(env or {})}) as streams:
-            try:
-                main(list(args))
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            out = streams[0].getvalue().decode("utf-8")
-            err = streams[1].getvalue().decode("utf-8")
-        return Run(code, out, err)
+        return run_main(args, {**base_env, **(env or {})}, input=input)
 
     return run
 

@@ -74,8 +74,6 @@ def invoke(
         "FORCE_COLOR": None,
         "RIT_DEBUG": None,
     }
-    context.configure(None, None)
-    code = 0
     # When cli builds just the command being run, it is fast already: run it unpatched.
     patch = (
         contextlib.nullcontext()
@@ -83,15 +81,22 @@ def invoke(
         else mock.patch.object(cli, "app", _CachedApp())
     )
     with patch:
-        with CliRunner().isolation(input=input, env={**base, **(env or {})}) as streams:
-            try:
-                cli.main(list(args))
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            out = streams[0].getvalue().decode("utf-8")
-            err = streams[1].getvalue().decode("utf-8")
+        return run_main(args, {**base, **(env or {})}, input=input)
+
+
+def run_main(args: tuple[str, ...], env: dict[str, str | None], input: str | None = None) -> Run:
+    """`cli.main(ARGS)` with `env`, its streams captured: what `invoke` and the `rit` fixture run."""
+    context.configure(None, None)
+    code = 0
+    with CliRunner().isolation(input=input, env=env) as streams:
+        try:
+            cli.main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        out = streams[0].getvalue().decode("utf-8")
+        err = streams[1].getvalue().decode("utf-8")
     return Run(code, out, err)
 
 
