@@ -106,6 +106,16 @@ def test_agenda_by_status(bench_conn: sqlite3.Connection) -> None:
     )
 
 
+def test_agenda_lines(bench_conn: sqlite3.Connection) -> None:
+    from rit_cli.store.exchanges import agenda_lines
+
+    assert_no_full_scan(bench_conn, lambda: agenda_lines(bench_conn, TODAY, date(2020, 6, 14)))
+    statements = _statements(bench_conn, lambda: agenda_lines(bench_conn, TODAY, TODAY))
+    main = next(s for s in statements if "FROM exchanges e" in s)
+    plan = " ".join(r[3] for r in bench_conn.execute("EXPLAIN QUERY PLAN " + main))
+    assert "exchange_spans VIRTUAL TABLE" in plan, plan
+
+
 def test_report_current(bench_conn: sqlite3.Connection) -> None:
     reports = pytest.importorskip("rit_cli.store.reports")
     assert_no_full_scan(
@@ -247,3 +257,30 @@ def test_visit_facts_of_many_agreements_are_bounded_ranges_of_the_visits_index(
         )
         assert plan.count(VISITS_RANGE) == halves, plan
         assert "exchanges_status_start" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "filters"),
+    [
+        (TODAY, date(2020, 12, 31), {}),
+        (date(2000, 1, 1), date(2030, 12, 31), {}),
+        (date(2019, 1, 1), date(2020, 12, 31), {"status": "done"}),
+        (date(2019, 1, 1), date(2021, 12, 31), {"type_filter": "meeting"}),
+        (date(2015, 1, 1), date(2025, 12, 31), {"agreement": "1"}),
+        (date(2015, 1, 1), date(2025, 12, 31), {"org": "1"}),
+    ],
+)
+def test_agenda_lines_are_the_agenda_s_exchanges(
+    bench_conn: sqlite3.Connection, first: date, last: date, filters: dict[str, str]
+) -> None:
+    """The listing's lines hold exactly what the full records hold, in the same order."""
+    from rit_cli.models.exchanges import ExchangeLine
+    from rit_cli.store.exchanges import agenda, agenda_lines
+
+    full = agenda(bench_conn, first, last, **filters)  # type: ignore[arg-type]
+    lines = agenda_lines(bench_conn, first, last, **filters)  # type: ignore[arg-type]
+    assert full, "the case should find exchanges"
+    assert lines == [
+        ExchangeLine(**{name: getattr(e, name) for name in ExchangeLine._fields}) for e in full
+    ]
+    assert any(len(line.parties) > 1 for line in lines)

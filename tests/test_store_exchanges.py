@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+import pytest
+
 from rit_cli.store.exchanges import agenda, agenda_range, date_history
 from rit_cli.store.orgs import OrgInput, add_org
 from rit_cli.store.scheduling import ExchangeInput, When, add_exchange, fix_date, narrow
@@ -101,3 +103,36 @@ def test_the_select_lists_columns_in_the_order_of_the_record(conn: sqlite3.Conne
     expected = [f.name for f in fields(Exchange)][: len(columns)]
     assert [renamed.get(c, c) for c in columns] == expected
     assert len(columns) == len(fields(Exchange)) - 3  # parties, fields, participants follow
+
+
+def test_the_line_select_lists_columns_in_the_order_of_the_line(conn: sqlite3.Connection) -> None:
+    """Listing lines are built by position too."""
+    from rit_cli.models.exchanges import ExchangeLine
+    from rit_cli.store.exchanges import _LINE_SELECT
+
+    columns = [d[0] for d in conn.execute(_LINE_SELECT + " LIMIT 0").description]
+    assert columns == list(ExchangeLine._fields[:-1])  # the parties follow
+
+
+def test_the_json_report_refuses_exchanges_without_their_details() -> None:
+    from rit_cli.models.exchanges import ExchangeLine
+    from rit_cli.render_report import _exchange_dict
+
+    line = ExchangeLine(
+        1,
+        "visit",
+        "t",
+        "planned",
+        None,
+        False,
+        None,
+        None,
+        None,
+        None,
+        "2020-06-01",
+        "2020-06-01",
+        None,
+        None,
+    )
+    with pytest.raises(TypeError, match="in full"):
+        _exchange_dict(line)

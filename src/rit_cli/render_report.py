@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from .models.exchanges import Exchange
+from .models.exchanges import Exchange, ExchangeLine
 from .models.reports import CurrentReport, YearReport
 from .render import cell, reminder_dict, to_json
 from .store.exchanges import local_time, parties_text, when_text
@@ -255,7 +255,9 @@ def csv_text(report: CurrentReport | YearReport, excel: bool = False, raw: bool 
     return ("\ufeff" if excel else "") + out.getvalue()
 
 
-def _exchange_dict(e: Exchange) -> dict[str, Any]:
+def _exchange_dict(e: Exchange | ExchangeLine) -> dict[str, Any]:
+    if not isinstance(e, Exchange):
+        raise TypeError("the JSON report needs its exchanges in full (details=True)")
     return {
         "id": e.id,
         "uuid": e.uuid,

@@ -6,7 +6,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange
+from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange, ExchangeLine
 from ..render import Column
 from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
 
@@ -118,7 +118,7 @@ def exchange_columns(zone: str) -> tuple[Column, ...]:
     )
 
 
-def _times(ex: Exchange, zone: str) -> str | None:
+def _times(ex: Exchange | ExchangeLine, zone: str) -> str | None:
     """The local time, then the time in the user's zone in parentheses when it differs."""
     from ..store.exchanges import local_time, user_time
 
@@ -451,13 +451,14 @@ def agenda(
 
     Example: rit agenda --from 2016-01-01 --to 2017-12-31 --org FBRI
     """
-    from ..store.exchanges import agenda as store_agenda
-    from ..store.exchanges import agenda_range, exchange_json
+    from ..store import exchanges as store
 
     zone = context.user_zone(tz)
-    first, last = agenda_range(start, end, context.today())
+    first, last = store.agenda_range(start, end, context.today())
+    # JSON gives every field of each exchange; a listing only what its lines show.
+    select = store.agenda if as_json else store.agenda_lines
     with context.reading() as conn:
-        records = store_agenda(
+        records = select(
             conn, first, last, org=org, agreement=agreement, type_filter=type_, status=status
         )
     columns = exchange_columns(zone)
@@ -465,7 +466,7 @@ def agenda(
         from ..render import make_console
 
         columns = terminal_columns(zone, make_console().width)
-    print_listing(columns, records, as_json, lambda e: exchange_json(e, zone), fold=True)
+    print_listing(columns, records, as_json, lambda e: store.exchange_json(e, zone), fold=True)
 
 
 @app.command("show-exchange")

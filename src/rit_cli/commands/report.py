@@ -78,7 +78,7 @@ def report(
         result = (
             year_report(conn, scope, int(year), today)
             if year is not None
-            else current_report(conn, scope, today, zone)
+            else current_report(conn, scope, today, zone, details=fmt == "json")
         )
     if out is not None:
         from ..files import write_private

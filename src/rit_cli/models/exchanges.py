@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 EXCHANGE_TYPES = ("visit", "meeting")
 EXCHANGE_STATUSES = ("planned", "scheduled", "done", "cancelled")
 
 
-@dataclass(frozen=True)
-class ExchangeParty:
-    """An organisation taking part in an exchange: guest, host or participant."""
+class ExchangeParty(NamedTuple):
+    """An organisation taking part in an exchange: guest, host or participant.
+
+    A named tuple, not a dataclass: listings build one for every party of every line.
+    """
 
     org_id: int
     label: str
@@ -53,6 +56,34 @@ class Exchange:
     parties: tuple[ExchangeParty, ...] = ()
     fields: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
+
+    def labels(self, role: str) -> list[str]:
+        return [p.label for p in self.parties if p.role == role]
+
+
+class ExchangeLine(NamedTuple):
+    """What a line of a listing shows of an exchange: its date, time, parties and place.
+
+    `rit agenda` and the report's next days build one per line, from the few columns they
+    show; the full Exchange (notes, fields, participants, agreement, trip stop) is loaded
+    only for --json. Same names as Exchange, so the presentation functions take either.
+    """
+
+    id: int
+    type: str
+    title: str
+    status: str
+    place: str | None
+    online: bool
+    tz: str | None
+    window_start: str | None
+    window_end: str | None
+    day: str | None
+    start_on: str
+    end_on: str
+    starts_utc: str | None
+    agreement_id: int | None
+    parties: tuple[ExchangeParty, ...] = ()
 
     def labels(self, role: str) -> list[str]:
         return [p.label for p in self.parties if p.role == role]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .agreements import Agreement, Cooperation, FieldUse
-    from .exchanges import Exchange
+    from .exchanges import Exchange, ExchangeLine
     from .trips import Trip
 
 
@@ -28,7 +28,7 @@ class CurrentReport:
     today: date
     scope: str
     agreements: list[AgreementState]
-    upcoming: list[Exchange]
+    upcoming: list[Exchange | ExchangeLine]  # in full (Exchange) for the JSON report
     upcoming_until: date
     reminders: list[Any]  # reminders.Reminder
 

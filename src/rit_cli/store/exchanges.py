@@ -24,7 +24,13 @@ from ..dates import (
     parse_zone,
 )
 from ..errors import InvalidInput
-from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange, ExchangeParty
+from ..models.exchanges import (
+    EXCHANGE_STATUSES,
+    EXCHANGE_TYPES,
+    Exchange,
+    ExchangeLine,
+    ExchangeParty,
+)
 from ..text import short_repr
 from . import RefSpec, batches, resolve
 
@@ -67,19 +73,32 @@ def _row_to_exchange(row: Sequence[Any], extra: dict[str, Any]) -> Exchange:
     return Exchange(*values)
 
 
+def _parties(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[ExchangeParty]]:
+    """The organisations of each exchange: guests, host, then participants, each by name.
+
+    The roles sort alphabetically in that order, so SQL sorts them.
+    """
+    parties: dict[int, list[ExchangeParty]] = {}
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: no sqlite3.Row for every party
+    for chunk, marks in batches(ids):
+        for exchange_id, org_id, label, role in cursor.execute(
+            "SELECT x.exchange_id, x.org_id, coalesce(o.short, o.name), x.role"
+            f" FROM exchange_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.exchange_id IN ({marks})"
+            " ORDER BY x.exchange_id, x.role, o.name_key",
+            chunk,
+        ):
+            parties.setdefault(exchange_id, []).append(ExchangeParty(org_id, label, role))
+    return parties
+
+
 def _load(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Exchange]:
     """Rows with their organisations, fields and participants, fetched in batches."""
-    extra: dict[int, dict[str, list[Any]]] = {r[0]: {} for r in rows}
-    role_order = {"guest": 0, "host": 1, "participant": 2}
-    for chunk, marks in batches([r[0] for r in rows]):
-        parties = conn.execute(
-            "SELECT x.exchange_id, x.org_id, x.role, coalesce(o.short, o.name) AS label"
-            f" FROM exchange_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.exchange_id IN ({marks})"
-            " ORDER BY x.exchange_id, o.name_key",
-            chunk,
-        )
-        for exchange_id, org_id, role, label in parties:
-            extra[exchange_id].setdefault("parties", []).append(ExchangeParty(org_id, label, role))
+    ids = [r[0] for r in rows]
+    extra: dict[int, dict[str, list[Any]]] = {i: {} for i in ids}
+    for exchange_id, found in _parties(conn, ids).items():
+        extra[exchange_id]["parties"] = found
+    for chunk, marks in batches(ids):
         for exchange_id, field in conn.execute(
             f"SELECT exchange_id, field FROM exchange_fields WHERE exchange_id IN ({marks})"
             " ORDER BY exchange_id, field",
@@ -94,8 +113,6 @@ def _load(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Exchange]:
             chunk,
         ):
             extra[exchange_id].setdefault("participants", []).append(name)
-    for value in extra.values():
-        value.get("parties", []).sort(key=lambda p: role_order[p.role])
     return [_row_to_exchange(r, extra[r[0]]) for r in rows]
 
 
@@ -149,17 +166,16 @@ def agenda_range(start: str | None, end: str | None, today: date) -> tuple[date,
     return first, last
 
 
-def agenda(
+def _agenda_where(
     conn: sqlite3.Connection,
     start: date,
     end: date,
-    *,
-    org: str | None = None,
-    agreement: str | None = None,
-    type_filter: str | None = None,
-    status: str | None = None,
-) -> list[Exchange]:
-    """Exchanges whose days or window overlap start..end, in date order."""
+    org: str | None,
+    agreement: str | None,
+    type_filter: str | None,
+    status: str | None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of exchanges whose days or window overlap start..end."""
     if end < start:
         raise InvalidInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     # The R*Tree of exchange spans (m003) finds what overlaps in logarithmic time however
@@ -186,17 +202,60 @@ def agenda(
     if status:
         where.append("+e.status = ?")
         params.append(_choice(status, EXCHANGE_STATUSES, "status"))
-    rows = conn.execute(
-        _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY e.start_on, e.starts_utc, e.id",
-        params,
-    ).fetchall()
-    return _load(conn, rows)
+    return " WHERE " + " AND ".join(where) + " ORDER BY e.start_on, e.starts_utc, e.id", params
+
+
+def agenda(
+    conn: sqlite3.Connection,
+    start: date,
+    end: date,
+    *,
+    org: str | None = None,
+    agreement: str | None = None,
+    type_filter: str | None = None,
+    status: str | None = None,
+) -> list[Exchange]:
+    """Exchanges whose days or window overlap start..end, in date order, in full."""
+    where, params = _agenda_where(conn, start, end, org, agreement, type_filter, status)
+    return _load(conn, conn.execute(_SELECT + where, params).fetchall())
+
+
+# The columns of ExchangeLine but its parties, in its order.
+_LINE_SELECT = """
+    SELECT e.id, e.type, e.title, e.status, e.place, e.online, e.tz, e.window_start,
+           e.window_end, e.day, e.start_on, e.end_on, e.starts_utc, e.agreement_id
+    FROM exchanges e
+"""
+
+
+def agenda_lines(
+    conn: sqlite3.Connection,
+    start: date,
+    end: date,
+    *,
+    org: str | None = None,
+    agreement: str | None = None,
+    type_filter: str | None = None,
+    status: str | None = None,
+) -> list[ExchangeLine]:
+    """The same exchanges as agenda(), as listing lines: the columns a line shows, and the
+    parties. Half the columns and two queries fewer per batch, for agendas of hundreds."""
+    where, params = _agenda_where(conn, start, end, org, agreement, type_filter, status)
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(_LINE_SELECT + where, params).fetchall()
+    parties = _parties(conn, [r[0] for r in rows])
+    return [
+        ExchangeLine._make((*r[:5], bool(r[5]), *r[6:], tuple(parties.get(r[0], ())))) for r in rows
+    ]
 
 
 # ------------------------------------------------------------ presentation
 
+Shown = Exchange | ExchangeLine  # what the presentation functions below take
 
-def when_text(ex: Exchange) -> str:
+
+def when_text(ex: Shown) -> str:
     """The exchange's date: a window as a range while planned, else its fixed day(s)."""
     if ex.day is None and ex.window_start and ex.window_end:
         w = Window(date.fromisoformat(ex.window_start), date.fromisoformat(ex.window_end))
@@ -204,19 +263,19 @@ def when_text(ex: Exchange) -> str:
     return format_days(date.fromisoformat(ex.start_on), date.fromisoformat(ex.end_on))
 
 
-def start_instant(ex: Exchange) -> datetime | None:
+def start_instant(ex: Shown) -> datetime | None:
     if not ex.starts_utc or not ex.tz:
         return None
     return convert(datetime.fromisoformat(ex.starts_utc), ex.tz)
 
 
-def local_time(ex: Exchange) -> str | None:
+def local_time(ex: Shown) -> str | None:
     """The start time at the place: '10:00 JST'."""
     instant = start_instant(ex)
     return format_instant(instant) if instant else None
 
 
-def user_time(ex: Exchange, zone: str) -> str | None:
+def user_time(ex: Shown, zone: str) -> str | None:
     """The start time in the user's zone, when that zone differs from the place's.
 
     The date is added when it differs from the local date (a morning in Kobe can be the
@@ -229,7 +288,7 @@ def user_time(ex: Exchange, zone: str) -> str | None:
     return format_instant(mine, with_date=mine.date() != instant.date())
 
 
-def parties_text(ex: Exchange) -> str:
+def parties_text(ex: Shown) -> str:
     if ex.type == "visit":
         return f"{' + '.join(ex.labels('guest'))} → {', '.join(ex.labels('host'))}"
     return ", ".join(ex.labels("participant"))

@@ -10,13 +10,13 @@ from datetime import date, timedelta
 
 from .. import schedule
 from ..models.agreements import Agreement, FieldUse
-from ..models.exchanges import Exchange
+from ..models.exchanges import Exchange, ExchangeLine
 from ..models.reports import AgreementState, CurrentReport, OrgCount, YearReport
 from ..reminders import Reminder
 from ..text import short_repr
 from . import SPAN_DAYS, batches, resolve
 from .agreements import get_agreement, list_agreements, terms_of
-from .exchanges import AGREEMENT, agenda, exchanges_by_id
+from .exchanges import AGREEMENT, agenda, agenda_lines, exchanges_by_id
 from .orgs import find_org
 from .reminders import due
 from .visits import visit_facts_for
@@ -53,7 +53,7 @@ def _agreements(conn: sqlite3.Connection, scope: Scope, today: date) -> list[Agr
 
 
 def _exchange_in_scope(
-    exchange: Exchange, scope: Scope, agreement_ids: set[int], org_id: int | None
+    exchange: Exchange | ExchangeLine, scope: Scope, agreement_ids: set[int], org_id: int | None
 ) -> bool:
     if scope.agreement or scope.programme:
         return exchange.agreement_id in agreement_ids
@@ -137,9 +137,13 @@ def _compliance(
 
 
 def current_report(
-    conn: sqlite3.Connection, scope: Scope, today: date, user_zone: str
+    conn: sqlite3.Connection, scope: Scope, today: date, user_zone: str, *, details: bool = True
 ) -> CurrentReport:
-    """Every agreement's state, the next 90 days, and what remind would say."""
+    """Every agreement's state, the next 90 days, and what remind would say.
+
+    details: the next days' exchanges in full (the JSON report has their fields,
+    participants and uuids); without, as the lines the other formats show.
+    """
     agreements = _agreements(conn, scope, today)
     ids = {a.id for a in agreements}
     org_id = find_org(conn, scope.org).id if scope.org else None
@@ -147,9 +151,10 @@ def current_report(
     following = next_exchanges(conn, list(ids), today)
     states = [AgreementState(a, compliance.get(a.id), following.get(a.id)) for a in agreements]
     until = today + timedelta(days=UPCOMING_DAYS)
+    select = agenda if details else agenda_lines
     upcoming = [
         e
-        for e in agenda(conn, today, until, org=scope.org, agreement=scope.agreement)
+        for e in select(conn, today, until, org=scope.org, agreement=scope.agreement)
         if e.status in ("planned", "scheduled") and _exchange_in_scope(e, scope, ids, org_id)
     ]
     reminders = due(conn, today, today + timedelta(days=14), until, user_zone, compliance)
