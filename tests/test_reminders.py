@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -111,7 +110,7 @@ def test_seen_before_compares_fingerprints_for_many_items(conn: sqlite3.Connecti
 
     def items(day: str, numbers: range) -> list[Reminder]:
         found = [
-            classify_exchange(replace(fact("scheduled", day), uuid=f"u-{n}"), TODAY, HORIZON, "UTC")
+            classify_exchange(fact("scheduled", day)._replace(uuid=f"u-{n}"), TODAY, HORIZON, "UTC")
             for n in numbers
         ]
         return [item for item in found if item is not None]

@@ -18,8 +18,8 @@ Kinds, in the order a person deals with them:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from .dates import Window, format_window
 
@@ -36,9 +36,11 @@ KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class ExchangeFact:
-    """An open exchange as classify_exchange needs it (the store reads it in bulk)."""
+class ExchangeFact(NamedTuple):
+    """An open exchange as classify_exchange needs it (the store reads it in bulk).
+
+    Named tuples, this and Reminder: remind builds one of each for every line it prints.
+    """
 
     id: int
     uuid: str
@@ -55,8 +57,7 @@ class ExchangeFact:
     place: str | None = None
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     """One thing that needs attention: the record, the day it is due and what to do."""
 
     kind: str
