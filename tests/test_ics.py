@@ -6,6 +6,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -222,3 +223,40 @@ def test_khal_imports_the_calendar_and_updates_on_reexport(rit: RitRunner, tmp_p
     listed = khal_run("list", "--format", "{start} {title}", "2016-10-01", "30d")
     assert "2016-10-12 09:30 Return visit" in listed
     assert "window" not in listed
+
+
+def test_the_same_data_gives_the_same_file(rit: RitRunner, db_path: Path) -> None:
+    """Byte for byte, in processes with other hash seeds: the zones come sorted."""
+    story(rit)
+    for number, zone in enumerate(("Asia/Seoul", "Europe/Paris", "America/New_York"), 1):
+        ok(
+            rit,
+            "add-meeting",
+            f"Call {number}",
+            "--org",
+            "LSN",
+            "--on",
+            "2016-06-0" + str(number),
+            "--at",
+            "09:00",
+            "--tz",
+            zone,
+        )
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {
+            **os.environ,
+            "RIT_DB": str(db_path),
+            "PYTHONHASHSEED": seed,
+            "RIT_TODAY": "2016-08-25",
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "rit_cli", "export", "ics"],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+    zones = [str(z["TZID"]) for z in Calendar.from_ical(outputs.pop()).walk("VTIMEZONE")]
+    assert zones == ["America/New_York", "Asia/Seoul", "Asia/Tokyo", "Europe/Paris"]

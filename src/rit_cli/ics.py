@@ -135,4 +135,10 @@ def build_calendar(entries: Sequence[CalendarEntry]) -> bytes:
         calendar.add_missing_timezones(
             first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31)
         )
+        # icalendar adds them in the order of a set, which changes from run to run: sorted,
+        # the same data gives the same file (a diff shows only what changed).
+        zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
+        zones.sort(key=lambda zone: str(zone["TZID"]))
+        rest = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
+        calendar.subcomponents[:] = zones + rest
     return calendar.to_ical()
