@@ -93,16 +93,14 @@ def test_date_history_replays_each_change(conn: sqlite3.Connection) -> None:
 
 def test_the_select_lists_columns_in_the_order_of_the_record(conn: sqlite3.Connection) -> None:
     """Rows become Exchange records by position, so the two orders must agree."""
-    from dataclasses import fields
-
     from rit_cli.models.exchanges import Exchange
     from rit_cli.store.exchanges import _SELECT
 
     columns = [d[0] for d in conn.execute(_SELECT + " LIMIT 0").description]
     renamed = {"agreement_title": "agreement", "stop_label": "stop"}
-    expected = [f.name for f in fields(Exchange)][: len(columns)]
+    expected = list(Exchange._fields[: len(columns)])
     assert [renamed.get(c, c) for c in columns] == expected
-    assert len(columns) == len(fields(Exchange)) - 3  # parties, fields, participants follow
+    assert len(columns) == len(Exchange._fields) - 3  # parties, fields, participants follow
 
 
 def test_the_line_select_lists_columns_in_the_order_of_the_line(conn: sqlite3.Connection) -> None:
