@@ -178,7 +178,7 @@ def test_agenda_by_status_finds_overlaps_through_the_span_rtree(
     bench_conn: sqlite3.Connection,
 ) -> None:
     """Not by walking every exchange with the status (all done ones ever) through the
-    (status, start_on) index: report --year asks for a year's done exchanges."""
+    (status, start_on) index: `agenda --status done` over a year."""
     from rit_cli.store.exchanges import agenda
 
     statements = _statements(
@@ -189,6 +189,28 @@ def test_agenda_by_status_finds_overlaps_through_the_span_rtree(
     assert "exchange_spans VIRTUAL TABLE" in plan, plan
     assert "SEARCH e USING INTEGER PRIMARY KEY" in plan, plan
     assert "exchanges_status_start" not in plan, plan
+
+
+@pytest.mark.parametrize("scope", [{}, {"agreement": "1"}, {"org": "1"}])
+def test_a_year_s_held_exchanges_are_one_index_range(
+    bench_conn: sqlite3.Connection, scope: dict[str, str]
+) -> None:
+    """report --year reads the done exchanges that began in the year, bounded on both
+    sides, through (status, start_on) or (agreement_id, start_on)."""
+    from rit_cli.store.exchanges import held_between
+
+    def call() -> object:
+        return held_between(bench_conn, date(2020, 1, 1), date(2020, 12, 31), **scope)  # type: ignore[arg-type]
+
+    plan = _plans(bench_conn, call, "FROM exchanges e")
+    assert re.search(
+        r"SEARCH e USING INDEX exchanges_(status_start \(status=\?|agreement \(agreement_id=\?)"
+        r" AND start_on>\? AND start_on<\?\)",
+        plan,
+    ), plan
+    assert_no_full_scan(bench_conn, call)
+    held = held_between(bench_conn, date(2020, 1, 1), date(2020, 12, 31))
+    assert held and all(e.status == "done" and e.start_on[:4] == "2020" for e in held)
 
 
 def _plans(conn: sqlite3.Connection, call: Callable[[], object], marker: str) -> str:

@@ -166,6 +166,24 @@ def agenda_range(start: str | None, end: str | None, today: date) -> tuple[date,
     return first, last
 
 
+def _with_org_or_agreement(
+    conn: sqlite3.Connection,
+    where: list[str],
+    params: list[Any],
+    org: str | None,
+    agreement: str | None,
+) -> None:
+    """Add the conditions of --org (a party) and --agreement (linked to it)."""
+    if org:
+        from .orgs import find_org
+
+        where.append("e.id IN (SELECT exchange_id FROM exchange_orgs WHERE org_id = ?)")
+        params.append(find_org(conn, org).id)
+    if agreement:
+        where.append("e.agreement_id = ?")
+        params.append(resolve(conn, AGREEMENT, agreement)["id"])
+
+
 def _agenda_where(
     conn: sqlite3.Connection,
     start: date,
@@ -188,14 +206,7 @@ def _agenda_where(
         "+e.end_on >= ?",
     ]
     params: list[Any] = [julian_day(end), julian_day(start), end.isoformat(), start.isoformat()]
-    if org:
-        from .orgs import find_org
-
-        where.append("e.id IN (SELECT exchange_id FROM exchange_orgs WHERE org_id = ?)")
-        params.append(find_org(conn, org).id)
-    if agreement:
-        where.append("e.agreement_id = ?")
-        params.append(resolve(conn, AGREEMENT, agreement)["id"])
+    _with_org_or_agreement(conn, where, params, org, agreement)
     if type_filter:
         where.append("e.type = ?")
         params.append(_choice(type_filter, EXCHANGE_TYPES, "type"))
@@ -218,6 +229,26 @@ def agenda(
     """Exchanges whose days or window overlap start..end, in date order, in full."""
     where, params = _agenda_where(conn, start, end, org, agreement, type_filter, status)
     return _load(conn, conn.execute(_SELECT + where, params).fetchall())
+
+
+def held_between(
+    conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    *,
+    org: str | None = None,
+    agreement: str | None = None,
+) -> list[Exchange]:
+    """Done exchanges that began between first and last, in date order, in full.
+
+    A range of the (status, start_on) index (or of (agreement_id, start_on)): only the
+    year's held exchanges are read, not everything that overlaps the year.
+    """
+    where = ["e.status = 'done'", "e.start_on BETWEEN ? AND ?"]
+    params: list[Any] = [first.isoformat(), last.isoformat()]
+    _with_org_or_agreement(conn, where, params, org, agreement)
+    sql = _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY e.start_on, e.starts_utc, e.id"
+    return _load(conn, conn.execute(sql, params).fetchall())
 
 
 # The columns of ExchangeLine but its parties, in its order.

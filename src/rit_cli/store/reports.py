@@ -16,7 +16,7 @@ from ..reminders import Reminder
 from ..text import short_repr
 from . import SPAN_DAYS, batches, resolve
 from .agreements import get_agreement, list_agreements, terms_of
-from .exchanges import AGREEMENT, agenda, agenda_lines, exchanges_by_id
+from .exchanges import AGREEMENT, agenda, agenda_lines, exchanges_by_id, held_between
 from .orgs import find_org
 from .reminders import due
 from .visits import visit_facts_for
@@ -188,9 +188,8 @@ def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) 
     org_id = find_org(conn, scope.org).id if scope.org else None
     held = [
         e
-        for e in agenda(conn, first, last, org=scope.org, agreement=scope.agreement, status="done")
-        if first.isoformat() <= e.start_on <= last.isoformat()
-        and _exchange_in_scope(e, scope, ids, org_id)
+        for e in held_between(conn, first, last, org=scope.org, agreement=scope.agreement)
+        if _exchange_in_scope(e, scope, ids, org_id)
     ]
     results = _compliance(conn, agreements, year, today)
     compliance = [
