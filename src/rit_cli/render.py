@@ -28,6 +28,8 @@ def cell(value: Any) -> str:
     # thousands of cells).
     if isinstance(value, str) and value.isprintable():
         return value
+    if type(value) is int:  # ids and counts (not bool, a subclass)
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -89,8 +91,9 @@ def instant_text(iso: str, zone: str) -> str:
 
 def plain_lines(columns: Sequence[Column], records: Iterable[Any]) -> Iterable[str]:
     """One record per line, fields separated by tabs; tabs and newlines in values escaped."""
+    getters = [column.get for column in columns]
     for record in records:
-        yield "\t".join(cell(column.get(record)) for column in columns)
+        yield "\t".join([cell(get(record)) for get in getters])
 
 
 def to_json(value: Any) -> str:
