@@ -134,3 +134,30 @@ def test_the_json_report_refuses_exchanges_without_their_details() -> None:
     )
     with pytest.raises(TypeError, match="in full"):
         _exchange_dict(line)
+
+
+def test_parties_come_guests_first_then_the_host_each_by_name(conn: sqlite3.Connection) -> None:
+    """Whatever the names: a host named "Aachen" still comes after guests named Z..."""
+    from rit_cli.store.exchanges import agenda_lines
+
+    for name in ("Zeta Cluster", "Yokohama Lab", "Aachen Hub"):
+        add_org(conn, OrgInput(name, country="DE", city="Aachen"))
+    add_exchange(
+        conn,
+        ExchangeInput(
+            "visit",
+            When(on="2016-09-01"),
+            guests=("Zeta Cluster", "Yokohama Lab"),
+            host="Aachen Hub",
+        ),
+        TODAY,
+    )
+    for found in (
+        agenda(conn, TODAY, date(2016, 12, 31)),
+        agenda_lines(conn, TODAY, date(2016, 12, 31)),
+    ):
+        assert [(p.role, p.label) for p in found[0].parties] == [
+            ("guest", "Yokohama Lab"),
+            ("guest", "Zeta Cluster"),
+            ("host", "Aachen Hub"),
+        ]

@@ -74,10 +74,7 @@ def _row_to_exchange(row: Sequence[Any], extra: dict[str, Any]) -> Exchange:
 
 
 def _parties(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[ExchangeParty]]:
-    """The organisations of each exchange: guests, host, then participants, each by name.
-
-    The roles sort alphabetically in that order, so SQL sorts them.
-    """
+    """The organisations of each exchange: guests, host, then participants, each by name."""
     parties: dict[int, list[ExchangeParty]] = {}
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: no sqlite3.Row for every party
@@ -85,7 +82,8 @@ def _parties(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[Exc
         for exchange_id, org_id, label, role in cursor.execute(
             "SELECT x.exchange_id, x.org_id, coalesce(o.short, o.name), x.role"
             f" FROM exchange_orgs x JOIN orgs o ON o.id = x.org_id WHERE x.exchange_id IN ({marks})"
-            " ORDER BY x.exchange_id, x.role, o.name_key",
+            " ORDER BY x.exchange_id,"
+            " CASE x.role WHEN 'guest' THEN 0 WHEN 'host' THEN 1 ELSE 2 END, o.name_key",
             chunk,
         ):
             parties.setdefault(exchange_id, []).append(ExchangeParty(org_id, label, role))
