@@ -37,7 +37,7 @@ import random
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -50,6 +50,7 @@ from rit_cli.store import now
 from rit_cli.store import scheduling as store_scheduling
 from rit_cli.store.contacts import ContactInput, add_contact
 from rit_cli.store.orgs import OrgInput, add_org
+from rit_cli.store.tables import _search_in_bulk
 from rit_cli.text import key
 
 TODAY = date(2020, 6, 1)
@@ -445,8 +446,15 @@ class ExchangeWriter:
         "note",
     )
 
-    def __init__(self, conn: sqlite3.Connection, world: World, seed: int) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        world: World,
+        seed: int,
+        index: Callable[[int, int], None] = lambda first, last: None,
+    ) -> None:
         self.conn = conn
+        self.index = index  # search-indexes the exchanges with ids first..last
         self.world = world
         self.rng = random.Random(seed + 1)
         self.stamp = now()
@@ -588,6 +596,8 @@ class ExchangeWriter:
         columns = ", ".join(("id", *self.COLUMNS))
         marks = ", ".join("?" for _ in range(len(self.COLUMNS) + 1))
         self.conn.executemany(f"INSERT INTO exchanges ({columns}) VALUES ({marks})", self.rows)
+        if self.rows:  # ids run on without a gap within a writer
+            self.index(self.rows[0][0], self.rows[-1][0])
         self.conn.executemany(
             "INSERT INTO exchange_orgs (exchange_id, org_id, role) VALUES (?, ?, ?)", self.orgs
         )
@@ -748,17 +758,20 @@ def build(
     step(f"{n - left} exchanges through add_exchange (trips included)", t)
     t = time.perf_counter()
     bulk = 0
-    writer = ExchangeWriter(conn, world, seed)
-    for p in plans(world, max(left - (n - present), 0)):
-        bulk += writer.add(p)
-    writer.flush()
-    if n > present:
-        # After the present and from random generators of their own, so that the present
-        # is exactly the present-sized database's, ids included.
-        past = ExchangeWriter(conn, world, seed + HISTORY_SEED)
-        for p in plans(world, n - present, history=random.Random(seed + HISTORY_SEED)):
-            bulk += past.add(p)
-        past.flush()
+    # The search index is filled a batch at a time, as `rit import csv` fills it, by the
+    # statements its insert trigger runs row by row (store.tables._search_in_bulk).
+    with _search_in_bulk(conn, "exchanges") as index:
+        writer = ExchangeWriter(conn, world, seed, index)
+        for p in plans(world, max(left - (n - present), 0)):
+            bulk += writer.add(p)
+        writer.flush()
+        if n > present:
+            # After the present and from random generators of their own, so that the
+            # present is exactly the present-sized database's, ids included.
+            past = ExchangeWriter(conn, world, seed + HISTORY_SEED, index)
+            for p in plans(world, n - present, history=random.Random(seed + HISTORY_SEED)):
+                bulk += past.add(p)
+            past.flush()
     step(f"{bulk} exchanges in batches", t)
     world.counts["exchanges"] = conn.execute("SELECT count(*) FROM exchanges").fetchone()[0]
     return world.counts

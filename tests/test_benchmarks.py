@@ -94,6 +94,24 @@ def test_dataset_holds_what_it_promises(small_db: Path) -> None:
         conn.close()
 
 
+def test_the_bulk_search_index_is_what_the_triggers_write(small_db: Path) -> None:
+    """The builder indexes its batches of exchanges for search in bulk (as import csv
+    does); the row-by-row triggers must give the very same index."""
+    conn = sqlite3.connect(small_db)
+    db._register_functions(conn)
+    query = (
+        "SELECT rowid, kind, record_id, field, body FROM search_index"
+        " WHERE kind = 'exchange' ORDER BY rowid"
+    )
+    bulk = conn.execute(query).fetchall()
+    assert len(bulk) >= 200  # every exchange has at least its title
+    conn.execute("DELETE FROM search_index WHERE kind = 'exchange'")
+    conn.execute("UPDATE exchanges SET title = title")  # the update trigger indexes each row
+    assert conn.execute(query).fetchall() == bulk
+    conn.rollback()
+    conn.close()
+
+
 def test_dataset_is_reproducible(tmp_path: Path) -> None:
     def content(path: Path) -> list[tuple[object, ...]]:
         conn = sqlite3.connect(path)
