@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
@@ -113,3 +114,61 @@ def test_cli_search_json_and_lines(rit: RitRunner) -> None:
     empty = rit("search", "   ")
     assert empty.exit_code == 2
     assert empty.stderr.startswith("error: search text must not be empty")
+
+
+def _every_hit(conn: sqlite3.Connection, wanted: str) -> list[tuple[str, int, str]]:
+    """The search's order without paging: every match read and sorted, one per record."""
+    rows = conn.execute(
+        "SELECT kind, record_id, field FROM search_index WHERE body MATCH ?"
+        " ORDER BY rowid % 128 / 16, rowid",
+        ('"' + wanted + '"',),
+    ).fetchall()
+    seen: dict[tuple[str, int], str] = {}
+    for kind, record_id, field in rows:
+        seen.setdefault((kind, record_id), field)
+    return [(kind, record_id, field) for (kind, record_id), field in seen.items()]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 7, 50, 1000])
+@pytest.mark.parametrize("wanted", ["visit", "jp1", "matchmaking", "2021"])
+def test_a_page_of_matches_gives_the_first_records_of_all(
+    bench: sqlite3.Connection, wanted: str, limit: int
+) -> None:
+    """search reads limit * 16 index rows, not every match: the same first records."""
+    expected = _every_hit(bench, wanted)
+    assert len(expected) > 7  # the case matches more records than most limits
+    found = [(h.kind, h.id, h.field) for h in search(bench, wanted, limit=limit)]
+    assert found == expected[:limit]
+
+
+@pytest.fixture(scope="module")
+def bench() -> Iterator[sqlite3.Connection]:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import make_dataset
+
+    from rit_cli import db
+
+    connection = db.connect(Path(":memory:"))
+    with db.transaction(connection):
+        make_dataset.build(connection, 600, seed=11)
+    yield connection
+    connection.close()
+
+
+def test_a_search_reads_one_page_of_its_matches(bench: sqlite3.Connection) -> None:
+    """Cost follows the hits shown: one page of limit * 16 index rows, not every match."""
+    statements: list[str] = []
+    bench.set_trace_callback(statements.append)
+    try:
+        hits = search(bench, "visit", limit=7)
+    finally:
+        bench.set_trace_callback(None)
+    matches = bench.execute(
+        "SELECT count(*) FROM search_index WHERE body MATCH ?", ('"visit"',)
+    ).fetchone()[0]
+    assert len(hits) == 7 and matches > 112
+    pages = [s for s in statements if "MATCH" in s]
+    assert len(pages) == 1 and pages[0].rstrip().endswith("LIMIT 112 OFFSET 0"), pages
