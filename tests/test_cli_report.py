@@ -305,3 +305,19 @@ def test_report_refuses_to_overwrite_the_database(story: RitRunner, db_path: Pat
     assert result.exit_code == 2
     assert "the database itself" in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_report_out_is_written_like_every_export(story: RitRunner, db_path: Path) -> None:
+    """Through the exports' writer: never over SQLite's files beside the database either,
+    and an existing file is replaced whole (0600)."""
+    wal = Path(str(db_path) + "-wal")
+    before = wal.read_bytes() if wal.exists() else None
+    result = story("report", "--out", str(wal))
+    assert result.exit_code == 2 and "the database itself" in result.stderr
+    assert (wal.read_bytes() if wal.exists() else None) == before
+    target = db_path.parent / "r.md"
+    target.write_text("old and longer than the report will ever be " * 200, encoding="utf-8")
+    os.chmod(target, 0o644)
+    assert story("report", "--format", "markdown", "--out", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# rit report")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

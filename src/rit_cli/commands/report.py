@@ -81,10 +81,10 @@ def report(
             else current_report(conn, scope, today, zone, details=fmt == "json")
         )
     if out is not None:
-        from ..files import write_private
+        from ..outfile import write_private
 
         text = render_report.render(result, "text" if fmt == "table" else fmt, excel=excel)
-        write_private(out, text, protect=context.location().path)
+        write_private(out, text.encode("utf-8"), context.location().path)
         sys.stderr.write(f"wrote {out}\n")
         return
     if fmt != "table":
