@@ -1,5 +1,6 @@
 """Data in and out: export, import, backup, restore, doctor, search."""
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -54,20 +55,29 @@ def _emit(data: bytes, out: Path | None) -> None:
     sys.stderr.write(f"wrote {out}\n")
 
 
+@contextlib.contextmanager
+def _opening(path: Path, what: str) -> Iterator[None]:
+    """An input file that cannot be opened or read, as a one-line error."""
+    from ..errors import InvalidInput
+
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"no file {str(path)!r}") from exc
+    except IsADirectoryError as exc:
+        raise InvalidInput(f"{str(path)!r} is a directory, not a {what}") from exc
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
+
+
 def _read(path: Path, what: str) -> str:
     from ..errors import InvalidInput
 
     if str(path) == "-":
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
     else:
-        try:
+        with _opening(path, what):
             data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise InvalidInput(f"no file {str(path)!r}") from exc
-        except IsADirectoryError as exc:
-            raise InvalidInput(f"{str(path)!r} is a directory, not a {what}") from exc
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
     if isinstance(data, str):
         return data
     try:
@@ -233,8 +243,6 @@ class _CsvLines:
     """
 
     def __init__(self, path: Path) -> None:
-        from ..errors import InvalidInput
-
         self.path, self.offset, self.size = path, 0, 0
         self.text = None
         if str(path) == "-":
@@ -243,14 +251,8 @@ class _CsvLines:
             if self.handle is None:  # a text stream without bytes underneath
                 self.text = stream
             return
-        try:
+        with _opening(path, "CSV file"):
             self.handle = open(path, "rb", buffering=1 << 16)  # noqa: SIM115 - see __exit__
-        except FileNotFoundError as exc:
-            raise InvalidInput(f"no file {str(path)!r}") from exc
-        except IsADirectoryError as exc:
-            raise InvalidInput(f"{str(path)!r} is a directory, not a CSV file") from exc
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
         try:
             self.size = os.fstat(self.handle.fileno()).st_size
         except OSError:
