@@ -461,44 +461,53 @@ def import_orgs(
     rows: Iterable[tuple[int, dict[str, str]]],
     progress: Callable[[int], None] = lambda n: None,
 ) -> ImportResult:
-    """Validate every row as add-org does and insert them in batches; any error: none.
-
-    Rows are inserted batch by batch inside the caller's transaction while the file is
-    read; errors are collected to the end and then raised, which rolls everything back.
-    """
-
-    errors = RowErrors()
-    stamp = now()
-    next_id = _fresh_ids(conn, "orgs")
-    added = _Lines(next_id)
+    """Validate every row as add-org does and insert them in batches; any error: none."""
     fields = tuple(f for f in ORG_HEADERS if f not in ("tags", "uuid", "id"))
-    with _search_in_bulk(conn, "orgs") as index:
-        for batch in _batches(rows):
-            next_id = _import_org_batch(
-                conn, batch, next_id, stamp, fields, added, errors, index, progress
-            )
-    errors.raise_if_any()
-    return ImportResult("orgs", len(added.lines))
+    return _run_import(conn, "orgs", fields, rows, progress, _import_org_batch)
 
 
-def _import_org_batch(
+@dataclass
+class _Import:
+    """One CSV import as it goes, batch after batch: what every batch reads and adds to."""
+
+    conn: sqlite3.Connection
+    fields: tuple[str, ...]  # the columns a row may set
+    stamp: str
+    next_id: int
+    added: _Lines
+    errors: RowErrors
+    progress: Callable[[int], None]
+    index: Callable[[int, int], None] = lambda first, last: None  # search, in bulk
+
+
+def _run_import(
     conn: sqlite3.Connection,
-    batch: list[tuple[int, dict[str, str]]],
-    next_id: int,
-    stamp: str,
+    table: str,
     fields: tuple[str, ...],
-    added: _Lines,
-    errors: RowErrors,
-    index: Callable[[int, int], None],
+    rows: Iterable[tuple[int, dict[str, str]]],
     progress: Callable[[int], None],
-) -> int:
-    """Check one batch of organisation rows and insert the good ones; the next free id."""
+    import_batch: Callable[[_Import, list[tuple[int, dict[str, str]]]], None],
+) -> ImportResult:
+    """Rows are inserted batch by batch inside the caller's transaction while the file is
+    read; errors are collected to the end and then raised, which rolls everything back."""
+    next_id = _fresh_ids(conn, table)
+    run = _Import(conn, fields, now(), next_id, _Lines(next_id), RowErrors(), progress)
+    with _search_in_bulk(conn, table) as run.index:
+        for batch in _batches(rows):
+            import_batch(run, batch)
+    run.errors.raise_if_any()
+    return ImportResult(table, len(run.added.lines))
+
+
+def _import_org_batch(run: _Import, batch: list[tuple[int, dict[str, str]]]) -> None:
+    """Check one batch of organisation rows and insert the good ones (moves run.next_id on)."""
     from .orgs import OrgInput, _values
 
-    first_id = next_id
+    conn, fields, stamp, added, errors = run.conn, run.fields, run.stamp, run.added, run.errors
+    first_id = next_id = run.next_id
     checked: list[tuple[int, dict[str, Any], list[str], str | None]] = []
     for line, cells in batch:
-        progress(1)
+        run.progress(1)
         given = {k: v for k, v in cells.items() if k in fields and v.strip()}
         values = _validated(lambda d: _values(d, None), OrgInput, given, line, errors)
         try:
@@ -564,9 +573,9 @@ def _import_org_batch(
     # raised at the end rolls them back.
     _insert_many(conn, "orgs", records, stamp)
     conn.executemany("INSERT INTO org_tags (org_id, tag) VALUES (?, ?)", tags)
-    index(first_id, next_id - 1)
+    run.index(first_id, next_id - 1)
     errors.flush()
-    return next_id
+    run.next_id = next_id
 
 
 def import_contacts(
@@ -575,43 +584,32 @@ def import_contacts(
     progress: Callable[[int], None] = lambda n: None,
 ) -> ImportResult:
     """Validate every row as add-contact does and insert them in batches; any error: none."""
-    errors = RowErrors()
-    stamp = now()
-    next_id = _fresh_ids(conn, "contacts")
-    added = _Lines(next_id)
-    org_ids: dict[str, int | str] = {}
     fields = tuple(f for f in CONTACT_HEADERS if f not in ("org", "uuid", "id"))
-    with _search_in_bulk(conn, "contacts") as index:
-        for batch in _batches(rows):
-            next_id = _import_contact_batch(
-                conn, batch, next_id, stamp, fields, added, errors, index, progress, org_ids
-            )
-    errors.raise_if_any()
-    return ImportResult("contacts", len(added.lines))
+    org_ids: dict[str, int | str] = {}  # each organisation named in the file, looked up once
+    return _run_import(
+        conn,
+        "contacts",
+        fields,
+        rows,
+        progress,
+        lambda run, b: _import_contact_batch(run, b, org_ids),
+    )
 
 
 def _import_contact_batch(
-    conn: sqlite3.Connection,
-    batch: list[tuple[int, dict[str, str]]],
-    next_id: int,
-    stamp: str,
-    fields: tuple[str, ...],
-    added: _Lines,
-    errors: RowErrors,
-    index: Callable[[int, int], None],
-    progress: Callable[[int], None],
-    org_ids: dict[str, int | str],
-) -> int:
-    """Check one batch of contact rows and insert the good ones; the next free id."""
+    run: _Import, batch: list[tuple[int, dict[str, str]]], org_ids: dict[str, int | str]
+) -> None:
+    """Check one batch of contact rows and insert the good ones (moves run.next_id on)."""
     import json
 
     from .contacts import ContactInput, _values
     from .orgs import find_org
 
-    first_id = next_id
+    conn, fields, stamp, added, errors = run.conn, run.fields, run.stamp, run.added, run.errors
+    first_id = next_id = run.next_id
     checked: list[tuple[int, dict[str, Any], str, str | None]] = []
     for line, cells in batch:
-        progress(1)
+        run.progress(1)
         given = {k: v for k, v in cells.items() if k in fields and v.strip()}
         ref = (cells.get("org") or "").strip()
         if not ref:
@@ -666,9 +664,9 @@ def _import_contact_batch(
         added.lines.append(line)
         next_id += 1
     _insert_many(conn, "contacts", records, stamp)
-    index(first_id, next_id - 1)
+    run.index(first_id, next_id - 1)
     errors.flush()
-    return next_id
+    run.next_id = next_id
 
 
 def _insert_many(
