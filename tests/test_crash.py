@@ -135,8 +135,11 @@ def _has_command(name: str) -> bool:
     return name in commands()
 
 
-def _kill_when_wal_grows(proc: subprocess.Popen, wal: Path, threshold: int) -> None:
-    """Busy-poll (no sleeping) until the -wal file passes `threshold` bytes or the process ends."""
+def _signal_when_wal_grows(
+    proc: subprocess.Popen, wal: Path, threshold: int, signum: int = signal.SIGKILL
+) -> None:
+    """Busy-poll (no sleeping) until the -wal file passes `threshold` bytes or the process
+    ends; then send the signal if it still runs."""
     while proc.poll() is None:
         try:
             if wal.stat().st_size >= threshold:
@@ -145,7 +148,11 @@ def _kill_when_wal_grows(proc: subprocess.Popen, wal: Path, threshold: int) -> N
             pass
         os.sched_yield()
     if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGKILL)
+        proc.send_signal(signum)
+
+
+def _kill_when_wal_grows(proc: subprocess.Popen, wal: Path, threshold: int) -> None:
+    _signal_when_wal_grows(proc, wal, threshold)
     proc.wait(timeout=60)
 
 
@@ -253,15 +260,7 @@ def test_interrupted_import_says_so_in_one_line_and_keeps_nothing(
             stderr=subprocess.PIPE,
             text=True,
         )
-        while proc.poll() is None:
-            try:
-                if wal.stat().st_size >= threshold:
-                    break
-            except FileNotFoundError:
-                pass
-            os.sched_yield()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
+        _signal_when_wal_grows(proc, wal, threshold, signal.SIGINT)
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err
         now = counts(database)[0]
