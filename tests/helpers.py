@@ -188,3 +188,16 @@ def refused(result: Run, message: str) -> Run:
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert message in result.stderr
     return result
+
+
+def schema_before(conn: Any, migration: str) -> None:
+    """Bring an empty database up to just before `migration` and mark it as rit's at that
+    schema version: an older rit's database, for the migration tests."""
+    from sqlite_utils import Database
+
+    from rit_cli import db, migrations
+
+    names = [step.name for step in migrations.migrations._migrations]
+    migrations.migrations.apply(Database(conn), stop_before=migration)
+    conn.execute(f"PRAGMA user_version = {names.index(migration)}")
+    conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")

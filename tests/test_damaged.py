@@ -16,6 +16,7 @@ import pytest
 from rit_cli import db, migrations
 
 from .conftest import RitRunner
+from .helpers import schema_before
 
 RIT = Path(sys.executable).with_name("rit")
 
@@ -239,14 +240,10 @@ def test_real_previous_schema_migrates(rit: RitRunner, db_path: Path) -> None:
     steps = migrations.migrations._migrations
     if len(steps) < 2:
         pytest.skip("only one migration so far")
-    from sqlite_utils import Database
-
     db_path.parent.mkdir(mode=0o700)
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    migrations.migrations.apply(Database(conn), stop_before=steps[-1].name)
-    conn.execute(f"PRAGMA user_version = {len(steps) - 1}")
-    conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    schema_before(conn, steps[-1].name)
     conn.close()
     assert finishes(lambda: rit("add-org", "Life Science Nord")).exit_code == 0
     backups = list(db_path.parent.glob("*.bak"))

@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from rit_cli import db, migrations
+
+from .helpers import schema_before
 
 
 def test_schema_version_matches_the_migrations() -> None:
@@ -27,10 +28,7 @@ def test_migrating_an_in_memory_database() -> None:
 def test_m002_indexes_records_that_existed_before(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     raw = sqlite3.connect(path)
-    old = Database(raw)
-    migrations.migrations.apply(old, stop_before="m002_search")
-    raw.execute("PRAGMA user_version = 1")
-    raw.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    schema_before(raw, "m002_search")
     raw.execute(
         "INSERT INTO orgs (uuid, created, updated, name, name_key, city)"
         " VALUES ('u1', 't', 't', 'Wirtschaftsförderung Lübeck', 'x', 'Lübeck')"
@@ -52,9 +50,7 @@ def test_m003_span_index_follows_every_change(tmp_path: Path) -> None:
     """The R*Tree holds each exchange's first and last day, through inserts, updates, deletes."""
     path = tmp_path / "old.db"
     raw = sqlite3.connect(path)
-    migrations.migrations.apply(Database(raw), stop_before="m003_exchange_spans")
-    raw.execute("PRAGMA user_version = 2")
-    raw.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    schema_before(raw, "m003_exchange_spans")
     raw.execute(
         "INSERT INTO exchanges (uuid, created, updated, type, title, title_key, status,"
         " start_on, end_on) VALUES ('e1', 't', 't', 'visit', 'v', 'v', 'planned',"
@@ -82,9 +78,7 @@ def test_m004_keeps_the_index_and_makes_the_triggers_lean(tmp_path: Path) -> Non
     """Triggers call rit_fold instead of 100 KB of replace() chains; the index is unchanged."""
     path = tmp_path / "old.db"
     raw = sqlite3.connect(path)
-    migrations.migrations.apply(Database(raw), stop_before="m004_lean_search_triggers")
-    raw.execute("PRAGMA user_version = 3")
-    raw.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+    schema_before(raw, "m004_lean_search_triggers")
     names = ["Wirtschaftsförderung Lübeck", "Hyōgo Œuvre Straße", "山田 Ærø Ñandú", "plain"]
     for n, name in enumerate(names):
         raw.execute(
