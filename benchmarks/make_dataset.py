@@ -22,6 +22,8 @@ store's own helpers (parse_window, scheduling.fixed for days, times and clock ch
 scheduling._date_values for the stored date columns, text.key), so a bulk row is
 indistinguishable from one add_exchange would write. History gets the 'create' row (and
 the 'update' row of marking done or cancelling) that the store writes for every record.
+Making those rows needs no database, so when there is a second CPU a forked process makes
+them while this one writes them (--in-process: all in one); the database is the same.
 
 Reference day is 2020-06-01 (the benchmarks' RIT_TODAY): before it, exchanges are done or
 cancelled, apart from a handful left open (overdue, a window that closed without a day),
@@ -33,10 +35,14 @@ from __future__ import annotations
 
 import argparse
 import functools
+import multiprocessing
+import os
+import queue
 import random
 import sqlite3
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -378,6 +384,7 @@ def plans(world: World, n: int, history: random.Random | None = None) -> Iterato
         near = future and (start - TODAY).days < 180
         fixed = (not future) or rng.random() < (0.65 if near else 0.15)
         if rng.random() < 0.7:
+            guests: tuple[OrgInfo, ...]
             guests, host = ((jp,), de) if rng.random() < 0.5 else ((de,), jp)
             if rng.random() < 0.1:
                 extra = rng.choice(world.by_country[guests[0].country])
@@ -411,8 +418,14 @@ def _window(text: str) -> Window:
     return parse_window(text, TODAY)
 
 
-class ExchangeWriter:
-    """Validated exchange rows, written in batches with their links and history rows."""
+class ExchangeRows:
+    """Validated exchange rows made from plans, with their links and history rows.
+
+    Pure Python: it reads nothing from the database, so it can run in a process of its own
+    beside the one writing (see bulk_batches and write_batch).
+    """
+
+    BATCH = 20_000  # rows a batch holds (at least): how often the writer inserts
 
     COLUMNS = (
         "uuid",
@@ -446,24 +459,12 @@ class ExchangeWriter:
         "note",
     )
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        world: World,
-        seed: int,
-        index: Callable[[int, int], None] = lambda first, last: None,
-    ) -> None:
-        self.conn = conn
-        self.index = index  # search-indexes the exchanges with ids first..last
+    def __init__(self, world: World, seed: int, first_id: int, stamp: str) -> None:
         self.world = world
         self.rng = random.Random(seed + 1)
-        self.stamp = now()
-        self.next_id = conn.execute("SELECT coalesce(max(id), 0) FROM exchanges").fetchone()[0] + 1
-        self.rows: list[tuple[Any, ...]] = []
-        self.orgs: list[tuple[int, int, str]] = []
-        self.fields: list[tuple[int, str]] = []
-        self.people: list[tuple[int, int]] = []
-        self.history: list[tuple[Any, ...]] = []
+        self.stamp = stamp
+        self.next_id = first_id
+        self.batch = Batch()
         self.open_past = 0
 
     def _uuid(self) -> str:
@@ -534,7 +535,7 @@ class ExchangeWriter:
             tz = plan.host.tz if plan.host else plan.orgs[0].tz
             sequence = 0 if status in ("planned", "scheduled") else 1
             # In COLUMNS order.
-            self.rows.append(
+            self.batch.rows.append(
                 (
                     exchange_id,
                     record_uuid,
@@ -568,14 +569,14 @@ class ExchangeWriter:
                     None,
                 )
             )
-            self.orgs.extend((exchange_id, o.id, role) for o, role in parties)
-            self.fields.extend((exchange_id, f) for f in fields)
-            self.people.extend((exchange_id, c) for c in people)
-            self.history.append(
+            self.batch.orgs.extend((exchange_id, o.id, role) for o, role in parties)
+            self.batch.fields.extend((exchange_id, f) for f in fields)
+            self.batch.people.extend((exchange_id, c) for c in people)
+            self.batch.history.append(
                 (self.stamp, "exchanges", exchange_id, record_uuid, "create", None, None, None)
             )
             if status in ("done", "cancelled"):
-                self.history.append(
+                self.batch.history.append(
                     (
                         self.stamp,
                         "exchanges",
@@ -588,33 +589,72 @@ class ExchangeWriter:
                     )
                 )
             written += 1
-        if len(self.rows) >= 20_000:
-            self.flush()
         return written
 
-    def flush(self) -> None:
-        columns = ", ".join(("id", *self.COLUMNS))
-        marks = ", ".join("?" for _ in range(len(self.COLUMNS) + 1))
-        self.conn.executemany(f"INSERT INTO exchanges ({columns}) VALUES ({marks})", self.rows)
-        if self.rows:  # ids run on without a gap within a writer
-            self.index(self.rows[0][0], self.rows[-1][0])
-        self.conn.executemany(
-            "INSERT INTO exchange_orgs (exchange_id, org_id, role) VALUES (?, ?, ?)", self.orgs
-        )
-        self.conn.executemany(
-            "INSERT INTO exchange_fields (exchange_id, field) VALUES (?, ?)", self.fields
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO exchange_participants (exchange_id, contact_id) VALUES (?, ?)",
-            self.people,
-        )
-        self.conn.executemany(
-            "INSERT INTO history (at, table_name, record_id, record_uuid, action, field, old,"
-            " new) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            self.history,
-        )
-        for batch in (self.rows, self.orgs, self.fields, self.people, self.history):
-            batch.clear()
+    def full(self) -> bool:
+        return len(self.batch.rows) >= self.BATCH
+
+    def take(self) -> Batch:
+        """The rows made since the last take."""
+        batch, self.batch = self.batch, Batch()
+        return batch
+
+
+@dataclass
+class Batch:
+    """Rows for the exchanges table (in ExchangeRows.COLUMNS order, id first) and the rows
+    linked to them, ready for executemany."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    orgs: list[tuple[int, int, str]] = field(default_factory=list)
+    fields: list[tuple[int, str]] = field(default_factory=list)
+    people: list[tuple[int, int]] = field(default_factory=list)
+    history: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def write_batch(conn: sqlite3.Connection, batch: Batch, index: Callable[[int, int], None]) -> None:
+    """Insert a batch; index(first, last) search-indexes the exchanges with those ids."""
+    columns = ", ".join(("id", *ExchangeRows.COLUMNS))
+    marks = ", ".join("?" for _ in range(len(ExchangeRows.COLUMNS) + 1))
+    conn.executemany(f"INSERT INTO exchanges ({columns}) VALUES ({marks})", batch.rows)
+    if batch.rows:  # ids run on without a gap
+        index(batch.rows[0][0], batch.rows[-1][0])
+    conn.executemany(
+        "INSERT INTO exchange_orgs (exchange_id, org_id, role) VALUES (?, ?, ?)", batch.orgs
+    )
+    conn.executemany("INSERT INTO exchange_fields (exchange_id, field) VALUES (?, ?)", batch.fields)
+    conn.executemany(
+        "INSERT OR IGNORE INTO exchange_participants (exchange_id, contact_id) VALUES (?, ?)",
+        batch.people,
+    )
+    conn.executemany(
+        "INSERT INTO history (at, table_name, record_id, record_uuid, action, field, old,"
+        " new) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        batch.history,
+    )
+
+
+def bulk_batches(
+    world: World, seed: int, first_id: int, stamp: str, present: int, history: int
+) -> Iterator[Batch]:
+    """The bulk exchanges in batches: present ones spread over 2000-2030, then history.
+
+    The history comes after the present and from random generators of its own, so that the
+    present is exactly the present-sized database's, ids included.
+    """
+    parts: list[tuple[int, int, random.Random | None]] = [(seed, present, None)]
+    if history:
+        parts.append((seed + HISTORY_SEED, history, random.Random(seed + HISTORY_SEED)))
+    next_id = first_id
+    for part_seed, count, drawn_from in parts:
+        maker = ExchangeRows(world, part_seed, next_id, stamp)
+        for plan in plans(world, count, history=drawn_from):
+            maker.add(plan)
+            if maker.full():
+                yield maker.take()
+        if maker.batch.rows:
+            yield maker.take()
+        next_id = maker.next_id
 
 
 def build_exchanges_through_store(conn: sqlite3.Connection, world: World, n: int) -> int:
@@ -712,6 +752,68 @@ def build_trips(conn: sqlite3.Connection, world: World, n_trips: int) -> int:
     return made
 
 
+# ------------------------------------------------------------- making rows aside
+
+
+def can_make_aside() -> bool:
+    """Whether a second process can make rows while this one writes: it is forked (it
+    inherits the world built so far) and there is a second CPU for it to run on."""
+    return "fork" in multiprocessing.get_all_start_methods() and len(_cpus()) > 1
+
+
+def _cpus() -> set[int]:
+    try:
+        return os.sched_getaffinity(0)
+    except AttributeError:  # not on every platform
+        return set(range(os.cpu_count() or 1))
+
+
+def _made_aside(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """The same batches, made in a forked process and handed over through a queue.
+
+    Making the rows (about a third of the build) then runs beside SQLite writing them,
+    on the second CPU. The child only makes rows: it never touches the database, and it
+    ends with os._exit (multiprocessing's way), so the inherited connection is left alone.
+    A batch the child could not make ends the build with the child's traceback.
+    """
+    context = multiprocessing.get_context("fork")
+    handover: Any = context.Queue(maxsize=2)  # at most a few batches wait in memory
+    child = context.Process(target=_hand_over, args=(batches, handover), daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                item = handover.get(timeout=1)
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(
+                        f"the process making rows ended early (exit status {child.exitcode})"
+                    ) from None
+                continue
+            if item is None:
+                break
+            if isinstance(item, str):
+                raise RuntimeError(f"the process making rows failed:\n{item}")
+            yield item
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        handover.close()
+
+
+def _hand_over(batches: Iterator[Batch], handover: Any) -> None:
+    """In the child: every batch, then None; or the traceback of what went wrong."""
+    try:
+        for batch in batches:
+            handover.put(batch)
+        handover.put(None)
+    except BaseException:
+        handover.put(traceback.format_exc())
+    handover.close()
+    handover.join_thread()  # everything put is in the pipe before the child exits
+
+
 # --------------------------------------------------------------------------- build
 
 
@@ -728,12 +830,19 @@ def sizes(n: int) -> dict[str, int]:
 
 
 def build(
-    conn: sqlite3.Connection, n: int, seed: int, log: Any = None, present: int | None = None
+    conn: sqlite3.Connection,
+    n: int,
+    seed: int,
+    log: Any = None,
+    present: int | None = None,
+    parallel: bool = False,
 ) -> dict[str, int]:
     """Fill an empty, migrated database with n exchanges and everything around them.
 
     With present, everything is sized for that many exchanges spread over 2000-2030, and
     the other n - present exchanges are history: done or cancelled, before HISTORY_END.
+    With parallel, the bulk rows are made in a second process while this one writes them
+    (see _made_aside); the database is the same either way.
     """
     present = min(present or n, n)
     world = World(random.Random(seed))
@@ -758,31 +867,36 @@ def build(
     step(f"{n - left} exchanges through add_exchange (trips included)", t)
     t = time.perf_counter()
     bulk = 0
+    first_id = conn.execute("SELECT coalesce(max(id), 0) FROM exchanges").fetchone()[0] + 1
+    present_bulk = max(left - (n - present), 0)
+    batches = bulk_batches(world, seed, first_id, now(), present_bulk, n - present)
     # The search index is filled a batch at a time, as `rit import csv` fills it, by the
     # statements its insert trigger runs row by row (store.tables._search_in_bulk).
     with _search_in_bulk(conn, "exchanges") as index:
-        writer = ExchangeWriter(conn, world, seed, index)
-        for p in plans(world, max(left - (n - present), 0)):
-            bulk += writer.add(p)
-        writer.flush()
-        if n > present:
-            # After the present and from random generators of their own, so that the
-            # present is exactly the present-sized database's, ids included.
-            past = ExchangeWriter(conn, world, seed + HISTORY_SEED, index)
-            for p in plans(world, n - present, history=random.Random(seed + HISTORY_SEED)):
-                bulk += past.add(p)
-            past.flush()
+        for batch in _made_aside(batches) if parallel else batches:
+            write_batch(conn, batch, index)
+            bulk += len(batch.rows)
     step(f"{bulk} exchanges in batches", t)
     world.counts["exchanges"] = conn.execute("SELECT count(*) FROM exchanges").fetchone()[0]
     return world.counts
 
 
 def make(
-    path: Path, n: int, seed: int = 1, log: Any = None, present: int | None = None
+    path: Path,
+    n: int,
+    seed: int = 1,
+    log: Any = None,
+    present: int | None = None,
+    parallel: bool | None = None,
 ) -> dict[str, int]:
-    """Create the database file at path (replacing one there) with n exchanges."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    """Create the database file at path (replacing one there) with n exchanges.
+
+    parallel: make the bulk rows in a second process (None: when this machine can, see
+    can_make_aside).
+    """
+    if parallel is None:
+        parallel = can_make_aside()
+    _remove(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = rit_db.connect(path)
     try:
@@ -792,11 +906,19 @@ def make(
         conn.execute("PRAGMA cache_size = -200000")
         conn.execute("PRAGMA journal_mode = OFF")
         with rit_db.transaction(conn):
-            counts = build(conn, n, seed, log, present)
+            counts = build(conn, n, seed, log, present, parallel)
         conn.execute("PRAGMA journal_mode = WAL")  # as rit leaves every database it opens
-    finally:
+    except BaseException:
         conn.close()
+        _remove(path)  # without a journal nothing rolls back: no half-built dataset is left
+        raise
+    conn.close()
     return counts
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -810,6 +932,14 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="size everything for this many exchanges; the rest are history before mid-2018",
     )
+    parser.add_argument(
+        "--in-process",
+        dest="parallel",
+        action="store_false",
+        default=None,
+        help="make every row in this process (by default a second process makes the bulk"
+        " rows while this one writes them, when there is a second CPU)",
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.exchanges < 50:
@@ -821,11 +951,24 @@ def main(argv: list[str] | None = None) -> None:
         if not args.quiet:
             print(message, file=sys.stderr)
 
-    started, cpu = time.perf_counter(), time.process_time()
-    counts = make(args.db, args.exchanges, args.seed, log, args.present)
-    took, cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    counts = make(args.db, args.exchanges, args.seed, log, args.present, args.parallel)
+    took, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     shown = ", ".join(f"{v} {k}" for k, v in counts.items())
     print(f"{args.db}: {shown} in {took:.1f}s ({cpu:.1f}s CPU)")
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the row maker)."""
+    import resource
+
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -129,6 +129,106 @@ def test_dataset_is_reproducible(tmp_path: Path) -> None:
     assert bulk and [r[1] for r in bulk] == [r[1] for r in content(b) if r[0] > 60]
 
 
+def _database_content(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """What a dataset holds, but for what add_exchange makes anew on every run (random
+    uuids) and the clock (timestamps)."""
+    import re
+
+    made_anew = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4|^\d{4}-\d\d-\d\dT\d\d:\d\d")
+    queries = {
+        "exchanges": "SELECT * FROM exchanges ORDER BY id",
+        "parties": "SELECT * FROM exchange_orgs ORDER BY 1, 2, 3",
+        "fields": "SELECT * FROM exchange_fields ORDER BY 1, 2",
+        "people": "SELECT * FROM exchange_participants ORDER BY 1, 2",
+        "history": "SELECT * FROM history ORDER BY id",
+        "search": "SELECT rowid, kind, record_id, field, body FROM search_index ORDER BY rowid",
+        "spans": "SELECT * FROM exchange_spans ORDER BY id",
+    }
+    conn = sqlite3.connect(path)
+    try:
+        content = {
+            name: [
+                tuple(
+                    None if isinstance(value, str) and made_anew.match(value) else value
+                    for value in row
+                )
+                for row in conn.execute(sql)
+            ]
+            for name, sql in queries.items()
+        }
+        # The bulk exchanges' uuids come from the seeded generator: those must match too.
+        content["bulk uuids"] = conn.execute(
+            "SELECT id, uuid, series FROM exchanges WHERE id > 100 ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    return content
+
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in make_dataset.multiprocessing.get_all_start_methods(),
+    reason="rows are made aside in a forked process",
+)
+
+
+@needs_fork
+def test_rows_made_aside_give_the_same_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second process makes the bulk rows while the first writes them (batch after
+    batch, the present then the history): the database is the one made in one process."""
+    monkeypatch.setattr(make_dataset.ExchangeRows, "BATCH", 40)  # many batches at this N
+    written: list[int] = []
+    write_batch = make_dataset.write_batch
+
+    def counting(conn: sqlite3.Connection, batch: make_dataset.Batch, index: object) -> None:
+        written.append(len(batch.rows))
+        write_batch(conn, batch, index)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(make_dataset, "write_batch", counting)
+    here, aside = tmp_path / "here.db", tmp_path / "aside.db"
+    make_dataset.make(here, 600, seed=4, present=300, parallel=False)
+    in_one = list(written)
+    written.clear()
+    make_dataset.make(aside, 600, seed=4, present=300, parallel=True)
+    assert written == in_one and len(written) >= 10
+    one, two = _database_content(here), _database_content(aside)
+    assert len(one["exchanges"]) == 600 and len(one["bulk uuids"]) > 400
+    for name in one:
+        assert one[name] == two[name], name
+
+
+@needs_fork
+def test_a_failure_making_rows_aside_ends_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error in the child (or the child dying) ends the build with what happened; it
+    neither hangs waiting for rows nor leaves a half-built database behind."""
+    import os
+
+    add = make_dataset.ExchangeRows.add
+
+    def failing(self: make_dataset.ExchangeRows, plan: make_dataset.Plan) -> int:
+        if self.next_id > 150:
+            raise ValueError("no such window: 2020-13")
+        return add(self, plan)
+
+    monkeypatch.setattr(make_dataset.ExchangeRows, "add", failing)
+    with pytest.raises(RuntimeError, match=r"(?s)making rows failed.*no such window: 2020-13"):
+        make_dataset.make(tmp_path / "a.db", 400, seed=4, parallel=True)
+    assert not list(tmp_path.iterdir())
+
+    def dying(self: make_dataset.ExchangeRows, plan: make_dataset.Plan) -> int:
+        if self.next_id > 150:
+            os._exit(3)
+        return add(self, plan)
+
+    monkeypatch.setattr(make_dataset.ExchangeRows, "add", dying)
+    with pytest.raises(RuntimeError, match=r"ended early \(exit status 3\)"):
+        make_dataset.make(tmp_path / "b.db", 400, seed=4, parallel=True)
+    assert not list(tmp_path.iterdir())
+
+
 def test_make_dataset_command_line(tmp_path: Path) -> None:
     target = tmp_path / "x.db"
     proc = subprocess.run(
