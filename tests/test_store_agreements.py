@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -270,7 +269,7 @@ def test_a_years_visit_facts_of_many_agreements_at_once(story: sqlite3.Connectio
     assert visit_facts_for(story, [1, 2], 2016, held=False) == {1: [both[1][0]], 2: [both[2][1]]}
     assert visit_facts_for(story, [], 2016) == {}
     only_2 = visit_facts_for(story, [1, 2], 2016, parties={2})  # who visited whom: for 2 only
-    assert only_2 == {1: [replace(fact, guests=frozenset()) for fact in both[1]], 2: both[2]}
+    assert only_2 == {1: [fact._replace(guests=frozenset()) for fact in both[1]], 2: both[2]}
 
 
 def test_obligations_at_risk_in_as_many_queries_for_many_agreements(

@@ -31,6 +31,7 @@ __all__ = [
     "Window",
     "add_duration",
     "convert",
+    "format_span",
     "format_window",
     "localize",
     "month_end",
@@ -319,8 +320,13 @@ def parse_window(text: str, today: date) -> Window:
 
 def format_window(w: Window) -> str:
     """The shortest canonical text for w; ``parse_window`` reads it back to w."""
-    s, e = w.start, w.end
-    if s.day == 1 and e == month_end(e):
+    return format_span(w.start, w.end)
+
+
+def format_span(s: date, e: date) -> str:
+    """format_window of the days s to e, without building a Window (remind writes one for
+    every line)."""
+    if s.day == 1 and e.day == _days_in_month(e.year, e.month):
         if s.year == e.year:
             if s.month == 1 and e.month == 12:
                 return f"{s.year:04d}"

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import NamedTuple
 
-from .dates import Window, format_window
+from .dates import format_span
 
 KINDS = (
     "overdue",
@@ -118,7 +118,7 @@ def classify_exchange(
     fact: ExchangeFact, today: date, horizon: date, user_zone: str
 ) -> Reminder | None:
     """The one reminder an exchange deserves today, if any (the most pressing one)."""
-    window = format_window(Window(fact.start, fact.end))
+    window = format_span(fact.start, fact.end)
 
     def item(
         kind: str, on: date, message: str, local: str | None = None, mine: str | None = None

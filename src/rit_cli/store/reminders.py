@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -19,24 +19,28 @@ _EXCHANGE_COLUMNS = """
 """
 
 
-def _fact(row: sqlite3.Row) -> ExchangeFact:
-    """A row of _EXCHANGE_COLUMNS, unpacked by position: by name costs more, for every row."""
-    number, uuid, kind, title, status, start, end, decide_by, day, at, tz, starts_utc, place = row
-    return ExchangeFact(
-        id=number,
-        uuid=uuid,
-        type=kind,
-        title=title,
-        status=status,
-        start=date.fromisoformat(start),
-        end=date.fromisoformat(end),
-        decide_by=date.fromisoformat(decide_by) if decide_by else None,
-        fixed=day is not None,
-        at=at,
-        tz=tz,
-        starts_utc=datetime.fromisoformat(starts_utc) if starts_utc else None,
-        place=place,
-    )
+def _facts(rows: Iterable[sqlite3.Row], seen: set[int]) -> Iterator[ExchangeFact]:
+    """Rows of _EXCHANGE_COLUMNS not seen before, unpacked by position and built by
+    position: by name costs more, for every row."""
+    day, instant, fact = date.fromisoformat, datetime.fromisoformat, ExchangeFact
+    for number, uuid, kind, title, status, start, end, decide_by, fixed, at, tz, utc, place in rows:
+        if number not in seen:
+            seen.add(number)
+            yield fact(
+                number,
+                uuid,
+                kind,
+                title,
+                status,
+                day(start),
+                day(end),
+                day(decide_by) if decide_by else None,
+                fixed is not None,  # the day column
+                at,
+                tz,
+                instant(utc) if utc else None,
+                place,
+            )
 
 
 def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iterator[ExchangeFact]:
@@ -56,10 +60,7 @@ def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iter
         " WHERE decide_by <= ? AND decide_by IS NOT NULL AND status = 'planned'",
     )
     for sql in queries:
-        for row in conn.execute(sql, (end,)):
-            if row[0] not in seen:  # the id
-                seen.add(row[0])
-                yield _fact(row)
+        yield from _facts(conn.execute(sql, (end,)), seen)
 
 
 def ending_within(conn: sqlite3.Connection, today: date, until: date) -> list[Reminder]:

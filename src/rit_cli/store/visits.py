@@ -93,13 +93,19 @@ def _facts(
         ):
             roles.setdefault(exchange_id, {}).setdefault(role, set()).add(org_id)
     facts: dict[int, list[VisitFact]] = {}
+    nobody: frozenset[int] = frozenset()
+    day_of = date.fromisoformat
     for agreement_id, exchange_id, status, host_id, day, start_on, end_on in rows:
-        mine = roles.get(exchange_id, {})
-        host = host_id or min(mine.get("host", ()), default=None)
-        first_day = date.fromisoformat(day or start_on)
-        last_day = max(first_day, date.fromisoformat(end_on))
+        mine = roles.get(exchange_id)
+        if mine is None:  # no guests or hosts read: the exchange's own host
+            guests, host = nobody, host_id
+        else:
+            guests = frozenset(mine.get("guest", ()))
+            host = host_id or min(mine.get("host", ()), default=None)
+        first_day = day_of(day or start_on)
+        last_day = max(first_day, day_of(end_on))
         facts.setdefault(agreement_id, []).append(
-            VisitFact(frozenset(mine.get("guest", ())), host, status, first_day, last_day)
+            VisitFact(guests, host, status, first_day, last_day)
         )
     return facts
 
