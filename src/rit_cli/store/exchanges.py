@@ -19,6 +19,7 @@ from ..dates import (
     convert,
     format_days,
     format_instant,
+    format_span,
     format_window,
     parse_date,
     parse_zone,
@@ -287,8 +288,9 @@ Shown = Exchange | ExchangeLine  # what the presentation functions below take
 def when_text(ex: Shown) -> str:
     """The exchange's date: a window as a range while planned, else its fixed day(s)."""
     if ex.day is None and ex.window_start and ex.window_end:
-        w = Window(date.fromisoformat(ex.window_start), date.fromisoformat(ex.window_end))
-        return format_window(w)
+        return format_span(date.fromisoformat(ex.window_start), date.fromisoformat(ex.window_end))
+    if ex.start_on == ex.end_on:
+        return ex.start_on  # one day: its ISO date as stored
     return format_days(date.fromisoformat(ex.start_on), date.fromisoformat(ex.end_on))
 
 
