@@ -126,6 +126,70 @@ def test_new_is_silent_on_second_run_and_loud_after_a_move(story: RitRunner) -> 
     assert story("remind", "--new", env=env).stdout == ""
 
 
+def test_new_does_not_repeat_a_visit_while_it_is_under_way(story: RitRunner) -> None:
+    schedule(story, "--on", "2016-09-01", "--days", "5")
+    shown = [
+        story("remind", "--new", env={"RIT_TODAY": day}).stdout
+        for day in ("2016-08-25", "2016-09-01", "2016-09-02", "2016-09-05")
+    ]
+    assert shown[0].count("\n") == 1 and shown[1:] == ["", "", ""]
+
+
+def test_new_shows_an_agreement_again_when_it_is_back_at_risk(story: RitRunner) -> None:
+    """Resolved (a visit planned), then at risk again (the visit cancelled): new again."""
+    env = {"RIT_TODAY": "2016-08-25"}
+    added = story(
+        "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed", "2016-01-01",
+        "--until", "2017", "--visits-per-year", "1", env=env,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "at-risk" in story("remind", "--new", env=env).stdout
+    assert story("remind", "--new", env=env).stdout == ""
+    schedule(story, "--on", "2016-10-01")
+    assert "at-risk" not in story("remind", "--new", env=env).stdout
+    assert story("cancel", "1", "--reason", "host unavailable", env=env).exit_code == 0
+    assert "at-risk" in story("remind", "--new", env=env).stdout
+    assert story("remind", "--new", env=env).stdout == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.skipif(not Path(sys.executable).with_name("rit").exists(), reason="rit not installed")
+def test_new_remembers_nothing_when_its_output_cannot_be_written(tmp_path: Path) -> None:
+    """A full disk or a reader that went away: the items were not seen, so the next run
+    shows them (the remembering is rolled back with the failed output)."""
+    rit = str(Path(sys.executable).with_name("rit"))
+    database = str(tmp_path / "rit.db")
+    env = {**os.environ, "RIT_TODAY": "2016-08-25", "RIT_DB": database}
+    env.pop("RIT_DEBUG", None)
+    for args in (
+        ["add-org", "LSN", "--country", "DE"],
+        ["add-org", "FBRI", "--country", "JP"],
+        ["schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-09-01"],
+    ):
+        subprocess.run([rit, *args], env=env, check=True, capture_output=True)
+    with open("/dev/full", "w") as full:
+        failed = subprocess.run(
+            [rit, "remind", "--new"], env=env, stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("error: ") and len(failed.stderr.splitlines()) == 1
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before rit writes: EPIPE (or SIGPIPE)
+    try:
+        gone = subprocess.run([rit, "remind", "--new"], env=env, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert gone.returncode in (1, -13)  # click's exit status for EPIPE, or SIGPIPE
+    shown = subprocess.run(
+        [rit, "remind", "--new"], env=env, capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.startswith("2016-09-01\tupcoming\texchange #1\t")
+    again = subprocess.run(
+        [rit, "remind", "--new"], env=env, capture_output=True, text=True, check=True
+    )
+    assert again.stdout == ""
+
+
 @pytest.mark.parametrize(
     "args",
     [["--within", "0d"], ["--within", "soon"], ["--expiry-within", "-3d"], ["--tz", "Mars/Base"]],

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rit_cli.reminders import ExchangeFact, Reminder, classify_exchange
-from rit_cli.store.reminders import mark_sent, seen_before
+from rit_cli.store.reminders import remember, seen_before
 
 TODAY = date(2016, 8, 25)
 HORIZON = TODAY + timedelta(days=14)
@@ -116,10 +116,45 @@ def test_seen_before_compares_fingerprints_for_many_items(conn: sqlite3.Connecti
         return [item for item in found if item is not None]
 
     printed = items("2016-09-01", range(1100))
-    mark_sent(conn, printed, "2016-08-25T06:00:00+00:00")
+    remember(conn, printed, printed, "2016-08-25T06:00:00+00:00")
     assert seen_before(conn, items("2016-09-01", range(1200))) == {item.key for item in printed}
     assert seen_before(conn, items("2016-09-02", range(1000, 1200))) == set()
     assert seen_before(conn, []) == set()
+
+
+def test_remember_forgets_what_is_no_longer_due(conn: sqlite3.Connection) -> None:
+    """What was shown and is still due stays remembered (even when not shown this time);
+    what is no longer due at all is forgotten, in batches, so it is new if it comes back."""
+
+    def items(numbers: range) -> list[Reminder]:
+        found = [
+            classify_exchange(
+                fact("scheduled", "2016-09-01")._replace(uuid=f"u-{n}"), TODAY, HORIZON, "UTC"
+            )
+            for n in numbers
+        ]
+        return [item for item in found if item is not None]
+
+    remember(conn, items(range(1500)), items(range(1500)), "2016-08-25T06:00:00+00:00")
+    still_due = items(range(1000, 1600))  # 1000..1499 shown before, 1500..1599 new
+    remember(conn, still_due, items(range(1500, 1600)), "2016-08-26T06:00:00+00:00")
+    assert seen_before(conn, items(range(1600))) == {item.key for item in still_due}
+
+
+def test_a_visit_under_way_keeps_its_fingerprint_day_after_day() -> None:
+    """--new: a five-day visit is due "today" on each of its days; it is the same item."""
+    visit = fact("scheduled", "2016-09-01", "2016-09-05")
+    shown = [
+        classify_exchange(visit, today, today + timedelta(days=14), "UTC")
+        for today in (date(2016, 8, 25), date(2016, 9, 1), date(2016, 9, 2), date(2016, 9, 5))
+    ]
+    assert [item.on for item in shown if item] == [
+        date(2016, 9, 1),
+        date(2016, 9, 1),
+        date(2016, 9, 2),
+        date(2016, 9, 5),
+    ]
+    assert len({item.fingerprint for item in shown if item}) == 1
 
 
 days = st.integers(min_value=-400, max_value=400)

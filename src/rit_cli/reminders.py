@@ -79,10 +79,15 @@ class Reminder(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
-        """Changes when the item's dates or time change, so a moved item counts as new."""
+        """Changes when the item's dates or time change, so a moved item counts as new.
+
+        Not with the passing days: a visit under way is due "today" every day it lasts, so
+        an upcoming item is known by its start, not by the day it is due.
+        """
         import hashlib  # only --new needs it; loading OpenSSL costs about 3 ms
 
-        parts = (self.kind, self.on, self.start, self.end, self.local_time)
+        on = self.start if self.kind == "upcoming" and self.start is not None else self.on
+        parts = (self.kind, on, self.start, self.end, self.local_time)
         return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
 
 

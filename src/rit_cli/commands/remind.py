@@ -1,7 +1,8 @@
 """The remind command: what needs attention, for a person or for cron."""
 
 import sys
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 import typer
 
@@ -35,24 +36,34 @@ def remind(
     Example: rit remind --within 3w --new    (from cron: rit --db ~/rit.db remind --new)
     """
     from ..dates import add_duration, parse_duration
-    from ..render import reminders_json, reminders_lines
-    from ..store.reminders import due, mark_sent, seen_before
+    from ..store.reminders import due, remember, seen_before
 
     today = context.today()
     horizon = add_duration(today, parse_duration(within))
     expiry_until = add_duration(today, parse_duration(expiry_within))
     zone = context.user_zone(tz)
-    if new:
-        with context.writing() as conn:
-            items = due(conn, today, horizon, expiry_until, zone)
-            old = seen_before(conn, items)
-            items = [item for item in items if item.key not in old]
-            from ..store import now
-
-            mark_sent(conn, items, now())
-    else:
+    if not new:
         with context.reading() as conn:
             items = due(conn, today, horizon, expiry_until, zone)
+        _show(items, today, as_json)
+        return
+    with context.writing() as conn:
+        items = due(conn, today, horizon, expiry_until, zone)
+        old = seen_before(conn, items)
+        fresh = [item for item in items if item.key not in old]
+        # Shown before it is remembered, within the transaction: output that cannot be
+        # written (a full disk, a closed pipe) rolls the remembering back, and the next run
+        # shows the items again instead of losing them.
+        _show(fresh, today, as_json)
+        sys.stdout.flush()
+        from ..store import now
+
+        remember(conn, items, fresh, now())
+
+
+def _show(items: list[Any], today: date, as_json: bool) -> None:
+    from ..render import reminders_json, reminders_lines
+
     if as_json:
         sys.stdout.write(reminders_json(items))  # [] when nothing is due: still valid JSON
         return

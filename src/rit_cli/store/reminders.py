@@ -112,13 +112,22 @@ def seen_before(conn: sqlite3.Connection, reminders: list[Reminder]) -> set[str]
     return {item.key for item in reminders if printed.get(item.key) == item.fingerprint}
 
 
-def mark_sent(conn: sqlite3.Connection, reminders: list[Reminder], at: str) -> None:
+def remember(conn: sqlite3.Connection, due: list[Reminder], shown: list[Reminder], at: str) -> None:
+    """Record what --new has just shown, and forget what is no longer due at all.
+
+    A forgotten item that falls due again (an agreement back at risk after a visit was
+    cancelled) is new then, and shown again.
+    """
     conn.executemany(
         "INSERT INTO reminders_sent (key, fingerprint, sent_at) VALUES (?, ?, ?)"
         " ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint,"
         " sent_at = excluded.sent_at",
-        [(item.key, item.fingerprint, at) for item in reminders],
+        [(item.key, item.fingerprint, at) for item in shown],
     )
+    current = {item.key for item in due}
+    gone = [key for (key,) in conn.execute("SELECT key FROM reminders_sent") if key not in current]
+    for chunk, marks in batches(gone):
+        conn.execute(f"DELETE FROM reminders_sent WHERE key IN ({marks})", chunk)
 
 
 def due(
