@@ -201,3 +201,11 @@ def schema_before(conn: Any, migration: str) -> None:
     migrations.migrations.apply(Database(conn), stop_before=migration)
     conn.execute(f"PRAGMA user_version = {names.index(migration)}")
     conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+
+
+def empty_database(path: Path) -> None:
+    """A new, empty rit database at path, as the first command that adds something makes it
+    (commands that only read never create one)."""
+    from rit_cli import db
+
+    db.connect(path).close()

@@ -20,7 +20,7 @@ from rit_cli.csvio import neutralise, restore
 from rit_cli.store.maintenance import file_system_of
 
 from .conftest import RitRunner
-from .helpers import ADD_FBRI, ADD_LSN, ok, schedule_visit
+from .helpers import ADD_FBRI, ADD_LSN, empty_database, ok, schedule_visit
 
 HOSTILE = '=HYPERLINK("http://evil","x") Müller Straße 山田\x07'
 
@@ -343,7 +343,8 @@ def test_demo_round_trip_and_merge_into_itself(rit: RitRunner, tmp_path: Path) -
     assert all(r["added"] == 0 and r["updated"] == 0 for r in report)
 
 
-def test_unknown_csv_table(rit: RitRunner) -> None:
+def test_unknown_csv_table(rit: RitRunner, db_path: Path) -> None:
+    empty_database(db_path)
     assert "use one of orgs, contacts" in one_line_error(rit("export", "csv", "people"))
 
 

@@ -162,9 +162,43 @@ def test_directory_instead_of_file(rit: RitRunner, db_path: Path) -> None:
 def test_file_where_the_directory_should_be(rit: RitRunner, tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("keep me")
-    result = rit("orgs", env={"RIT_DB": str(blocker / "rit.db")})
+    result = rit("add-org", "X", env={"RIT_DB": str(blocker / "rit.db")})
     assert_one_line_error(result, 1, "is a file")
     assert blocker.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["remind", "--new"],
+        ["remind"],
+        ["agenda"],
+        ["orgs"],
+        ["report"],
+        ["search", "Kobe"],
+        ["export", "json"],
+        ["show-org", "LSN"],
+        ["backup", "copy.db"],
+    ],
+)
+def test_reading_never_creates_a_database(rit: RitRunner, tmp_path: Path, args: list[str]) -> None:
+    """A mistyped --db must not become an empty database (cron's remind would then report
+    "nothing due" for ever): reading commands say there is none, and create nothing."""
+    typo = tmp_path / "typo" / "rti.db"
+    result = rit("--db", str(typo), *args)
+    assert_one_line_error(result, 1, f"no database at '{typo}'")
+    assert not typo.parent.exists()
+    assert not (tmp_path / "copy.db").exists()
+
+
+@pytest.mark.parametrize(
+    "args", [["--db", "", "orgs"], ["--db=", "add-org", "X"], ["remind", "--db", " "]]
+)
+def test_an_empty_db_option_is_refused(rit: RitRunner, dump, args: list[str]) -> None:
+    """--db "$UNSET" must not fall back to the default database."""
+    before = dump()
+    assert_one_line_error(rit(*args), 2, "--db must not be empty")
+    assert dump() == before
 
 
 def test_missing_directories_are_created_private(rit: RitRunner, tmp_path: Path) -> None:
@@ -181,7 +215,7 @@ def test_unwritable_directory_is_a_clear_error(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(Path, "mkdir", refuse)
-    result = rit("orgs", env={"RIT_DB": str(tmp_path / "nope" / "rit.db")})
+    result = rit("add-org", "X", env={"RIT_DB": str(tmp_path / "nope" / "rit.db")})
     assert_one_line_error(result, 1, "Permission denied")
 
 

@@ -15,7 +15,7 @@ import pytest
 from icalendar import Calendar
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, ok, schedule_visit
+from .helpers import add_story_orgs, empty_database, ok, schedule_visit
 
 
 def story(rit: RitRunner) -> None:
@@ -164,7 +164,8 @@ def test_a_time_that_happens_twice_keeps_its_instant(rit: RitRunner, fold: str) 
     assert end == datetime(2016, 11, 1, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
-def test_empty_database_gives_an_empty_calendar(rit: RitRunner) -> None:
+def test_empty_database_gives_an_empty_calendar(rit: RitRunner, db_path: Path) -> None:
+    empty_database(db_path)
     calendar = Calendar.from_ical(rit("export", "ics").stdout.encode())
     assert calendar.walk("VEVENT") == []
 

@@ -14,7 +14,7 @@ from rit_cli import db, store
 from rit_cli.commands import privacy as privacy_command
 
 from .conftest import RitRunner
-from .helpers import commands
+from .helpers import commands, empty_database
 
 NAME = "Zebulon Quackenbush"
 EMAIL = "zebulon.quackenbush@example.org"
@@ -252,9 +252,11 @@ SECRET_LOCAL = "s3cr3t-local-value"
 
 
 def test_unexpected_exception_is_one_line_without_traceback_or_locals(
-    rit: RitRunner, monkeypatch: pytest.MonkeyPatch
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import rit_cli.store.orgs as store_orgs
+
+    empty_database(db_path)
 
     def boom(conn, *args, **kwargs):
         password = SECRET_LOCAL  # noqa: F841  a local that must never be printed
@@ -272,9 +274,11 @@ def test_unexpected_exception_is_one_line_without_traceback_or_locals(
 
 
 def test_debug_shows_the_traceback_but_never_locals(
-    rit: RitRunner, monkeypatch: pytest.MonkeyPatch
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import rit_cli.store.orgs as store_orgs
+
+    empty_database(db_path)
 
     def boom(conn, *args, **kwargs):
         password = SECRET_LOCAL  # noqa: F841
@@ -282,6 +286,7 @@ def test_debug_shows_the_traceback_but_never_locals(
 
     monkeypatch.setattr(store_orgs, "list_orgs", boom)
     monkeypatch.setenv("RIT_DEBUG", "1")
+    monkeypatch.setenv("RIT_DB", str(db_path))
     with pytest.raises(ValueError):
         from rit_cli.cli import main
 

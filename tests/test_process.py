@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import empty_database
+
 RIT = Path(sys.executable).with_name("rit")
 
 pytestmark = pytest.mark.skipif(not RIT.exists(), reason="rit is not installed in this venv")
@@ -41,6 +43,7 @@ def test_piped_output_has_no_escape_codes(tmp_path: Path) -> None:
 
 def test_errors_are_one_line_without_traceback_unless_debug(tmp_path: Path) -> None:
     env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    empty_database(tmp_path / "rit.db")
     result = run(["show-org", "nobody"], env)
     assert result.returncode == 2
     assert result.stderr == "error: no organisation 'nobody'\n"
@@ -118,6 +121,7 @@ def test_the_entry_point_pauses_the_collector_only_for_start_up(tmp_path: Path) 
         "entry.main(['orgs'])\n"
     )
     env = {**minimal_env(tmp_path), "RIT_DB": str(tmp_path / "rit.db")}
+    empty_database(tmp_path / "rit.db")
     assert _python(during, env).splitlines()[0] == "True True"
     assert _python("import gc, rit_cli.cli; print(gc.isenabled())") == "True"
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import sqlite3
+    from pathlib import Path
 
     from .db import DbLocation
 
@@ -76,15 +77,34 @@ def _system_zone() -> str:
 
 
 def open_db() -> sqlite3.Connection:
+    """The database for a command that only reads: never created by reading.
+
+    A mistyped --db (or RIT_DB) would otherwise give an empty database, and `remind` from
+    cron would say "nothing due" for ever.
+    """
     from . import db
 
-    return db.connect(location().path)
+    return db.connect(_existing(), create=False)
+
+
+def _existing() -> Path:
+    """The database's path; a StoreError when there is no database there."""
+    from .errors import StoreError
+
+    path = location().path
+    if str(path) != ":memory:" and not path.exists():
+        raise StoreError(
+            f"no database at {str(path)!r}: the first command that adds something "
+            "creates it (rit add-org …; rit demo builds an example)"
+        )
+    return path
 
 
 @contextlib.contextmanager
-def writing() -> Iterator[sqlite3.Connection]:
-    """The database inside one BEGIN IMMEDIATE transaction for a write command."""
-    path = location().path
+def writing(create: bool = True) -> Iterator[sqlite3.Connection]:
+    """The database inside one BEGIN IMMEDIATE transaction for a write command; created
+    when missing unless create is false (remind --new only remembers what it showed)."""
+    path = location().path if create else _existing()
     from . import db
 
     db.check_writable(path)

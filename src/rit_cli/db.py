@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError
+from .errors import InvalidInput, StoreError
 from .fold import SQL_FUNCTION, sql_function
 
 # Kept here, not read from migrations.py, so that opening an up-to-date database never
@@ -34,7 +34,10 @@ class DbLocation:
 
 def locate(flag: str | None) -> DbLocation:
     """The database path: --db, else $RIT_DB, else the platform's user data directory."""
-    if flag:
+    if flag is not None:
+        if not flag.strip():
+            # An unset shell variable (--db "$DB"): never fall back to the real database.
+            raise InvalidInput("--db must not be empty")
         return DbLocation(Path(flag).expanduser(), "flag")
     env = os.environ.get("RIT_DB")
     if env:

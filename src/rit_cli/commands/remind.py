@@ -47,7 +47,7 @@ def remind(
             items = due(conn, today, horizon, expiry_until, zone)
         _show(items, today, as_json)
         return
-    with context.writing() as conn:
+    with context.writing(create=False) as conn:
         items = due(conn, today, horizon, expiry_until, zone)
         old = seen_before(conn, items)
         fresh = [item for item in items if item.key not in old]
