@@ -11,7 +11,7 @@ from ..render import Column
 from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
 
 if TYPE_CHECKING:
-    from ..store.scheduling import ExchangeInput
+    from ..store.scheduling import Added, ExchangeInput
 
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="The day, e.g. 2016-10-12.", show_default=False)
@@ -181,18 +181,37 @@ def _add(data: "ExchangeInput") -> None:
         say(f"{verb} {len(added.exchanges)} {first.type}s, one a year:")
         for ex in added.exchanges:
             say(f"  #{ex.id} {ex.title}: {ex.status} {_moment(ex, zone)}")
-    if added.agreement and added.linked_automatically:
-        say(
-            f"linked to agreement {added.agreement!r}: the only one in force with "
-            f"{fit_rule(first.type)} (choose another with --agreement)"
-        )
-    elif added.agreement:
-        say(f"linked to agreement {added.agreement!r}")
-    else:
-        say(
-            f"not linked to any agreement: none in force on {first.start_on} has "
-            f"{fit_rule(first.type)}"
-        )
+    for line in _link_lines(added, fit_rule(first.type)):
+        say(line)
+
+
+def _link_lines(added: "Added", rule: str) -> list[str]:
+    """How the exchanges were linked: one line per agreement and reason; for a --yearly
+    plan each line names its years."""
+    from ..store.scheduling import format_years
+
+    series = len(added.exchanges) > 1
+    lines = []
+    for link in added.links:
+        years = f" in {format_years([d.year for d in link.starts])}" if series else ""
+        # One start day is named; for several, each exchange's own start day counted.
+        day = link.starts[0].isoformat() if len(link.starts) == 1 else "their start days"
+        if link.how == "only":
+            line = f"linked to agreement {link.agreement!r}{years}: the only one in force"
+            line += f" then with {rule}" if series else f" with {rule}"
+            if len(added.links) == 1:
+                line += " (choose another with --agreement)"
+        elif link.how == "chosen":
+            line = f"linked to agreement {link.agreement!r}{years}"
+        elif link.how == "not-in-force":
+            line = (
+                f"not linked to any agreement{years}: {link.agreement!r} is not in force"
+                f" on {day} ({link.term})"
+            )
+        else:
+            line = f"not linked to any agreement{years}: none in force on {day} has {rule}"
+        lines.append(line)
+    return lines
 
 
 @app.command("schedule-visit")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import UTC, date, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dates import (
     Window,
@@ -30,6 +30,9 @@ from . import SPAN_DAYS, insert, new_uuid, record_history, resolve, set_links, u
 from .contacts import find_contact
 from .exchanges import AGREEMENT, TRIP, find_exchange, get_exchange, when_text
 from .orgs import find_org
+
+if TYPE_CHECKING:
+    from ..schedule import AgreementTerms
 
 MAX_DAYS = 60
 # A window narrows dates down; one longer than two years is not a window. The bound also
@@ -74,12 +77,27 @@ class ExchangeInput:
 
 
 @dataclass(frozen=True)
+class Link:
+    """How some of the exchanges one command created came to be linked, or not.
+
+    how: 'only' (the only fitting agreement in force on their start days), 'chosen' (the
+    --agreement given, in force then), 'none' (no fitting agreement in force then) or
+    'not-in-force' (the --agreement given is not in force then; term says when it is).
+    """
+
+    how: str
+    agreement: str | None
+    starts: tuple[date, ...]
+    term: str | None = None
+
+
+@dataclass(frozen=True)
 class Added:
-    """The exchanges one command created, and how the agreement came to be linked."""
+    """The exchanges one command created, and how each came to be linked to an agreement
+    (one Link per agreement and reason, in the order of the first exchange it covers)."""
 
     exchanges: list[Exchange]
-    agreement: str | None
-    linked_automatically: bool
+    links: list[Link]
 
 
 @dataclass(frozen=True)
@@ -224,38 +242,156 @@ def _misfit(parties: list[tuple[Org, str]], have: frozenset[int]) -> str | None:
     return f"two of the organisations as parties ({found})"
 
 
-def _agreement(
+def format_years(years: list[int]) -> str:
+    """Years in order, runs of consecutive years joined: ``2016–2017, 2019``."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _terms(row: sqlite3.Row) -> AgreementTerms:
+    """What decides on which days an agreement row is in force (schedule.in_force_span)."""
+    from ..schedule import AgreementTerms
+
+    def day(column: str) -> date | None:
+        return date.fromisoformat(row[column]) if row[column] else None
+
+    return AgreementTerms(
+        (), day("signed_on"), day("valid_from"), day("valid_until"), day("terminated_on")
+    )
+
+
+def _term_text(row: sqlite3.Row) -> str:
+    """When an agreement is in force, in words: ``in force 2016-01-01..2017-12-31``."""
+    from ..schedule import in_force_span
+
+    if row["signed_on"] is None:
+        return "not signed"
+    span = in_force_span(_terms(row))
+    if span is None:
+        return "never in force"
+    start, end = span
+    if end is None:
+        return f"in force from {start.isoformat()}, open-ended"
+    return f"in force {start.isoformat()}..{end.isoformat()}"
+
+
+def _in_force(row: sqlite3.Row, day: date) -> bool:
+    """Whether the agreement is in force on the day (the rule of store.IN_FORCE_ON)."""
+    from ..schedule import in_force_span
+
+    span = in_force_span(_terms(row))
+    return span is not None and span[0] <= day and (span[1] is None or day <= span[1])
+
+
+def _chosen_agreement(
+    conn: sqlite3.Connection, ref: str, exchange_type: str, parties: list[tuple[Org, str]]
+) -> sqlite3.Row:
+    """The agreement given with --agreement; it must fit (see _misfit)."""
+    from .agreements import parties_of
+
+    row = resolve(conn, AGREEMENT, ref)
+    missing = _misfit(parties, parties_of(conn, row["id"]))
+    if missing:
+        raise InvalidInput(
+            f"agreement {short_repr(row['title'])} does not have {missing}: "
+            f"a {exchange_type} needs an agreement with {fit_rule(exchange_type)}"
+        )
+    return row
+
+
+def _only_agreement(
     conn: sqlite3.Connection,
-    ref: str | None,
     exchange_type: str,
     parties: list[tuple[Org, str]],
     on: date,
-) -> tuple[sqlite3.Row | None, bool]:
-    """The agreement to link: the one given (it must fit), or the only one in force that fits.
+    series_first: date | None = None,
+) -> sqlite3.Row | None:
+    """The only fitting agreement in force on the day, or None; several: --agreement is
+    required. series_first: the first start of a --yearly plan this day belongs to."""
+    from .agreements import agreements_in_force_with_any
 
-    See _misfit for when an agreement fits. Several fitting ones: --agreement is required.
-    """
-    from .agreements import agreements_in_force_with_any, parties_of
-
-    if ref is not None:
-        row = resolve(conn, AGREEMENT, ref)
-        missing = _misfit(parties, parties_of(conn, row["id"]))
-        if missing:
-            raise InvalidInput(
-                f"agreement {short_repr(row['title'])} does not have {missing}: "
-                f"a {exchange_type} needs an agreement with {fit_rule(exchange_type)}"
-            )
-        return row, False
     candidates = agreements_in_force_with_any(conn, [o.id for o, _ in parties], on)
     found = [row for row, have in candidates if _misfit(parties, have) is None]
-    if len(found) > 1:
-        listed = ", ".join(f"#{r['id']} {short_repr(r['title'])}" for r in found[:6])
-        more = f" and {len(found) - 6} more" if len(found) > 6 else ""
-        raise Ambiguous(
-            f"several agreements in force on {on.isoformat()} fit ({listed}{more}): "
-            "choose one with --agreement"
+    if len(found) <= 1:
+        return found[0] if found else None
+    listed = ", ".join(f"#{r['id']} {short_repr(r['title'])}" for r in found[:6])
+    more = f" and {len(found) - 6} more" if len(found) > 6 else ""
+    where = f"on {on.isoformat()}"
+    way_out = "choose one with --agreement"
+    if series_first is not None:
+        where += f" (the {on.year} {exchange_type} of the --yearly plan)"
+        if on.year > series_first.year:
+            way_out += f", or end the plan before {on.year} with --until"
+    raise Ambiguous(f"several agreements in force {where} fit ({listed}{more}): {way_out}")
+
+
+def _links(
+    conn: sqlite3.Connection,
+    chosen: sqlite3.Row | None,
+    exchange_type: str,
+    parties: list[tuple[Org, str]],
+    starts: list[date],
+    series: bool,
+) -> tuple[list[int | None], list[Link]]:
+    """The agreement id for each start day, and how they came to be linked.
+
+    Each exchange is linked on its own start day: to the chosen agreement when it is in
+    force then, else (none chosen) to the only fitting one in force then. A chosen one in
+    force on none of the days is refused: linking none of them cannot be what was meant.
+    """
+    ids: list[int | None] = []
+    # (how, agreement id) -> the agreement the message names, and the start days.
+    groups: dict[tuple[str, int | None], tuple[sqlite3.Row | None, list[date]]] = {}
+    for day in starts:
+        row: sqlite3.Row | None
+        named: sqlite3.Row | None
+        if chosen is not None:
+            row = chosen if _in_force(chosen, day) else None
+            how, named = ("chosen", row) if row is not None else ("not-in-force", chosen)
+        else:
+            row = _only_agreement(conn, exchange_type, parties, day, starts[0] if series else None)
+            how, named = ("only" if row is not None else "none"), row
+        ids.append(row["id"] if row is not None else None)
+        groups.setdefault((how, ids[-1]), (named, []))[1].append(day)
+    if chosen is not None and all(i is None for i in ids):
+        if series:
+            years = format_years([d.year for d in starts])
+            when = f"on the start day of any {exchange_type} of the plan ({years})"
+        else:
+            when = f"on {starts[0].isoformat()}"
+        raise InvalidInput(
+            f"agreement {short_repr(chosen['title'])} ({_term_text(chosen)}) is not in force"
+            f" {when}: an exchange is only linked to an agreement in force on its start day;"
+            " choose another, or leave out --agreement"
         )
-    return (found[0], True) if found else (None, False)
+    term = _term_text(chosen) if chosen is not None else None
+    links = [
+        Link(
+            how,
+            named["title"] if named is not None else None,
+            tuple(days),
+            term if how == "not-in-force" else None,
+        )
+        for (how, _), (named, days) in groups.items()
+    ]
+    return ids, links
+
+
+def _series_end(row: sqlite3.Row | None) -> date:
+    """Where a --yearly plan without --until ends: the last day its agreement is in force."""
+    from ..schedule import in_force_span
+
+    span = in_force_span(_terms(row)) if row is not None else None
+    if span is None or span[1] is None:
+        raise InvalidInput(
+            "--yearly needs --until DATE|YEAR, or a linked agreement with an end date"
+        )
+    return span[1]
 
 
 def _stop_for(conn: sqlite3.Connection, trip_id: int, span: Window) -> sqlite3.Row | None:
@@ -394,17 +530,21 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     if place is None and not data.online and host is not None:
         place = host.city
     first = _dates(data.when, today, zone)
-    agreement, automatic = _agreement(conn, data.agreement, data.type, parties, first.span.start)
+    chosen = (
+        _chosen_agreement(conn, data.agreement, data.type, parties)
+        if data.agreement is not None
+        else None
+    )
     occurrences = [first]
     if data.yearly:
         if data.until is not None:
             until = parse_until(data.until, today)
-        elif agreement is not None and agreement["valid_until"]:
-            until = date.fromisoformat(agreement["valid_until"])
         else:
-            raise InvalidInput(
-                "--yearly needs --until DATE|YEAR, or a linked agreement with an end date"
+            # The plan runs to the end of the agreement its first occurrence belongs to.
+            basis = chosen or _only_agreement(
+                conn, data.type, parties, first.span.start, first.span.start
             )
+            until = _series_end(basis)
         occurrences = _occurrences(first, until, zone)
         if not occurrences:
             raise InvalidInput(
@@ -414,6 +554,9 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     stop_id = (
         _stop(conn, data.trip, first.span, place, host, orgs, data.online) if data.trip else None
     )
+    agreement_ids, links = _links(
+        conn, chosen, data.type, parties, [o.span.start for o in occurrences], data.yearly
+    )
     fields = sorted({tag(f, "field of action") for f in data.fields})
     contacts = list(dict.fromkeys(find_contact(conn, c).id for c in data.participants))
     common: dict[str, Any] = {
@@ -422,7 +565,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
         "place": place,
         "online": 1 if data.online else 0,
         "tz": zone,
-        "agreement_id": agreement["id"] if agreement else None,
+        "agreement_id": None,
         "stop_id": stop_id,
         "series": new_uuid() if data.yearly else None,
         "purpose": clean(data.purpose, "purpose", limit=MAX_TEXT, required=False)
@@ -434,7 +577,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
         "sequence": 0,
     }
     created = []
-    for dates in occurrences:
+    for dates, agreement_id in zip(occurrences, agreement_ids, strict=True):
         if title is None:
             name = _default_title(parties, dates)
         elif data.yearly:
@@ -442,14 +585,11 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
         else:
             name = title
         values = {"title": name, "title_key": key(name), **_date_values(dates), **common}
+        values["agreement_id"] = agreement_id
         exchange_id = insert(conn, "exchanges", values)
         _link(conn, exchange_id, parties, fields, contacts)
         created.append(exchange_id)
-    return Added(
-        [get_exchange(conn, i) for i in created],
-        agreement["title"] if agreement else None,
-        automatic,
-    )
+    return Added([get_exchange(conn, i) for i in created], links)
 
 
 def _link(
