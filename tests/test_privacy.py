@@ -14,7 +14,7 @@ from rit_cli import db, store
 from rit_cli.commands import privacy as privacy_command
 
 from .conftest import RitRunner
-from .helpers import commands, empty_database
+from .helpers import commands, empty_database, ok
 
 NAME = "Zebulon Quackenbush"
 EMAIL = "zebulon.quackenbush@example.org"
@@ -318,3 +318,269 @@ def test_interrupt_is_one_line_and_rolls_back(
     assert result.exit_code == 130
     assert result.stderr == "error: interrupted\n"
     assert dump() == before
+
+
+# ------------------------------------------------------- former names and live free text
+
+
+def every_value(path: Path) -> str:
+    """Every value of every table (search index and its shadow tables included), folded."""
+    from rit_cli.fold import fold
+
+    conn = sqlite3.connect(path)
+    try:
+        names = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not r[0].startswith("sqlite_")
+        ]
+        values = [
+            str(value)
+            for name in names
+            for row in conn.execute(f'SELECT * FROM "{name}"')
+            for value in row
+            if value is not None
+        ]
+    finally:
+        conn.close()
+    return fold("\n".join(values))
+
+
+def assert_gone(rit: RitRunner, path: Path, *secrets: str) -> None:
+    """No trace of the secrets in any table, the file's bytes or a search."""
+    from rit_cli.fold import fold
+
+    stored = every_value(path)
+    raw = raw_bytes(path).lower()  # ASCII letters only: the secrets are given as stored
+    for secret in secrets:
+        assert fold(secret) not in stored, secret
+        assert secret.lower().encode() not in raw, secret
+        assert fold(secret).encode() not in raw, secret
+        found = rit("search", secret, "--json")
+        assert found.exit_code == 0, found.stderr
+        assert json.loads(found.stdout) == [], secret
+
+
+def history_values(rit: RitRunner, ref: str, kind: str) -> list[tuple[str, str, str | None]]:
+    shown = rit("history", ref, "--kind", kind, "--json")
+    assert shown.exit_code == 0, shown.stderr
+    return [(h["action"], h["field"], h["new"]) for h in json.loads(shown.stdout)]
+
+
+def test_forget_contact_erases_the_names_the_person_had_before(
+    rit: RitRunner, db_path: Path
+) -> None:
+    ok(rit, "add-org", "LSN", "--country", "DE")
+    ok(rit, "add-org", "FBRI", "--country", "JP")
+    ok(rit, "add-contact", "Hanako Suzuki", "--org", "FBRI", "--title", "Prof.")
+    ok(rit, "edit-contact", "Hanako Suzuki", "--phone", "+81 78 111 2222")
+    ok(rit, "edit-contact", "Hanako Suzuki", "--email", "suzuki@fbri.example.org")
+    ok(
+        rit,
+        "add-agreement",
+        "LoI",
+        "--party",
+        "LSN",
+        "--party",
+        "FBRI",
+        "--signed",
+        "2016-01-01",
+        "--signatory",
+        "Hanako Suzuki",
+    )
+    note = "Ask Prof. Hanako Suzuki (+81 78 111 2222, suzuki@fbri.example.org) for the draft"
+    ok(rit, "edit-agreement", "LoI", "--note", note)
+    ok(rit, "edit-contact", "Hanako Suzuki", "--name", "Hanako Yamada", "--title", "Dr.")
+    ok(rit, "edit-contact", "Hanako Yamada", "--phone", "+81 78 333 4444", "--email", "")
+    assert "Suzuki" in every_value(db_path).title()
+
+    result = rit("forget-contact", "Hanako Yamada", "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "erased contact #1: 1 links, 9 history rows removed, "
+        "mentions scrubbed from 2 history rows and 1 records\n"
+    )
+    assert_gone(
+        rit,
+        db_path,
+        "Suzuki",
+        "Yamada",
+        "Hanako",
+        "111 2222",
+        "333 4444",
+        "suzuki@fbri.example.org",
+    )
+    values = history_values(rit, "LoI", "agreement")
+    assert ("create", "signatories", "(erased)") in values
+    assert ("update", "note", "Ask (erased) ((erased), (erased)) for the draft") in values
+    # The live note is scrubbed the same way; its history says only that it was.
+    shown = json.loads(rit("show-agreement", "LoI", "--json").stdout)
+    assert shown["note"] == "Ask (erased) ((erased), (erased)) for the draft"
+    assert values[-1] == ("erase", "note", None)
+    assert rit("history", "LoI", "--kind", "agreement").stdout.count("Hanako") == 0
+
+
+def test_a_former_longer_name_is_erased_whole(rit: RitRunner, db_path: Path) -> None:
+    ok(rit, "add-org", "LSN", "--country", "DE")
+    ok(rit, "add-org", "FBRI", "--country", "JP")
+    ok(rit, "add-contact", "Jürgen Müller-Straße", "--org", "LSN")
+    ok(
+        rit,
+        "add-agreement",
+        "LoI",
+        "--party",
+        "LSN",
+        "--party",
+        "FBRI",
+        "--signed",
+        "2016-01-01",
+        "--signatory",
+        "Jürgen Müller-Straße",
+    )
+    lead = "Jürgen Müller-Straße"
+    ok(rit, "add-trip", "Kobe 2016", "--from", "2016-05-01", "--to", "2016-05-05", "--lead", lead)
+    ok(rit, "edit-contact", "Jürgen Müller-Straße", "--name", "Jürgen Müller")
+
+    assert rit("forget-contact", "Jürgen Müller", "--yes").exit_code == 0
+    assert ("create", "signatories", "(erased)") in history_values(rit, "LoI", "agreement")
+    assert ("create", "lead", "(erased)") in history_values(rit, "Kobe 2016", "trip")
+    assert json.loads(rit("show-trip", "Kobe 2016", "--json").stdout)["lead"] == "(erased)"
+    assert_gone(rit, db_path, "Müller", "Straße", "Jürgen")
+
+
+def test_forget_contact_erases_mentions_in_live_free_text(rit: RitRunner, db_path: Path) -> None:
+    seed_person(rit)
+    ok(rit, "add-org", "FBRI", "--country", "JP")
+    lead = f"Minister-President {NAME}"
+    ok(
+        rit,
+        "add-trip",
+        "Delegation 2016",
+        "--from",
+        "2016-05-01",
+        "--to",
+        "2016-05-05",
+        "--lead",
+        lead,
+    )
+    ok(
+        rit,
+        "add-meeting",
+        f"Dinner with {NAME}",
+        "--org",
+        "LSN",
+        "--org",
+        "FBRI",
+        "--on",
+        "2016-05-02",
+        "--place",
+        "Kobe",
+        "--purpose",
+        f"Thank {NAME.upper()} for the invitation",
+        "--note",
+        f"{NAME} brings the draft; call\n{NAME.replace(' ', '  ')} first",
+    )
+    ok(rit, "done", "1", "--outcome", f"{NAME.split()[0]} {NAME.split()[1]} agreed")
+    ok(rit, "add-cooperation", "Pilot", "--org", "LSN", "--org", "FBRI", "--status", "idea")
+    ok(rit, "set-cooperation-status", "Pilot", "talks", "--note", f"proposed by Dr. {NAME}")
+    exchange = json.loads(rit("show-exchange", "1", "--json").stdout)
+    for command in (("show-trip", "1"), ("show-exchange", "1"), ("report", "--year", "2016")):
+        assert "Quackenbush" in rit(*command).stdout, command
+
+    result = rit("forget-contact", NAME, "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("and 3 records\n"), result.stdout
+
+    for command in (
+        ("show-trip", "1"),
+        ("show-exchange", "1"),
+        ("show-cooperation", "Pilot"),
+        ("report", "--year", "2016"),
+        ("report", "--year", "2016", "--format", "json"),
+        ("export", "json"),
+        ("export", "ics"),
+    ):
+        shown = rit(*command)
+        assert shown.exit_code == 0, (command, shown.stderr)
+        assert "Quackenbush" not in shown.stdout.title(), command
+    trip = json.loads(rit("show-trip", "1", "--json").stdout)
+    assert trip["lead"] == "Minister-President (erased)"
+    after = json.loads(rit("show-exchange", "Dinner with (erased)", "--json").stdout)
+    assert after["purpose"] == "Thank (erased) for the invitation"
+    assert after["note"] == "(erased) brings the draft; call\n(erased) first"
+    assert after["outcome"] == "(erased) agreed"
+    # A subscribed calendar sees the changed event as a newer version.
+    assert after["sequence"] == exchange["sequence"] + 1
+    assert_gone(rit, db_path, "Quackenbush", "Zebulon")
+    # The index holds the scrubbed text (status notes are not searched).
+    hits = json.loads(rit("search", "erased", "--json").stdout)
+    assert sorted((h["kind"], h["id"]) for h in hits) == [("exchange", 1), ("trip", 1)]
+
+    # The history says which fields an erasure changed, never what they held.
+    assert ("erase", "lead", None) in history_values(rit, "1", "trip")
+    erased = [v for v in history_values(rit, "1", "exchange") if v[0] == "erase"]
+    assert sorted(v[1] for v in erased) == [
+        "note",
+        "outcome",
+        "purpose",
+        "sequence",
+        "title",
+    ]
+    coop = history_values(rit, "Pilot", "cooperation")
+    assert ("erase", "status_note", None) in coop
+
+
+def test_forget_contact_refuses_a_title_another_record_has(rit: RitRunner, dump) -> None:
+    seed_person(rit)
+    ok(rit, "add-trip", f"Visit {NAME}", "--from", "2016-05-01", "--to", "2016-05-05")
+    ok(rit, "add-trip", "Visit (erased)", "--from", "2016-06-01", "--to", "2016-06-05")
+    before = dump()
+    result = rit("forget-contact", NAME, "--yes")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "trip #1" in result.stderr
+    assert "Quackenbush" not in result.stderr
+    assert dump() == before
+
+
+def test_forget_contact_leaves_other_people_alone(rit: RitRunner, db_path: Path) -> None:
+    """Only whole words are erased: 'Li' goes, 'Life Science Nord' and 'Lisa' stay.
+
+    Erasing 'Li' does replace the word 'Li' wherever it stands alone in free text and in
+    history values, in 'Li Wei' too (a mention cannot be told from another person's name);
+    Li Wei's own record, name, e-mail and phone, is never changed.
+    """
+    ok(rit, "add-org", "Life Science Nord", "--short", "LSN", "--note", "Lisa runs it")
+    ok(rit, "add-contact", "Li", "--org", "LSN")
+    ok(rit, "add-contact", "Li Wei", "--org", "LSN", "--email", "li.wei@example.org")
+    ok(rit, "add-contact", "Hanako Yamamoto", "--org", "LSN", "--note", "Yamada lab")
+    note = "Lisa, Hanako Yamamoto and Li Wei of Life Science Nord; Li-ion batteries"
+    ok(rit, "add-trip", "Kiel", "--from", "2016-05-01", "--to", "2016-05-02", "--note", note)
+    ok(rit, "add-contact", "Hanako Yamada", "--org", "LSN")
+
+    assert rit("forget-contact", "Li", "--yes").exit_code == 0
+    assert rit("forget-contact", "Hanako Yamada", "--yes").exit_code == 0
+    contact = json.loads(rit("show-contact", "Li Wei", "--json").stdout)
+    assert (contact["name"], contact["email"]) == ("Li Wei", "li.wei@example.org")
+    assert json.loads(rit("show-contact", "Hanako Yamamoto", "--json").stdout)["note"] == (
+        "Yamada lab"
+    )
+    assert json.loads(rit("show-org", "LSN", "--json").stdout)["note"] == "Lisa runs it"
+    assert json.loads(rit("show-trip", "Kiel", "--json").stdout)["note"] == (
+        "Lisa, Hanako Yamamoto and (erased) Wei of Life Science Nord; (erased)-ion batteries"
+    )
+    for word in ("Li Wei", "Life Science", "Yamamoto"):
+        assert json.loads(rit("search", word, "--json").stdout), word
+
+
+def test_a_name_in_a_script_without_spaces_is_erased_inside_a_sentence(
+    rit: RitRunner, db_path: Path
+) -> None:
+    ok(rit, "add-org", "FBRI", "--country", "JP")
+    ok(rit, "add-contact", "山田 花子", "--org", "FBRI")
+    ok(rit, "add-contact", "山田 太郎", "--org", "FBRI")
+    note = "山田 花子さんと山田 太郎さんに会う"
+    ok(rit, "add-trip", "神戸", "--from", "2016-05-01", "--to", "2016-05-02", "--note", note)
+    assert rit("forget-contact", "山田 花子", "--yes").exit_code == 0
+    trip = json.loads(rit("show-trip", "神戸", "--json").stdout)
+    assert trip["note"] == "(erased)さんと山田 太郎さんに会う"
+    assert_gone(rit, db_path, "花子")

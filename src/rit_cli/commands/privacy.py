@@ -46,7 +46,8 @@ def forget_contact(
         purged = privacy.purge_free_space(conn)
     say(
         f"erased contact #{erasure.contact_id}: {erasure.links} links, "
-        f"{erasure.history_removed} history rows removed, {erasure.history_scrubbed} scrubbed"
+        f"{erasure.history_removed} history rows removed, mentions scrubbed from "
+        f"{erasure.history_scrubbed} history rows and {erasure.records_scrubbed} records"
     )
     if not purged:
         say("note: another rit process was reading; erased data leaves the -wal file later")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
-from . import now, resolve
+from ..errors import Conflict
+from ..text import key
+from . import now, record_history, resolve
 from .contacts import CONTACT
 
 # Link tables that point at a contact: (table, column).
@@ -14,6 +17,31 @@ _CONTACT_LINKS = (
     ("agreement_signatories", "contact_id"),
     ("exchange_participants", "contact_id"),
 )
+
+# The person's own fields whose values identify them, now or in their history; a title
+# ('Dr.') only together with a name.
+_IDENTIFYING = ("name", "title", "email", "phone")
+
+# Live text written about something, where a person may be named in passing: the same
+# free text whose history values are scrubbed. Titles too (their key follows). Not the
+# names, e-mails or phones of organisations and other contacts: those name someone else.
+_FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "orgs": ("note",),
+    "contacts": ("role", "note"),
+    "programmes": ("note",),
+    "agreements": ("title", "place", "termination_reason", "note"),
+    "extensions": ("note",),
+    "trips": ("title", "lead", "note"),
+    "trip_stops": ("note",),
+    "exchanges": ("title", "place", "purpose", "outcome", "cancel_reason", "note"),
+    "cooperations": ("title", "note"),
+}
+
+# Scripts written without spaces between words: a name there ends where the next word
+# begins, so it cannot be told from its neighbours by a word boundary.
+_UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA", "THAI", "LAO", "KHMER")
+
+_MENTIONS = "rit_mentions_erased"  # the SQL function that finds rows worth scrubbing
 
 ERASED = "(erased)"
 
@@ -27,6 +55,7 @@ class Erasure:
     links: int  # rows removed from link tables (signatories, participants)
     history_removed: int  # history rows about the contact itself
     history_scrubbed: int  # other history rows whose values mentioned the person
+    records_scrubbed: int  # live records whose text mentioned the person
 
 
 def describe_contact(conn: sqlite3.Connection, ref: str) -> tuple[int, str]:
@@ -35,12 +64,41 @@ def describe_contact(conn: sqlite3.Connection, ref: str) -> tuple[int, str]:
     return row["id"], row["name"]
 
 
-def _identifiers(row: sqlite3.Row) -> list[str]:
-    """The person's identifying strings, longest first, so 'Dr. X' goes before 'X'."""
-    values = {row["name"], row["email"], row["phone"]}
-    if row["title"] and row["name"]:
-        values.add(f"{row['title']} {row['name']}")
-    return sorted((v for v in values if v and len(v.strip()) >= 2), key=len, reverse=True)
+def _identifiers(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
+    """Every name, e-mail and phone the person has had (the record and its history), and
+    each name after each title, longest first: 'Dr. X' goes before 'X', 'X-Straße' before 'X'.
+
+    The history is read by the contact's uuid only: an id can be reused by a later contact.
+    """
+    had: dict[str, set[str]] = {field: {row[field]} for field in _IDENTIFYING}
+    for field, old, new in conn.execute(
+        "SELECT field, old, new FROM history WHERE table_name = 'contacts' AND record_uuid = ?"
+        f" AND field IN ({', '.join('?' for _ in _IDENTIFYING)})",
+        (row["uuid"], *_IDENTIFYING),
+    ):
+        had[field].update((old, new))
+    known = {field: {v.strip() for v in values if v and v.strip()} for field, values in had.items()}
+    titles = known.pop("title")
+    values = set().union(*known.values())
+    values.update(f"{title} {name}" for title in titles for name in known["name"])
+    return sorted((v for v in values if len(v) >= 2), key=lambda v: (-len(v), v))
+
+
+def _spaced(char: str) -> bool:
+    return not unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS)
+
+
+def _pattern(identifiers: list[str]) -> re.Pattern[str]:
+    """The identifiers as whole words, in that order, any run of spaces matching any other."""
+
+    def alternative(value: str) -> str:
+        body = r"\s+".join(re.escape(part) for part in value.split())
+        # Whole words only, so erasing "Li" leaves "Life Science Nord" alone.
+        before = r"(?<!\w)" if _spaced(value[0]) else ""
+        after = r"(?!\w)" if _spaced(value[-1]) else ""
+        return before + body + after
+
+    return re.compile("|".join(alternative(v) for v in identifiers), re.IGNORECASE)
 
 
 def _scrub(value: str | None, pattern: re.Pattern[str]) -> str | None:
@@ -50,9 +108,12 @@ def _scrub(value: str | None, pattern: re.Pattern[str]) -> str | None:
 
 
 def forget_contact(conn: sqlite3.Connection, ref: str) -> Erasure:
-    """Delete the contact, its links, its history and every history value naming it."""
+    """Delete the contact, its links and its history, and erase every name, e-mail and
+    phone it has had from other history values and from the free text of live records."""
     found = resolve(conn, CONTACT, ref)
     contact_id, contact_uuid = found["id"], found["uuid"]
+    # Before its history goes: the names it had before are in there.
+    identifiers = _identifiers(conn, found)
     links = 0
     for table, column in _CONTACT_LINKS:
         links += conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (contact_id,)).rowcount
@@ -60,34 +121,101 @@ def forget_contact(conn: sqlite3.Connection, ref: str) -> Erasure:
         "DELETE FROM history WHERE (table_name = 'contacts' AND record_id = ?) OR record_uuid = ?",
         (contact_id, contact_uuid),
     ).rowcount
-
-    # Other records' history may have stored the person's name, e-mail or phone as a value
-    # (a participant list, a signatory): replace just those words, keep the rest.
-    identifiers = _identifiers(found)
-    scrubbed = 0
-    if identifiers:
-        # Whole words only, so erasing "Li" leaves "Life Science Nord" alone.
-        alternatives = "|".join(re.escape(v) for v in identifiers)
-        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-        for row in conn.execute(
-            "SELECT id, old, new FROM history WHERE old IS NOT NULL OR new IS NOT NULL"
-        ).fetchall():
-            old, new = _scrub(row["old"], pattern), _scrub(row["new"], pattern)
-            if (old, new) != (row["old"], row["new"]):
-                conn.execute(
-                    "UPDATE history SET old = ?, new = ? WHERE id = ?", (old, new, row["id"])
-                )
-                scrubbed += 1
-
     # Search-index triggers (if any) remove the row from the index on this DELETE.
     conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+    history_scrubbed = records_scrubbed = 0
+    if identifiers:
+        pattern = _pattern(identifiers)
+        conn.create_function(
+            _MENTIONS,
+            1,
+            lambda value: isinstance(value, str) and pattern.search(value) is not None,
+            deterministic=True,
+        )
+        history_scrubbed = _scrub_history(conn, pattern)
+        records_scrubbed = _scrub_records(conn, pattern)
+
     conn.execute(
         "INSERT INTO history (at, table_name, record_id, record_uuid, action, field, old, new)"
         " VALUES (?, 'contacts', ?, ?, 'erase', NULL, NULL, NULL)",
         (now(), contact_id, contact_uuid),
     )
     _merge_search_indexes(conn)
-    return Erasure(contact_id, contact_uuid, links, history_removed, scrubbed)
+    return Erasure(
+        contact_id, contact_uuid, links, history_removed, history_scrubbed, records_scrubbed
+    )
+
+
+def _scrub_history(conn: sqlite3.Connection, pattern: re.Pattern[str]) -> int:
+    """Other records' history may hold the person as a value (a participant list, a
+    signatory, a note): replace just those words, keep the rest."""
+    rows = conn.execute(
+        f"SELECT id, old, new FROM history WHERE {_MENTIONS}(old) OR {_MENTIONS}(new)"
+    ).fetchall()
+    for row in rows:
+        conn.execute(
+            "UPDATE history SET old = ?, new = ? WHERE id = ?",
+            (_scrub(row["old"], pattern), _scrub(row["new"], pattern), row["id"]),
+        )
+    return len(rows)
+
+
+def _scrub_records(conn: sqlite3.Connection, pattern: re.Pattern[str]) -> int:
+    """Replace the person in live free text, as in its history; the history records only
+    which fields an erasure changed. The search triggers re-index each changed row."""
+    stamp = now()
+    scrubbed: set[tuple[str, int]] = set()
+    for table, columns in _FREE_TEXT.items():
+        # Calendar exports tell a changed event by its sequence.
+        counted = ", sequence" if table == "exchanges" else ""
+        where = " OR ".join(f"{_MENTIONS}({column})" for column in columns)
+        for row in conn.execute(
+            f"SELECT id, uuid, {', '.join(columns)}{counted} FROM {table} WHERE {where}"
+        ).fetchall():
+            values: dict[str, object] = {}
+            for column in columns:
+                text = row[column]
+                if text is not None and pattern.search(text):
+                    values[column] = pattern.sub(ERASED, text)
+            changes: dict[str, tuple[object, object]] = dict.fromkeys(values, (None, None))
+            if "title" in values:
+                values["title_key"] = key(str(values["title"]))
+            if counted:
+                values["sequence"] = row["sequence"] + 1
+                changes["sequence"] = (row["sequence"], values["sequence"])
+            assignments = ", ".join(f"{column} = ?" for column in values)
+            try:
+                conn.execute(
+                    f"UPDATE {table} SET {assignments}, updated = ? WHERE id = ?",
+                    [*values.values(), stamp, row["id"]],
+                )
+            except sqlite3.IntegrityError as exc:
+                raise Conflict(
+                    f"erasing the person would give {table[:-1]} #{row['id']} the title of"
+                    f" another {table[:-1]}; rename one of them first (nothing was erased)"
+                ) from exc
+            record_history(conn, table, row["id"], row["uuid"], "erase", changes)
+            scrubbed.add((table, row["id"]))
+    # Status changes belong to their cooperation and have no history of their own.
+    for row in conn.execute(
+        "SELECT s.id, s.note, c.id AS cooperation_id, c.uuid FROM cooperation_status_changes s"
+        f" JOIN cooperations c ON c.id = s.cooperation_id WHERE {_MENTIONS}(s.note)"
+    ).fetchall():
+        conn.execute(
+            "UPDATE cooperation_status_changes SET note = ? WHERE id = ?",
+            (pattern.sub(ERASED, row["note"]), row["id"]),
+        )
+        record_history(
+            conn,
+            "cooperations",
+            row["cooperation_id"],
+            row["uuid"],
+            "erase",
+            {"status_note": (None, None)},
+        )
+        scrubbed.add(("cooperations", row["cooperation_id"]))
+    return len(scrubbed)
 
 
 def _merge_search_indexes(conn: sqlite3.Connection) -> None:
