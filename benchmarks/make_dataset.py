@@ -34,10 +34,10 @@ planned in windows.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import multiprocessing
 import os
-import queue
 import random
 import sqlite3
 import sys
@@ -769,49 +769,55 @@ def _cpus() -> set[int]:
 
 
 def _made_aside(batches: Iterator[Batch]) -> Iterator[Batch]:
-    """The same batches, made in a forked process and handed over through a queue.
+    """The same batches, made in a forked process and handed over through a pipe.
 
     Making the rows (about a third of the build) then runs beside SQLite writing them,
     on the second CPU. The child only makes rows: it never touches the database, and it
     ends with os._exit (multiprocessing's way), so the inherited connection is left alone.
-    A batch the child could not make ends the build with the child's traceback.
+
+    A one-way pipe whose unused ends each side closes: a child that dies (even halfway
+    through a batch) gives this side end-of-file, not a wait for ever, and a parent that
+    dies gives the child a broken pipe, so it does not outlive the build. One batch at a
+    time is in flight. A batch the child could not make ends the build with its traceback.
     """
     context = multiprocessing.get_context("fork")
-    handover: Any = context.Queue(maxsize=2)  # at most a few batches wait in memory
-    child = context.Process(target=_hand_over, args=(batches, handover), daemon=True)
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_hand_over, args=(batches, reader, writer), daemon=True)
     child.start()
+    writer.close()  # only the child writes: its end of file is the child's end
     try:
         while True:
             try:
-                item = handover.get(timeout=1)
-            except queue.Empty:
-                if not child.is_alive():
-                    raise RuntimeError(
-                        f"the process making rows ended early (exit status {child.exitcode})"
-                    ) from None
-                continue
+                item = reader.recv()
+            except (EOFError, OSError):
+                child.join()
+                raise RuntimeError(
+                    f"the process making rows ended early (exit status {child.exitcode})"
+                ) from None
             if item is None:
                 break
             if isinstance(item, str):
                 raise RuntimeError(f"the process making rows failed:\n{item}")
             yield item
     finally:
+        reader.close()
         if child.is_alive():
             child.kill()
         child.join()
-        handover.close()
 
 
-def _hand_over(batches: Iterator[Batch], handover: Any) -> None:
+def _hand_over(batches: Iterator[Batch], reader: Any, writer: Any) -> None:
     """In the child: every batch, then None; or the traceback of what went wrong."""
+    reader.close()  # only the parent reads: when it is gone, sending fails at once
     try:
         for batch in batches:
-            handover.put(batch)
-        handover.put(None)
+            writer.send(batch)
+        writer.send(None)
     except BaseException:
-        handover.put(traceback.format_exc())
-    handover.close()
-    handover.join_thread()  # everything put is in the pipe before the child exits
+        with contextlib.suppress(BaseException):  # the parent may be gone too
+            writer.send(traceback.format_exc())
+    finally:
+        writer.close()
 
 
 # --------------------------------------------------------------------------- build
@@ -960,8 +966,10 @@ def main(argv: list[str] | None = None) -> None:
 
 def _cpu_seconds() -> float:
     """CPU time of this process and of its children that have ended (the row maker)."""
-    import resource
-
+    try:
+        import resource
+    except ImportError:  # not on Windows, where no row maker is forked either
+        return time.process_time()
     return sum(
         usage.ru_utime + usage.ru_stime
         for usage in (

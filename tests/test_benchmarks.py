@@ -229,6 +229,27 @@ def test_a_failure_making_rows_aside_ends_the_build(
     assert not list(tmp_path.iterdir())
 
 
+@needs_fork
+def test_a_child_dying_halfway_through_a_batch_ends_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed while sending (the OOM killer): the parent, waiting for the rest of a batch,
+    sees the pipe's end instead of waiting for ever."""
+    import os
+    import struct
+
+    def half_a_batch(batches: object, reader: object, writer: object) -> None:
+        reader.close()  # type: ignore[attr-defined]
+        # A message announces its length, then only part of it arrives.
+        os.write(writer.fileno(), struct.pack("!i", 1_000_000) + b"part of a batch")  # type: ignore[attr-defined]
+        os._exit(9)
+
+    monkeypatch.setattr(make_dataset, "_hand_over", half_a_batch)
+    with pytest.raises(RuntimeError, match=r"ended early \(exit status 9\)"):
+        make_dataset.make(tmp_path / "c.db", 400, seed=4, parallel=True)
+    assert not list(tmp_path.iterdir())
+
+
 def test_make_dataset_command_line(tmp_path: Path) -> None:
     target = tmp_path / "x.db"
     proc = subprocess.run(
