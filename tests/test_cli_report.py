@@ -145,6 +145,19 @@ def story(rit: RitRunner) -> RitRunner:
     return rit
 
 
+@pytest.mark.parametrize("args", [[], ["--year", "2016"], ["--agreement", "LoI Kobe–LSN"]])
+def test_json_option_is_the_json_format(story: RitRunner, args: list[str]) -> None:
+    """--json works on report as on every listing, show-* and remind (PRODUCT.md)."""
+    assert ok(story, "report", *args, "--json") == ok(story, "report", *args, "--format", "json")
+    assert ok(story, "report", *args, "--json", "--format", "json").startswith("{")
+
+
+def test_json_option_with_another_format_is_refused(story: RitRunner, dump) -> None:
+    result = story("report", "--json", "--format", "csv")
+    assert result.exit_code == 2
+    assert result.stderr == "error: --json goes with --format json, not 'csv'\n"
+
+
 def test_current_report_json_matches_the_data(story: RitRunner) -> None:
     data = json.loads(ok(story, "report", "--format", "json"))
     assert data["report"] == "current" and data["today"] == "2016-08-25"

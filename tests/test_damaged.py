@@ -117,6 +117,43 @@ def test_damaged_database_is_called_damaged(rit: RitRunner, db_path: Path) -> No
         assert_one_line_error(result, 1, "damaged")
 
 
+def damage_an_index(path: Path) -> None:
+    """Break one index page: the database still opens and lists, its integrity check fails."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'contacts_name'"
+    ).fetchone()
+    conn.close()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\x0d")  # a table leaf where an index page belongs
+
+
+def test_a_damaged_database_is_not_backed_up(rit: RitRunner, db_path: Path, tmp_path: Path) -> None:
+    """restore refuses a backup that fails its integrity check, so backup does not write one:
+    a nightly rotation would otherwise replace good backups with useless ones."""
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path)
+    assert rit("add-contact", "Hanako Suzuki", "--org", "1").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    good = tmp_path / "nightly.db"
+    assert rit("backup", str(good)).exit_code == 0
+    kept = good.read_bytes()
+    damage_an_index(db_path)
+    assert rit("orgs").exit_code == 0  # still readable ...
+    assert rit("doctor").exit_code == 1  # ... but not sound
+    result = rit("backup", str(good), "--force")
+    assert_one_line_error(result, 1, "the database fails its integrity check")
+    assert f"{str(good)!r} is left as it was" in result.stderr
+    assert good.read_bytes() == kept
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert rit("backup", str(tmp_path / "other.db")).exit_code == 1
+    assert not (tmp_path / "other.db").exists()
+
+
 def test_truncated_database_reads_leave_it_untouched(rit: RitRunner, db_path: Path) -> None:
     db_path.parent.mkdir(mode=0o700)
     make_database(db_path)

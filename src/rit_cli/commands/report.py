@@ -44,6 +44,9 @@ def report(
     tz: Annotated[
         str | None, typer.Option("--tz", metavar="ZONE", help="Your zone for reminder times.")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The same as --format json, as elsewhere.")
+    ] = False,
 ) -> None:
     """Report on agreements and the year's activity.
 
@@ -56,6 +59,10 @@ def report(
     from ..store.reports import Scope, current_report, year_report
     from ..text import short_repr
 
+    if as_json:
+        if fmt not in ("table", "json"):  # table: the default, not chosen
+            raise InvalidInput(f"--json goes with --format json, not {short_repr(fmt)}")
+        fmt = "json"
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown --format {short_repr(fmt)}: use one of {', '.join(FORMATS)}")
     if excel and fmt != "csv":

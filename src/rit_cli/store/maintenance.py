@@ -36,12 +36,38 @@ def backup(conn: sqlite3.Connection, target: Path, db_path: Path, force: bool) -
         temporary.unlink()
     try:
         db.backup_to(conn, temporary)
-        os.replace(temporary, target)
+        # restore refuses a backup that fails its integrity check: one that could never be
+        # restored must not take the place of a good one (rotating nightly backups).
+        problems = first_problem(temporary)
+        for side in _sidecars(temporary):  # checking our own copy left them, empty
+            side.unlink(missing_ok=True)
+        if problems is None:
+            os.replace(temporary, target)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise StoreError(f"cannot write the backup {str(target)!r}: {exc}") from exc
+    if problems is not None:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise StoreError(
+            f"the database fails its integrity check ({problems}): no backup written, "
+            f"{str(target)!r} is left as it was; rit doctor says more, rit restore puts a "
+            "good backup in its place"
+        )
     return target.stat().st_size
+
+
+def first_problem(path: Path) -> str | None:
+    """The first problem SQLite's integrity check finds in the file, or None."""
+    conn = _open_read_only(path)
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:  # too broken to be checked at all
+        return str(exc)
+    finally:
+        conn.close()
+    return None if problems == ["ok"] else problems[0]
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
@@ -70,9 +96,9 @@ def check_rit_file(path: Path) -> int:
                 f"{shown} was written by a newer rit (schema {version}, this rit knows "
                 f"{db.SCHEMA_VERSION}); upgrade rit first"
             )
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        if problems != ["ok"]:
-            raise InvalidInput(f"{shown} fails its integrity check: {problems[0]}")
+        problem = first_problem(path)
+        if problem is not None:
+            raise InvalidInput(f"{shown} fails its integrity check: {problem}")
         return int(version)
     except sqlite3.DatabaseError as exc:
         raise InvalidInput(f"{shown} is not a rit database ({exc})") from exc
