@@ -322,6 +322,19 @@ def test_each_way_with_three_parties_needs_every_party_to_host() -> None:
     assert result.verdict == "missed"
 
 
+@pytest.mark.parametrize("each_way", [False, True])
+def test_a_year_with_nothing_required_still_counts_its_visits(each_way: bool) -> None:
+    """Signed in mid-November: 1 a year prorated to 0 for 2016, yet the visit held in
+    December and the one planned are shown as held and planned, not as none."""
+    late = terms(each_way=each_way, signed_on=D("2016-11-15"))
+    visits = [visit("2016-12-01"), visit("2016-12-28", status="scheduled")]
+    result = compliance(late, 2016, visits, D("2016-12-20"))
+    assert (result.required, result.held, result.planned) == (0, 1, 1)
+    assert result.verdict == "not-applicable" and result.directions == ()
+    before = compliance(late, 2015, visits, D("2016-12-20"))  # not in force at all
+    assert (before.required, before.held, before.planned) == (0, 0, 0)
+
+
 def test_each_way_year_not_applicable_has_no_directions() -> None:
     result = compliance(terms(each_way=True, signed_on=D("2016-12-01")), 2016, [], D("2016-12-05"))
     assert result.verdict == "not-applicable" and result.directions == ()

@@ -208,8 +208,10 @@ def compliance(
     """The obligation for one calendar year against the visits held and planned."""
     required = required_visits(terms, year)
     covered = covered_in_year(terms, year)
-    if covered is None or required == 0:
+    if covered is None:
         return Compliance(year, required, 0, 0, "not-applicable", terms.each_way)
+    # Nothing required (no obligation, or too short a part of the year): still counted,
+    # so that a visit held in those weeks is not shown as none.
     start = terms.start
     assert start is not None  # covered implies signed and in force
     if not terms.each_way:
@@ -224,6 +226,15 @@ def compliance(
         held, planned = _count(mine, covered, today, start)
         verdict = _verdict(required, held, planned, covered, today)
         directions.append(DirectionCompliance(host, required, held, planned, verdict))
+    if required == 0:  # nothing to judge each way: the counts, no directions
+        return Compliance(
+            year,
+            0,
+            sum(d.held for d in directions),
+            sum(d.planned for d in directions),
+            "not-applicable",
+            True,
+        )
     return Compliance(
         year,
         required,
