@@ -40,17 +40,27 @@ def _verdict(result: Any, agreement: Any) -> str:
     return f"{result.verdict}: {result.held} held + {result.planned} planned of {result.required}"
 
 
+def _until(agreement: Any) -> str:
+    """The last day in force, '(terminated on …)' when a termination ended it early."""
+    last = agreement.in_force_until
+    if last is None:
+        return "open-ended"
+    if agreement.terminated_on is None or last == agreement.valid_until:
+        return last.isoformat()
+    return f"{last.isoformat()} (terminated on {agreement.terminated_on.isoformat()})"
+
+
 def current_sections(report: CurrentReport) -> list[Section]:
     year = report.today.year
     agreements = Section(
         "Agreements",
-        ("agreement", "parties", "status", "valid until", f"{year} compliance", "next exchange"),
+        ("agreement", "parties", "status", "in force until", f"{year} compliance", "next exchange"),
         [
             (
                 f"#{s.agreement.id} {s.agreement.title}",
                 ", ".join(p.label for p in s.agreement.parties),
                 s.agreement.status,
-                s.agreement.valid_until.isoformat() if s.agreement.valid_until else "open-ended",
+                _until(s.agreement),
                 _verdict(s.compliance, s.agreement),
                 f"{when_text(s.next_exchange)} #{s.next_exchange.id}" if s.next_exchange else None,
             )
@@ -310,6 +320,8 @@ def _agreement_dict(a: Any) -> dict[str, Any]:
         "status": a.status,
         "parties": [p.label for p in a.parties],
         "valid_until": a.valid_until.isoformat() if a.valid_until else None,
+        "terminated_on": a.terminated_on.isoformat() if a.terminated_on else None,
+        "in_force_until": a.in_force_until.isoformat() if a.in_force_until else None,
         "obligation": a.obligation,
     }
 

@@ -59,7 +59,7 @@ AGREEMENT_COLUMNS = (
     Column("parties", lambda a: [p.label for p in a.parties]),
     Column("signed", lambda a: a.signed_on),
     Column("from", lambda a: a.in_force_from),
-    Column("until", lambda a: a.valid_until),
+    Column("until", lambda a: a.in_force_until),  # the last day in force, termination included
     Column("visits/year", lambda a: _visits(a)),
     Column("programme", lambda a: a.programme.label if a.programme else None),
 )
@@ -94,6 +94,15 @@ def _visits(a: Agreement) -> str | None:
     return f"{a.visits_per_year} each way" if a.each_way else str(a.visits_per_year)
 
 
+def _until_text(a: Agreement) -> str | None:
+    """The planned end, and for a terminated agreement what actually ends it."""
+    if a.terminated_on is None:
+        return a.valid_until.isoformat() if a.valid_until else None
+    planned = f"valid until {a.valid_until.isoformat()}" if a.valid_until else "open-ended"
+    last = a.in_force_until.isoformat() if a.in_force_until else None
+    return f"{planned}, terminated on {a.terminated_on.isoformat()}: in force until {last}"
+
+
 def _party(p: object) -> dict[str, object]:
     return {"id": p.id, "name": p.name, "short": p.short}  # type: ignore[attr-defined]
 
@@ -112,6 +121,7 @@ def agreement_json(a: Agreement) -> dict[str, object]:
         "valid_from": a.valid_from,
         "valid_until": a.valid_until,
         "in_force_from": a.in_force_from,
+        "in_force_until": a.in_force_until,
         "terminated_on": a.terminated_on,
         "termination_reason": a.termination_reason,
         "fields": list(a.fields),
@@ -278,9 +288,8 @@ def show_agreement(ref: RefArg, as_json: JsonOpt = False) -> None:
         ("programme", a.programme.name if a.programme else None),
         ("signed", f"{a.signed_on}{f' in {a.place}' if a.place else ''}" if a.signed_on else None),
         ("in force from", a.in_force_from),
-        ("until", a.valid_until),
+        ("until", _until_text(a)),
         *(("extended", extension_text(e)) for e in a.extensions),
-        ("terminated", a.terminated_on),
         ("reason", a.termination_reason),
         ("fields", a.fields),
         ("obligation", a.obligation),

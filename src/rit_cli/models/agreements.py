@@ -73,8 +73,11 @@ class Agreement:
     signed_on: date | None
     place: str | None
     valid_from: date | None
-    valid_until: date | None
+    valid_until: date | None  # as planned, every extension included
     terminated_on: date | None
+    # The last day in force (schedule.AgreementTerms.end): valid_until, or the day before
+    # an early termination; None when open-ended. What every listing shows as its end.
+    in_force_until: date | None
     termination_reason: str | None
     visits_per_year: int | None
     each_way: bool

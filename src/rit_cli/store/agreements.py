@@ -442,6 +442,7 @@ def _load(
                 valid_from=terms.valid_from,
                 valid_until=terms.valid_until,
                 terminated_on=terms.terminated_on,
+                in_force_until=terms.end,
                 termination_reason=row["termination_reason"],
                 visits_per_year=row["visits_per_year"],
                 each_way=bool(row["each_way"]),

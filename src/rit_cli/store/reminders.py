@@ -64,16 +64,54 @@ def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iter
 
 
 def ending_within(conn: sqlite3.Connection, today: date, until: date) -> list[Reminder]:
-    """Agreements in force and programmes whose term ends between today and until."""
+    """Agreements and programmes whose term ends between today and until.
+
+    An agreement ends on its last day in force (schedule.AgreementTerms.end): its
+    valid-until, or the day before an early termination. Both are found through the
+    valid_until index: those planned to end in the window, and those planned to run past it
+    (or open-ended) that a termination ends in it. The latter walk the index from the
+    window's end on, as obligations_at_risk does from today; no index holds terminated_on.
+    """
+    from datetime import timedelta
+
+    from ..schedule import AgreementTerms
+
     items = []
     window = (today.isoformat(), until.isoformat())
+    dates = {"today": window[0], "until": window[1], "cut": (until + timedelta(days=1)).isoformat()}
     for row in conn.execute(
-        "SELECT id, uuid, title, valid_until FROM agreements"
-        " WHERE valid_until BETWEEN ? AND ? AND signed_on IS NOT NULL"
-        " AND (terminated_on IS NULL OR terminated_on > valid_until)",
-        window,
+        "SELECT id, uuid, title, valid_until, terminated_on FROM agreements"
+        " WHERE signed_on IS NOT NULL AND (valid_until BETWEEN :today AND :until"
+        " OR valid_until > :until AND terminated_on > :today AND terminated_on <= :cut"
+        " OR valid_until IS NULL AND terminated_on > :today AND terminated_on <= :cut)",
+        dates,
     ):
-        items.append(_ending("agreement", row, row["title"], today))
+        planned = date.fromisoformat(row["valid_until"]) if row["valid_until"] else None
+        ended = date.fromisoformat(row["terminated_on"]) if row["terminated_on"] else None
+        end = AgreementTerms((), None, valid_until=planned, terminated_on=ended).end
+        if end is None or not today <= end <= until:
+            continue  # terminated by today: no longer in force
+        if ended is None:
+            items.append(_ending("agreement", row, row["title"], today))
+            continue
+        days = (end - today).days
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        why = f" (terminated on {ended.isoformat()})" if end != planned else ""
+        message = f"agreement ends on {end.isoformat()}{why}, {when}; plan what follows"
+        items.append(
+            Reminder(
+                "expiring",
+                end,
+                "agreement",
+                row["id"],
+                row["uuid"],
+                row["title"],
+                message,
+                days,
+                None,
+                end,
+            )
+        )
     for row in conn.execute(
         "SELECT id, uuid, coalesce(short, name) AS title, valid_until FROM programmes"
         " WHERE valid_until BETWEEN ? AND ?",
