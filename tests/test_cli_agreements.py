@@ -505,3 +505,25 @@ def test_demo_holds_the_agreement_part_of_the_story(rit: RitRunner, tmp_path) ->
         "Biobank sample exchange pilot": "agreed",
         "Medtech market entry for SMEs in Japan": "talks",
     }
+
+
+def test_new_parties_must_still_fit_the_linked_exchanges(rit: RitRunner, dump) -> None:
+    """A visit LSN → FBRI linked to an LSN–FBRI LoI must not go on counting for it once the
+    LoI is between LSN and JETRO: the edit is refused until the visit is linked elsewhere."""
+    add_story_orgs(rit)
+    quiet_ok(rit, *ADD_JETRO)
+    quiet_ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI",
+             "--signed", "2016-05-02", "--until", "2017", "--visits-per-year", "1")  # fmt: skip
+    visit = rit("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12")
+    assert "linked to agreement 'LoI'" in visit.stdout, visit.output
+    before = dump()
+    result = refused(
+        rit("edit-agreement", "LoI", "--party", "LSN", "--party", "JETRO"),
+        "with these parties agreement 'LoI' would no longer fit the visit #1",
+    )
+    assert "needs the host and a guest as parties" in result.stderr
+    assert dump() == before
+    # Parties the visit still fits are fine: JETRO joins, LSN and FBRI stay.
+    quiet_ok(rit, "edit-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--party", "JETRO")
+    years = json.loads(quiet_ok(rit, "show-agreement", "LoI", "--json"))["compliance"]
+    assert (years[0]["year"], years[0]["planned"]) == (2016, 1)

@@ -312,10 +312,49 @@ def edit_agreement(
     _check(merged)
     _check_title(conn, values, current["id"])
     new_links = _links(conn, data)
+    if "parties" in new_links:
+        _check_linked_exchanges(conn, current, frozenset(new_links["parties"][2]))
     changed = list(update(conn, "agreements", current["id"], _stored(values)))
     changed += _write_links(conn, current["id"], current["uuid"], new_links, "update")
     shown = [c.removesuffix("_id") for c in changed if not c.endswith("_key")]
     return get_agreement(conn, current["id"], today), shown
+
+
+def _check_linked_exchanges(
+    conn: sqlite3.Connection, agreement: sqlite3.Row, parties: frozenset[int]
+) -> None:
+    """Refuse new parties that the exchanges linked to the agreement would no longer fit
+    (by the rule that linked them: store.scheduling._misfit); they would go on counting
+    for an agreement between other organisations."""
+    from .orgs import get_org
+    from .scheduling import _misfit, fit_rule
+
+    by_exchange: dict[int, tuple[str, str, list[tuple[Any, str]]]] = {}
+    orgs: dict[int, Any] = {}
+    for exchange_id, kind, title, org_id, role in conn.execute(
+        "SELECT e.id, e.type, e.title, x.org_id, x.role FROM exchanges e"
+        " JOIN exchange_orgs x ON x.exchange_id = e.id WHERE e.agreement_id = ?"
+        " ORDER BY e.id",
+        (agreement["id"],),
+    ):
+        if org_id not in orgs:
+            orgs[org_id] = get_org(conn, org_id)
+        by_exchange.setdefault(exchange_id, (kind, title, []))[2].append((orgs[org_id], role))
+    misfits = [
+        (exchange_id, kind, title)
+        for exchange_id, (kind, title, its_parties) in by_exchange.items()
+        if _misfit(its_parties, parties) is not None
+    ]
+    if not misfits:
+        return
+    exchange_id, kind, title = misfits[0]
+    more = f" and {len(misfits) - 1} more" if len(misfits) > 1 else ""
+    raise Conflict(
+        f"with these parties agreement {short_repr(agreement['title'])} would no longer fit"
+        f" the {kind} #{exchange_id} {short_repr(title)}{more} linked to it (a {kind} needs"
+        f" {fit_rule(kind)}): link {'them' if more else 'it'} elsewhere or unlink first"
+        " (rit edit-exchange ID --agreement REF or --no-agreement)"
+    )
 
 
 def extend_agreement(
