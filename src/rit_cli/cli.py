@@ -55,6 +55,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "cancel",
         "agenda",
         "show-exchange",
+        "edit-exchange",
     ),
     "trips": ("add-trip", "add-stop", "trips", "show-trip"),
     "privacy": ("forget-contact",),

@@ -540,3 +540,98 @@ def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -
         *((f"date #{s['sequence']}", f"{s['status']} {s['when']}".strip()) for s in steps),
     ]
     print_details(ex.title, pairs, payload, as_json)
+
+
+@app.command("edit-exchange")
+def edit_exchange(
+    ref: RefArg,
+    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    purpose: PurposeOpt = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help="What came of it (a done exchange).")
+    ] = None,
+    note: NoteOpt = None,
+    place: PlaceOpt = None,
+    online: Annotated[
+        bool, typer.Option("--online", help="A meeting held as a call (clears the place).")
+    ] = False,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field", help="Replace the fields of action; repeat ('' clears).", show_default=False
+        ),
+    ] = None,
+    participant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--participant",
+            help="Replace the contacts taking part; repeat ('' clears).",
+            show_default=False,
+        ),
+    ] = None,
+    guests: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--from", help="A visit: replace the guests; repeat for several.", show_default=False
+        ),
+    ] = None,
+    host: Annotated[
+        str | None, typer.Option("--to", help="A visit: the host.", show_default=False)
+    ] = None,
+    org: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--org", help="A meeting: replace the organisations; repeat.", show_default=False
+        ),
+    ] = None,
+    agreement: Annotated[
+        str | None,
+        typer.Option(
+            "--agreement",
+            help="Link to this agreement: it must fit the parties (as when scheduling) and be"
+            " in force on the start day.",
+            show_default=False,
+        ),
+    ] = None,
+    no_agreement: Annotated[
+        bool, typer.Option("--no-agreement", help="Unlink it from its agreement.")
+    ] = False,
+) -> None:
+    """Change a visit's or meeting's fields.
+
+    Correct what a visit or meeting is, who takes part and the agreement it counts for;
+    every change is kept in its history (an empty text clears an optional one). Its dates
+    change with fix-date, narrow, reschedule, done and cancel.
+
+    Example: rit edit-exchange 1 --agreement "LoI Kobe–LSN" --purpose "company matchmaking"
+    """
+    from ..store.scheduling import ExchangeEdit
+    from ..store.scheduling import edit_exchange as store_edit
+
+    data = ExchangeEdit(
+        title=title,
+        purpose=purpose,
+        outcome=outcome,
+        note=note,
+        place=place,
+        online=online,
+        fields=tuple(field) if field is not None else None,
+        participants=tuple(participant) if participant is not None else None,
+        guests=tuple(guests) if guests is not None else None,
+        host=host,
+        orgs=tuple(org) if org is not None else None,
+        agreement=agreement,
+        no_agreement=no_agreement,
+    )
+    with context.writing(create=False) as conn:
+        edited = store_edit(conn, ref, data)
+    ex = edited.exchange
+    if not edited.changed:
+        say(f"{ex.type} #{ex.id} {ex.title} unchanged")
+        return
+    say(f"updated {ex.type} #{ex.id} {ex.title}: {', '.join(edited.changed)}")
+    if "agreement" in edited.changed:
+        if ex.agreement is not None:
+            say(f"linked to agreement {ex.agreement!r}")
+        else:
+            say(f"not linked to any agreement any more (was {edited.agreement_before!r})")

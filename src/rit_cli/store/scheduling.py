@@ -26,10 +26,19 @@ from ..errors import Ambiguous, Conflict, InvalidInput
 from ..models.exchanges import EXCHANGE_TYPES, Exchange
 from ..models.orgs import Org
 from ..text import MAX_TEXT, clean, key, short_repr, tag
-from . import SPAN_DAYS, insert, new_uuid, record_history, resolve, set_links, update
+from . import (
+    SPAN_DAYS,
+    insert,
+    links,
+    new_uuid,
+    record_history,
+    resolve,
+    set_links,
+    update,
+)
 from .contacts import find_contact
 from .exchanges import AGREEMENT, TRIP, find_exchange, get_exchange, when_text
-from .orgs import find_org
+from .orgs import find_org, get_org
 
 if TYPE_CHECKING:
     from ..schedule import AgreementTerms
@@ -359,16 +368,7 @@ def _links(
         ids.append(row["id"] if row is not None else None)
         groups.setdefault((how, ids[-1]), (named, []))[1].append(day)
     if chosen is not None and all(i is None for i in ids):
-        if series:
-            years = format_years([d.year for d in starts])
-            when = f"on the start day of any {exchange_type} of the plan ({years})"
-        else:
-            when = f"on {starts[0].isoformat()}"
-        raise InvalidInput(
-            f"agreement {short_repr(chosen['title'])} ({_term_text(chosen)}) is not in force"
-            f" {when}: an exchange is only linked to an agreement in force on its start day;"
-            " choose another, or leave out --agreement"
-        )
+        raise _not_in_force(chosen, exchange_type, starts, series)
     term = _term_text(chosen) if chosen is not None else None
     links = [
         Link(
@@ -380,6 +380,26 @@ def _links(
         for (how, _), (named, days) in groups.items()
     ]
     return ids, links
+
+
+def _not_in_force(
+    chosen: sqlite3.Row,
+    exchange_type: str,
+    starts: list[date],
+    series: bool,
+    way_out: str = "choose another, or leave out --agreement",
+) -> InvalidInput:
+    """The refusal of an agreement in force on none of the start days."""
+    if series:
+        years = format_years([d.year for d in starts])
+        when = f"on the start day of any {exchange_type} of the plan ({years})"
+    else:
+        when = f"on {starts[0].isoformat()}"
+    return InvalidInput(
+        f"agreement {short_repr(chosen['title'])} ({_term_text(chosen)}) is not in force"
+        f" {when}: an exchange is only linked to an agreement in force on its start day;"
+        f" {way_out}"
+    )
 
 
 def _series_end(row: sqlite3.Row | None) -> date:
@@ -426,9 +446,25 @@ def _stop(
             f"{format_window(span)} lies within no stop of trip {short_repr(trip['title'])}"
             f" (stops: {listed or 'none yet; add them with rit add-stop'})"
         )
+    _check_stop(conn, stop, trip["title"], span, place, host, orgs, online)
+    return int(stop["id"])
+
+
+def _check_stop(
+    conn: sqlite3.Connection,
+    stop: sqlite3.Row,
+    trip_title: str,
+    span: Window,
+    place: str | None,
+    host: Org | None,
+    orgs: list[Org],
+    online: bool,
+) -> None:
+    """Refuse an exchange that is not at the trip stop: not in its city, not at its
+    organisation (the host; a meeting: one of its orgs) and not online."""
     ours = {host.id} if host is not None else {o.id for o in orgs}
     if online or stop["org_id"] in ours or (place is not None and key(stop["city"]) == key(place)):
-        return int(stop["id"])
+        return
     org = conn.execute("SELECT coalesce(short, name) FROM orgs WHERE id = ?", (stop["org_id"],))
     at = org.fetchone() if stop["org_id"] is not None else None
     where = f"{stop['city']} ({stop['country']})" + (f" at {short_repr(at[0])}" if at else "")
@@ -438,25 +474,34 @@ def _stop(
     else:
         rule = "a meeting belongs to a stop in its place or at one of its organisations"
     raise InvalidInput(
-        f"on {format_window(span)} trip {short_repr(trip['title'])} is in {where}, not in "
+        f"on {format_window(span)} trip {short_repr(trip_title)} is in {where}, not in "
         f"{short_repr(place or '')}: {rule}"
     )
 
 
-def _occurrences(first: Dates, until: date, zone: str | None) -> list[Dates]:
+def _occurrences(
+    first: Dates, until: date, zone: str | None, exchange_type: str, end: str
+) -> list[Dates]:
     """One Dates a year from first up to until: fixed days by yearly_dates, windows by
-    yearly_windows (decide-by moved by the same number of years)."""
+    yearly_windows (decide-by moved by the same number of years).
+
+    A plan that needs more than MAX_YEARS occurrences is refused rather than cut short,
+    which would silently not reach the end asked for. end: that end in words.
+    """
     from ..dates import yearly_dates, yearly_windows
 
+    days = yearly_dates(first.day, until) if first.day is not None else []
+    windows = yearly_windows(first.window, until) if first.window is not None else []
+    starts = days or [w.start for w in windows]
+    if len(starts) > MAX_YEARS:
+        last = starts[MAX_YEARS - 1].year
+        raise InvalidInput(
+            f"{end} needs {len(starts)} yearly {exchange_type}s ({starts[0].year}–"
+            f"{starts[-1].year}), more than the {MAX_YEARS} one --yearly plan may hold: "
+            f"it can reach {last} at most; give --until {last} or earlier"
+        )
     if first.day is not None:
-        result = []
-        for k, day in enumerate(yearly_dates(first.day, until)):
-            if k >= MAX_YEARS:
-                break
-            result.append(fixed(day, first.days, first.at, first.fold, zone))
-        return result
-    assert first.window is not None
-    windows = yearly_windows(first.window, until)[:MAX_YEARS]
+        return [fixed(day, first.days, first.at, first.fold, zone) for day in days]
     return [
         replace(
             first,
@@ -539,13 +584,18 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     if data.yearly:
         if data.until is not None:
             until = parse_until(data.until, today)
+            end = f"--until {short_repr(data.until.strip())}"
         else:
             # The plan runs to the end of the agreement its first occurrence belongs to.
             basis = chosen or _only_agreement(
                 conn, data.type, parties, first.span.start, first.span.start
             )
             until = _series_end(basis)
-        occurrences = _occurrences(first, until, zone)
+            assert basis is not None  # _series_end refuses a plan without one
+            end = (
+                f"a plan to the end of agreement {short_repr(basis['title'])} ({until.isoformat()})"
+            )
+        occurrences = _occurrences(first, until, zone, data.type, end)
         if not occurrences:
             raise InvalidInput(
                 f"--until {until.isoformat()} is before the first occurrence "
@@ -664,17 +714,28 @@ def _moved_title(ex: Exchange, values: dict[str, Any]) -> str | None:
         values.get("window_start", ex.window_start),
         values.get("window_end", ex.window_end),
     )
-    hosts = ex.labels("host")
-    if old is None or new is None or old == new or len(hosts) != 1:
+    if old is None or new is None or old == new:
         return None
-    tail = f" → {hosts[0]} visit {old}"
+    guests = _default_guests(ex, old)
+    if guests is None:
+        return None
+    return f"{guests} → {ex.labels('host')[0]} visit {new}"
+
+
+def _default_guests(ex: Exchange, period: str) -> str | None:
+    """The guests part of the visit's title when it is the default title for the period
+    ('LSN + MWVATT → FBRI visit 2016-10'), else None: a title the user gave is kept."""
+    hosts = ex.labels("host")
+    if len(hosts) != 1:
+        return None
+    tail = f" → {hosts[0]} visit {period}"
     if not ex.title.endswith(tail):
         return None
     # The guests as the default joined them, in the order they were given.
     guests = ex.title[: -len(tail)]
     if sorted(guests.split(" + ")) != sorted(ex.labels("guest")):
         return None
-    return f"{guests} → {hosts[0]} visit {new}"
+    return guests
 
 
 def _window(ex: Exchange) -> Window | None:
@@ -793,3 +854,325 @@ def cancel(conn: sqlite3.Connection, ref: str, reason: str | None) -> Exchange:
     if reason is not None:
         values["cancel_reason"] = clean(reason, "reason", limit=MAX_TEXT, required=False)
     return _change(conn, ex, values)
+
+
+# ------------------------------------------------------------------ editing
+
+# What edit-exchange corrects; the dates stay with fix-date, narrow, reschedule, done, cancel.
+EDITABLE = (
+    "--title, --purpose, --outcome (once done), --note, --place or --online (a meeting), "
+    "--field, --participant, --from/--to (a visit) or --org (a meeting), "
+    "--agreement or --no-agreement"
+)
+# The columns an exported calendar event shows (ics.py: summary, location, description,
+# start): changing one raises the sequence, so subscribed calendars take the change.
+_CALENDAR_COLUMNS = frozenset({"title", "place", "online", "tz", "starts_utc", "purpose", "note"})
+# How a changed column or link is named to the user, in the order they are listed.
+_CHANGE_NAMES = {
+    "title": "title",
+    "guests": "guests",
+    "host": "host",
+    "organisations": "organisations",
+    "place": "place",
+    "online": "online",
+    "tz": "time zone",
+    "purpose": "purpose",
+    "outcome": "outcome",
+    "fields": "fields",
+    "participants": "participants",
+    "agreement_id": "agreement",
+    "note": "note",
+}
+
+
+@dataclass(frozen=True)
+class ExchangeEdit:
+    """What edit-exchange was given; None means 'not given', an empty text clears an
+    optional one (a single empty --field or --participant clears those)."""
+
+    title: str | None = None
+    purpose: str | None = None
+    outcome: str | None = None
+    note: str | None = None
+    place: str | None = None
+    online: bool = False
+    fields: tuple[str, ...] | None = None
+    participants: tuple[str, ...] | None = None
+    guests: tuple[str, ...] | None = None
+    host: str | None = None
+    orgs: tuple[str, ...] | None = None
+    agreement: str | None = None
+    no_agreement: bool = False
+
+
+@dataclass(frozen=True)
+class Edited:
+    """An exchange after edit-exchange, what changed (in words, in a fixed order) and the
+    title of the agreement it was linked to before."""
+
+    exchange: Exchange
+    changed: list[str]
+    agreement_before: str | None
+
+
+def _clears(values: tuple[str, ...]) -> bool:
+    return len(values) == 1 and not values[0].strip()
+
+
+def _check_edit(data: ExchangeEdit, ex: Exchange) -> None:
+    """Refuse options that do not go together or with this exchange."""
+    name = f"{ex.type} #{ex.id} {short_repr(ex.title)}"
+    if ex.type == "visit":
+        if data.orgs is not None:
+            raise InvalidInput(
+                f"--org goes with a meeting: {name} has guests (--from) and a host (--to)"
+            )
+        if data.online:
+            raise InvalidInput(f"--online goes with a meeting: {name} is held at a --place")
+    elif data.guests is not None or data.host is not None:
+        raise InvalidInput(f"--from and --to go with a visit: {name} has organisations (--org)")
+    if data.outcome is not None and ex.status != "done":
+        raise Conflict(
+            f"{name} is {ex.status}: an outcome goes with a done exchange "
+            f"(rit done {ex.id} --outcome …)"
+        )
+
+
+def _edited_parties(
+    conn: sqlite3.Connection, data: ExchangeEdit, ex: Exchange
+) -> list[tuple[Org, str]]:
+    """The parties after the edit, checked as schedule-visit and add-meeting check them;
+    what was not given stays (guests with only --to, the host with only --from)."""
+    if data.guests is None and data.host is None and data.orgs is None:
+        return [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+    kept = {
+        role: tuple(str(p.org_id) for p in ex.parties if p.role == role)
+        for role in ("guest", "host")
+    }
+    given = ExchangeInput(
+        ex.type,
+        When(),
+        guests=data.guests if data.guests is not None else kept["guest"],
+        host=data.host if data.host is not None else next(iter(kept["host"]), None),
+        orgs=data.orgs or (),
+    )
+    return _orgs(conn, given)
+
+
+def _follow(
+    ex: Exchange,
+    old: list[tuple[Org, str]],
+    new: list[tuple[Org, str]],
+    place: str | None,
+    values: dict[str, Any],
+) -> None:
+    """A place or zone that came from the parties follows them, as when it was created.
+
+    A visit's place, if it was its host's city, becomes the new host's city, and its zone,
+    if it was the host's, the new host's. A meeting's zone, if it was one of its
+    organisations', becomes that of an organisation in its new place (none there, or
+    online: it stays). A time stays the same local time, at the new place.
+    """
+    old_host = next((o for o, role in old if role == "host"), None)
+    new_host = next((o for o, role in new if role == "host"), None)
+    if old_host is not None and new_host is not None:
+        if (
+            "place" not in values
+            and new_host.id != old_host.id
+            and key(ex.place or "") == key(old_host.city or "")
+        ):
+            values["place"] = new_host.city
+        zone = new_host.tz if ex.tz == old_host.tz else None
+    else:
+        in_place = [o.tz for o, _ in new if place and o.city and key(o.city) == key(place)]
+        zone = in_place[0] if in_place and ex.tz in {o.tz for o, _ in old} else None
+    if zone is None or zone == ex.tz:
+        return
+    values["tz"] = zone
+    if ex.at is not None and ex.day is not None:
+        values["starts_utc"] = fixed(
+            date.fromisoformat(ex.day), ex.days, ex.at, ex.fold, zone
+        ).starts_utc
+
+
+def _edited_agreement(
+    conn: sqlite3.Connection,
+    data: ExchangeEdit,
+    ex: Exchange,
+    parties: list[tuple[Org, str]],
+    parties_changed: bool,
+) -> int | None:
+    """The agreement the exchange is linked to after the edit: --agreement must fit and be
+    in force on its start day (as when it was created); a link the new parties no longer
+    fit is refused rather than kept."""
+    if data.agreement is not None:
+        chosen = _chosen_agreement(conn, data.agreement, ex.type, parties)
+        start = date.fromisoformat(ex.start_on)
+        if not _in_force(chosen, start):
+            raise _not_in_force(chosen, ex.type, [start], False, "choose another")
+        return int(chosen["id"])
+    if data.no_agreement:
+        return None
+    if parties_changed and ex.agreement_id is not None:
+        from .agreements import parties_of
+
+        missing = _misfit(parties, parties_of(conn, ex.agreement_id))
+        if missing:
+            raise InvalidInput(
+                f"{ex.type} #{ex.id} is linked to agreement {short_repr(ex.agreement or '')},"
+                f" which does not have {missing}: pass --agreement REF to link it to another"
+                " one, or --no-agreement to unlink it"
+            )
+    return ex.agreement_id
+
+
+def _party_text(parties: list[tuple[Org, str]]) -> str:
+    return "; ".join(f"{role} {org.label}" for org, role in parties)
+
+
+def _changed_roles(old: list[tuple[Org, str]], new: list[tuple[Org, str]]) -> list[str]:
+    """The roles (guest, host, participant) whose organisations the edit changes."""
+
+    def of(parties: list[tuple[Org, str]], role: str) -> set[int]:
+        return {org.id for org, r in parties if r == role}
+
+    return [r for r in ("guest", "host", "participant") if of(old, r) != of(new, r)]
+
+
+def _edited_title(
+    data: ExchangeEdit, ex: Exchange, parties: list[tuple[Org, str]], roles: list[str]
+) -> str | None:
+    """The new title: the one given, or a visit's default title following its parties
+    ('LSN → FBRI visit 2016-10'); None to keep it."""
+    if data.title is not None:
+        return clean(data.title, "title")
+    if not roles or ex.type != "visit":
+        return None
+    period = _period(ex.day, ex.window_start, ex.window_end)
+    guests = _default_guests(ex, period) if period is not None else None
+    if guests is None:
+        return None
+    if data.guests is not None:
+        guests = " + ".join(org.label for org, role in parties if role == "guest")
+    host = next(org for org, role in parties if role == "host")
+    return f"{guests} → {host.label} visit {period}"
+
+
+def _check_edited_stop(
+    conn: sqlite3.Connection, ex: Exchange, parties: list[tuple[Org, str]], values: dict[str, Any]
+) -> None:
+    """A visit or meeting at a trip stop stays at it: in its city, at its organisation or
+    online (as --trip requires when it is created)."""
+    stop = conn.execute(
+        "SELECT s.*, t.title AS trip_title FROM trip_stops s JOIN trips t ON t.id = s.trip_id"
+        " WHERE s.id = ?",
+        (ex.stop_id,),
+    ).fetchone()
+    _check_stop(
+        conn,
+        stop,
+        stop["trip_title"],
+        Window(date.fromisoformat(ex.start_on), date.fromisoformat(ex.end_on)),
+        values.get("place", ex.place),
+        next((org for org, role in parties if role == "host"), None),
+        [org for org, _ in parties],
+        bool(values.get("online", ex.online)),
+    )
+
+
+def _replace_links(
+    conn: sqlite3.Connection,
+    ex: Exchange,
+    parties: list[tuple[Org, str]] | None,
+    fields: list[str] | None,
+    contacts: list[int] | None,
+) -> dict[str, tuple[Any, Any]]:
+    """Replace the organisations, fields and participants given (None: keep them); the
+    history of each that changed, as creating the exchange writes it."""
+    history: dict[str, tuple[Any, Any]] = {}
+    if parties is not None:
+        old = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+        conn.execute("DELETE FROM exchange_orgs WHERE exchange_id = ?", (ex.id,))
+        conn.executemany(
+            "INSERT INTO exchange_orgs (exchange_id, org_id, role) VALUES (?, ?, ?)",
+            [(ex.id, org.id, role) for org, role in parties],
+        )
+        history["orgs"] = (_party_text(old), _party_text(parties))
+    if fields is not None:
+        before = links(conn, "exchange_fields", "exchange_id", ex.id, "field")
+        if before != fields:
+            set_links(conn, "exchange_fields", "exchange_id", ex.id, "field", fields)
+            history["fields"] = (", ".join(before) or None, ", ".join(fields) or None)
+    if contacts is not None:
+        had = links(conn, "exchange_participants", "exchange_id", ex.id, "contact_id")
+        if had != contacts:
+            set_links(conn, "exchange_participants", "exchange_id", ex.id, "contact_id", contacts)
+            history["participants"] = (
+                ", ".join(f"#{c}" for c in had) or None,
+                ", ".join(f"#{c}" for c in contacts) or None,
+            )
+    if history:
+        record_history(conn, "exchanges", ex.id, ex.uuid, "update", history)
+    return history
+
+
+def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edited:
+    """Correct what a visit or meeting is, who takes part and the agreement it counts for."""
+    if data == ExchangeEdit():
+        raise InvalidInput(f"nothing to change: give {EDITABLE}")
+    if data.place is not None and data.online:
+        raise InvalidInput("give either --place or --online, not both")
+    if data.agreement is not None and data.no_agreement:
+        raise InvalidInput("give either --agreement or --no-agreement, not both")
+    ex = find_exchange(conn, ref)
+    _check_edit(data, ex)
+    old_parties = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+    parties = _edited_parties(conn, data, ex)
+    roles = _changed_roles(old_parties, parties)
+
+    values: dict[str, Any] = {}
+    title = _edited_title(data, ex, parties, roles)
+    if title is not None:
+        values.update(title=title, title_key=key(title))
+    for column, given in (
+        ("purpose", data.purpose),
+        ("outcome", data.outcome),
+        ("note", data.note),
+    ):
+        if given is not None:
+            values[column] = clean(given, column, limit=MAX_TEXT, required=False)
+    if data.online:
+        values.update(place=None, online=1)
+    elif data.place is not None:
+        values.update(place=clean(data.place, "place", required=False), online=0)
+    if "host" in roles:
+        values["host_id"] = next(org.id for org, role in parties if role == "host")
+    if roles or "place" in values:
+        _follow(ex, old_parties, parties, values.get("place", ex.place), values)
+        if ex.stop_id is not None:
+            _check_edited_stop(conn, ex, parties, values)
+    values["agreement_id"] = _edited_agreement(conn, data, ex, parties, bool(roles))
+    fields = contacts = None
+    if data.fields is not None:
+        fields = (
+            [] if _clears(data.fields) else sorted({tag(f, "field of action") for f in data.fields})
+        )
+    if data.participants is not None:
+        contacts = (
+            []
+            if _clears(data.participants)
+            else sorted({find_contact(conn, c).id for c in data.participants})
+        )
+
+    current = conn.execute("SELECT * FROM exchanges WHERE id = ?", (ex.id,)).fetchone()
+    if roles or any(current[c] != v for c, v in values.items() if c in _CALENDAR_COLUMNS):
+        values = {"sequence": ex.sequence + 1, **values}  # the sequence row opens the change
+    changed = set(update(conn, "exchanges", ex.id, values))
+    changed |= _replace_links(conn, ex, parties if roles else None, fields, contacts).keys()
+    names = {"guest": "guests", "host": "host", "participant": "organisations"}
+    changed |= {names[role] for role in roles}
+    return Edited(
+        get_exchange(conn, ex.id),
+        [shown for column, shown in _CHANGE_NAMES.items() if column in changed],
+        ex.agreement,
+    )

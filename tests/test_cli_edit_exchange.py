@@ -1,0 +1,399 @@
+"""`rit edit-exchange` through the CLI: correcting a visit or meeting after it was created
+(its fields, parties and agreement link; its dates have their own commands), and the limit
+on --yearly plans."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import RitRunner
+from .helpers import ADD_JETRO, add_story_orgs, ok, quiet_ok, refused
+
+EDITABLE = (
+    "nothing to change: give --title, --purpose, --outcome (once done), --note, --place or"
+    " --online (a meeting), --field, --participant, --from/--to (a visit) or --org"
+    " (a meeting), --agreement or --no-agreement"
+)
+
+
+def exchange(rit: RitRunner, ref: str) -> dict[str, Any]:
+    return json.loads(quiet_ok(rit, "show-exchange", ref, "--json"))
+
+
+def history(rit: RitRunner, ref: str) -> list[tuple[str, str | None, str | None]]:
+    """(field, old, new) of every update row of the exchange, in order."""
+    rows = json.loads(quiet_ok(rit, "history", ref, "--kind", "exchange", "--json"))
+    return [(r["field"], r["old"], r["new"]) for r in rows if r["action"] == "update"]
+
+
+def compliance(rit: RitRunner, title: str, today: str) -> dict[str, Any]:
+    """The agreement's compliance in 2016, as show-agreement --json gives it."""
+    data = json.loads(quiet_ok(rit, "show-agreement", title, "--json", today=today))
+    return next(c for c in data["compliance"] if c["year"] == 2016)
+
+
+def at_risk(rit: RitRunner, today: str) -> list[str]:
+    """What remind says about agreements at risk."""
+    items = json.loads(ok(rit, "remind", "--json", today=today))
+    return [r["message"] for r in items if r["kind"] == "at-risk"]
+
+
+# ------------------------------------------------------------------ the QA story
+
+
+@pytest.mark.parametrize(
+    ("obligation", "held_after", "verdict_after", "reminders_after"),
+    [
+        pytest.param(
+            ["--each-way"],
+            [("LSN", 0, "at-risk"), ("FBRI", 1, "met")],
+            "at-risk",
+            ["2016 requires 1 visit each way (to LSN: 0 held, 0 planned; to FBRI: 1 held,"
+             " 0 planned); 1 more to schedule, 235 days left"],
+            id="each way: the Kobe visit counts for the way to FBRI",
+        ),
+        pytest.param([], [], "met", [], id="one a year: met, and remind is silent"),
+    ],
+)  # fmt: skip
+def test_the_visit_entered_before_its_loi_is_linked_afterwards(
+    rit: RitRunner,
+    obligation: list[str],
+    held_after: list[tuple[str, int, str]],
+    verdict_after: str,
+    reminders_after: list[str],
+) -> None:
+    """QA's story, entered in the order it happened: the Kobe visit, then the LoI it led to.
+    Linking the visit afterwards makes show-agreement count it and remind stop warning."""
+    day = "2016-05-10"
+    ok(rit, "add-org", "LSN", "--country", "DE", today=day)
+    ok(rit, "add-org", "FBRI", "--country", "JP", today=day)
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-02", "--at",
+       "10:00", today=day)  # fmt: skip
+    ok(rit, "done", "1", "--outcome", "LoI signed", today=day)
+    ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed",
+       "2016-05-02", "--until", "2017", "--visits-per-year", "1", *obligation,
+       today=day)  # fmt: skip
+    before = compliance(rit, "LoI", day)
+    assert (before["held"], before["verdict"]) == (0, "at-risk")
+    assert len(at_risk(rit, day)) == 1
+
+    out = quiet_ok(rit, "edit-exchange", "1", "--agreement", "LoI", today=day)
+    assert out.splitlines() == [
+        "updated visit #1 LSN → FBRI visit 2016-05-02: agreement",
+        "linked to agreement 'LoI'",
+    ]
+    after = compliance(rit, "LoI", day)
+    assert (after["held"], after["verdict"]) == (1, verdict_after)
+    directions = [(d["host"]["label"], d["held"], d["verdict"]) for d in after["directions"]]
+    assert directions == held_after
+    assert at_risk(rit, day) == reminders_after
+    # The history keeps the creation, the lifecycle and the correction; the rest stays.
+    assert history(rit, "1")[-1] == ("agreement_id", None, "1")
+    shown = exchange(rit, "1")
+    assert (shown["status"], shown["outcome"], shown["sequence"]) == ("done", "LoI signed", 1)
+
+
+# ------------------------------------------------------------------ every option
+
+
+@pytest.fixture
+def story(rit: RitRunner) -> RitRunner:
+    """#1 LSN (Hamburg), #2 FBRI (Kobe), #3 JETRO (Japan, no city); contacts #1 Habeck
+    (LSN), #2 Yamada (FBRI); agreements #1 'LoI' (LSN, FBRI; 2016-05-02..2017) and #2
+    'JETRO MoU' (JETRO, FBRI; ended 2016-06-30); exchanges:
+    #1 visit LSN → FBRI on 2016-10-12 10:00 (Kobe), purpose, field, participant, the LoI;
+    #2 meeting 'Steering' LSN + FBRI on 2016-11-02 09:00 in Kobe, the LoI;
+    #3 visit FBRI → LSN on 2016-06-01, done."""
+    add_story_orgs(rit)
+    ok(rit, *ADD_JETRO)
+    ok(rit, "add-contact", "Hinrich Habeck", "--org", "LSN")
+    ok(rit, "add-contact", "Taro Yamada", "--org", "FBRI")
+    ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed",
+       "2016-05-02", "--until", "2017", "--visits-per-year", "1")  # fmt: skip
+    ok(rit, "add-agreement", "JETRO MoU", "--party", "JETRO", "--party", "FBRI", "--signed",
+       "2016-01-01", "--until", "2016-06-30")  # fmt: skip
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12", "--at",
+       "10:00", "--purpose", "company matchmaking", "--field", "networking",
+       "--participant", "Hinrich Habeck")  # fmt: skip
+    ok(rit, "add-meeting", "Steering", "--org", "LSN", "--org", "FBRI", "--on", "2016-11-02",
+       "--at", "09:00", "--place", "Kobe")  # fmt: skip
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-06-01")
+    ok(rit, "done", "3")
+    return rit
+
+
+# (ref, options, the changed names printed, what show-exchange --json shows afterwards,
+#  whether the sequence rises: only when something a calendar event shows changes)
+EDITS = [
+    ("1", ["--title", "Matchmaking in Kobe"], "title", {"title": "Matchmaking in Kobe"}, True),
+    ("1", ["--purpose", "biobank talks"], "purpose", {"purpose": "biobank talks"}, True),
+    ("1", ["--purpose", ""], "purpose", {"purpose": None}, True),
+    ("1", ["--note", "bring samples"], "note", {"note": "bring samples"}, True),
+    ("1", ["--place", "Osaka"], "place", {"place": "Osaka", "tz": "Asia/Tokyo"}, True),
+    ("1", ["--place", ""], "place", {"place": None}, True),
+    ("1", ["--field", "Technology Transfer", "--field", "market introduction"], "fields",
+     {"fields": ["market-introduction", "technology-transfer"]}, False),
+    ("1", ["--field", ""], "fields", {"fields": []}, False),
+    ("1", ["--participant", "Taro Yamada", "--participant", "2"], "participants",
+     {"participants": ["Taro Yamada"]}, False),
+    ("1", ["--participant", "Taro Yamada", "--participant", "Hinrich Habeck"], "participants",
+     {"participants": ["Hinrich Habeck", "Taro Yamada"]}, False),
+    ("1", ["--participant", ""], "participants", {"participants": []}, False),
+    ("1", ["--from", "LSN", "--from", "JETRO"], "title, guests",
+     {"guests": ["JETRO", "LSN"], "host": "FBRI", "title": "LSN + JETRO → FBRI visit 2016-10-12",
+      "agreement": "LoI"}, True),
+    ("1", ["--from", "FBRI", "--to", "LSN"], "title, guests, host, place, time zone",
+     {"guests": ["FBRI"], "host": "LSN", "title": "FBRI → LSN visit 2016-10-12",
+      "place": "Hamburg", "tz": "Europe/Berlin", "at": "10:00",
+      "starts_utc": "2016-10-12T08:00+00:00", "agreement": "LoI"}, True),
+    ("1", ["--to", "JETRO", "--no-agreement"], "title, host, place, agreement",
+     {"host": "JETRO", "place": None, "tz": "Asia/Tokyo", "agreement": None,
+      "title": "LSN → JETRO visit 2016-10-12"}, True),
+    ("1", ["--no-agreement"], "agreement", {"agreement": None}, False),
+    ("2", ["--online"], "place, online",
+     {"place": None, "online": True, "tz": "Asia/Tokyo", "starts_utc": "2016-11-02T00:00+00:00"},
+     True),
+    ("2", ["--place", "Osaka"], "place",
+     {"place": "Osaka", "tz": "Asia/Tokyo", "starts_utc": "2016-11-02T00:00+00:00"}, True),
+    ("2", ["--place", "Hamburg"], "place, time zone",
+     {"place": "Hamburg", "tz": "Europe/Berlin", "at": "09:00",
+      "starts_utc": "2016-11-02T08:00+00:00"}, True),
+    ("2", ["--place", "Hamburg", "--title", "Steering in Hamburg"], "title, place, time zone",
+     {"title": "Steering in Hamburg", "place": "Hamburg"}, True),
+    ("2", ["--org", "LSN", "--org", "FBRI", "--org", "JETRO"], "organisations",
+     {"participants_orgs": ["FBRI", "JETRO", "LSN"], "agreement": "LoI"}, True),
+    ("2", ["--org", "JETRO", "--org", "FBRI", "--no-agreement"], "organisations, agreement",
+     {"participants_orgs": ["FBRI", "JETRO"], "agreement": None}, True),
+    ("3", ["--outcome", "two joint projects"], "outcome", {"outcome": "two joint projects"},
+     False),
+    ("3", ["--no-agreement"], "agreement", {"agreement": None, "status": "done"}, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ref", "options", "changed", "shown", "raises_sequence"), EDITS)
+def test_every_option(
+    story: RitRunner,
+    ref: str,
+    options: list[str],
+    changed: str,
+    shown: dict[str, Any],
+    raises_sequence: bool,
+) -> None:
+    rit = story
+    before = exchange(rit, ref)
+    out = quiet_ok(rit, "edit-exchange", ref, *options)
+    after = exchange(rit, ref)
+    assert out.splitlines()[0] == f"updated {after['type']} #{ref} {after['title']}: {changed}"
+    assert {k: after[k] for k in shown} == shown
+    assert after["sequence"] == before["sequence"] + (1 if raises_sequence else 0)
+    # The dates are not touched (a zone that follows the host keeps the local time).
+    for column in ("status", "start_on", "end_on", "day", "days", "at"):
+        assert after[column] == before[column], column
+    # The same edit again changes nothing and says so.
+    again = quiet_ok(rit, "edit-exchange", ref, *options)
+    assert again == f"{after['type']} #{ref} {after['title']} unchanged\n"
+    assert exchange(rit, ref)["sequence"] == after["sequence"]
+
+
+def test_history_field_by_field(story: RitRunner) -> None:
+    rit = story
+    quiet_ok(rit, "edit-exchange", "1", "--from", "FBRI", "--to", "LSN", "--purpose", "biobank",
+             "--field", "technology transfer", "--participant", "Taro Yamada",
+             "--no-agreement")  # fmt: skip
+    assert history(rit, "1") == [
+        ("sequence", "0", "1"),
+        ("title", "LSN → FBRI visit 2016-10-12", "FBRI → LSN visit 2016-10-12"),
+        ("purpose", "company matchmaking", "biobank"),
+        ("host_id", "2", "1"),
+        ("place", "Kobe", "Hamburg"),
+        ("tz", "Asia/Tokyo", "Europe/Berlin"),
+        ("starts_utc", "2016-10-12T01:00+00:00", "2016-10-12T08:00+00:00"),
+        ("agreement_id", "1", None),
+        ("orgs", "guest LSN; host FBRI", "guest FBRI; host LSN"),
+        ("fields", "networking", "technology-transfer"),
+        ("participants", "#1", "#2"),
+    ]
+    # show-exchange's date history: the time is the same local time at the new place.
+    steps = exchange(rit, "1")["date_history"]
+    assert [s["when"] for s in steps] == [
+        "2016-10-12 10:00 (Asia/Tokyo)",
+        "2016-10-12 10:00 (Europe/Berlin)",
+    ]
+
+
+def test_fields_of_action_and_participants_are_kept_when_only_other_things_change(
+    story: RitRunner,
+) -> None:
+    rit = story
+    quiet_ok(rit, "edit-exchange", "1", "--note", "x")
+    shown = exchange(rit, "1")
+    assert shown["fields"] == ["networking"] and shown["participants"] == ["Hinrich Habeck"]
+    assert [f for f, _, _ in history(rit, "1")] == ["sequence", "note"]
+
+
+def test_a_title_given_is_kept_when_the_parties_change(story: RitRunner) -> None:
+    rit = story
+    quiet_ok(rit, "edit-exchange", "1", "--title", "Kobe matchmaking")
+    out = quiet_ok(rit, "edit-exchange", "1", "--from", "JETRO", "--from", "LSN")
+    assert out == "updated visit #1 Kobe matchmaking: guests\n"
+
+
+def test_search_follows_the_edit(story: RitRunner) -> None:
+    rit = story
+
+    def found(text: str) -> list[tuple[int, str]]:
+        rows = json.loads(quiet_ok(rit, "search", text, "--json"))
+        return [(r["id"], r["field"]) for r in rows if r["kind"] == "exchange"]
+
+    assert found("matchmaking") == [(1, "purpose")]
+    quiet_ok(rit, "edit-exchange", "1", "--purpose", "Biobank-Gespräche", "--note", "Straße")
+    quiet_ok(rit, "edit-exchange", "3", "--outcome", "zwei Projekte")
+    assert found("matchmaking") == []
+    assert found("biobank") == [(1, "purpose")]
+    assert found("strasse") == [(1, "note")]
+    assert found("projekte") == [(3, "outcome")]
+    quiet_ok(rit, "edit-exchange", "2", "--online")
+    assert found("kobe") == [(1, "place")]
+
+
+def test_the_calendar_export_shows_the_change_with_a_higher_sequence(
+    story: RitRunner, tmp_path: Path
+) -> None:
+    rit = story
+    out = tmp_path / "rit.ics"
+
+    def event(title: str) -> str:
+        ok(rit, "export", "ics", "--out", str(out))
+        text = out.read_text(encoding="utf-8").replace("\r\n ", "")
+        return next(e for e in text.split("BEGIN:VEVENT") if f"SUMMARY:{title}" in e)
+
+    assert "SEQUENCE:0" in event("Steering") and "LOCATION:Kobe" in event("Steering")
+    quiet_ok(rit, "edit-exchange", "Steering", "--place", "Hamburg", "--note", "room 4")
+    changed = event("Steering")
+    assert "SEQUENCE:1" in changed and "LOCATION:Hamburg" in changed
+    assert "DTSTART;TZID=Europe/Berlin:20161102T090000" in changed
+    assert "room 4" in changed
+
+
+# ------------------------------------------------------------------ refusals
+
+REFUSALS = [
+    ([], EDITABLE),
+    (["--title", "x"], "no exchange '9'"),
+    (["--agreement", "LoI", "--no-agreement"], "either --agreement or --no-agreement"),
+    (["--place", "Kobe", "--online"], "give either --place or --online, not both"),
+]
+REFUSALS_OF = [
+    ("1", ["--title", ""], "title must not be empty"),
+    ("1", ["--title", "  "], "title must not be empty"),
+    ("1", ["--from", "Nobody"], "no organisation 'Nobody'"),
+    ("1", ["--to", "Nobody"], "no organisation 'Nobody'"),
+    ("1", ["--to", "LSN"], "'LSN' cannot visit itself: --from and --to must differ"),
+    ("1", ["--participant", "Nobody"], "no contact 'Nobody'"),
+    ("1", ["--field", "networking", "--field", ""], "field of action must not be empty"),
+    ("1", ["--agreement", "Nothing"], "no agreement 'Nothing'"),
+    ("1", ["--agreement", "JETRO MoU"],
+     "agreement 'JETRO MoU' does not have the guest 'LSN' as a party: a visit needs an"
+     " agreement with the host and a guest as parties"),
+    ("1", ["--to", "JETRO", "--agreement", "LoI"],
+     "agreement 'LoI' does not have the host 'JETRO' as a party"),
+    ("1", ["--from", "JETRO", "--agreement", "JETRO MoU"],
+     "agreement 'JETRO MoU' (in force 2016-01-01..2016-06-30) is not in force on 2016-10-12:"
+     " an exchange is only linked to an agreement in force on its start day; choose another"),
+    ("1", ["--from", "JETRO"],
+     "visit #1 is linked to agreement 'LoI', which does not have the guest 'JETRO' as a party:"
+     " pass --agreement REF to link it to another one, or --no-agreement to unlink it"),
+    ("2", ["--org", "LSN", "--org", "JETRO"],
+     "meeting #2 is linked to agreement 'LoI', which does not have two of the organisations"
+     " as parties (only 'LSN')"),
+    ("1", ["--org", "LSN"], "--org goes with a meeting: visit #1"),
+    ("1", ["--online"], "--online goes with a meeting: visit #1"),
+    ("2", ["--from", "LSN"], "--from and --to go with a visit: meeting #2"),
+    ("2", ["--org", "Nobody"], "no organisation 'Nobody'"),
+    ("1", ["--outcome", "x"],
+     "visit #1 'LSN → FBRI visit 2016-10-12' is scheduled: an outcome goes with a done"
+     " exchange (rit done 1 --outcome …)"),
+    ("1", ["--note", "x" * 10_001], "is too long: at most 10000 characters"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("ref", "options", "message"),
+    [("9" if "no exchange" in m else "1", o, m) for o, m in REFUSALS] + REFUSALS_OF,
+)
+def test_refusals_change_nothing(
+    story: RitRunner, dump: Callable[[], str], ref: str, options: list[str], message: str
+) -> None:
+    rit = story
+    before = dump()
+    refused(rit("edit-exchange", ref, *options), message)
+    assert dump() == before
+
+
+def test_a_visit_at_a_trip_stop_stays_at_it(story: RitRunner, dump: Callable[[], str]) -> None:
+    rit = story
+    quiet_ok(rit, "add-trip", "Japan 2016", "--from", "2016-10-10", "--to", "2016-10-14")
+    quiet_ok(rit, "add-stop", "1", "--city", "Kobe", "--country", "JP", "--from", "2016-10-10",
+             "--to", "2016-10-14", "--org", "FBRI")  # fmt: skip
+    quiet_ok(rit, "schedule-visit", "--from", "JETRO", "--to", "FBRI", "--on", "2016-10-13",
+             "--trip", "1", "--place", "Kobe")  # fmt: skip
+    before = dump()
+    refused(
+        rit("edit-exchange", "4", "--to", "LSN"),
+        "on 2016-10-13 trip 'Japan 2016' is in Kobe (JP) at 'FBRI' 2016-10-10..2016-10-14, not"
+        " in 'Hamburg': a visit belongs to a stop in its place or at its host ('LSN')",
+    )
+    assert dump() == before
+    # At the stop's city the visit may have another host.
+    out = quiet_ok(rit, "edit-exchange", "4", "--to", "LSN", "--place", "Kobe")
+    assert out == "updated visit #4 JETRO → LSN visit 2016-10-13: title, host, time zone\n"
+
+
+def test_no_database_is_created_by_an_edit(rit: RitRunner, db_path: Path) -> None:
+    result = rit("edit-exchange", "1", "--title", "x")
+    assert result.exit_code == 1 and "no database at" in result.stderr
+    assert not db_path.exists()
+
+
+# ------------------------------------------------------------------ the yearly limit
+
+YEARLY = [
+    (["add-meeting", "M", "--org", "LSN", "--org", "FBRI", "--on", "2016-06-01", "--yearly",
+      "--until", "2199"],
+     "--until '2199' needs 184 yearly meetings (2016–2199), more than the 50 one --yearly plan"
+     " may hold: it can reach 2065 at most; give --until 2065 or earlier"),
+    (["schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10", "--yearly",
+      "--until", "2066"],
+     "--until '2066' needs 51 yearly visits (2016–2066), more than the 50 one --yearly plan"
+     " may hold: it can reach 2065 at most; give --until 2065 or earlier"),
+    (["schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12", "--yearly",
+      "--agreement", "Long"],
+     "a plan to the end of agreement 'Long' (2199-12-31) needs 184 yearly visits (2016–2199),"
+     " more than the 50 one --yearly plan may hold: it can reach 2065 at most"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "message"), YEARLY)
+def test_a_yearly_plan_beyond_the_limit_is_refused(
+    rit: RitRunner, dump: Callable[[], str], args: list[str], message: str
+) -> None:
+    add_story_orgs(rit)
+    quiet_ok(rit, "add-agreement", "Long", "--party", "LSN", "--party", "FBRI", "--signed",
+             "2016-01-01", "--until", "2199")  # fmt: skip
+    before = dump()
+    refused(rit(*args), message)
+    assert dump() == before
+
+
+def test_a_yearly_plan_of_exactly_the_limit_is_made(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    out = quiet_ok(rit, "add-meeting", "M", "--org", "LSN", "--org", "FBRI", "--on",
+                   "2016-02-29", "--yearly", "--until", "2065")  # fmt: skip
+    lines = out.splitlines()
+    assert lines[0] == "added 50 meetings, one a year:"
+    assert lines[50].startswith("  #50 M 2065: scheduled 2065-02-28")
