@@ -376,6 +376,28 @@ def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
     ]
 
 
+@pytest.mark.parametrize("fold", ["0", "1"])
+def test_rescheduling_keeps_which_of_a_repeated_hour_it_was(story: RitRunner, fold: str) -> None:
+    """A 02:30 on the night the clocks go back keeps its --fold when the time is not
+    changed: a longer visit, or another day at the same time (still ambiguous or not)."""
+    rit = story
+    quiet_visit(rit, "FBRI", "LSN", "--on", "2016-10-30", "--at", "02:30", "--fold", fold)
+    utc = {"0": "2016-10-30T00:30+00:00", "1": "2016-10-30T01:30+00:00"}[fold]
+    quiet_ok(rit, "reschedule", "1", "--days", "2")
+    assert (exchange(rit, "1")["starts_utc"], exchange(rit, "1")["days"]) == (utc, 2)
+    quiet_ok(rit, "reschedule", "1", "--on", "2016-10-30")
+    assert exchange(rit, "1")["starts_utc"] == utc
+    quiet_ok(rit, "reschedule", "1", "--on", "2016-10-31")  # 02:30 happens once that day
+    assert exchange(rit, "1")["starts_utc"] == "2016-10-31T01:30+00:00"
+    quiet_ok(rit, "reschedule", "1", "--on", "2017-10-29")  # the next fall-back night
+    assert (
+        exchange(rit, "1")["starts_utc"]
+        == {"0": "2017-10-29T00:30+00:00", "1": "2017-10-29T01:30+00:00"}[fold]
+    )
+    twice = rit("reschedule", "1", "--on", "2017-10-29", "--at", "02:30")  # a time given anew
+    assert twice.exit_code == 2 and "use --fold 0" in twice.stderr
+
+
 def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: Path) -> None:
     rit = story
     quiet_ok(rit, "add-org", "JETRO", "--country", "JP")
