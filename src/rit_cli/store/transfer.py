@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from .. import db
 from ..errors import Conflict, InvalidInput
-from ..text import short_repr
+from ..text import key, short_repr
 from . import _text, record_history
 
 FORMAT = "rit-export"
@@ -49,6 +50,17 @@ class Table:
     references: dict[str, str]  # column -> referenced table
     has_uuid: bool
     unique: list[str] = field(default_factory=list)  # single unique columns besides uuid
+    types: dict[str, str] = field(default_factory=dict)  # column -> declared type
+    not_null: set[str] = field(default_factory=set)
+    defaults: dict[str, Any] = field(default_factory=dict)  # column -> its DEFAULT value
+    # Case-folded key columns -> the column each is made from (name_key -> name).
+    derived: dict[str, str] = field(default_factory=dict)
+    # (column, name in the file, referenced table or None), computed once: an import
+    # converts every value of every record through it.
+    plan: list[tuple[str, str, str | None]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.plan = [(c, self.exported_name(c), self.references.get(c)) for c in self.columns]
 
     def exported_name(self, column: str) -> str:
         if column not in self.references:
@@ -83,8 +95,35 @@ def tables(conn: sqlite3.Connection) -> list[Table]:
                 cols = [r["name"] for r in conn.execute(f"PRAGMA index_info({index['name']})")]
                 if len(cols) == 1 and cols[0] != "uuid":
                     unique.append(cols[0])
-        found[name] = Table(name, columns, primary_key, references, "uuid" in columns, unique)
+        found[name] = Table(
+            name,
+            columns,
+            primary_key,
+            references,
+            "uuid" in columns,
+            unique,
+            types={r["name"]: r["type"].upper() for r in info},
+            not_null={r["name"] for r in info if r["notnull"]},
+            defaults={
+                r["name"]: _literal(r["dflt_value"]) for r in info if r["dflt_value"] is not None
+            },
+            derived={
+                c: c.removesuffix("_key")
+                for c in columns
+                if c.endswith("_key") and c.removesuffix("_key") in columns
+            },
+        )
     return _ordered(found)
+
+
+def _literal(sql: str) -> Any:
+    """A column's DEFAULT as a value: 'other' -> other, 0 -> 0."""
+    import ast
+
+    try:
+        return ast.literal_eval(sql)
+    except (ValueError, SyntaxError):
+        return None
 
 
 def _ordered(found: dict[str, Table]) -> list[Table]:
@@ -203,6 +242,7 @@ class _Importer:
         # Records a merge changed: (table, local id, uuid) -> {field: (old, new)}, written
         # to history once the partner's history is in (see record_merges).
         self.merged: dict[tuple[str, int, str], dict[str, tuple[Any, Any]]] = {}
+        self.statements: dict[tuple[str, ...], str] = {}  # SQL by what and its columns
 
     def local_ids(self, table: str) -> dict[str, int]:
         if table not in self.ids:
@@ -213,6 +253,12 @@ class _Importer:
 
     def check_columns(self, table: Table, records: list[dict[str, Any]]) -> None:
         allowed = {table.exported_name(c): c for c in table.columns}
+        # The usual file passes in bulk; only a wrong one is read record by record, so the
+        # error names the first wrong field as before.
+        names = set().union(*records)
+        types = set(map(type, chain.from_iterable(map(dict.values, records))))
+        if names <= allowed.keys() and types <= {str, int, float, bool, type(None)}:
+            return
         for record in records:
             for name, value in record.items():
                 if name not in allowed:
@@ -227,14 +273,16 @@ class _Importer:
                     )
 
     def to_row(self, table: Table, record: dict[str, Any]) -> dict[str, Any]:
-        """Column values with referenced uuids replaced by local ids."""
+        """Column values with referenced uuids replaced by local ids.
+
+        Key columns are made from their names here, as the commands make them: a name
+        edited in the file is found by its new name.
+        """
         row = {}
-        for column in table.columns:
-            name = table.exported_name(column)
+        for column, name, target in table.plan:
             if name not in record:
                 continue
             value = record[name]
-            target = table.references.get(column)
             if target is not None and value is not None:
                 local = self.local_ids(target).get(str(value))
                 if local is None:
@@ -244,15 +292,20 @@ class _Importer:
                     )
                 value = local
             row[column] = value
+        for key_column, named in table.derived.items():
+            if named in row:
+                row[key_column] = key(row[named]) if isinstance(row[named], str) else None
         return row
 
     def insert(self, table: Table, row: dict[str, Any], record: dict[str, Any]) -> int:
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
+        shape = ("insert", table.name, *row)
+        sql = self.statements.get(shape)
+        if sql is None:
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            sql = self.statements[shape] = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
         try:
-            cursor = self.conn.execute(
-                f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", list(row.values())
-            )
+            cursor = self.conn.execute(sql, list(row.values()))
         except sqlite3.IntegrityError as exc:
             raise InvalidInput(f"cannot import {_describe(table, record)}: {exc}") from exc
         return int(cursor.lastrowid or 0)
@@ -264,6 +317,9 @@ class _Importer:
             raise InvalidInput(f"unknown table {short_repr(unknown[0])} in the file")
         for table in self.schema.values():
             self.check_columns(table, data.get(table.name, []))
+        from .transfer_checks import check_file
+
+        check_file(self.conn, self.schema, data, self.local_ids, merge=self.merge)
         if not self.merge:
             self.require_empty()
         report: dict[str, Counts] = {}
@@ -401,10 +457,12 @@ class _Importer:
                 row = self.to_row(table, record)
             if table.primary_key == ["id"]:
                 row.pop("id", None)  # ours are numbered here; the content is what matches
-            where = " AND ".join(f"{c} IS ?" for c in row)
-            if self.conn.execute(
-                f"SELECT 1 FROM {table.name} WHERE {where} LIMIT 1", list(row.values())
-            ).fetchone():
+            shape = ("same", table.name, *row)
+            sql = self.statements.get(shape)
+            if sql is None:
+                where = " AND ".join(f"{c} IS ?" for c in row)
+                sql = self.statements[shape] = f"SELECT 1 FROM {table.name} WHERE {where} LIMIT 1"
+            if self.conn.execute(sql, list(row.values())).fetchone():
                 counts.skipped += 1
                 continue
             key = {c: row[c] for c in table.primary_key if c in row}
