@@ -221,8 +221,8 @@ def test_history_field_by_field(story: RitRunner) -> None:
     # show-exchange's date history: the time is the same local time at the new place.
     steps = exchange(rit, "1")["date_history"]
     assert [s["when"] for s in steps] == [
-        "2016-10-12 10:00 (Asia/Tokyo)",
-        "2016-10-12 10:00 (Europe/Berlin)",
+        "2016-10-12 10:00 JST (Asia/Tokyo)",
+        "2016-10-12 10:00 CEST (Europe/Berlin)",
     ]
 
 

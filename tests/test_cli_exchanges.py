@@ -104,11 +104,11 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
     assert [(s["sequence"], s["status"], s["when"]) for s in data["date_history"]] == [
         (0, "planned", "2016-10, decide by 2016-08-31"),
         (1, "planned", "2016-10-10..2016-10-20, decide by 2016-08-31"),
-        (2, "scheduled", "2016-10-12 10:00 (Asia/Tokyo)"),
+        (2, "scheduled", "2016-10-12 10:00 JST (Asia/Tokyo)"),
     ]
     shown = quiet_ok(rit, "show-exchange", "1")
     assert "date #1: planned 2016-10-10..2016-10-20, decide by 2016-08-31" in shown
-    assert "date #2: scheduled 2016-10-12 10:00 (Asia/Tokyo)" in shown
+    assert "date #2: scheduled 2016-10-12 10:00 JST (Asia/Tokyo)" in shown
     history = quiet_ok(rit, "history", "1", "--kind", "exchange")
     assert "window_end\t2016-10-31\t2016-10-20" in history
     assert "day\t\t2016-10-12" in history
@@ -396,6 +396,11 @@ def test_rescheduling_keeps_which_of_a_repeated_hour_it_was(story: RitRunner, fo
     )
     twice = rit("reschedule", "1", "--on", "2017-10-29", "--at", "02:30")  # a time given anew
     assert twice.exit_code == 2 and "use --fold 0" in twice.stderr
+    # The date history tells the two 02:30s apart.
+    first = {"0": "CEST", "1": "CET"}[fold]
+    steps = [step["when"] for step in exchange(rit, "1")["date_history"]]
+    assert steps[0] == f"2016-10-30 02:30 {first} (Europe/Berlin)"
+    assert steps[-1] == f"2017-10-29..2017-10-30 02:30 {first} (Europe/Berlin)"
 
 
 def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: Path) -> None:

@@ -24,7 +24,7 @@ from ..dates import (
     parse_date,
     parse_zone,
 )
-from ..errors import InvalidInput
+from ..errors import InvalidInput, RitError
 from ..models.exchanges import (
     EXCHANGE_STATUSES,
     EXCHANGE_TYPES,
@@ -370,7 +370,17 @@ def exchange_json(ex: Exchange, zone: str) -> dict[str, Any]:
 # ------------------------------------------------------------ date history
 
 
-_DATE_FIELDS = ("status", "window_start", "window_end", "decide_by", "day", "days", "at", "tz")
+_DATE_FIELDS = (
+    "status",
+    "window_start",
+    "window_end",
+    "decide_by",
+    "day",
+    "days",
+    "at",
+    "tz",
+    "starts_utc",  # which of a repeated hour (the zone's abbreviation tells them apart)
+)
 
 
 def date_history(conn: sqlite3.Connection, ex: Exchange) -> list[dict[str, Any]]:
@@ -410,7 +420,7 @@ def _describe(state: dict[str, Any]) -> dict[str, Any]:
         days = int(state.get("days") or 1)
         when = format_days(first, first + timedelta(days=days - 1))
         if state.get("at"):
-            when += f" {state['at']} ({state.get('tz')})"
+            when += f" {state['at']}{_abbreviation(state)} ({state.get('tz')})"
     elif state.get("window_start") and state.get("window_end"):
         when = format_window(
             Window(
@@ -422,6 +432,18 @@ def _describe(state: dict[str, Any]) -> dict[str, Any]:
     else:
         when = ""
     return {"status": status, "when": when}
+
+
+def _abbreviation(state: dict[str, Any]) -> str:
+    """' CEST' for a step's time, so the two 02:30s of an autumn night differ; '' if unknown."""
+    if not state.get("starts_utc") or not state.get("tz"):
+        return ""
+    try:
+        return " " + (
+            convert(datetime.fromisoformat(state["starts_utc"]), state["tz"]).tzname() or ""
+        )
+    except (ValueError, KeyError, RitError):  # an unknown zone in old history: the time alone
+        return ""
 
 
 def series_of(conn: sqlite3.Connection, ex: Exchange) -> list[tuple[int, str, str]]:
