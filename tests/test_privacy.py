@@ -570,6 +570,10 @@ def test_forget_contact_leaves_other_people_alone(rit: RitRunner, db_path: Path)
     )
     for word in ("Li Wei", "Life Science", "Yamamoto"):
         assert json.loads(rit("search", word, "--json").stdout), word
+    # Nor is what Li Wei and LSN are called in their own history.
+    history = rit("history", "Li Wei", "--kind", "contact").stdout
+    assert "Li Wei" in history and "(erased)" not in history
+    assert "(erased)" not in rit("history", "LSN", "--kind", "org").stdout
 
 
 def test_a_name_in_a_script_without_spaces_is_erased_inside_a_sentence(
@@ -584,3 +588,27 @@ def test_a_name_in_a_script_without_spaces_is_erased_inside_a_sentence(
     trip = json.loads(rit("show-trip", "神戸", "--json").stdout)
     assert trip["note"] == "(erased)さんと山田 太郎さんに会う"
     assert_gone(rit, db_path, "花子")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("田中太郎", "田中太郎さんと山田花子さん; 田中 太郎"),  # entered without a space
+        ("山田 花子", "田中太郎さんと山田花子さん; 山田  花子"),  # entered with one
+    ],
+)
+def test_a_name_in_a_script_without_spaces_is_erased_however_it_is_spaced(
+    rit: RitRunner, db_path: Path, name: str, text: str
+) -> None:
+    """Japanese text usually writes a name without a space; contacts are often entered
+    with one (or the other way round): every spacing of the name is the same person."""
+    ok(rit, "add-org", "LSN", "--country", "DE")
+    ok(rit, "add-org", "FBRI", "--country", "JP")
+    ok(rit, "add-contact", name, "--org", "FBRI")
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12",
+       "--purpose", text)  # fmt: skip
+    assert rit("forget-contact", name, "--yes").exit_code == 0
+    purpose = json.loads(rit("show-exchange", "1", "--json").stdout)["purpose"]
+    other = "山田花子" if name.startswith("田中") else "田中太郎"
+    assert purpose.count("(erased)") == 2 and other in purpose, purpose
+    assert_gone(rit, db_path, name.replace(" ", "")[-2:])

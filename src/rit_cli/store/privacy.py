@@ -37,6 +37,13 @@ _FREE_TEXT: dict[str, tuple[str, ...]] = {
     "cooperations": ("title", "note"),
 }
 
+# What organisations and other contacts are called, in their own records and history:
+# never erased, since it names someone else.
+_OTHERS_NAMES: dict[str, tuple[str, ...]] = {
+    "orgs": ("name", "short", "website"),
+    "contacts": ("name", "title", "email", "phone"),
+}
+
 # Scripts written without spaces between words: a name there ends where the next word
 # begins, so it cannot be told from its neighbours by a word boundary.
 _UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA", "THAI", "LAO", "KHMER")
@@ -88,15 +95,29 @@ def _spaced(char: str) -> bool:
     return not unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS)
 
 
+def _unspaced(left: str, right: str) -> bool:
+    return not _spaced(left) and not _spaced(right)
+
+
 def _pattern(identifiers: list[str]) -> re.Pattern[str]:
     """The identifiers as whole words, in that order, any run of spaces matching any other."""
 
     def alternative(value: str) -> str:
-        body = r"\s+".join(re.escape(part) for part in value.split())
+        # Between two characters of a script written without spaces (山田 花子, 山田花子)
+        # any spacing or none; elsewhere a run of spaces for a run of spaces.
+        body, previous = [], ""
+        for part in value.split():
+            if previous:
+                body.append(r"\s*" if _unspaced(previous, part[0]) else r"\s+")
+            for i, char in enumerate(part):
+                if i and _unspaced(part[i - 1], char):
+                    body.append(r"\s*")
+                body.append(re.escape(char))
+            previous = part[-1]
         # Whole words only, so erasing "Li" leaves "Life Science Nord" alone.
         before = r"(?<!\w)" if _spaced(value[0]) else ""
         after = r"(?!\w)" if _spaced(value[-1]) else ""
-        return before + body + after
+        return before + "".join(body) + after
 
     return re.compile("|".join(alternative(v) for v in identifiers), re.IGNORECASE)
 
@@ -150,8 +171,15 @@ def forget_contact(conn: sqlite3.Connection, ref: str) -> Erasure:
 def _scrub_history(conn: sqlite3.Connection, pattern: re.Pattern[str]) -> int:
     """Other records' history may hold the person as a value (a participant list, a
     signatory, a note): replace just those words, keep the rest."""
+    # Not what other people and organisations are called: their records keep their names,
+    # so their history does too ("Li Wei" stays "Li Wei" when a contact "Li" is erased).
+    kept = " OR ".join(
+        f"(table_name = '{table}' AND field IN ({', '.join(repr(f) for f in fields)}))"
+        for table, fields in _OTHERS_NAMES.items()
+    )
     rows = conn.execute(
-        f"SELECT id, old, new FROM history WHERE {_MENTIONS}(old) OR {_MENTIONS}(new)"
+        f"SELECT id, old, new FROM history WHERE ({_MENTIONS}(old) OR {_MENTIONS}(new))"
+        f" AND NOT ({kept})"
     ).fetchall()
     for row in rows:
         conn.execute(
