@@ -135,6 +135,16 @@ def test_new_does_not_repeat_a_visit_while_it_is_under_way(story: RitRunner) -> 
     assert shown[0].count("\n") == 1 and shown[1:] == ["", "", ""]
 
 
+def test_new_runs_with_different_horizons_do_not_repeat_each_other(story: RitRunner) -> None:
+    """A monthly cron job and the prompt's two weeks: an item the first showed is not shown
+    again by it after the second ran without it."""
+    schedule(story, "--on", "2016-09-15")  # 21 days ahead
+    env = {"RIT_TODAY": "2016-08-25"}
+    assert story("remind", "--new", "--within", "30d", env=env).stdout.count("\n") == 1
+    assert story("remind", "--new", env=env).stdout == ""  # beyond 14 days
+    assert story("remind", "--new", "--within", "30d", env=env).stdout == ""
+
+
 def test_new_shows_an_agreement_again_when_it_is_back_at_risk(story: RitRunner) -> None:
     """Resolved (a visit planned), then at risk again (the visit cancelled): new again."""
     env = {"RIT_TODAY": "2016-08-25"}

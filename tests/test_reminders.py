@@ -122,23 +122,32 @@ def test_seen_before_compares_fingerprints_for_many_items(conn: sqlite3.Connecti
     assert seen_before(conn, []) == set()
 
 
-def test_remember_forgets_what_is_no_longer_due(conn: sqlite3.Connection) -> None:
-    """What was shown and is still due stays remembered (even when not shown this time);
-    what is no longer due at all is forgotten, in batches, so it is new if it comes back."""
+def test_remember_forgets_agreements_no_longer_at_risk_only(conn: sqlite3.Connection) -> None:
+    """An agreement no longer at risk is forgotten (in batches), so it is new when it is
+    at risk again; exchanges beyond this run's horizon are kept (another horizon's)."""
 
-    def items(numbers: range) -> list[Reminder]:
-        found = [
-            classify_exchange(
-                fact("scheduled", "2016-09-01")._replace(uuid=f"u-{n}"), TODAY, HORIZON, "UTC"
-            )
+    def at_risk(numbers: range) -> list[Reminder]:
+        return [
+            Reminder("at-risk", date(2016, 12, 31), "agreement", n, f"a-{n}", "LoI", "", 128)
             for n in numbers
         ]
-        return [item for item in found if item is not None]
 
-    remember(conn, items(range(1500)), items(range(1500)), "2016-08-25T06:00:00+00:00")
-    still_due = items(range(1000, 1600))  # 1000..1499 shown before, 1500..1599 new
-    remember(conn, still_due, items(range(1500, 1600)), "2016-08-26T06:00:00+00:00")
-    assert seen_before(conn, items(range(1600))) == {item.key for item in still_due}
+    upcoming = [
+        item
+        for n in range(3)
+        if (
+            item := classify_exchange(
+                fact("scheduled", "2016-09-01")._replace(uuid=f"u-{n}"), TODAY, HORIZON, "UTC"
+            )
+        )
+    ]
+    shown = at_risk(range(1500)) + upcoming
+    remember(conn, shown, shown, "2016-08-25T06:00:00+00:00")
+    still = at_risk(range(1000, 1600))  # 1000..1499 still at risk, 1500.. new; no exchanges
+    remember(conn, still, at_risk(range(1500, 1600)), "2016-08-26T06:00:00+00:00")
+    assert seen_before(conn, at_risk(range(1600)) + upcoming) == {
+        item.key for item in still + upcoming
+    }
 
 
 def test_a_visit_under_way_keeps_its_fingerprint_day_after_day() -> None:

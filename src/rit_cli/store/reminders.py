@@ -151,10 +151,13 @@ def seen_before(conn: sqlite3.Connection, reminders: list[Reminder]) -> set[str]
 
 
 def remember(conn: sqlite3.Connection, due: list[Reminder], shown: list[Reminder], at: str) -> None:
-    """Record what --new has just shown, and forget what is no longer due at all.
+    """Record what --new has just shown, and forget the agreements no longer at risk.
 
-    A forgotten item that falls due again (an agreement back at risk after a visit was
-    cancelled) is new then, and shown again.
+    An agreement at risk again after it was not (a visit planned, then cancelled) is new
+    then, and shown again. Only that kind is forgotten: whether it is due does not depend
+    on --within, while the other kinds come and go with the horizon (two cron jobs with
+    different horizons must not make each other repeat), and change their fingerprint
+    when their dates move.
     """
     conn.executemany(
         "INSERT INTO reminders_sent (key, fingerprint, sent_at) VALUES (?, ?, ?)"
@@ -163,7 +166,11 @@ def remember(conn: sqlite3.Connection, due: list[Reminder], shown: list[Reminder
         [(item.key, item.fingerprint, at) for item in shown],
     )
     current = {item.key for item in due}
-    gone = [key for (key,) in conn.execute("SELECT key FROM reminders_sent") if key not in current]
+    gone = [
+        key
+        for (key,) in conn.execute("SELECT key FROM reminders_sent WHERE key LIKE 'at-risk:%'")
+        if key not in current
+    ]
     for chunk, marks in batches(gone):
         conn.execute(f"DELETE FROM reminders_sent WHERE key IN ({marks})", chunk)
 
