@@ -229,6 +229,30 @@ def test_reading_never_creates_a_database(rit: RitRunner, tmp_path: Path, args: 
 
 
 @pytest.mark.parametrize(
+    "args",
+    [
+        ["add-org", ""],
+        ["add-contact", "Hanako Suzuki", "--org", "FBRI"],
+        ["done", "1"],
+        ["forget-contact", "x", "--yes"],
+        ["end-agreement", "LoI", "--on", "2016-10-01"],
+        ["import", "json", "missing.json"],
+    ],
+)
+def test_a_write_that_fails_leaves_no_new_database(
+    rit: RitRunner, tmp_path: Path, args: list[str]
+) -> None:
+    """A command that fails changes nothing: on a mistyped --db not even an empty database
+    (or the directories made for it) is left behind, which a later remind would read."""
+    typo = tmp_path / "typo" / "deeper" / "rti.db"
+    result = rit("--db", str(typo), *args)
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "typo").exists()
+    assert rit("--db", str(typo), "add-org", "LSN", "--country", "DE").exit_code == 0
+    assert typo.exists()  # a write that succeeds creates it, as ever
+
+
+@pytest.mark.parametrize(
     "args", [["--db", "", "orgs"], ["--db=", "add-org", "X"], ["remind", "--db", " "]]
 )
 def test_an_empty_db_option_is_refused(rit: RitRunner, dump, args: list[str]) -> None:

@@ -107,13 +107,45 @@ def writing(create: bool = True) -> Iterator[sqlite3.Connection]:
     path = location().path if create else _existing()
     from . import db
 
+    new = str(path) != ":memory:" and not path.exists()
+    made = [d for d in path.parents if not d.exists()] if new else []
     db.check_writable(path)
     conn = db.connect(path)
     try:
         with db.transaction(conn):
             yield conn
+    except BaseException:
+        if new:  # a command that fails changes nothing: not even a new, empty database
+            _discard_if_empty(conn, path, made)
+        raise
     finally:
         conn.close()
+
+
+def _discard_if_empty(conn: sqlite3.Connection, path: Path, made: list[Path]) -> None:
+    """Remove the database this command created (and the directories it made for it),
+    unless something was written to it meanwhile: every record starts from an
+    organisation or a trip, and every write leaves history."""
+    import sqlite3
+
+    try:
+        empty = conn.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM history) AND NOT EXISTS (SELECT 1 FROM orgs)"
+            " AND NOT EXISTS (SELECT 1 FROM trips)"
+        ).fetchone()[0]
+    except sqlite3.Error:
+        return
+    if not empty:
+        return
+    conn.close()
+    for suffix in ("-wal", "-shm", ""):
+        with contextlib.suppress(OSError):
+            os.unlink(str(path) + suffix)
+    for directory in made:  # deepest first
+        try:
+            directory.rmdir()
+        except OSError:
+            break
 
 
 @contextlib.contextmanager
