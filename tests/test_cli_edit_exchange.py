@@ -397,3 +397,23 @@ def test_a_yearly_plan_of_exactly_the_limit_is_made(rit: RitRunner) -> None:
     lines = out.splitlines()
     assert lines[0] == "added 50 meetings, one a year:"
     assert lines[50].startswith("  #50 M 2065: scheduled 2065-02-28")
+
+
+@pytest.mark.parametrize(
+    ("fold", "utc"), [("0", "2016-10-30T00:30+00:00"), ("1", "2016-10-30T01:30+00:00")]
+)
+def test_fold_chooses_the_repeated_hour_when_new_parties_move_the_time(
+    rit: RitRunner, dump, fold: str, utc: str
+) -> None:
+    """02:30 in Kobe moved to Hamburg on the night the clocks go back happens twice there:
+    the refusal asks for --fold, which edit-exchange takes; --fold alone is refused."""
+    add_story_orgs(rit)
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-30",
+             "--at", "02:30")  # fmt: skip
+    before = dump()
+    refused(rit("edit-exchange", "1", "--from", "FBRI", "--to", "LSN"), "use --fold 0")
+    refused(rit("edit-exchange", "1", "--fold", fold), "--fold goes with new parties")
+    assert dump() == before
+    quiet_ok(rit, "edit-exchange", "1", "--from", "FBRI", "--to", "LSN", "--fold", fold)
+    moved = exchange(rit, "1")
+    assert (moved["tz"], moved["at"], moved["starts_utc"]) == ("Europe/Berlin", "02:30", utc)

@@ -596,6 +596,15 @@ def edit_exchange(
     no_agreement: Annotated[
         bool, typer.Option("--no-agreement", help="Unlink it from its agreement.")
     ] = False,
+    fold: Annotated[
+        int | None,
+        typer.Option(
+            "--fold",
+            help="When new parties move its time to a zone where that time happens twice "
+            "(clocks fall back): 0 first, 1 second.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Change a visit's or meeting's fields.
 
@@ -622,6 +631,7 @@ def edit_exchange(
         orgs=tuple(org) if org is not None else None,
         agreement=agreement,
         no_agreement=no_agreement,
+        fold=fold,
     )
     with context.writing(create=False) as conn:
         edited = store_edit(conn, ref, data)

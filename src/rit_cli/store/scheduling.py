@@ -906,6 +906,7 @@ class ExchangeEdit:
     orgs: tuple[str, ...] | None = None
     agreement: str | None = None
     no_agreement: bool = False
+    fold: int | None = None  # which of a repeated hour, when the time moves to a new zone
 
 
 @dataclass(frozen=True)
@@ -962,12 +963,19 @@ def _edited_parties(
     return _orgs(conn, given)
 
 
+_FOLD_ALONE = (
+    "--fold goes with new parties that move the time to another zone; "
+    "rit reschedule --at HH:MM --fold changes the time itself"
+)
+
+
 def _follow(
     ex: Exchange,
     old: list[tuple[Org, str]],
     new: list[tuple[Org, str]],
     place: str | None,
     values: dict[str, Any],
+    fold: int | None = None,
 ) -> None:
     """A place or zone that came from the parties follows them, as when it was created.
 
@@ -990,12 +998,17 @@ def _follow(
         in_place = [o.tz for o, _ in new if place and o.city and key(o.city) == key(place)]
         zone = in_place[0] if in_place and ex.tz in {o.tz for o, _ in old} else None
     if zone is None or zone == ex.tz:
+        if fold is not None:
+            raise InvalidInput(_FOLD_ALONE)
         return
     values["tz"] = zone
     if ex.at is not None and ex.day is not None:
-        values["starts_utc"] = fixed(
-            date.fromisoformat(ex.day), ex.days, ex.at, ex.fold, zone
-        ).starts_utc
+        moved = fixed(
+            date.fromisoformat(ex.day), ex.days, ex.at, fold if fold is not None else ex.fold, zone
+        )
+        values["starts_utc"] = moved.starts_utc
+        if moved.fold != ex.fold:
+            values["fold"] = moved.fold
 
 
 def _edited_agreement(
@@ -1151,9 +1164,11 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
     if "host" in roles:
         values["host_id"] = next(org.id for org, role in parties if role == "host")
     if roles or "place" in values:
-        _follow(ex, old_parties, parties, values.get("place", ex.place), values)
+        _follow(ex, old_parties, parties, values.get("place", ex.place), values, data.fold)
         if ex.stop_id is not None:
             _check_edited_stop(conn, ex, parties, values)
+    elif data.fold is not None:
+        raise InvalidInput(_FOLD_ALONE)
     values["agreement_id"] = _edited_agreement(conn, data, ex, parties, bool(roles))
     fields = contacts = None
     if data.fields is not None:
