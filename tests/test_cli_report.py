@@ -334,3 +334,19 @@ def test_report_out_is_written_like_every_export(story: RitRunner, db_path: Path
     assert story("report", "--format", "markdown", "--out", str(target)).exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("# rit report")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_programmes_report_reminds_of_that_programme_only(rit: RitRunner) -> None:
+    """A report scoped to one programme is handed to a partner: another programme ending
+    is none of its business, its own ending is."""
+    env = {"RIT_TODAY": "2016-11-01"}
+    ok(rit, *ADD_JETRO, env=env)
+    ok(rit, "add-programme", "Regional Industry-Tie-Up Programme", "--short", "RIT",
+       "--run-by", "JETRO", "--from", "2015-04-01", "--until", "2016-12-20", env=env)  # fmt: skip
+    ok(rit, "add-programme", "Horizon Pilot", "--short", "HP", "--from", "2015-01-01",
+       "--until", "2016-12-15", env=env)  # fmt: skip
+    data = json.loads(ok(rit, "report", "--programme", "RIT", "--json", env=env))
+    ending = [(r["record"], r["id"]) for r in data["reminders"] if r["kind"] == "expiring"]
+    assert ending == [("programme", 1)]
+    piped = ok(rit, "report", "--programme", "HP", env=env)
+    assert "programme #2" in piped and "programme #1" not in piped

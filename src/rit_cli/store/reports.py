@@ -162,18 +162,25 @@ def current_report(
         exchanges = _exchange_ids_in_scope(
             conn, (r.record_id for r in reminders if r.record == "exchange"), scope, ids, org_id
         )
-        reminders = [r for r in reminders if _reminder_in_scope(r, scope, ids, exchanges)]
+        programme = None
+        if scope.programme:
+            from .programmes import PROGRAMME
+
+            programme = resolve(conn, PROGRAMME, scope.programme)["id"]
+        reminders = [r for r in reminders if _reminder_in_scope(r, programme, ids, exchanges)]
     return CurrentReport(today, scope.describe(conn), states, upcoming, until, reminders)
 
 
 def _reminder_in_scope(
-    reminder: Reminder, scope: Scope, agreement_ids: set[int], exchange_ids: set[int]
+    reminder: Reminder, programme: int | None, agreement_ids: set[int], exchange_ids: set[int]
 ) -> bool:
+    """Whether a reminder belongs to the report's scope: its agreements, their exchanges,
+    and, for a programme's report, that programme (not the others)."""
     if reminder.record == "agreement":
         return reminder.record_id in agreement_ids
     if reminder.record == "exchange":
         return reminder.record_id in exchange_ids
-    return scope.programme is not None and reminder.record == "programme"
+    return reminder.record == "programme" and reminder.record_id == programme
 
 
 def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) -> YearReport:
