@@ -117,6 +117,12 @@ def test_trips_listing_piped_table_and_json(trip: RitRunner) -> None:
     assert "Itinerary" in shown and "Shanghai" in shown
     data = json.loads(quiet_ok(rit, "trips", "--json"))
     assert data[0]["title"] == TRIP and len(data[0]["stops"]) == 3
+    # The listing's JSON holds the exchanges at each stop, as show-trip's does.
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-05-02", "--trip", TRIP)
+    listed = json.loads(quiet_ok(rit, "trips", "--json"))[0]["stops"]
+    shown = json.loads(quiet_ok(rit, "show-trip", TRIP, "--json"))["stops"]
+    assert [[e["id"] for e in s["exchanges"]] for s in listed] == [[], [1], []]
+    assert listed == shown
 
 
 @pytest.mark.parametrize(

@@ -122,7 +122,7 @@ def trips(as_json: JsonOpt = False) -> None:
 
     zone = context.user_zone()
     with context.reading() as conn:
-        records = list_trips(conn)
+        records = list_trips(conn, with_exchanges=as_json)
     print_listing(TRIP_COLUMNS, records, as_json, lambda t: trip_json(t, zone))
 
 

@@ -153,6 +153,8 @@ def find_trip(conn: sqlite3.Connection, ref: str) -> Trip:
     return get_trip(conn, resolve(conn, TRIP, ref)["id"])
 
 
-def list_trips(conn: sqlite3.Connection) -> list[Trip]:
+def list_trips(conn: sqlite3.Connection, with_exchanges: bool = False) -> list[Trip]:
+    """Every trip with its stops; the exchanges at each stop only when asked (--json shows
+    them, the listing's lines do not)."""
     rows = conn.execute("SELECT * FROM trips ORDER BY start_on, id").fetchall()
-    return [_trip(r, _stops(conn, r["id"], with_exchanges=False)) for r in rows]
+    return [_trip(r, _stops(conn, r["id"], with_exchanges=with_exchanges)) for r in rows]
