@@ -291,6 +291,25 @@ def test_terminal_view_stays_within_80_columns(story: RitRunner) -> None:
 
 
 @pytest.mark.parametrize(
+    "args", [["report"], ["report", "--year", "2016"], ["agreements"], ["orgs"], ["cooperations"]]
+)
+def test_dates_and_statuses_are_whole_at_80_columns(story: RitRunner, args: list[str]) -> None:
+    """The README promises tables readable at 80 columns: a date, status or kind is never
+    cut to 'acti…' or '2016…' (the optional columns give way below 100 columns)."""
+    import re
+
+    out = story(*args, env={"TTY_COMPATIBLE": "1", "COLUMNS": "80"}).stdout
+    visible = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    cut = re.search(r"\b(\d{4}(-\d\d)?(-\d\d?)?|acti|sign|expi|Europe/Ber|Asia/To)…", visible)
+    assert cut is None, visible[max(0, cut.start() - 400) : cut.end() + 50]
+    wide = re.sub(
+        r"\x1b\[[0-9;]*m", "", story(*args, env={"TTY_COMPATIBLE": "1", "COLUMNS": "120"}).stdout
+    )
+    if args == ["agreements"]:
+        assert "programme" in wide and "programme" not in visible  # optional at 80
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--format", "pdf"], "unknown --format 'pdf'"),

@@ -19,7 +19,18 @@ class Column:
     header: str
     get: Callable[[Any], Any]
     justify: str = "left"
-    no_wrap: bool = False
+    no_wrap: bool = False  # dates, statuses, kinds: whole or not at all
+    optional: bool = False  # left out of tables narrower than WIDE
+
+
+# Below this many columns a terminal table leaves out the optional columns, so that the
+# dates and statuses it keeps are shown whole (the README promises 80 columns).
+WIDE = 100
+
+
+def fitting(columns: Sequence[Column], width: int) -> Sequence[Column]:
+    """The columns a table of this width shows."""
+    return columns if width >= WIDE else [c for c in columns if not c.optional]
 
 
 def cell(value: Any) -> str:

@@ -196,9 +196,24 @@ def view(report: CurrentReport | YearReport) -> Any:
         if not section.rows:
             parts.append(Text(section.empty, style="dim"))
             continue
-        columns = [Column(name, itemgetter(i)) for i, name in enumerate(section.columns)]
-        parts.append(table(columns, section.rows))
+        columns = [
+            Column(name, itemgetter(i), no_wrap=name in _WHOLE)
+            for i, name in enumerate(section.columns)
+        ]
+        shown = table(columns, section.rows)
+        for column in shown.columns:
+            if column.header in _BROKEN:
+                column.overflow = "fold"  # its date ranges break rather than being cut
+        parts.append(shown)
     return Group(*parts)
+
+
+# Columns shown whole on a terminal, however narrow: dates, statuses, kinds; and those
+# whose long date ranges are broken over lines when they do not fit.
+_WHOLE = frozenset(
+    {"status", "in force until", "when", "date", "kind", "type", "concrete since", "dates"}
+)
+_BROKEN = frozenset({"itinerary"})
 
 
 def plain(report: CurrentReport | YearReport) -> Iterable[str]:

@@ -36,7 +36,7 @@ def print_listing(
     if stdout_is_terminal():
         console = render.make_console()
         if records:
-            table = render.table(columns, records, title=title)
+            table = render.table(render.fitting(columns, console.width), records, title=title)
             if fold:
                 for column in table.columns:
                     if not column.no_wrap:

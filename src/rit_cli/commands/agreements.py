@@ -54,14 +54,15 @@ SignatoryOpt = Annotated[
 AGREEMENT_COLUMNS = (
     Column("id", lambda a: a.id, justify="right"),
     Column("title", lambda a: a.title),
-    Column("kind", lambda a: a.kind),
-    Column("status", lambda a: a.status),
+    Column("kind", lambda a: a.kind, no_wrap=True),
+    Column("status", lambda a: a.status, no_wrap=True),
     Column("parties", lambda a: [p.label for p in a.parties]),
-    Column("signed", lambda a: a.signed_on),
-    Column("from", lambda a: a.in_force_from),
-    Column("until", lambda a: a.in_force_until),  # the last day in force, termination included
-    Column("visits/year", lambda a: _visits(a)),
-    Column("programme", lambda a: a.programme.label if a.programme else None),
+    Column("signed", lambda a: a.signed_on, no_wrap=True, optional=True),
+    Column("from", lambda a: a.in_force_from, no_wrap=True),
+    # The last day in force, termination included.
+    Column("until", lambda a: a.in_force_until, no_wrap=True),
+    Column("visits a year", lambda a: _visits(a)),
+    Column("programme", lambda a: a.programme.label if a.programme else None, optional=True),
 )
 
 COMPLIANCE_COLUMNS = (

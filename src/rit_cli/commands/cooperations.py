@@ -20,11 +20,11 @@ NoteOpt = Annotated[str | None, typer.Option("--note", help="Free text.")]
 COOPERATION_COLUMNS = (
     Column("id", lambda c: c.id, justify="right"),
     Column("title", lambda c: c.title),
-    Column("status", lambda c: c.status),
-    Column("since", lambda c: c.since),
+    Column("status", lambda c: c.status, no_wrap=True),
+    Column("since", lambda c: c.since, no_wrap=True),
     Column("organisations", lambda c: [o.label for o in c.orgs]),
     Column("agreement", lambda c: c.agreement.name if c.agreement else None),
-    Column("fields", lambda c: c.fields),
+    Column("fields", lambda c: c.fields, optional=True),
 )
 
 STATUS_COLUMNS = (

@@ -33,11 +33,11 @@ ORG_COLUMNS = (
     Column("id", lambda o: o.id, justify="right"),
     Column("name", lambda o: o.name),
     Column("short", lambda o: o.short),
-    Column("kind", lambda o: o.kind),
-    Column("country", lambda o: o.country),
+    Column("kind", lambda o: o.kind, no_wrap=True),
+    Column("country", lambda o: o.country, no_wrap=True),
     Column("city", lambda o: o.city),
-    Column("time zone", lambda o: o.tz),
-    Column("tags", lambda o: o.tags),
+    Column("time zone", lambda o: o.tz, no_wrap=True),
+    Column("tags", lambda o: o.tags, optional=True),
 )
 
 
