@@ -527,3 +527,56 @@ def test_new_parties_must_still_fit_the_linked_exchanges(rit: RitRunner, dump) -
     quiet_ok(rit, "edit-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--party", "JETRO")
     years = json.loads(quiet_ok(rit, "show-agreement", "LoI", "--json"))["compliance"]
     assert (years[0]["year"], years[0]["planned"]) == (2016, 1)
+
+
+def test_a_mistyped_extension_or_termination_is_taken_back(rit: RitRunner, dump) -> None:
+    """extend-* --undo and end-agreement --undo: a wrong year or date can be corrected;
+    the history keeps the mistake and its correction."""
+    add_story_orgs(rit)
+    quiet_ok(rit, *ADD_JETRO)
+    quiet_ok(rit, "add-programme", "RIT", "--run-by", "JETRO", "--from", "2015-04-01",
+             "--until", "2016")  # fmt: skip
+    quiet_ok(rit, "extend-programme", "RIT", "--until", "2071")  # meant 2017
+    assert "it ends on 2016-12-31 again" in quiet_ok(rit, "extend-programme", "RIT", "--undo")
+    quiet_ok(rit, "extend-programme", "RIT", "--until", "2017")
+    assert json.loads(quiet_ok(rit, "show-programme", "RIT", "--json"))["valid_until"] == (
+        "2017-12-31"
+    )
+    quiet_ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI",
+             "--signed", "2016-01-01", "--until", "2016")  # fmt: skip
+    quiet_ok(rit, "extend-agreement", "LoI", "--until", "2071")
+    quiet_ok(rit, "extend-agreement", "LoI", "--undo")
+    quiet_ok(rit, "end-agreement", "LoI", "--on", "2016-05-01")  # meant 2016-07-01
+    quiet_ok(rit, "end-agreement", "LoI", "--undo")
+    quiet_ok(rit, "end-agreement", "LoI", "--on", "2016-07-01")
+    loi = json.loads(quiet_ok(rit, "show-agreement", "LoI", "--json"))
+    assert (loi["valid_until"], loi["terminated_on"], loi["extensions"]) == (
+        "2016-12-31",
+        "2016-07-01",
+        [],
+    )
+    history = quiet_ok(rit, "history", "LoI", "--kind", "agreement")
+    assert "2016-05-01" in history and "2071-12-31" in history
+    before = dump()
+    for args, message in (
+        (["extend-agreement", "LoI", "--undo"], "has no extension to take back"),
+        (["extend-programme", "RIT", "--undo", "--until", "2018"], "without --until or --note"),
+        (["extend-programme", "RIT"], "give --until DATE|YEAR, the new end, or --undo"),
+        (["end-agreement", "LoI", "--undo", "--on", "2016-08-01"], "without --on or --reason"),
+        (["end-agreement", "LoI"], "give --on DATE, the day it ends, or --undo"),
+    ):
+        refused(rit(*args), message)
+    quiet_ok(rit, "end-agreement", "LoI", "--undo")
+    refused(rit("end-agreement", "LoI", "--undo"), "is not terminated")
+    assert dump() != before  # the one real --undo above
+
+
+def test_an_extension_is_not_taken_back_under_a_later_termination(rit: RitRunner, dump) -> None:
+    add_story_orgs(rit)
+    quiet_ok(rit, "add-agreement", "MoU", "--party", "LSN", "--party", "FBRI",
+             "--signed", "2016-01-01", "--until", "2016")  # fmt: skip
+    quiet_ok(rit, "extend-agreement", "MoU", "--until", "2020")
+    quiet_ok(rit, "end-agreement", "MoU", "--on", "2018-06-01")
+    before = dump()
+    refused(rit("extend-agreement", "MoU", "--undo"), "take back the termination first")
+    assert dump() == before

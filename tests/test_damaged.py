@@ -246,7 +246,8 @@ def test_a_write_that_fails_leaves_no_new_database(
     (or the directories made for it) is left behind, which a later remind would read."""
     typo = tmp_path / "typo" / "deeper" / "rti.db"
     result = rit("--db", str(typo), *args)
-    assert result.exit_code == 2, result.output
+    # Refused (2), or, for a command that needs a database, "no database at …" (1).
+    assert result.exit_code in (1, 2), result.output
     assert not (tmp_path / "typo").exists()
     assert rit("--db", str(typo), "add-org", "LSN", "--country", "DE").exit_code == 0
     assert typo.exists()  # a write that succeeds creates it, as ever

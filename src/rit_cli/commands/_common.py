@@ -79,3 +79,23 @@ def say(message: str) -> None:
     from ..text import printable
 
     sys.stdout.write(printable(message) + "\n")
+
+
+UndoOpt = Annotated[
+    bool, typer.Option("--undo", help="Take back the last extension (a mistyped end).")
+]
+
+
+def until_or_undo(until: str | None, undo: bool, note: str | None) -> str | None:
+    """The new end extend-* was given, or None for --undo; refuse neither or both."""
+    from ..errors import InvalidInput
+
+    if undo and (until is not None or note is not None):
+        raise InvalidInput(
+            "--undo takes back the last extension: give it without --until or --note"
+        )
+    if not undo and until is None:
+        raise InvalidInput(
+            "give --until DATE|YEAR, the new end, or --undo to take back the last extension"
+        )
+    return until

@@ -9,7 +9,15 @@ from ..app import app
 from ..models.agreements import AGREEMENT_KINDS, Agreement, FieldUse
 from ..render import Column
 from ..schedule import Compliance, Gap
-from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
+from ._common import (
+    JsonOpt,
+    UndoOpt,
+    print_details,
+    print_listing,
+    say,
+    stdout_is_terminal,
+    until_or_undo,
+)
 
 RefArg = Annotated[str, typer.Argument(help="Id or title of the agreement.")]
 KindOpt = Annotated[
@@ -375,20 +383,32 @@ def edit_agreement(
 def extend_agreement(
     ref: RefArg,
     until: Annotated[
-        str, typer.Option("--until", help="The new end: a date, or a year (31 December).")
-    ],
+        str | None,
+        typer.Option(
+            "--until", help="The new end: a date, or a year (31 December).", show_default=False
+        ),
+    ] = None,
     note: NoteOpt = None,
+    undo: UndoOpt = False,
 ) -> None:
     """Extend an agreement (kept as an extension).
 
     Extend an agreement (also one that has expired); kept as an extension in its history.
+    --undo takes back the last extension (a mistyped year).
 
     Example: rit extend-agreement "LoI Kobe–LSN" --until 2017 --note "programme extended"
     """
     from ..store.agreements import extend_agreement as store_extend
 
-    with context.writing() as conn:
+    until = until_or_undo(until, undo, note)
+    with context.writing(create=False) as conn:
         agreement, extension = store_extend(conn, ref, until, note, context.today())
+    if until is None:
+        say(
+            f"took back the extension of agreement #{agreement.id} {agreement.title} to "
+            f"{extension.new_until}: it ends on {extension.old_until} again; now {agreement.status}"
+        )
+        return
     say(
         f"extended agreement #{agreement.id} {agreement.title} from {extension.old_until} "
         f"to {extension.new_until}; now {agreement.status}"
@@ -398,19 +418,35 @@ def extend_agreement(
 @app.command("end-agreement")
 def end_agreement(
     ref: RefArg,
-    on: Annotated[str, typer.Option("--on", help="The day it ends (no longer in force).")],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="The day it ends (no longer in force).", show_default=False),
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why it ended early.")] = None,
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Take back the termination (a mistyped date).")
+    ] = False,
 ) -> None:
     """Terminate an agreement early; it is kept.
 
-    Terminate an agreement early; the record is kept, never deleted.
+    Terminate an agreement early; the record is kept, never deleted. --undo takes back a
+    termination, so that a mistyped date can be given again.
 
     Example: rit end-agreement "LoI Kobe–LSN" --on 2017-06-30 --reason "merged into MoU"
     """
+    from ..errors import InvalidInput
     from ..store.agreements import end_agreement as store_end
 
-    with context.writing() as conn:
+    if undo and (on is not None or reason is not None):
+        raise InvalidInput("--undo takes back the termination: give it without --on or --reason")
+    if not undo and on is None:
+        raise InvalidInput("give --on DATE, the day it ends, or --undo to take back a termination")
+    with context.writing(create=False) as conn:
         agreement = store_end(conn, ref, on, reason, context.today())
+    if undo:
+        say(f"took back the termination of agreement #{agreement.id} {agreement.title}; now "
+            f"{agreement.status}")  # fmt: skip
+        return
     say(
         f"terminated agreement #{agreement.id} {agreement.title} on {agreement.terminated_on}; "
         f"now {agreement.status}"

@@ -8,7 +8,7 @@ from .. import context
 from ..app import app
 from ..models.agreements import Extension, Programme
 from ..render import Column
-from ._common import JsonOpt, print_details, print_listing, say
+from ._common import JsonOpt, UndoOpt, print_details, print_listing, say, until_or_undo
 
 RefArg = Annotated[str, typer.Argument(help="Id, short name or name of the programme.")]
 ShortOpt = Annotated[str | None, typer.Option("--short", help="Short name, e.g. RIT.")]
@@ -180,20 +180,32 @@ def edit_programme(
 def extend_programme(
     ref: RefArg,
     until: Annotated[
-        str, typer.Option("--until", help="The new end: a date, or a year (31 December).")
-    ],
+        str | None,
+        typer.Option(
+            "--until", help="The new end: a date, or a year (31 December).", show_default=False
+        ),
+    ] = None,
     note: NoteOpt = None,
+    undo: UndoOpt = False,
 ) -> None:
     """Extend a programme's term (kept as an extension).
 
-    Extend a programme's term; the extension is kept with the date it was decided.
+    Extend a programme's term; the extension is kept with the date it was decided. --undo
+    takes back the last extension (a mistyped year).
 
     Example: rit extend-programme RIT --until 2017 --note "worked well"
     """
     from ..store.programmes import extend_programme as store_extend
 
-    with context.writing() as conn:
+    until = until_or_undo(until, undo, note)
+    with context.writing(create=False) as conn:
         programme, extension = store_extend(conn, ref, until, note, context.today())
+    if until is None:
+        say(
+            f"took back the extension of programme #{programme.id} {programme.name} to "
+            f"{extension.new_until}: it ends on {extension.old_until} again"
+        )
+        return
     say(
         f"extended programme #{programme.id} {programme.name} from {extension.old_until} "
         f"to {extension.new_until}"

@@ -297,7 +297,7 @@ def edit_agreement(
     if "valid_until" in values and extensions_of(conn, "agreement_id", current["id"]):
         raise Conflict(
             f"agreement {short_repr(current['title'])} has been extended; "
-            "change its end with extend-agreement"
+            "change its end with extend-agreement (--undo takes back the last extension)"
         )
     merged: dict[str, Any] = {
         "signed_on": iso(current["signed_on"]),
@@ -358,9 +358,16 @@ def _check_linked_exchanges(
 
 
 def extend_agreement(
-    conn: sqlite3.Connection, ref: str, until_text: str, note: str | None, today: date
+    conn: sqlite3.Connection, ref: str, until_text: str | None, note: str | None, today: date
 ) -> tuple[Agreement, Extension]:
+    """Extend the agreement; without until_text, take back its last extension."""
     row = resolve(conn, AGREEMENT, ref)
+    if until_text is None:
+        from .programmes import undo_extension
+
+        return get_agreement(conn, row["id"], today), undo_extension(
+            conn, "agreement_id", row, "agreement"
+        )
     if row["terminated_on"]:
         raise Conflict(
             f"agreement {short_repr(row['title'])} was terminated on {row['terminated_on']}; "
@@ -371,10 +378,16 @@ def extend_agreement(
 
 
 def end_agreement(
-    conn: sqlite3.Connection, ref: str, on_text: str, reason: str | None, today: date
+    conn: sqlite3.Connection, ref: str, on_text: str | None, reason: str | None, today: date
 ) -> Agreement:
-    """Terminate early: the agreement is in force up to the day before ``on``; it is kept."""
+    """Terminate early: the agreement is in force up to the day before ``on``; it is kept.
+    Without on_text, take back a termination (a mistyped date): the history keeps both."""
     row = resolve(conn, AGREEMENT, ref)
+    if on_text is None:
+        if not row["terminated_on"]:
+            raise Conflict(f"agreement {short_repr(row['title'])} is not terminated")
+        update(conn, "agreements", row["id"], {"terminated_on": None, "termination_reason": None})
+        return get_agreement(conn, row["id"], today)
     on = parse_date(on_text, today)
     title = short_repr(row["title"])
     if row["terminated_on"]:

@@ -11,7 +11,7 @@ from ..dates import parse_date, parse_until
 from ..errors import Conflict, InvalidInput
 from ..models.agreements import Extension, Party, Programme
 from ..text import MAX_TEXT, clean, key, short_repr
-from . import RefSpec, insert, resolve, update
+from . import RefSpec, delete, insert, resolve, update
 from .orgs import find_org
 
 PROGRAMME = RefSpec("programmes", "programme", "name", ("name_key", "short_key"))
@@ -104,7 +104,7 @@ def edit_programme(
     if "valid_until" in values and extensions_of(conn, "programme_id", current["id"]):
         raise Conflict(
             f"programme {short_repr(current['name'])} has been extended; "
-            "change its end with extend-programme"
+            "change its end with extend-programme (--undo takes back the last extension)"
         )
     merged = {"valid_from": iso(current["valid_from"]), "valid_until": iso(current["valid_until"])}
     merged.update({k: v for k, v in values.items() if k in merged})
@@ -152,6 +152,42 @@ def add_extension(
     return Extension(extension_id, old_until, new_until, today, values["note"])
 
 
+def undo_extension(
+    conn: sqlite3.Connection, owner_column: str, row: sqlite3.Row, what: str
+) -> Extension:
+    """Take back the last extension (a mistyped year): the end it replaced is the end
+    again. The history keeps the extension and its removal."""
+    label = row["name"] if owner_column == "programme_id" else row["title"]
+    last = conn.execute(
+        f"SELECT * FROM extensions WHERE {owner_column} = ? ORDER BY decided_on DESC, id DESC",
+        (row["id"],),
+    ).fetchone()
+    if last is None:
+        raise Conflict(f"{what} {short_repr(label)} has no extension to take back")
+    if last["new_until"] != row["valid_until"]:
+        raise Conflict(
+            f"{what} {short_repr(label)} ends on {row['valid_until']}, not on "
+            f"{last['new_until']} where its last extension put it: nothing to take back"
+        )
+    ended = row["terminated_on"] if "terminated_on" in row.keys() else None  # agreements
+    if ended and ended > last["old_until"]:
+        raise Conflict(
+            f"{what} {short_repr(label)} was terminated on {ended}, after the end "
+            f"{last['old_until']} the extension replaced: take back the termination first "
+            "(end-agreement --undo)"
+        )
+    delete(conn, "extensions", last["id"])
+    table = "programmes" if owner_column == "programme_id" else "agreements"
+    update(conn, table, row["id"], {"valid_until": last["old_until"]})
+    return Extension(
+        last["id"],
+        iso(last["old_until"]),
+        date.fromisoformat(last["new_until"]),
+        date.fromisoformat(last["decided_on"]),
+        last["note"],
+    )
+
+
 def extensions_of(conn: sqlite3.Connection, owner_column: str, owner_id: int) -> list[Extension]:
     rows = conn.execute(
         f"SELECT * FROM extensions WHERE {owner_column} = ? ORDER BY decided_on, id", (owner_id,)
@@ -169,10 +205,14 @@ def extensions_of(conn: sqlite3.Connection, owner_column: str, owner_id: int) ->
 
 
 def extend_programme(
-    conn: sqlite3.Connection, ref: str, until_text: str, note: str | None, today: date
+    conn: sqlite3.Connection, ref: str, until_text: str | None, note: str | None, today: date
 ) -> tuple[Programme, Extension]:
+    """Extend the programme's term; without until_text, take back its last extension."""
     row = resolve(conn, PROGRAMME, ref)
-    extension = add_extension(conn, "programme_id", row, until_text, note, today, "programme")
+    if until_text is None:
+        extension = undo_extension(conn, "programme_id", row, "programme")
+    else:
+        extension = add_extension(conn, "programme_id", row, until_text, note, today, "programme")
     return get_programme(conn, row["id"]), extension
 
 
