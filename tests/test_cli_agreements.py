@@ -580,3 +580,23 @@ def test_an_extension_is_not_taken_back_under_a_later_termination(rit: RitRunner
     before = dump()
     refused(rit("extend-agreement", "MoU", "--undo"), "take back the termination first")
     assert dump() == before
+
+
+def test_a_cooperation_entered_afterwards_keeps_its_past(rit: RitRunner, dump) -> None:
+    """--on dates the first status, so a plan's history can be entered in order."""
+    add_story_orgs(rit)
+    quiet_ok(rit, "add-cooperation", "Biobank", "--org", "LSN", "--org", "FBRI",
+             "--status", "talks", "--on", "2015-11-02")  # fmt: skip
+    quiet_ok(rit, "set-cooperation-status", "Biobank", "agreed", "--on", "2016-01-15")
+    data = json.loads(quiet_ok(rit, "show-cooperation", "Biobank", "--json"))
+    assert [(s["status"], s["changed_on"]) for s in data["history"]] == [
+        ("talks", "2015-11-02"),
+        ("agreed", "2016-01-15"),
+    ]
+    before = dump()
+    refused(
+        rit("add-cooperation", "Later", "--org", "LSN", "--org", "FBRI", "--on", "2016-09-01"),
+        "status date 2016-09-01 is after today 2016-08-25",
+    )
+    refused(rit("add-cooperation", "Bad", "--org", "LSN", "--org", "FBRI", "--on", "soon"), "soon")
+    assert dump() == before

@@ -70,10 +70,16 @@ def add_cooperation(
         str | None, typer.Option("--status", help=f"{StatusHelp} Default: idea.")
     ] = None,
     note: NoteOpt = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", help="The day it had that status (default: today).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Add a cooperation plan.
 
-    Add a cooperation plan between organisations; its status is dated today.
+    Add a cooperation plan between organisations; its status is dated today, or --on.
 
     Example: rit add-cooperation "Biobank pilot" --org LSN --org FBRI --status talks
     --field technology-transfer
@@ -85,7 +91,7 @@ def add_cooperation(
         title, tuple(org or ()), agreement, tuple(field) if field else None, status, note
     )
     with context.writing() as conn:
-        cooperation = store_add(conn, data, context.today())
+        cooperation = store_add(conn, data, context.today(), on)
     say(f"added cooperation #{cooperation.id} {cooperation.title} ({cooperation.status})")
 
 

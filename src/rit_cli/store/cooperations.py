@@ -110,9 +110,16 @@ def _record_status(
     )
 
 
-def add_cooperation(conn: sqlite3.Connection, data: CooperationInput, today: date) -> Cooperation:
+def add_cooperation(
+    conn: sqlite3.Connection, data: CooperationInput, today: date, on_text: str | None = None
+) -> Cooperation:
+    """A new cooperation plan; its first status is dated today, or on_text (--on: the past
+    of a plan entered afterwards, never after today)."""
     if data.title is None:
         raise InvalidInput("a cooperation needs a title")
+    on = parse_date(on_text, today) if on_text is not None else today
+    if on > today:
+        raise InvalidInput(f"status date {on.isoformat()} is after today {today}")
     values = _values(conn, data)
     values["status"] = status(data.status) if data.status is not None else "idea"
     party_ids(conn, data.orgs or (), "organisation", _NEEDS_ORGS)
@@ -121,7 +128,7 @@ def add_cooperation(conn: sqlite3.Connection, data: CooperationInput, today: dat
         0
     ]
     _replace_links(conn, cooperation_id, uuid, data, "create")
-    _record_status(conn, cooperation_id, values["status"], today, None)
+    _record_status(conn, cooperation_id, values["status"], on, None)
     return get_cooperation(conn, cooperation_id)
 
 
