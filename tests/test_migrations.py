@@ -121,3 +121,29 @@ def test_other_tools_can_read_but_not_write_searched_tables(tmp_path: Path) -> N
             "INSERT INTO orgs (uuid, created, updated, name, name_key) VALUES ('u', 't', 't', 'n', 'n')"
         )
     other.close()
+
+
+def test_m006_folds_the_index_again_for_width_and_dashes(tmp_path: Path) -> None:
+    """Records indexed by an older rit (full-width Latin kept as typed) are found by the
+    folded form once the database is opened by this one."""
+    from rit_cli import fold
+
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    schema_before(raw, "m006_search_width")
+    # The fold before m006: case and letters only, no width or dashes.
+    raw.create_function(
+        fold.SQL_FUNCTION, 1, lambda v: None if v is None else str(v).translate(fold._TABLE)
+    )
+    raw.execute(
+        "INSERT INTO orgs (uuid, created, updated, name, name_key, city)"
+        " VALUES ('u1', 't', 't', 'ＫＯＢＥ Cluster–Hub', 'x', 'ｶﾞｲｱ')"
+    )
+    raw.commit()
+    old = raw.execute("SELECT body FROM search_index ORDER BY rowid").fetchall()
+    assert old == [("ＫＯＢＥ cluster–hub",), ("ｶﾞｲｱ",)]
+    raw.close()
+    conn = db.connect(path)
+    rows = conn.execute("SELECT field, body FROM search_index ORDER BY rowid").fetchall()
+    assert [tuple(r) for r in rows] == [("name", "kobe cluster-hub"), ("city", "ガイア")]
+    conn.close()

@@ -172,3 +172,36 @@ def test_a_search_reads_one_page_of_its_matches(bench: sqlite3.Connection) -> No
     assert len(hits) == 7 and matches > 112
     pages = [s for s in statements if "MATCH" in s]
     assert len(pages) == 1 and pages[0].rstrip().endswith("LIMIT 112 OFFSET 0"), pages
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ｋｏｂｅ", "kobe"),  # full-width Latin, as Japanese input methods type it
+        ("ＬＳＮ", "lsn"),
+        ("ｶﾞｲｱ 株式会社", "ガイア 株式会社"),  # half-width katakana
+        ("LoI Kobe–LSN", "loi kobe-lsn"),  # en dash
+        ("A—B − C", "a-b - c"),  # em dash, minus
+        ("plain ASCII - stays", "plain ascii - stays"),
+    ],
+)
+def test_width_and_dashes_are_folded(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_search_finds_full_width_and_dashed_forms(rit: RitRunner) -> None:
+    for args in (
+        ["add-org", "Kobe Biomedical Innovation Cluster", "--short", "KBIC", "--country", "JP"],
+        ["add-org", "ｶﾞｲｱ 株式会社", "--country", "JP"],
+        ["add-org", "LSN", "--country", "DE"],
+        ["add-agreement", "LoI Kobe–LSN", "--party", "KBIC", "--party", "LSN"],
+    ):
+        assert rit(*args).exit_code == 0
+    for query, title in (
+        ("ｋｏｂｅ", "Kobe Biomedical Innovation Cluster"),
+        ("ガイア", "ｶﾞｲｱ 株式会社"),
+        ("ｶﾞｲｱ", "ｶﾞｲｱ 株式会社"),
+        ("kobe-lsn", "LoI Kobe–LSN"),
+    ):
+        hits = json.loads(rit("search", query, "--json").stdout)
+        assert title in [h["title"] for h in hits], query

@@ -50,8 +50,19 @@ _TABLE = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)}, **FOLD})
 SQL_FUNCTION = "rit_fold"
 
 
+# Since m006, width and dashes too: full-width Latin (ｋｏｂｅ) and half-width katakana
+# (ｶﾞｲｱ), which Japanese input methods produce, are folded by NFKC to kobe and ガイア; an en
+# or em dash is a hyphen (LoI Kobe–LSN is found by kobe-lsn).
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2212": "-"})
+
+
 def fold(text: str) -> str:
-    """Lower-case ASCII and replace the letters in FOLD: what the search index stores."""
+    """Lower-case ASCII, replace the letters in FOLD, and (not for ASCII, which it leaves
+    as it is) normalise width and dashes: what the search index stores."""
+    if not text.isascii():
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     return text.translate(_TABLE)
 
 
@@ -60,7 +71,7 @@ def sql_function(value: str | bytes | int | float | None) -> str | bytes | None:
     a BLOB is returned as it is (rit stores none in searched columns)."""
     if value is None or isinstance(value, bytes):
         return value
-    return str(value).translate(_TABLE)
+    return fold(str(value))
 
 
 def sql_fold(column: str) -> str:

@@ -455,3 +455,16 @@ def m005_visit_count_index(db: Database) -> None:
         " ON exchanges(agreement_id, start_on, status, end_on, day, host_id, type)"
         " WHERE type = 'visit'"
     )
+
+
+@migrations()
+def m006_search_width(db: Database) -> None:
+    """The search index folded again, now with width and dashes (fold.py since m006).
+
+    The triggers call rit_fold, which changed, not their SQL: the index is emptied and
+    every searched record indexed again by the statements the triggers run.
+    """
+    db.execute("DELETE FROM search_index")
+    for table, _ in SEARCH_KINDS_M002.values():
+        for statement in search_index_rows(table):
+            db.execute(statement, (0, 2**62))
