@@ -815,16 +815,14 @@ def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> E
             raise InvalidInput(
                 f"exchange #{ex.id} {short_repr(ex.title)} has no day yet: give --on DATE"
             )
-        if when.at is None:  # the same time: the same one of a repeated hour (--fold)
-            when = replace(when, at=ex.at, fold=when.fold if when.fold is not None else ex.fold)
         when = replace(when, on=ex.day)
     elif when.on is not None and ex.status == "planned":
         raise Conflict(
             f"exchange #{ex.id} {short_repr(ex.title)} is still planned ({when_text(ex)}): "
             "fix its day with rit fix-date"
         )
-    elif when.on is not None and when.at is None:
-        # A new day keeps the time it had, and which of a repeated hour it was.
+    if when.window is None and when.at is None:
+        # The day, new or kept, keeps the time it had, and which of a repeated hour it was.
         when = replace(when, at=ex.at, fold=when.fold if when.fold is not None else ex.fold)
     dates = _dates(when, today, ex.tz, current_days=ex.days)
     values = _date_values(dates)
