@@ -363,11 +363,18 @@ def extend_agreement(
     """Extend the agreement; without until_text, take back its last extension."""
     row = resolve(conn, AGREEMENT, ref)
     if until_text is None:
-        from .programmes import undo_extension
+        from .programmes import last_extension, undo_extension
 
-        return get_agreement(conn, row["id"], today), undo_extension(
-            conn, "agreement_id", row, "agreement"
-        )
+        extension = last_extension(conn, "agreement_id", row, "agreement")
+        ended = row["terminated_on"]
+        if ended and extension.old_until and ended > extension.old_until.isoformat():
+            raise Conflict(
+                f"agreement {short_repr(row['title'])} was terminated on {ended}, after the end "
+                f"{extension.old_until} the extension replaced: take back the termination "
+                "first (end-agreement --undo)"
+            )
+        undo_extension(conn, "agreement_id", row, extension)
+        return get_agreement(conn, row["id"], today), extension
     if row["terminated_on"]:
         raise Conflict(
             f"agreement {short_repr(row['title'])} was terminated on {row['terminated_on']}; "

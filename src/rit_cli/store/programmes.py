@@ -152,40 +152,32 @@ def add_extension(
     return Extension(extension_id, old_until, new_until, today, values["note"])
 
 
-def undo_extension(
+def last_extension(
     conn: sqlite3.Connection, owner_column: str, row: sqlite3.Row, what: str
 ) -> Extension:
-    """Take back the last extension (a mistyped year): the end it replaced is the end
-    again. The history keeps the extension and its removal."""
+    """The extension --undo would take back: the last one, whose end is still the end."""
     label = row["name"] if owner_column == "programme_id" else row["title"]
-    last = conn.execute(
-        f"SELECT * FROM extensions WHERE {owner_column} = ? ORDER BY decided_on DESC, id DESC",
-        (row["id"],),
-    ).fetchone()
-    if last is None:
+    extensions = extensions_of(conn, owner_column, row["id"])
+    if not extensions:
         raise Conflict(f"{what} {short_repr(label)} has no extension to take back")
-    if last["new_until"] != row["valid_until"]:
+    last = extensions[-1]
+    if last.new_until.isoformat() != row["valid_until"]:
         raise Conflict(
             f"{what} {short_repr(label)} ends on {row['valid_until']}, not on "
-            f"{last['new_until']} where its last extension put it: nothing to take back"
+            f"{last.new_until} where its last extension put it: nothing to take back"
         )
-    ended = row["terminated_on"] if "terminated_on" in row.keys() else None  # agreements
-    if ended and ended > last["old_until"]:
-        raise Conflict(
-            f"{what} {short_repr(label)} was terminated on {ended}, after the end "
-            f"{last['old_until']} the extension replaced: take back the termination first "
-            "(end-agreement --undo)"
-        )
-    delete(conn, "extensions", last["id"])
+    return last
+
+
+def undo_extension(
+    conn: sqlite3.Connection, owner_column: str, row: sqlite3.Row, last: Extension
+) -> None:
+    """Take back an extension (a mistyped year): the end it replaced is the end again.
+    The history keeps the extension and its removal."""
+    delete(conn, "extensions", last.id)
     table = "programmes" if owner_column == "programme_id" else "agreements"
-    update(conn, table, row["id"], {"valid_until": last["old_until"]})
-    return Extension(
-        last["id"],
-        iso(last["old_until"]),
-        date.fromisoformat(last["new_until"]),
-        date.fromisoformat(last["decided_on"]),
-        last["note"],
-    )
+    old = last.old_until.isoformat() if last.old_until else None
+    update(conn, table, row["id"], {"valid_until": old})
 
 
 def extensions_of(conn: sqlite3.Connection, owner_column: str, owner_id: int) -> list[Extension]:
@@ -210,7 +202,8 @@ def extend_programme(
     """Extend the programme's term; without until_text, take back its last extension."""
     row = resolve(conn, PROGRAMME, ref)
     if until_text is None:
-        extension = undo_extension(conn, "programme_id", row, "programme")
+        extension = last_extension(conn, "programme_id", row, "programme")
+        undo_extension(conn, "programme_id", row, extension)
     else:
         extension = add_extension(conn, "programme_id", row, until_text, note, today, "programme")
     return get_programme(conn, row["id"]), extension
