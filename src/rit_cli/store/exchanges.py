@@ -74,6 +74,10 @@ def _row_to_exchange(row: Sequence[Any], extra: dict[str, Any]) -> Exchange:
     return Exchange(*values)
 
 
+# Exchanges as listings show them: by first day, then start time, then as entered.
+IN_DATE_ORDER = " ORDER BY e.start_on, e.starts_utc, e.id"
+
+
 def _parties(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[ExchangeParty]]:
     """The organisations of each exchange: guests, host, then participants, each by name."""
     parties: dict[int, list[ExchangeParty]] = {}
@@ -137,7 +141,7 @@ def exchanges_at_stops(conn: sqlite3.Connection, stop_ids: Sequence[int]) -> lis
     rows: list[sqlite3.Row] = []
     for chunk, marks in batches(stop_ids):
         rows += conn.execute(
-            _SELECT + f" WHERE e.stop_id IN ({marks}) ORDER BY e.start_on, e.starts_utc, e.id",
+            _SELECT + f" WHERE e.stop_id IN ({marks})" + IN_DATE_ORDER,
             chunk,
         ).fetchall()
     return _load(conn, rows)
@@ -212,7 +216,7 @@ def _agenda_where(
     if status:
         where.append("+e.status = ?")
         params.append(_choice(status, EXCHANGE_STATUSES, "status"))
-    return " WHERE " + " AND ".join(where) + " ORDER BY e.start_on, e.starts_utc, e.id", params
+    return " WHERE " + " AND ".join(where) + IN_DATE_ORDER, params
 
 
 def agenda(
@@ -246,7 +250,7 @@ def held_between(
     where = ["e.status = 'done'", "e.start_on BETWEEN ? AND ?"]
     params: list[Any] = [first.isoformat(), last.isoformat()]
     _with_org_or_agreement(conn, where, params, org, agreement)
-    sql = _SELECT + " WHERE " + " AND ".join(where) + " ORDER BY e.start_on, e.starts_utc, e.id"
+    sql = _SELECT + " WHERE " + " AND ".join(where) + IN_DATE_ORDER
     return _load(conn, conn.execute(sql, params).fetchall())
 
 
