@@ -250,3 +250,30 @@ def test_crontab_line_works_in_crons_minimal_environment(tmp_path: Path) -> None
     assert loud.stdout.startswith("2016-12-01\tupcoming\texchange #1\t")
     assert subprocess.run(cron_due, capture_output=True, text=True, timeout=60).stdout == ""
     assert os.stat(database).st_mode & 0o777 == 0o600
+
+
+def test_an_agreement_coming_into_force_later_this_year_is_at_risk_as_report_says(
+    story: RitRunner,
+) -> None:
+    # Signed, in force from 15 June: 2020 owes one visit (more than half the year).
+    add = story(
+        "add-agreement", "MoU", "--kind", "mou", "--party", "LSN", "--party", "FBRI",
+        "--signed", "2020-05-20", "--from", "2020-06-15", "--until", "2023-06-14",
+        "--visits-per-year", "1",
+    )  # fmt: skip
+    assert add.exit_code == 0, add.output
+    env = {"RIT_TODAY": "2020-06-01"}
+    assert kinds(story, today="2020-06-01") == [("at-risk", "2020-12-31")]
+    line = story("remind", env=env).stdout
+    assert "1 more to schedule, 213 days left (in force from 2020-06-15)" in line
+    report = json.loads(story("report", "--format", "json", env=env).stdout)
+    assert [a["compliance"]["verdict"] for a in report["agreements"]] == ["at-risk"]
+    assert [r["kind"] for r in report["reminders"]] == ["at-risk"]
+    # In force from 1 September: under half of 2020, nothing owed, nothing to remind.
+    edit = story("edit-agreement", "MoU", "--from", "2020-09-01", env=env)
+    assert edit.exit_code == 0, edit.output
+    assert kinds(story, today="2020-06-01") == []
+    # A visit scheduled in its first days puts it on track.
+    story("edit-agreement", "MoU", "--from", "2020-06-15", env=env)
+    schedule(story, "--on", "2020-07-01")
+    assert kinds(story, today="2020-06-01") == []

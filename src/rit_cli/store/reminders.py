@@ -203,19 +203,24 @@ def due(
 def obligations_at_risk(
     conn: sqlite3.Connection, today: date, judged: Mapping[int, Compliance] | None = None
 ) -> list[Reminder]:
-    """Agreements in force whose obligation for the current year is at risk.
+    """Agreements whose obligation for the current year is at risk: those in force today,
+    and those signed that come into force later this year (they owe the year's share
+    from their first day, as show-agreement and the report say).
 
     A fixed number of queries however many agreements are in force: their parties, the
     year's visits and the names of the directions' hosts are each read for all at once,
     for the agreements whose compliance is not in judged already.
     """
     from ..schedule import compliance, covered_in_year
-    from . import IN_FORCE_ON
 
     year = today.year
     rows = conn.execute(
-        f"SELECT a.* FROM agreements a WHERE {IN_FORCE_ON} AND a.visits_per_year > 0 ORDER BY a.id",
-        {"d": today.isoformat()},
+        "SELECT a.* FROM agreements a WHERE a.signed_on IS NOT NULL"
+        " AND coalesce(a.valid_from, a.signed_on) <= :year_end"
+        " AND (a.valid_until IS NULL OR a.valid_until >= :d)"
+        " AND (a.terminated_on IS NULL OR a.terminated_on > :d)"
+        " AND a.visits_per_year > 0 ORDER BY a.id",
+        {"d": today.isoformat(), "year_end": f"{year:04d}-12-31"},
     ).fetchall()
     terms = agreement_terms(conn, rows)
     each_way = {row["id"] for row in rows if row["each_way"]}  # who visits whom matters
@@ -260,7 +265,8 @@ def obligations_at_risk(
                 row["id"],
                 row["uuid"],
                 row["title"],
-                f"{year} requires {need}; {short} more to schedule, {days} days left",
+                f"{year} requires {need}; {short} more to schedule, {days} days left"
+                + (f" (in force from {covered.start})" if covered.start > today else ""),
                 days,
                 covered.start,
                 covered.end,
