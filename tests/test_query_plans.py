@@ -240,17 +240,22 @@ def test_per_agreement_lookups_are_bounded_ranges_on_the_agreement_index(
 ) -> None:
     """next_exchanges and a year's visit facts read a bounded slice of each agreement's
     exchanges (start_on from a lower bound, and up to an upper one or the first hit), never
-    its whole history, for one agreement or for all of them in one query; visit facts from
-    the covering visits index alone."""
+    its whole history, for one agreement or for all of them in one query; what is under
+    way today comes from the R*Tree of spans; visit facts from the covering visits index
+    alone."""
     from rit_cli.store.reports import next_exchanges
     from rit_cli.store.visits import visit_facts_for
 
-    agreement = bench_conn.execute("SELECT min(agreement_id) FROM exchanges").fetchone()[0]
+    agreement = bench_conn.execute(
+        "SELECT min(agreement_id) FROM exchanges WHERE start_on > ?", (TODAY.isoformat(),)
+    ).fetchone()[0]
     every = [r[0] for r in bench_conn.execute("SELECT id FROM agreements")]
     for ids in ([agreement], every):
-        plan = _plans(bench_conn, lambda ids=ids: next_exchanges(bench_conn, ids, TODAY), "LIMIT 1")
+        call = lambda ids=ids: next_exchanges(bench_conn, ids, TODAY)  # noqa: E731
+        plan = _plans(bench_conn, call, "exchange_spans")
+        assert "VIRTUAL TABLE INDEX" in plan and "exchanges_" not in plan, plan
+        plan = _plans(bench_conn, call, "LIMIT 1")
         assert "SEARCH a USING INTEGER PRIMARY KEY" in plan, plan
-        assert plan.count("exchanges_agreement (agreement_id=? AND start_on>? AND start_on<?)") == 1
         assert plan.count("exchanges_agreement (agreement_id=? AND start_on>?)") == 1, plan
         plan = _plans(bench_conn, lambda ids=ids: visit_facts_for(bench_conn, ids, 2020), "UNION")
         assert plan.count(VISITS_RANGE) == 2, plan
@@ -306,3 +311,49 @@ def test_agenda_lines_are_the_agenda_s_exchanges(
         ExchangeLine(**{name: getattr(e, name) for name in ExchangeLine._fields}) for e in full
     ]
     assert any(len(line.parties) > 1 for line in lines)
+
+
+@pytest.mark.parametrize(
+    "day", ["2000-01-01", "2012-03-04", "2019-12-31", "2020-06-01", "2024-02-29"]
+)
+def test_next_exchanges_are_each_agreement_s_first_open_exchange_not_ended(
+    bench_conn: sqlite3.Connection, day: str
+) -> None:
+    """What the report shows as next: an open exchange under way (begun before the day,
+    not ended), else the first open one from the day on; by start, then as entered."""
+    import random
+
+    from rit_cli.store.reports import next_exchanges
+
+    today = date.fromisoformat(day)
+    conn = db.connect(Path(":memory:"))
+    bench_conn.backup(conn)
+    # Around the day: exchanges under way, ended the day before, starting on the day,
+    # on the same start day as another; open, done and cancelled.
+    pick = random.Random(day)
+    ids = [r[0] for r in conn.execute("SELECT id FROM exchanges WHERE agreement_id IS NOT NULL")]
+    with db.transaction(conn):
+        for exchange_id in pick.sample(ids, min(len(ids), 80)):
+            start = today + timedelta(days=pick.randrange(-40, 6))
+            end = start + timedelta(days=pick.choice([0, 1, 3, 30, 60]))
+            status = pick.choice(["planned", "scheduled", "done", "cancelled"])
+            conn.execute(
+                "UPDATE exchanges SET start_on = ?, end_on = ?, status = ? WHERE id = ?",
+                (start.isoformat(), end.isoformat(), status, exchange_id),
+            )
+    expected: dict[int, tuple[bool, str, int]] = {}
+    for agreement_id, exchange_id, start, end in conn.execute(
+        "SELECT agreement_id, id, start_on, end_on FROM exchanges"
+        " WHERE agreement_id IS NOT NULL AND status IN ('planned', 'scheduled')"
+    ):
+        if end >= day:
+            key = (start >= day, start, exchange_id)  # under way first, then by start and id
+            expected[agreement_id] = min(expected.get(agreement_id, key), key)
+    assert sum(not from_the_day_on for from_the_day_on, _, _ in expected.values()) >= 3
+    agreements = [r[0] for r in conn.execute("SELECT id FROM agreements")]
+    for asked in (agreements, agreements[::3]):
+        found = next_exchanges(conn, asked, today)
+        assert {a: e.id for a, e in found.items()} == {
+            a: k[2] for a, k in expected.items() if a in asked
+        }
+    conn.close()

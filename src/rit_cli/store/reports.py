@@ -14,7 +14,7 @@ from ..models.exchanges import Exchange, ExchangeLine
 from ..models.reports import AgreementState, CurrentReport, OrgCount, YearReport
 from ..reminders import Reminder
 from ..text import short_repr
-from . import SPAN_DAYS, batches, resolve
+from . import batches, resolve
 from .agreements import get_agreement, list_agreements, terms_of
 from .exchanges import AGREEMENT, agenda, agenda_lines, exchanges_by_id, held_between
 from .orgs import find_org
@@ -96,28 +96,39 @@ def next_exchanges(
 ) -> dict[int, Exchange]:
     """Each agreement's next open exchange (planned or scheduled) that has not ended.
 
-    One query for all of them, with two range scans on (agreement_id, start_on) per
-    agreement that stop at their first hit: what started at most SPAN_DAYS before today and
-    is still running, else the first open one from today on (a running exchange started
-    before today, so it comes first). Agreements without one are left out.
+    An open exchange under way today comes first (it began before today): those are found
+    for every agreement at once through the R*Tree of spans, the few that overlap today
+    however long the history and however many agreements. The others get one range scan
+    on (agreement_id, start_on) each that stops at its first hit: the first open exchange
+    from today on. Agreements without one are left out.
     """
+    from .exchanges import julian_day
+
     day = today.isoformat()
-    since = (today - timedelta(days=SPAN_DAYS)).isoformat()
-    ids = sorted(set(agreement_ids))
+    wanted = set(agreement_ids)
+    running = sorted(
+        (start, exchange_id, agreement_id)
+        for exchange_id, agreement_id, start in conn.execute(
+            "SELECT e.id, e.agreement_id, e.start_on FROM exchanges e"
+            " WHERE e.id IN (SELECT id FROM exchange_spans WHERE first_day <= ? AND last_day >= ?)"
+            " AND +e.start_on < ? AND +e.end_on >= ? AND +e.status IN ('planned', 'scheduled')",
+            (julian_day(today), julian_day(today), day, day),
+        )
+        if agreement_id in wanted
+    )
     found: dict[int, int] = {}
-    for chunk, marks in batches(ids):
+    for _, exchange_id, agreement_id in running:
+        found.setdefault(agreement_id, exchange_id)
+    for chunk, marks in batches(sorted(wanted - found.keys())):
         for agreement_id, exchange_id in conn.execute(
-            "SELECT a.id, coalesce("
-            " (SELECT e.id FROM exchanges e WHERE e.agreement_id = a.id"
-            " AND e.start_on >= ? AND e.start_on < ? AND e.end_on >= ?"
-            " AND +e.status IN ('planned', 'scheduled') ORDER BY e.start_on, e.id LIMIT 1),"
-            " (SELECT e.id FROM exchanges e WHERE e.agreement_id = a.id AND e.start_on >= ?"
-            " AND +e.status IN ('planned', 'scheduled') ORDER BY e.start_on, e.id LIMIT 1))"
+            "SELECT a.id, (SELECT e.id FROM exchanges e WHERE e.agreement_id = a.id"
+            " AND e.start_on >= ? AND +e.status IN ('planned', 'scheduled')"
+            " ORDER BY e.start_on, e.id LIMIT 1)"
             f" FROM agreements a WHERE a.id IN ({marks})",
-            (since, day, day, day, *chunk),
+            (day, *chunk),
         ):
             if exchange_id is not None:
-                found[agreement_id] = exchange_id
+                found.setdefault(agreement_id, exchange_id)
     exchanges = exchanges_by_id(conn, found.values())
     return {agreement_id: exchanges[i] for agreement_id, i in found.items()}
 
