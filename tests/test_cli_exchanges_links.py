@@ -321,3 +321,118 @@ def test_a_plan_without_until_ends_with_its_agreement_ended_early(story: RitRunn
     )
     assert "scheduled 2 visits, one a year:" in out
     assert linked(rit) == [("2018-05-15", "MoU"), ("2019-05-15", "MoU")]
+
+
+def test_a_move_out_of_its_agreement_s_term_links_the_exchange_as_scheduling_would(
+    story: RitRunner,
+) -> None:
+    """QA's case: rescheduled into the LoI's term, a visit linked to the MoU counts for the
+    LoI now, and says so; moved where none is in force, it is unlinked; moved within the
+    term, it keeps its link and nothing more is said."""
+    rit = story
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2018-03-01")
+    assert linked(rit) == [("2018-03-01", "MoU")]
+    out = quiet_ok(rit, "reschedule", "1", "--on", "2018-04-01")
+    assert out.count("\n") == 1 and linked(rit) == [("2018-04-01", "MoU")]
+    out = quiet_ok(rit, "reschedule", "1", "--on", "2017-06-01")
+    assert out.splitlines()[1] == (
+        "now linked to agreement 'LoI': agreement 'MoU' (in force 2018-01-01..2020-12-31)"
+        " is not in force on 2017-06-01"
+    )
+    assert linked(rit) == [("2017-06-01", "LoI")]
+    assert compliance(rit, "LoI", "2017-05-25")[1] == (2017, 1, "on-track")
+    assert compliance(rit, "MoU", "2017-05-25")[0] == (2018, 0, "at-risk")
+    out = quiet_ok(rit, "reschedule", "1", "--on", "2021-03-01")
+    assert out.splitlines()[1] == (
+        "no longer linked to an agreement: agreement 'LoI' (in force 2016-01-01..2017-12-31)"
+        " is not in force on 2021-03-01, and none that fits is"
+    )
+    assert linked(rit) == [("2021-03-01", None)]
+    # Unlinked stays unlinked, even moved back into a term (--no-agreement may have said so).
+    out = quiet_ok(rit, "reschedule", "1", "--on", "2018-03-01")
+    assert out.count("\n") == 1 and linked(rit) == [("2018-03-01", None)]
+    history = quiet_ok(rit, "history", "1", "--kind", "exchange")
+    assert [
+        line.split("\t")[2:] for line in history.splitlines() if "\tagreement_id\t" in line
+    ] == [
+        ["agreement_id", "", "2"],
+        ["agreement_id", "2", "1"],
+        ["agreement_id", "1", ""],
+    ]
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        ["fix-date", "1", "--on", "2017-12-20", "--force"],
+        ["narrow", "1", "--window", "2017-12-20..2017-12-31"],
+        ["reschedule", "1", "--window", "2017-12"],
+    ],
+    ids=["fix-date --force", "narrow", "reschedule --window"],
+)
+def test_every_move_of_the_start_day_keeps_the_link_true(story: RitRunner, move: list[str]) -> None:
+    rit = story
+    quiet_ok(
+        rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-12-20..2018-02-28"
+    )
+    assert linked(rit) == [("2017-12-20", "LoI")]
+    if move[0] == "narrow":
+        quiet_ok(rit, "narrow", "1", "--window", "2018-01-05..2018-02-28")
+        assert linked(rit) == [("2018-01-05", "MoU")]
+        move = ["reschedule", "1", "--window", "2017-12"]
+    elif move[0] == "fix-date":
+        quiet_ok(rit, "narrow", "1", "--window", "2018-01")
+    else:
+        quiet_ok(rit, "reschedule", "1", "--window", "2018-02")
+    out = quiet_ok(rit, *move)
+    assert out.splitlines()[-1].startswith("now linked to agreement 'LoI': agreement 'MoU'")
+    assert linked(rit)[0][1] == "LoI"
+
+
+def test_a_move_where_several_agreements_fit_unlinks_and_says_how_to_choose(
+    story: RitRunner,
+) -> None:
+    rit = story
+    quiet_ok(rit, "add-agreement", "Other", "--signed", "2019-01-01", *PARTIES)
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2017-06-01")
+    assert linked(rit) == [("2017-06-01", "LoI")]
+    out = quiet_ok(rit, "reschedule", "1", "--on", "2019-06-01")
+    assert out.splitlines()[1] == (
+        "no longer linked: agreement 'LoI' (in force 2016-01-01..2017-12-31) is not in force"
+        " on 2019-06-01, and several agreements in force then fit: choose one with"
+        " rit edit-exchange 1 --agreement REF"
+    )
+    assert linked(rit) == [("2019-06-01", None)]
+    quiet_ok(rit, "edit-exchange", "1", "--agreement", "Other")
+    assert linked(rit) == [("2019-06-01", "Other")]
+    # Still in force on the new day: the chosen link stays, though MoU fits as well.
+    out = quiet_ok(rit, "reschedule", "1", "--on", "2019-07-01")
+    assert out.count("\n") == 1 and linked(rit) == [("2019-07-01", "Other")]
+
+
+@pytest.mark.parametrize(
+    ("change", "term", "both"),
+    [
+        (["--until", "2017-03-31"], "in force 2016-01-01..2017-03-31", True),
+        (["--from", "2017-07-01"], "in force 2017-07-01..2017-12-31", False),
+        (["--signed", "2017-08-01"], "in force 2017-08-01..2017-12-31", False),
+        (["--signed", ""], "in force on no day", True),
+    ],
+)
+def test_new_dates_that_leave_a_linked_exchange_outside_the_term_are_refused(
+    story: RitRunner, dump, change: list[str], term: str, both: bool
+) -> None:
+    rit = story
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2017-06-01")
+    quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2017-09-01")
+    before = dump()
+    result = refused(rit("edit-agreement", "LoI", *change), "error: ")
+    assert result.stderr == (
+        f"error: with these dates agreement 'LoI' ({term}) would not be in force on the start"
+        " day of the visit #1 'LSN → FBRI visit 2017-06-01' (2017-06-01)"
+        + (" and 1 more linked to it: move them" if both else " linked to it: move it")
+        + " or link elsewhere first (rit edit-exchange ID --agreement REF or --no-agreement)\n"
+    )
+    assert dump() == before
+    quiet_ok(rit, "edit-agreement", "LoI", "--from", "2017-06-01", "--until", "2017-09-01")
+    assert linked(rit) == [("2017-06-01", "LoI"), ("2017-09-01", "LoI")]

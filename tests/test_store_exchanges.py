@@ -77,13 +77,13 @@ def test_yearly_series_share_one_uuid_and_decide_by_moves_with_the_window(
 
 def test_date_history_replays_each_change(conn: sqlite3.Connection) -> None:
     _orgs(conn)
-    ex = add_exchange(
+    add_exchange(
         conn, ExchangeInput("visit", When(window="2016-Q4"), guests=("LSN",), host="FBRI"), TODAY
-    ).exchanges[0]
+    )
     narrow(conn, "1", "2016-10", TODAY)
-    ex, widened = fix_date(conn, "1", When(on="2016-10-03", days=2), TODAY)
-    assert widened is None
-    steps = date_history(conn, ex)
+    moved = fix_date(conn, "1", When(on="2016-10-03", days=2), TODAY)
+    assert moved.widened is None and moved.relinked is None
+    steps = date_history(conn, moved.exchange)
     assert [(s["sequence"], s["status"], s["when"]) for s in steps] == [
         (0, "planned", "2016-Q4"),
         (1, "planned", "2016-10"),

@@ -11,7 +11,7 @@ from ..render import Column
 from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
 
 if TYPE_CHECKING:
-    from ..store.scheduling import Added, ExchangeInput
+    from ..store.scheduling import Added, ExchangeInput, Moved
 
 OnOpt = Annotated[
     str | None, typer.Option("--on", help="The day, e.g. 2016-10-12.", show_default=False)
@@ -165,6 +165,12 @@ def _moment(ex: Exchange, zone: str) -> str:
 
 def _confirm(verb: str, ex: Exchange) -> None:
     say(f"{verb} {ex.type} #{ex.id} {ex.title}: {ex.status} {_moment(ex, context.user_zone())}")
+
+
+def _confirm_move(verb: str, moved: "Moved") -> None:
+    _confirm(verb, moved.exchange)
+    if moved.relinked:
+        say(moved.relinked)
 
 
 def _add(data: "ExchangeInput") -> None:
@@ -354,10 +360,11 @@ def fix_date(
     from ..store.scheduling import fix_date as store_fix_date
 
     with context.writing() as conn:
-        ex, widened = store_fix_date(conn, ref, When(on, at, days, fold), context.today(), force)
-    if widened:
-        say(f"widened the window of #{ex.id} to {format_window(widened)} (--force)")
-    _confirm("fixed", ex)
+        moved = store_fix_date(conn, ref, When(on, at, days, fold), context.today(), force)
+    if moved.widened:
+        widened = format_window(moved.widened)
+        say(f"widened the window of #{moved.exchange.id} to {widened} (--force)")
+    _confirm_move("fixed", moved)
 
 
 @app.command("narrow")
@@ -375,8 +382,8 @@ def narrow(
     from ..store.scheduling import narrow as store_narrow
 
     with context.writing() as conn:
-        ex = store_narrow(conn, ref, window, context.today(), decide_by)
-    _confirm("narrowed", ex)
+        moved = store_narrow(conn, ref, window, context.today(), decide_by)
+    _confirm_move("narrowed", moved)
 
 
 @app.command("reschedule")
@@ -402,10 +409,10 @@ def reschedule(
     from ..store.scheduling import reschedule as store_reschedule
 
     with context.writing() as conn:
-        ex = store_reschedule(
+        moved = store_reschedule(
             conn, ref, When(on, at, days, fold, window, decide_by), context.today()
         )
-    _confirm("rescheduled", ex)
+    _confirm_move("rescheduled", moved)
 
 
 @app.command("done")

@@ -311,6 +311,8 @@ def edit_agreement(
         values["each_way"] = merged["each_way"] = 0  # no obligation: nothing to do each way
     _check(merged)
     _check_title(conn, values, current["id"])
+    if {"signed_on", "valid_from", "valid_until"} & values.keys():
+        _check_linked_days(conn, current, merged)
     new_links = _links(conn, data)
     if "parties" in new_links:
         _check_linked_exchanges(conn, current, frozenset(new_links["parties"][2]))
@@ -318,6 +320,54 @@ def edit_agreement(
     changed += _write_links(conn, current["id"], current["uuid"], new_links, "update")
     shown = [c.removesuffix("_id") for c in changed if not c.endswith("_key")]
     return get_agreement(conn, current["id"], today), shown
+
+
+def _check_linked_days(
+    conn: sqlite3.Connection, agreement: sqlite3.Row, merged: dict[str, Any]
+) -> None:
+    """Refuse new dates that leave an exchange linked to the agreement starting on a day it
+    is not in force: an exchange is only linked to an agreement in force on its start day,
+    and would silently count for none. (end-agreement may: a termination ends what was
+    planned after it; a correction of the dates may not.)"""
+    from ..schedule import AgreementTerms, in_force_span
+
+    span = in_force_span(
+        AgreementTerms(
+            (),
+            merged["signed_on"],
+            merged["valid_from"],
+            merged["valid_until"],
+            iso(agreement["terminated_on"]),
+        )
+    )
+    if span is None:
+        outside = "1 = 1"
+        params: tuple[Any, ...] = (agreement["id"],)
+        term = "in force on no day"
+    else:
+        first, last = span
+        outside = "e.start_on < ? OR e.start_on > ?"
+        params = (agreement["id"], first.isoformat(), (last or date.max).isoformat())
+        term = (
+            f"in force {first.isoformat()}..{last.isoformat()}"
+            if last
+            else f"in force from {first.isoformat()}, open-ended"
+        )
+    rows = conn.execute(
+        f"SELECT e.id, e.type, e.title, e.start_on FROM exchanges e WHERE e.agreement_id = ?"
+        f" AND ({outside}) ORDER BY e.start_on, e.id",
+        params,
+    ).fetchall()
+    if not rows:
+        return
+    exchange_id, kind, title, start = rows[0]
+    more = f" and {len(rows) - 1} more" if len(rows) > 1 else ""
+    raise Conflict(
+        f"with these dates agreement {short_repr(agreement['title'])} ({term}) would not be in"
+        f" force on the start day of the {kind} #{exchange_id} {short_repr(title)} ({start})"
+        f"{more} linked to it: move {'them' if more else 'it'} or link elsewhere first"
+        " (rit edit-exchange ID --agreement REF or --no-agreement)"
+    )
 
 
 def _check_linked_exchanges(

@@ -110,6 +110,16 @@ class Added:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """An exchange after fix-date, narrow or reschedule: the window --force widened it to,
+    and, when its start day moved out of its agreement's term, how it is linked now."""
+
+    exchange: Exchange
+    widened: Window | None = None
+    relinked: str | None = None
+
+
+@dataclass(frozen=True)
 class Dates:
     """Validated dates of one occurrence: a window or a fixed span, and the start instant."""
 
@@ -692,6 +702,53 @@ def _change(conn: sqlite3.Connection, ex: Exchange, values: dict[str, Any]) -> E
     return get_exchange(conn, ex.id)
 
 
+def _move(
+    conn: sqlite3.Connection, ex: Exchange, values: dict[str, Any], widened: Window | None = None
+) -> Moved:
+    """Write new dates; a link to an agreement not in force on the new start day follows
+    the exchange as scheduling would link it (_link_after_move)."""
+    relinked = None
+    if values["start_on"] != ex.start_on:
+        agreement_id, relinked = _link_after_move(conn, ex, date.fromisoformat(values["start_on"]))
+        if agreement_id != ex.agreement_id:
+            values = {**values, "agreement_id": agreement_id}
+    return Moved(_change(conn, ex, values), widened, relinked)
+
+
+def _link_after_move(
+    conn: sqlite3.Connection, ex: Exchange, start: date
+) -> tuple[int | None, str | None]:
+    """The agreement an exchange counts for once its start day is moved, and what to tell
+    the user when that changes.
+
+    An exchange is only linked to an agreement in force on its start day. The link stays
+    while that holds; otherwise the exchange is linked as when it was scheduled: to the
+    only fitting agreement in force on the new day, or to none (several fit: the user
+    chooses with edit-exchange). An unlinked exchange stays unlinked: that may have been
+    asked for (--no-agreement).
+    """
+    if ex.agreement_id is None:
+        return None, None
+    row = conn.execute("SELECT * FROM agreements WHERE id = ?", (ex.agreement_id,)).fetchone()
+    if _in_force(row, start):
+        return ex.agreement_id, None
+    why = (
+        f"agreement {short_repr(row['title'])} ({_term_text(row)}) is not in force"
+        f" on {start.isoformat()}"
+    )
+    parties = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+    try:
+        found = _only_agreement(conn, ex.type, parties, start)
+    except Ambiguous:
+        return None, (
+            f"no longer linked: {why}, and several agreements in force then fit: choose one"
+            f" with rit edit-exchange {ex.id} --agreement REF"
+        )
+    if found is None:
+        return None, f"no longer linked to an agreement: {why}, and none that fits is"
+    return int(found["id"]), f"now linked to agreement {short_repr(found['title'])}: {why}"
+
+
 def _period(day: str | None, window_start: str | None, window_end: str | None) -> str | None:
     """The date part of a default visit title: the fixed first day, else the window."""
     if day is not None:
@@ -750,11 +807,8 @@ def fix_date(
     when: When,
     today: date,
     force: bool = False,
-) -> tuple[Exchange, Window | None]:
-    """Narrow a planned exchange's window to a day; with force, widen the window to fit.
-
-    Returns the exchange and, if the window had to be widened, the new window.
-    """
+) -> Moved:
+    """Narrow a planned exchange's window to a day; with force, widen the window to fit."""
     ex = _open_exchange(conn, ref, "fixed to a day")
     if ex.status == "scheduled":
         raise Conflict(
@@ -779,12 +833,12 @@ def fix_date(
         _check_window_length(widened, format_window(widened))
         values["window_start"] = widened.start.isoformat()
         values["window_end"] = widened.end.isoformat()
-    return _change(conn, ex, values), widened
+    return _move(conn, ex, values, widened)
 
 
 def narrow(
     conn: sqlite3.Connection, ref: str, window_text: str, today: date, decide_by: str | None = None
-) -> Exchange:
+) -> Moved:
     """Narrow a planned exchange's window to a smaller one inside it."""
     ex = _open_exchange(conn, ref, "narrowed")
     if ex.status == "scheduled":
@@ -802,10 +856,10 @@ def narrow(
             "(use rit reschedule --window to move it)"
         )
     dates = _dates(When(window=window_text, decide_by=decide_by or ex.decide_by), today, ex.tz)
-    return _change(conn, ex, _date_values(dates))
+    return _move(conn, ex, _date_values(dates))
 
 
-def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> Exchange:
+def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> Moved:
     """Move an exchange to another day or time, or back to a window."""
     ex = _open_exchange(conn, ref, "rescheduled")
     if when.on is None and when.window is None:
@@ -828,7 +882,7 @@ def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> E
     values = _date_values(dates)
     if dates.window is None:
         values.pop("decide_by", None)
-    return _change(conn, ex, values)
+    return _move(conn, ex, values)
 
 
 def mark_done(conn: sqlite3.Connection, ref: str, outcome: str | None, today: date) -> Exchange:
