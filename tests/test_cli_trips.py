@@ -75,7 +75,11 @@ def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
     assert [e["title"] for e in kobe["exchanges"]] == ["LSN → FBRI visit 2016-05-02"]
     assert kobe["exchanges"][0]["starts_user"] == "2016-05-02T07:00:00+02:00"
     shown = quiet_ok(rit, "show-trip", "1")
-    assert "stop 2: 2016-05-02..2016-05-03 Kobe, JP (FBRI): #1 LSN → FBRI visit 2016-05-02" in shown
+    # Each stop is shown with its id, which edit-stop and remove-stop take.
+    assert (
+        "stop #3: 2016-05-02..2016-05-03 Kobe, JP (FBRI): #1 LSN → FBRI visit 2016-05-02" in shown
+    )
+    assert [s["id"] for s in data["stops"]] == [2, 3, 1]
     assert "lead: Minister-President Torsten Albig" in shown
     visit = json.loads(quiet_ok(rit, "show-exchange", "1", "--json"))
     assert visit["stop"] == f"{TRIP}: Kobe 2016-05-02..2016-05-03"

@@ -93,6 +93,8 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         if "add-trip" in COMMANDS:
             args = ["add-trip", "--from", "2016-09-01", "--to", "2016-09-05"]
             ok(invoke(path, *args, "--lead", text, "--note", text, "--", f"T {name}"), "trip")
+            args = ["add-stop", "--country", "JP", "--from", "2016-09-01", "--city", text]
+            ok(invoke(path, *args, "--note", text, "--", f"T {name}"), "stop")
         if "add-cooperation" in COMMANDS:
             args = ["add-cooperation", "--org", "LSN", "--org", str(i + 3), "--note", text]
             ok(invoke(path, *args, "--", f"C {name}"), "cooperation")

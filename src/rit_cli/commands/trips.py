@@ -1,6 +1,6 @@
 """Commands for delegation trips and their stops."""
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -10,7 +10,22 @@ from ..models.trips import Trip, TripStop
 from ..render import Column
 from ._common import JsonOpt, print_details, print_listing, say
 
+if TYPE_CHECKING:
+    from ..models.exchanges import Exchange
+
 TripArg = Annotated[str, typer.Argument(help="Trip id, or its title.")]
+StopArg = Annotated[
+    str, typer.Argument(help="Stop id (show-trip shows it), or its city within the trip.")
+]
+DetachOpt = Annotated[
+    bool,
+    typer.Option(
+        "--detach",
+        help="Take the visits and meetings this leaves without their stop off the trip"
+        " (they are kept); without it, that is refused.",
+    ),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Free text ('' clears).")]
 
 TRIP_COLUMNS = (
     Column("id", lambda t: t.id, justify="right"),
@@ -22,6 +37,7 @@ TRIP_COLUMNS = (
 )
 
 STOP_COLUMNS = (
+    Column("id", lambda s: s.id, justify="right"),
     Column("from", lambda s: s.start_on, no_wrap=True),
     Column("to", lambda s: s.end_on, no_wrap=True),
     Column("city", lambda s: s.city),
@@ -153,15 +169,144 @@ def show_trip(
         ("lead", found.lead),
         ("note", found.note),
     ]
-    for n, stop in enumerate(found.stops, 1):
+    for stop in found.stops:
         visits = "; ".join(f"#{e.id} {e.title}" for e in stop.exchanges)
         org = f" ({stop.org})" if stop.org else ""
         pairs.append(
             (
-                f"stop {n}",
+                f"stop #{stop.id}",
                 f"{stop.start_on}..{stop.end_on} {stop.city}, {stop.country}{org}"
                 + (f": {visits}" if visits else ""),
             )
         )
     extra = [render.table(STOP_COLUMNS, found.stops, title="Itinerary")] if found.stops else []
     print_details(found.title, pairs, trip_json(found, zone), as_json, extra)
+
+
+def _stop_text(stop: TripStop) -> str:
+    return f"stop #{stop.id} {stop.city} ({stop.country}) {stop.start_on}..{stop.end_on}"
+
+
+def _say_detached(detached: "list[Exchange]") -> None:
+    for ex in detached:
+        say(f"detached {ex.type} #{ex.id} {ex.title} from the trip (kept)")
+
+
+@app.command("edit-trip")
+def edit_trip(
+    trip: TripArg,
+    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day.", show_default=False)
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day.", show_default=False)] = None,
+    lead: Annotated[
+        str | None, typer.Option("--lead", help="Who leads the delegation ('' clears).")
+    ] = None,
+    note: NoteOpt = None,
+) -> None:
+    """Change a trip's title, days, lead or note.
+
+    Correct a trip (an empty --lead or --note clears it): its title stays unique and its
+    days must still hold every stop. Every change is kept in its history.
+
+    Example: rit edit-trip 1 --to 2016-05-06 --lead "Minister-President Torsten Albig"
+    """
+    from ..store.trips import TripEdit
+    from ..store.trips import edit_trip as store_edit_trip
+
+    data = TripEdit(title=title, start=start, end=end, lead=lead, note=note)
+    with context.writing(create=False) as conn:
+        found, changed = store_edit_trip(conn, trip, data, context.today())
+    if changed:
+        say(f"updated trip #{found.id} {found.title}: {', '.join(changed)}")
+    else:
+        say(f"trip #{found.id} {found.title} unchanged")
+
+
+@app.command("edit-stop")
+def edit_stop(
+    trip: TripArg,
+    stop: StopArg,
+    city: Annotated[str | None, typer.Option("--city", help="City of the stop.")] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="ISO country code, e.g. JP.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day.", show_default=False)
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day.", show_default=False)] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Organisation visited there ('' clears).")
+    ] = None,
+    no_org: Annotated[
+        bool, typer.Option("--no-org", help="No organisation is visited there.")
+    ] = False,
+    note: NoteOpt = None,
+    detach: DetachOpt = False,
+) -> None:
+    """Change a stop's place, days, organisation or note.
+
+    Correct a stop: it stays within the trip, sharing no day with another stop (as with
+    add-stop), and the visits and meetings at it must still fit it (on its days, in its
+    city or at its organisation), unless --detach takes those off the trip.
+
+    Example: rit edit-stop 1 Kobe --to 2016-05-03 --org FBRI
+    """
+    from ..store.trips import StopEdit
+    from ..store.trips import edit_stop as store_edit_stop
+
+    data = StopEdit(
+        city=city,
+        country=country,
+        start=start,
+        end=end,
+        org=org,
+        no_org=no_org,
+        note=note,
+        detach=detach,
+    )
+    with context.writing(create=False) as conn:
+        edited = store_edit_stop(conn, trip, stop, data, context.today())
+    of_trip = f"of trip #{edited.trip.id} {edited.trip.title}"
+    if edited.changed:
+        say(f"updated {_stop_text(edited.stop)} {of_trip}: {', '.join(edited.changed)}")
+    else:
+        say(f"{_stop_text(edited.stop)} {of_trip} unchanged")
+    _say_detached(edited.detached)
+
+
+@app.command("remove-stop")
+def remove_stop(trip: TripArg, stop: StopArg, detach: DetachOpt = False) -> None:
+    """Remove a stop from a trip's itinerary.
+
+    Remove a stop; the visits and meetings at it are kept, taken off the trip with
+    --detach (refused without it).
+
+    Example: rit remove-stop 1 Shanghai
+    """
+    from ..store.trips import remove_stop as store_remove_stop
+
+    with context.writing(create=False) as conn:
+        removed = store_remove_stop(conn, trip, stop, detach)
+    say(f"removed {_stop_text(removed.stop)} from trip #{removed.trip.id} {removed.trip.title}")
+    _say_detached(removed.detached)
+
+
+@app.command("remove-trip")
+def remove_trip(trip: TripArg, detach: DetachOpt = False) -> None:
+    """Remove a trip with its stops.
+
+    Remove a trip and its itinerary; the visits and meetings at its stops are kept, taken
+    off the trip with --detach (refused without it).
+
+    Example: rit remove-trip "Delegation Japan/China 2016"
+    """
+    from ..store.trips import remove_trip as store_remove_trip
+
+    with context.writing(create=False) as conn:
+        removed, detached = store_remove_trip(conn, trip, detach)
+    stops = len(removed.stops)
+    itinerary = {0: "", 1: " and its stop"}.get(stops, f" and its {stops} stops")
+    say(f"removed trip #{removed.id} {removed.title}{itinerary}")
+    _say_detached(detached)

@@ -50,20 +50,47 @@ def find_record(conn: sqlite3.Connection, ref: str, kind: str | None) -> tuple[s
     return found[0]
 
 
-def history_of(conn: sqlite3.Connection, table: str, record_id: int) -> list[Change]:
-    rows = conn.execute(
-        "SELECT * FROM history WHERE table_name = ? AND record_id = ? ORDER BY id",
-        (table, record_id),
+# A trip's history holds its stops' too: those it has, and those it had (a stop never
+# moves to another trip, and its creation recorded its trip_id).
+_TRIP_HISTORY = """
+    SELECT * FROM history WHERE table_name = 'trips' AND record_id = :id
+    UNION ALL
+    SELECT * FROM history WHERE table_name = 'trip_stops' AND record_id IN (
+        SELECT id FROM trip_stops WHERE trip_id = :id
+        UNION
+        SELECT record_id FROM history WHERE table_name = 'trip_stops' AND action = 'create'
+            AND field = 'trip_id' AND new = CAST(:id AS TEXT)
     )
+    ORDER BY id
+"""
+
+
+def history_of(conn: sqlite3.Connection, table: str, record_id: int) -> list[Change]:
+    """Every change to the record in the order made; a trip's includes its stops', each
+    field named after its stop ('stop #3 city'; 'stop #3' for its removal)."""
+    if table == "trips":
+        rows = conn.execute(_TRIP_HISTORY, {"id": record_id})
+    else:
+        rows = conn.execute(
+            "SELECT * FROM history WHERE table_name = ? AND record_id = ? ORDER BY id",
+            (table, record_id),
+        )
     return [
         Change(
             at=r["at"],
             table=r["table_name"],
             record_id=r["record_id"],
             action=r["action"],
-            field=r["field"],
+            field=_field(table, r),
             old=r["old"],
             new=r["new"],
         )
         for r in rows
     ]
+
+
+def _field(table: str, row: sqlite3.Row) -> str | None:
+    if row["table_name"] == table:
+        return row["field"]
+    stop = f"stop #{row['record_id']}"
+    return f"{stop} {row['field']}" if row["field"] else stop

@@ -460,6 +460,42 @@ def _stop(
     return int(stop["id"])
 
 
+def _at_stop(
+    city: str, org_id: int | None, place: str | None, ours: set[int], online: bool
+) -> bool:
+    """Whether an exchange is at a stop in that city with that organisation: online, at
+    one of its own organisations (ours: a visit's host, a meeting's organisations), or in
+    its place (compared case-insensitively). The rule --trip joins an exchange by."""
+    return online or org_id in ours or (place is not None and key(city) == key(place))
+
+
+def stop_misfit(
+    ex: Exchange, city: str, org_id: int | None, start_on: str, end_on: str
+) -> str | None:
+    """Why an exchange joined to a trip stop would not fit it with these city, organisation
+    and days (by the rule --trip joined it by); None when it fits."""
+    if not (start_on <= ex.start_on and ex.end_on <= end_on):
+        span = format_days(date.fromisoformat(ex.start_on), date.fromisoformat(ex.end_on))
+        return f"{span} is outside {start_on}..{end_on} (rit reschedule can move it first)"
+    ours = {ex.host_id} if ex.host_id is not None else {p.org_id for p in ex.parties}
+    if _at_stop(city, org_id, ex.place, ours, ex.online):
+        return None
+    if ex.host_id is not None:
+        host = next((p.label for p in ex.parties if p.role == "host"), "")
+        rule = f"a visit belongs to a stop in its place or at its host ({short_repr(host)})"
+    else:
+        rule = "a meeting belongs to a stop in its place or at one of its organisations"
+    here = f"it is in {short_repr(ex.place)}" if ex.place else "it has no place"
+    return f"{here}, not in {short_repr(city)}, and {rule}"
+
+
+def detach_from_stop(conn: sqlite3.Connection, exchanges: list[Exchange]) -> None:
+    """Take exchanges off their trip stop: they are kept, no longer part of the trip (the
+    trip stop is not part of a calendar event: the sequence stays)."""
+    for ex in exchanges:
+        update(conn, "exchanges", ex.id, {"stop_id": None})
+
+
 def _check_stop(
     conn: sqlite3.Connection,
     stop: sqlite3.Row,
@@ -473,7 +509,7 @@ def _check_stop(
     """Refuse an exchange that is not at the trip stop: not in its city, not at its
     organisation (the host; a meeting: one of its orgs) and not online."""
     ours = {host.id} if host is not None else {o.id for o in orgs}
-    if online or stop["org_id"] in ours or (place is not None and key(stop["city"]) == key(place)):
+    if _at_stop(stop["city"], stop["org_id"], place, ours, online):
         return
     org = conn.execute("SELECT coalesce(short, name) FROM orgs WHERE id = ?", (stop["org_id"],))
     at = org.fetchone() if stop["org_id"] is not None else None

@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from .. import places
 from ..dates import format_days, parse_date
-from ..errors import Conflict, InvalidInput
+from ..errors import Ambiguous, Conflict, InvalidInput, NotFound
 from ..models.trips import Trip, TripStop
 from ..text import MAX_TEXT, clean, key, short_repr
-from . import insert, resolve
+from . import delete, insert, resolve, update
 from .exchanges import TRIP, exchanges_at_stops
 from .orgs import find_org
 
+if TYPE_CHECKING:
+    from ..models.exchanges import Exchange
+
 MAX_TRIP_DAYS = 366
+
+
+def _title(conn: sqlite3.Connection, title: str, own_id: int | None) -> str:
+    """A trip's title, checked: titles are unique (case-insensitively), so a trip can
+    always be referred to by its title."""
+    name = clean(title, "title")
+    assert name is not None
+    same = conn.execute(
+        "SELECT id FROM trips WHERE title_key = ? AND id IS NOT ?", (key(name), own_id)
+    ).fetchone()
+    if same is not None:
+        raise Conflict(f"trip {short_repr(name)} already exists as #{same['id']}")
+    return name
+
+
+def _check_trip_days(first: date, last: date) -> None:
+    if last < first:
+        raise InvalidInput(f"trip end {last.isoformat()} is before its start {first.isoformat()}")
+    if (last - first).days >= MAX_TRIP_DAYS:
+        raise InvalidInput(f"trip {format_days(first, last)} is too long: at most a year")
 
 
 def _trip(row: sqlite3.Row, stops: tuple[TripStop, ...] = ()) -> Trip:
@@ -39,16 +64,9 @@ def add_trip(
     lead: str | None = None,
     note: str | None = None,
 ) -> Trip:
-    name = clean(title, "title")
-    assert name is not None
+    name = _title(conn, title, None)
     first, last = parse_date(start, today), parse_date(end, today)
-    if last < first:
-        raise InvalidInput(f"trip end {last.isoformat()} is before its start {first.isoformat()}")
-    if (last - first).days >= MAX_TRIP_DAYS:
-        raise InvalidInput(f"trip {format_days(first, last)} is too long: at most a year")
-    same = conn.execute("SELECT id FROM trips WHERE title_key = ?", (key(name),)).fetchone()
-    if same is not None:
-        raise Conflict(f"trip {short_repr(name)} already exists as #{same['id']}")
+    _check_trip_days(first, last)
     trip_id = insert(
         conn,
         "trips",
@@ -62,6 +80,31 @@ def add_trip(
         },
     )
     return get_trip(conn, trip_id)
+
+
+def _check_stop_days(
+    conn: sqlite3.Connection, trip: sqlite3.Row, first: date, last: date, own_id: int | None
+) -> None:
+    """Refuse stop days that end before they start, lie outside the trip or share a day
+    with another of its stops (own_id: the stop being changed, which may keep its days)."""
+    if last < first:
+        raise InvalidInput(f"stop end {last.isoformat()} is before its start {first.isoformat()}")
+    shown = format_days(first, last)
+    if first.isoformat() < trip["start_on"] or last.isoformat() > trip["end_on"]:
+        raise InvalidInput(
+            f"stop {shown} is outside trip {short_repr(trip['title'])} "
+            f"({trip['start_on']}..{trip['end_on']})"
+        )
+    clash = conn.execute(
+        "SELECT city, start_on, end_on FROM trip_stops"
+        " WHERE trip_id = ? AND start_on <= ? AND end_on >= ? AND id IS NOT ?",
+        (trip["id"], last.isoformat(), first.isoformat(), own_id),
+    ).fetchone()
+    if clash is not None:
+        raise Conflict(
+            f"stop {shown} overlaps the stop {clash['city']} "
+            f"{clash['start_on']}..{clash['end_on']}; a day belongs to one stop"
+        )
 
 
 def add_stop(
@@ -82,24 +125,7 @@ def add_stop(
     org_id = find_org(conn, org).id if org else None
     first = parse_date(start, today)
     last = parse_date(end, today) if end is not None else first
-    if last < first:
-        raise InvalidInput(f"stop end {last.isoformat()} is before its start {first.isoformat()}")
-    shown = format_days(first, last)
-    if first.isoformat() < trip["start_on"] or last.isoformat() > trip["end_on"]:
-        raise InvalidInput(
-            f"stop {shown} is outside trip {short_repr(trip['title'])} "
-            f"({trip['start_on']}..{trip['end_on']})"
-        )
-    clash = conn.execute(
-        "SELECT city, start_on, end_on FROM trip_stops"
-        " WHERE trip_id = ? AND start_on <= ? AND end_on >= ?",
-        (trip["id"], last.isoformat(), first.isoformat()),
-    ).fetchone()
-    if clash is not None:
-        raise Conflict(
-            f"stop {shown} overlaps the stop {clash['city']} "
-            f"{clash['start_on']}..{clash['end_on']}; a day belongs to one stop"
-        )
+    _check_stop_days(conn, trip, first, last, None)
     insert(
         conn,
         "trip_stops",
@@ -158,3 +184,237 @@ def list_trips(conn: sqlite3.Connection, with_exchanges: bool = False) -> list[T
     them, the listing's lines do not)."""
     rows = conn.execute("SELECT * FROM trips ORDER BY start_on, id").fetchall()
     return [_trip(r, _stops(conn, r["id"], with_exchanges=with_exchanges)) for r in rows]
+
+
+# ------------------------------------------------------------------ correcting
+
+
+@dataclass(frozen=True)
+class TripEdit:
+    """What edit-trip was given; None means 'not given', an empty lead or note clears it."""
+
+    title: str | None = None
+    start: str | None = None
+    end: str | None = None
+    lead: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class StopEdit:
+    """What edit-stop was given; None means 'not given', an empty org or note clears it
+    (as does no_org); detach takes exchanges the stop would no longer hold off the trip."""
+
+    city: str | None = None
+    country: str | None = None
+    start: str | None = None
+    end: str | None = None
+    org: str | None = None
+    no_org: bool = False
+    note: str | None = None
+    detach: bool = False
+
+
+@dataclass(frozen=True)
+class StopChange:
+    """A stop after edit-stop (or as it was, after remove-stop), its trip afterwards, what
+    changed (column names, as history shows them) and the exchanges taken off the trip."""
+
+    trip: Trip
+    stop: TripStop
+    changed: list[str]
+    detached: list[Exchange]
+
+
+def edit_trip(
+    conn: sqlite3.Connection, ref: str, data: TripEdit, today: date
+) -> tuple[Trip, list[str]]:
+    """Correct a trip: its title stays unique and its days keep every stop."""
+    if data == TripEdit():
+        raise InvalidInput("nothing to change: give --title, --from, --to, --lead or --note")
+    row = resolve(conn, TRIP, ref)
+    values: dict[str, Any] = {}
+    if data.title is not None:
+        values["title"] = _title(conn, data.title, row["id"])
+        values["title_key"] = key(values["title"])
+    if data.start is not None or data.end is not None:
+        first = parse_date(data.start, today) if data.start is not None else _day(row["start_on"])
+        last = parse_date(data.end, today) if data.end is not None else _day(row["end_on"])
+        _check_trip_days(first, last)
+        _check_keeps_stops(conn, row, first, last)
+        values.update(start_on=first.isoformat(), end_on=last.isoformat())
+    if data.lead is not None:
+        values["lead"] = clean(data.lead, "lead", required=False)
+    if data.note is not None:
+        values["note"] = clean(data.note, "note", limit=MAX_TEXT, required=False)
+    changed = update(conn, "trips", row["id"], values)
+    return get_trip(conn, row["id"]), [c for c in changed if not c.endswith("_key")]
+
+
+def _day(iso: str) -> date:
+    return date.fromisoformat(iso)
+
+
+def _check_keeps_stops(
+    conn: sqlite3.Connection, trip: sqlite3.Row, first: date, last: date
+) -> None:
+    """Refuse trip days that would leave out one of its stops."""
+    outside = conn.execute(
+        "SELECT id, city, start_on, end_on FROM trip_stops"
+        " WHERE trip_id = ? AND (start_on < ? OR end_on > ?) ORDER BY start_on",
+        (trip["id"], first.isoformat(), last.isoformat()),
+    ).fetchall()
+    if not outside:
+        return
+    stop = outside[0]
+    more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+    raise Conflict(
+        f"trip {short_repr(trip['title'])} {format_days(first, last)} would leave out its stop"
+        f" #{stop['id']} {short_repr(stop['city'])} {stop['start_on']}..{stop['end_on']}{more}:"
+        " change or remove the stop first (rit edit-stop, rit remove-stop)"
+    )
+
+
+def _stop_text(stop: sqlite3.Row) -> str:
+    return f"#{stop['id']} {short_repr(stop['city'])} {stop['start_on']}..{stop['end_on']}"
+
+
+def _find_stop(conn: sqlite3.Connection, trip: sqlite3.Row, ref: str) -> sqlite3.Row:
+    """One stop of the trip: by its id ('7', '#7', as show-trip shows it) or its city
+    (case-insensitively) when the trip stops there once."""
+    raw = ref.strip()
+    if not raw:
+        raise NotFound("stop reference must not be empty: give its id or city")
+    stops = conn.execute(
+        "SELECT * FROM trip_stops WHERE trip_id = ? ORDER BY start_on", (trip["id"],)
+    ).fetchall()
+    number = raw[1:] if raw.startswith("#") else raw
+    if number.isascii() and number.isdigit():
+        found = [s for s in stops if s["id"] == int(number)]
+    else:
+        found = [s for s in stops if key(s["city"]) == key(raw)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        listed = ", ".join(_stop_text(s) for s in found[:6])
+        raise Ambiguous(
+            f"trip {short_repr(trip['title'])} stops in {short_repr(raw)} more than once:"
+            f" {listed}; use the id"
+        )
+    listed = ", ".join(_stop_text(s) for s in stops[:6]) + (", …" if len(stops) > 6 else "")
+    raise NotFound(
+        f"trip {short_repr(trip['title'])} has no stop {short_repr(raw)}: "
+        + (f"its stops are {listed}" if stops else "it has no stops yet")
+    )
+
+
+def _stop_of(trip: Trip, stop_id: int) -> TripStop:
+    return next(s for s in trip.stops if s.id == stop_id)
+
+
+def _held(exchanges: list[Exchange]) -> str:
+    """'visit #3 'title'' and how many more: the first exchange a refusal names."""
+    first = exchanges[0]
+    more = f" and {len(exchanges) - 1} more" if len(exchanges) > 1 else ""
+    return f"{first.type} #{first.id} {short_repr(first.title)}{more}"
+
+
+def edit_stop(
+    conn: sqlite3.Connection, trip_ref: str, stop_ref: str, data: StopEdit, today: date
+) -> StopChange:
+    """Correct a stop: it stays within the trip and off the other stops' days (as add-stop
+    checks), and the exchanges joined to it must still fit it, by the rule that joined them
+    (its days; its city or organisation), unless detach takes those off the trip."""
+    if data.org is not None and data.no_org:
+        raise InvalidInput("give either --org or --no-org, not both")
+    if data == StopEdit(detach=data.detach):
+        raise InvalidInput(
+            "nothing to change: give --city, --country, --from, --to, --org or --no-org, --note"
+        )
+    trip = resolve(conn, TRIP, trip_ref)
+    stop = _find_stop(conn, trip, stop_ref)
+    values: dict[str, Any] = {}
+    if data.city is not None:
+        values["city"] = clean(data.city, "city")
+    if data.country is not None:
+        values["country"] = places.country(data.country)
+    if data.no_org:
+        values["org_id"] = None
+    elif data.org is not None:
+        values["org_id"] = find_org(conn, data.org).id if data.org.strip() else None
+    if data.start is not None or data.end is not None:
+        first = parse_date(data.start, today) if data.start is not None else _day(stop["start_on"])
+        last = parse_date(data.end, today) if data.end is not None else _day(stop["end_on"])
+        _check_stop_days(conn, trip, first, last, stop["id"])
+        values.update(start_on=first.isoformat(), end_on=last.isoformat())
+    if data.note is not None:
+        values["note"] = clean(data.note, "note", limit=MAX_TEXT, required=False)
+
+    from .scheduling import detach_from_stop, stop_misfit
+
+    after = {**dict(stop), **values}
+    misfits: list[tuple[Exchange, str]] = []
+    for ex in exchanges_at_stops(conn, [stop["id"]]):
+        why = stop_misfit(ex, after["city"], after["org_id"], after["start_on"], after["end_on"])
+        if why is not None:
+            misfits.append((ex, why))
+    if misfits and not data.detach:
+        ex, why = misfits[0]
+        more = f" (and {len(misfits) - 1} more)" if len(misfits) > 1 else ""
+        raise Conflict(
+            f"stop #{stop['id']} {short_repr(stop['city'])} would no longer hold {ex.type}"
+            f" #{ex.id} {short_repr(ex.title)}{more}: {why}; pass --detach to take"
+            f" {'them' if more else 'it'} off the trip (kept as {'they are' if more else 'it is'})"
+        )
+    changed = update(conn, "trip_stops", stop["id"], values)
+    detached = [ex for ex, _ in misfits]
+    detach_from_stop(conn, detached)
+    full = get_trip(conn, trip["id"])
+    return StopChange(
+        full,
+        _stop_of(full, stop["id"]),
+        [c.removesuffix("_id") for c in changed],
+        detached,
+    )
+
+
+def _removable(
+    conn: sqlite3.Connection, what: str, stop_ids: list[int], detach: bool
+) -> list[Exchange]:
+    """The exchanges joined to the stops about to go; refused unless detach says to keep
+    them outside the trip (nothing else could join them to it again)."""
+    joined = exchanges_at_stops(conn, stop_ids) if stop_ids else []
+    if joined and not detach:
+        raise Conflict(
+            f"{what} holds {_held(joined)}: pass --detach to remove it and keep"
+            f" {'them' if len(joined) > 1 else 'it'} outside the trip"
+        )
+    return joined
+
+
+def remove_stop(conn: sqlite3.Connection, trip_ref: str, stop_ref: str, detach: bool) -> StopChange:
+    """Remove a stop from a trip's itinerary; the exchanges joined to it are kept and,
+    with detach, taken off the trip (refused otherwise)."""
+    trip = resolve(conn, TRIP, trip_ref)
+    row = _find_stop(conn, trip, stop_ref)
+    stop = _stop_of(get_trip(conn, trip["id"]), row["id"])
+    joined = _removable(conn, f"stop #{row['id']} {short_repr(row['city'])}", [row["id"]], detach)
+    from .scheduling import detach_from_stop
+
+    detach_from_stop(conn, joined)
+    delete(conn, "trip_stops", row["id"])
+    return StopChange(get_trip(conn, trip["id"]), stop, [], joined)
+
+
+def remove_trip(conn: sqlite3.Connection, ref: str, detach: bool) -> tuple[Trip, list[Exchange]]:
+    """Remove a trip and its stops; the exchanges joined to them are kept and, with
+    detach, taken off the trip (refused otherwise)."""
+    trip = find_trip(conn, ref)
+    joined = _removable(conn, f"trip {short_repr(trip.title)}", [s.id for s in trip.stops], detach)
+    from .scheduling import detach_from_stop
+
+    detach_from_stop(conn, joined)
+    for stop in trip.stops:
+        delete(conn, "trip_stops", stop.id)
+    delete(conn, "trips", trip.id)
+    return trip, joined
