@@ -1076,3 +1076,59 @@ def test_demo_has_the_trip_the_windows_and_the_yearly_visits(
     trip = json.loads(quiet_ok(rit, "--db", demo, "show-trip", "1", "--json"))
     assert [s["city"] for s in trip["stops"]] == ["Tokyo", "Kobe", "Shanghai"]
     assert len(trip["stops"][1]["exchanges"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        (
+            ["--place", "Berlin"],
+            "error: the meeting's organisations are in different time zones (Asia/Tokyo,"
+            " Europe/Berlin) and none is in 'Berlin': give --tz ZONE\n",
+        ),
+        (
+            [],
+            "error: the meeting's organisations are in different time zones (Asia/Tokyo,"
+            " Europe/Berlin): give --tz ZONE for the time 10:00, --place with the city of one"
+            " of them, or --online for the organiser's time\n",
+        ),
+    ],
+    ids=["a place none of them is in", "no place"],
+)
+def test_a_meeting_time_is_not_put_in_another_continent_s_zone(
+    story: RitRunner, dump, where: list[str], message: str
+) -> None:
+    """QA's case: a 10:00 workshop in Berlin between FBRI and LSN was stored as 10:00 JST."""
+    rit = story
+    meeting = ["add-meeting", "Workshop", "--org", "FBRI", "--org", "LSN", "--on", "2016-10-12"]
+    before = dump()
+    result = refused(rit(*meeting, *where, "--at", "10:00"), "error: ")
+    assert result.stderr == message
+    assert dump() == before
+    # --tz says where the time is; an organisation in the place does; online, the organiser.
+    for extra, shown in (
+        ([*where, "--tz", "Europe/Berlin"], "10:00 CEST"),
+        (["--place", "Hamburg"], "10:00 CEST"),
+        (["--online"], "10:00 JST"),
+    ):
+        out = quiet_ok(rit, *meeting, *extra, "--at", "10:00", env={"RIT_TZ": "UTC"})
+        assert f"scheduled 2016-10-12 {shown}" in out
+    # Without a time the day is a calendar day in any zone: nothing to ask.
+    quiet_ok(rit, *meeting, *where)
+    # Organisations sharing one zone need no place.
+    quiet_ok(rit, "add-org", "Hamburg Invest", "--short", "HI", "--country", "DE")
+    out = quiet_ok(
+        rit,
+        "add-meeting",
+        "Jour fixe",
+        "--org",
+        "LSN",
+        "--org",
+        "HI",
+        "--on",
+        "2016-10-12",
+        "--at",
+        "10:00",
+        env={"RIT_TZ": "UTC"},
+    )
+    assert "scheduled 2016-10-12 10:00 CEST" in out

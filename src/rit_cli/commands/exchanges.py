@@ -300,7 +300,8 @@ def add_meeting(
         str | None,
         typer.Option(
             "--tz",
-            help="IANA zone of the time (default: an org's in --place, else the first org's).",
+            help="IANA zone of the time (default: an org's in --place, else the orgs' one zone;"
+            " online, the first org's).",
             show_default=False,
         ),
     ] = None,

@@ -558,14 +558,29 @@ def _occurrences(
     ]
 
 
-def _default_zone(host: Org | None, orgs: list[Org], place: str | None) -> str | None:
-    """The host's zone; for a meeting, that of an organisation in the place, else the first's."""
+def _default_zone(
+    host: Org | None, orgs: list[Org], place: str | None, online: bool, at: str | None
+) -> str | None:
+    """The zone of the place: the host's; for a meeting, that of an organisation in the
+    place, else the one zone its organisations share, else the first organisation's (the
+    organiser's). A time at a meeting whose organisations are in several zones, none in
+    its place, is refused rather than put in the first one's zone: --tz says where it is
+    (an online meeting's time is the organiser's)."""
     if host is not None:
         return host.tz
     if place:
         for org in orgs:
             if org.city and key(org.city) == key(place) and org.tz:
                 return org.tz
+    zones = list(dict.fromkeys(o.tz for o in orgs if o.tz))
+    if len(zones) > 1 and at is not None and not online:
+        differ = f"the meeting's organisations are in different time zones ({', '.join(zones)})"
+        if place:
+            raise InvalidInput(f"{differ} and none is in {short_repr(place)}: give --tz ZONE")
+        raise InvalidInput(
+            f"{differ}: give --tz ZONE for the time {at}, --place with the city of one of"
+            " them, or --online for the organiser's time"
+        )
     return orgs[0].tz
 
 
@@ -617,7 +632,11 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     elif data.type == "meeting":
         raise InvalidInput("a meeting needs a title")
     place = clean(data.place, "place", required=False) if data.place is not None else None
-    zone = parse_zone(data.tz).key if data.tz else _default_zone(host, orgs, place)
+    zone = (
+        parse_zone(data.tz).key
+        if data.tz
+        else _default_zone(host, orgs, place, data.online, data.when.at)
+    )
     if place is None and not data.online and host is not None:
         place = host.city
     first = _dates(data.when, today, zone)
