@@ -531,6 +531,7 @@ def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -
         find_exchange,
         local_time,
         series_of,
+        step_text,
         user_time,
         when_text,
     )
@@ -568,7 +569,7 @@ def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -
         ("cancel reason", ex.cancel_reason),
         ("sequence", ex.sequence),
         ("note", ex.note),
-        *((f"date #{s['sequence']}", f"{s['status']} {s['when']}".strip()) for s in steps),
+        *((f"date #{s['sequence']}", step_text(s)) for s in steps),
     ]
     print_details(ex.title, pairs, payload, as_json)
 
