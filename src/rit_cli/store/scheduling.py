@@ -1,6 +1,7 @@
 """Scheduling visits and meetings: validating dates, windows, times and yearly plans,
 linking agreements and trip stops, and each step of an exchange's life (fix-date, narrow,
-reschedule, done, cancel). Reading them back is in store/exchanges.py.
+reschedule, done, cancel, and taking a done or cancel back). Reading them back is in
+store/exchanges.py.
 """
 
 from __future__ import annotations
