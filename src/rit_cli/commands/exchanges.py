@@ -420,15 +420,30 @@ def reschedule(
 def done(
     ref: RefArg,
     outcome: Annotated[str | None, typer.Option("--outcome", help="What came of it.")] = None,
+    undo: Annotated[
+        bool,
+        typer.Option("--undo", help="Take back the last done (a mistyped id); clears the outcome."),
+    ] = False,
 ) -> None:
     """Mark an exchange as done, with what came of it.
 
+    --undo takes back a done given by mistake: the exchange is scheduled again, without
+    its outcome; the history keeps both.
+
     Example: rit done 1 --outcome "Three companies agreed on joint projects"
     """
-    from ..store.scheduling import mark_done
+    from ..errors import InvalidInput
+    from ..store.scheduling import mark_done, take_back
 
-    with context.writing() as conn:
-        ex = mark_done(conn, ref, outcome, context.today())
+    if undo and outcome is not None:
+        raise InvalidInput("--undo takes back the last done: give it without --outcome")
+    with context.writing(create=False) as conn:
+        ex = (
+            take_back(conn, ref, "done") if undo else mark_done(conn, ref, outcome, context.today())
+        )
+    if undo:
+        _confirm("took back the done of", ex)
+        return
     say(f"done: {ex.type} #{ex.id} {ex.title}")
 
 
@@ -436,15 +451,31 @@ def done(
 def cancel(
     ref: RefArg,
     reason: Annotated[str | None, typer.Option("--reason", help="Why it was cancelled.")] = None,
+    undo: Annotated[
+        bool,
+        typer.Option(
+            "--undo", help="Take back the last cancel (a mistyped id); clears the reason."
+        ),
+    ] = False,
 ) -> None:
     """Cancel an exchange (it stays on record).
 
+    --undo takes back a cancel given by mistake: the exchange is planned or scheduled
+    again, as it was before, without the reason; the history keeps both.
+
     Example: rit cancel 2 --reason "moved to the spring meeting"
     """
+    from ..errors import InvalidInput
     from ..store.scheduling import cancel as store_cancel
+    from ..store.scheduling import take_back
 
-    with context.writing() as conn:
-        ex = store_cancel(conn, ref, reason)
+    if undo and reason is not None:
+        raise InvalidInput("--undo takes back the last cancel: give it without --reason")
+    with context.writing(create=False) as conn:
+        ex = take_back(conn, ref, "cancelled") if undo else store_cancel(conn, ref, reason)
+    if undo:
+        _confirm("took back the cancel of", ex)
+        return
     say(f"cancelled: {ex.type} #{ex.id} {ex.title}")
 
 
@@ -508,6 +539,7 @@ def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -
         find_exchange,
         local_time,
         series_of,
+        step_text,
         user_time,
         when_text,
     )
@@ -545,7 +577,7 @@ def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -
         ("cancel reason", ex.cancel_reason),
         ("sequence", ex.sequence),
         ("note", ex.note),
-        *((f"date #{s['sequence']}", f"{s['status']} {s['when']}".strip()) for s in steps),
+        *((f"date #{s['sequence']}", step_text(s)) for s in steps),
     ]
     print_details(ex.title, pairs, payload, as_json)
 

@@ -404,6 +404,7 @@ def date_history(conn: sqlite3.Connection, ex: Exchange) -> list[dict[str, Any]]
         groups[-1][1].append(row)
     for at, group in groups:
         touched = False
+        was = state.get("status")
         for row in group:
             if row["field"] in _DATE_FIELDS:
                 state[row["field"]] = row["new"]
@@ -411,10 +412,28 @@ def date_history(conn: sqlite3.Connection, ex: Exchange) -> list[dict[str, Any]]
             if row["field"] == "sequence":
                 state["sequence"] = row["new"]
         if touched or not steps:
+            # Open again after done or cancelled: `done --undo` / `cancel --undo` took it back.
+            reopened = was in ("done", "cancelled") and state.get("status") in _OPEN
             steps.append(
-                {"at": at, "sequence": int(state.get("sequence") or 0), **_describe(state)}
+                {
+                    "at": at,
+                    "sequence": int(state.get("sequence") or 0),
+                    **_describe(state),
+                    "taken_back": was if reopened else None,
+                }
             )
     return steps
+
+
+_OPEN = ("planned", "scheduled")
+
+
+def step_text(step: dict[str, Any]) -> str:
+    """A date history step in words: 'scheduled 2016-09-20; cancel taken back'."""
+    text = f"{step['status']} {step['when']}".strip()
+    if step.get("taken_back"):
+        text += f"; {'cancel' if step['taken_back'] == 'cancelled' else 'done'} taken back"
+    return text
 
 
 def _describe(state: dict[str, Any]) -> dict[str, Any]:

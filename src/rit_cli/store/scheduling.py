@@ -1,6 +1,7 @@
 """Scheduling visits and meetings: validating dates, windows, times and yearly plans,
 linking agreements and trip stops, and each step of an exchange's life (fix-date, narrow,
-reschedule, done, cancel). Reading them back is in store/exchanges.py.
+reschedule, done, cancel, and taking a done or cancel back). Reading them back is in
+store/exchanges.py.
 """
 
 from __future__ import annotations
@@ -963,6 +964,46 @@ def cancel(conn: sqlite3.Connection, ref: str, reason: str | None) -> Exchange:
     values: dict[str, Any] = {"status": "cancelled"}
     if reason is not None:
         values["cancel_reason"] = clean(reason, "reason", limit=MAX_TEXT, required=False)
+    return _change(conn, ex, values)
+
+
+# What each step that closes an exchange records besides its status: taken back with it.
+# An open exchange has neither (edit-exchange takes an outcome only once it is done).
+_CLOSING_STEPS = {"done": "outcome", "cancelled": "cancel_reason"}
+_STEP_COMMANDS = {"done": "done", "cancelled": "cancel"}
+
+
+def status_before(conn: sqlite3.Connection, ex: Exchange) -> str:
+    """The status a done or cancelled exchange had before that step, from its history.
+
+    The last history row that set the status to what it is now holds the one before. An
+    open exchange's status must agree with its dates (a fixed day: scheduled; a window:
+    planned), and nothing moves the dates of a closed one, so the two agree; where they
+    cannot (an exchange imported already closed, without that history row, or a history
+    a merge left out of step) the dates decide, which leaves a record rit accepts.
+    """
+    row = conn.execute(
+        "SELECT old FROM history WHERE record_uuid = ? AND table_name = 'exchanges'"
+        " AND field = 'status' AND new = ? ORDER BY id DESC LIMIT 1",
+        (ex.uuid, ex.status),
+    ).fetchone()
+    by_dates = "scheduled" if ex.day is not None else "planned"
+    return str(row["old"]) if row is not None and row["old"] == by_dates else by_dates
+
+
+def take_back(conn: sqlite3.Connection, ref: str, step: str) -> Exchange:
+    """Take back the last done or cancel (step 'done' or 'cancelled'): the exchange has the
+    status it had before again, without the outcome or reason the step recorded. A change
+    of its own in the history (which keeps both), and the sequence rises, so a calendar
+    subscribed to the export shows the event again."""
+    ex = find_exchange(conn, ref)
+    if ex.status != step:
+        name = f"exchange #{ex.id} {short_repr(ex.title)}"
+        hint = ""
+        if ex.status in _STEP_COMMANDS:
+            hint = f" (rit {_STEP_COMMANDS[ex.status]} {ex.id} --undo takes back that)"
+        raise Conflict(f"{name} is {ex.status}, not {step}: nothing to take back{hint}")
+    values = {"status": status_before(conn, ex), _CLOSING_STEPS[step]: None}
     return _change(conn, ex, values)
 
 
