@@ -39,6 +39,8 @@ from .visits import visit_facts
 
 AGREEMENT = RefSpec("agreements", "agreement", "title", ("title_key",))
 MAX_VISITS_PER_YEAR = 365
+# An agreement is between two or more organisations (a cooperation too).
+MIN_PARTIES = 2
 
 
 def agreements_in_force(
@@ -163,7 +165,7 @@ def party_ids(
                 f"{short_repr(seen[org.id])} (#{org.id} {org.label})"
             )
         seen[org.id] = ref
-    if len(seen) < 2:
+    if len(seen) < MIN_PARTIES:
         raise InvalidInput(f"{needs}; got {len(seen)}")
     return sorted(seen)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -145,6 +146,34 @@ def edit_cooperation(
     ]
 
 
+def back_in_time(on: str, last: str | None) -> str | None:
+    """Why a status change dated ON cannot follow the last one, dated LAST, or None: a
+    cooperation's dated status history only moves forward."""
+    if last and on < last:
+        return f"status change date {on} is before the last change on {last}"
+    return None
+
+
+def status_misfit(current: str, changes: Sequence[tuple[str, str]]) -> tuple[int, str] | None:
+    """Where a cooperation's status and its dated history (status, changed_on), in the
+    order recorded, contradict what add-cooperation and set-cooperation-status keep:
+    (index of the change or -1 for the status, why), or None.
+
+    Dates never go back, and the status is the last change's (both are written together).
+    """
+    for index in range(1, len(changes)):
+        went_back = back_in_time(changes[index][1], changes[index - 1][1])
+        if went_back is not None:
+            return index, went_back
+    if changes and changes[-1][0] != current:
+        last, on = changes[-1]
+        return -1, (
+            f"status {short_repr(current)} is not the last status of its history"
+            f" ({short_repr(last)} since {on})"
+        )
+    return None
+
+
 def set_status(
     conn: sqlite3.Connection,
     ref: str,
@@ -163,11 +192,9 @@ def set_status(
         "SELECT max(changed_on) FROM cooperation_status_changes WHERE cooperation_id = ?",
         (row["id"],),
     ).fetchone()[0]
-    if last and on.isoformat() < last:
-        raise InvalidInput(
-            f"status change date {on.isoformat()} is before the last change on {last} "
-            f"of cooperation {short_repr(row['title'])}"
-        )
+    went_back = back_in_time(on.isoformat(), last)
+    if went_back is not None:
+        raise InvalidInput(f"{went_back} of cooperation {short_repr(row['title'])}")
     if wanted == row["status"]:
         return get_cooperation(conn, row["id"]), False
     text = clean(note, "note", limit=MAX_TEXT, required=False) if note is not None else None

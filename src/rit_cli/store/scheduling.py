@@ -7,6 +7,7 @@ store/exchanges.py.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -203,13 +204,28 @@ def fixed(day: date, days: int, at: str | None, fold: int | None, zone: str | No
     return Dates(None, None, day, days, clock.strftime("%H:%M"), fold, starts)
 
 
+def missing_parties(
+    exchange_type: str, guests: Sequence[object], host: object | None, orgs: Sequence[object]
+) -> str | None:
+    """Which parties an exchange lacks, or None: a visit needs guests and a host, a
+    meeting at least one organisation (import json checks stored exchanges by it too)."""
+    if exchange_type == "visit":
+        if not guests:
+            return "a visit needs the guests: --from ORG (repeat for several)"
+        if host is None or host == "":
+            return "a visit needs the host: --to ORG"
+    elif not orgs:
+        return "a meeting needs at least one organisation: --org ORG"
+    return None
+
+
 def _orgs(conn: sqlite3.Connection, data: ExchangeInput) -> list[tuple[Org, str]]:
     """(organisation, role) for every party, in the order given; no organisation twice."""
+    missing = missing_parties(data.type, data.guests, data.host, data.orgs)
+    if missing is not None:
+        raise InvalidInput(missing)
     if data.type == "visit":
-        if not data.guests:
-            raise InvalidInput("a visit needs the guests: --from ORG (repeat for several)")
-        if not data.host:
-            raise InvalidInput("a visit needs the host: --to ORG")
+        assert data.host is not None
         host = find_org(conn, data.host)
         parties = [(find_org(conn, g), "guest") for g in data.guests]
         for org, _ in parties:
@@ -219,8 +235,6 @@ def _orgs(conn: sqlite3.Connection, data: ExchangeInput) -> list[tuple[Org, str]
                 )
         parties.append((host, "host"))
     else:
-        if not data.orgs:
-            raise InvalidInput("a meeting needs at least one organisation: --org ORG")
         parties = [(find_org(conn, o), "participant") for o in data.orgs]
     seen: set[int] = set()
     unique = []

@@ -337,6 +337,12 @@ class _Importer:
             else:
                 self.merge_rows(table, records, counts)
         self.record_merges()
+        # The rules between records, on the database as the import leaves it (uncommitted:
+        # a refusal rolls it all back).
+        from .transfer_rules import check_records, merge_scope
+
+        scope = merge_scope(self.conn, self.schema, data, self.local_ids) if self.merge else None
+        check_records(self.conn, self.schema, data, scope)
         return report
 
     def record_merges(self) -> None:
