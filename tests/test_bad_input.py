@@ -397,6 +397,18 @@ CASES: list[Bad] = [
     Bad("remove-trip 'Japan and China 2016'", "--detach"),
     Bad("remove-trip nothing", "'nothing'"),
     Bad("remove-trip ''", "must not be empty"),
+    Bad("edit-exchange 'FBRI visit' --trip nothing", "'nothing'"),
+    Bad("edit-exchange 'FBRI visit' --trip ''", "must not be empty"),
+    Bad("edit-exchange 'FBRI visit' --trip", "--trip"),
+    Bad("edit-exchange 'Kobe visit' --trip 'Japan and China 2016' --no-trip", "--no-trip"),
+    Bad("edit-exchange 'Kobe visit' --no-trip=yes", "--no-trip"),
+    Bad("edit-exchange 'FBRI visit' --trip 'Japan and China 2016'", "2016-08-12 lies within no"),
+    Bad("edit-exchange 'LSN visit' --trip 'Japan and China 2016'", "2016-10 lies within no"),
+    Bad("edit-exchange 'Kobe visit' --place Osaka --to Europe-Host", "not in 'Osaka'"),
+    Bad(
+        "edit-exchange 'Kobe visit' --place Osaka --to Europe-Host --trip 'Japan and China 2016'",
+        "not in 'Osaka'",
+    ),
     # ---------------------------------------------------------------- remind and report
     Bad("remind --within forever", "forever"),
     Bad("remind --within -3d", "-3d"),

@@ -17,7 +17,7 @@ from .helpers import ADD_JETRO, add_story_orgs, ok, quiet_ok, refused
 EDITABLE = (
     "nothing to change: give --title, --purpose, --outcome (once done), --note, --place or"
     " --online (a meeting), --field, --participant, --from/--to (a visit) or --org"
-    " (a meeting), --agreement or --no-agreement"
+    " (a meeting), --agreement or --no-agreement, --trip or --no-trip"
 )
 
 
@@ -287,6 +287,7 @@ REFUSALS = [
     (["--title", "x"], "no exchange '9'"),
     (["--agreement", "LoI", "--no-agreement"], "either --agreement or --no-agreement"),
     (["--place", "Kobe", "--online"], "give either --place or --online, not both"),
+    (["--trip", "Nowhere", "--no-trip"], "give either --trip or --no-trip, not both"),
 ]
 REFUSALS_OF = [
     ("1", ["--title", ""], "title must not be empty"),
@@ -319,6 +320,7 @@ REFUSALS_OF = [
      "visit #1 'LSN → FBRI visit 2016-10-12' is scheduled: an outcome goes with a done"
      " exchange (rit done 1 --outcome …)"),
     ("1", ["--note", "x" * 10_001], "is too long: at most 10000 characters"),
+    ("1", ["--trip", "Nowhere"], "no trip 'Nowhere'"),
 ]  # fmt: skip
 
 
@@ -352,6 +354,171 @@ def test_a_visit_at_a_trip_stop_stays_at_it(story: RitRunner, dump: Callable[[],
     # At the stop's city the visit may have another host.
     out = quiet_ok(rit, "edit-exchange", "4", "--to", "LSN", "--place", "Kobe")
     assert out == "updated visit #4 JETRO → LSN visit 2016-10-13: title, host, time zone\n"
+
+
+# ------------------------------------------------------------------ joining a trip stop later
+
+JAPAN = "Japan 2016"
+KOBE_STOP = f"{JAPAN}: Kobe 2016-05-02..2016-05-03"
+
+
+@pytest.fixture
+def entered_first(rit: RitRunner) -> RitRunner:
+    """QA's order: the exchanges first, the trip after them. LSN #1, FBRI #2, JETRO #3;
+    #1 visit LSN → FBRI on 2016-05-02 10:00 (Kobe), done; #2 meeting 'Call' LSN + FBRI
+    online on 2016-05-04; #3 and #4 meeting 'Walk' LSN + FBRI in Tokyo on 2016-05-01, one a
+    year to 2017. Trip #1 'Japan 2016' 2016-05-01..05: stops #1 Tokyo (05-01), #2 Kobe at
+    FBRI (05-02..03), #3 Shanghai (05-04..05); trip #2 'Kobe again' with stop #4 Kobe
+    (05-02)."""
+    add_story_orgs(rit)
+    ok(rit, *ADD_JETRO)
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-02",
+             "--at", "10:00", today="2016-04-01")  # fmt: skip
+    quiet_ok(rit, "done", "1", today="2016-05-10")
+    quiet_ok(rit, "add-meeting", "Call", "--org", "LSN", "--org", "FBRI", "--on", "2016-05-04",
+             "--online", today="2016-04-01")  # fmt: skip
+    quiet_ok(rit, "add-meeting", "Walk", "--org", "LSN", "--org", "FBRI", "--on", "2016-05-01",
+             "--place", "Tokyo", "--yearly", "--until", "2017", today="2016-04-01")  # fmt: skip
+    quiet_ok(rit, "add-trip", JAPAN, "--from", "2016-05-01", "--to", "2016-05-05")
+    quiet_ok(rit, "add-stop", "1", "--city", "Tokyo", "--country", "JP", "--from", "2016-05-01")
+    quiet_ok(rit, "add-stop", "1", "--city", "Kobe", "--country", "JP", "--from", "2016-05-02",
+             "--to", "2016-05-03", "--org", "FBRI")  # fmt: skip
+    quiet_ok(rit, "add-stop", "1", "--city", "Shanghai", "--country", "CN", "--from",
+             "2016-05-04", "--to", "2016-05-05")  # fmt: skip
+    quiet_ok(rit, "add-trip", "Kobe again", "--from", "2016-05-02", "--to", "2016-05-02")
+    quiet_ok(rit, "add-stop", "2", "--city", "Kobe", "--country", "JP", "--from", "2016-05-02")
+    return rit
+
+
+def at_stops(rit: RitRunner, trip: str = "1") -> list[list[int]]:
+    """The exchange ids at each of the trip's stops, in date order."""
+    data = json.loads(quiet_ok(rit, "show-trip", trip, "--json"))
+    return [[e["id"] for e in s["exchanges"]] for s in data["stops"]]
+
+
+def test_an_exchange_entered_before_its_trip_joins_its_stop(entered_first: RitRunner) -> None:
+    rit = entered_first
+    assert at_stops(rit) == [[], [], []]
+    out = quiet_ok(rit, "edit-exchange", "1", "--trip", JAPAN)
+    assert out.splitlines() == [
+        "updated visit #1 LSN → FBRI visit 2016-05-02: trip stop",
+        f"at trip stop '{KOBE_STOP}'",
+    ]
+    # An online meeting joins the stop of its day; one meeting of a yearly plan is one
+    # exchange and joins the stop of its own day.
+    assert quiet_ok(rit, "edit-exchange", "Call", "--trip", "1").endswith(
+        f"at trip stop '{JAPAN}: Shanghai 2016-05-04..2016-05-05'\n"
+    )
+    quiet_ok(rit, "edit-exchange", "3", "--trip", "japan 2016")
+    assert at_stops(rit) == [[3], [1], [2]]
+    assert "stop #2: 2016-05-02..2016-05-03 Kobe, JP (FBRI): #1 LSN → FBRI visit 2016-05-02" in (
+        quiet_ok(rit, "show-trip", JAPAN)
+    )
+    shown = exchange(rit, "1")
+    # The stop is in no calendar event: the sequence stays; the history has the change.
+    assert (shown["stop"], shown["status"], shown["sequence"]) == (KOBE_STOP, "done", 1)
+    assert history(rit, "1")[-1] == ("stop_id", None, "2")
+    assert exchange(rit, "3")["sequence"] == 0
+    # Joined, it is held to its stop as if it had been given --trip when it was created.
+    refused(rit("reschedule", "Call", "--on", "2016-05-03"), "outside the trip stop Shanghai")
+    # The same again changes nothing.
+    assert quiet_ok(rit, "edit-exchange", "1", "--trip", "1") == (
+        "visit #1 LSN → FBRI visit 2016-05-02 unchanged\n"
+    )
+
+
+def test_no_trip_takes_it_off_and_keeps_it(entered_first: RitRunner) -> None:
+    rit = entered_first
+    quiet_ok(rit, "edit-exchange", "Call", "--trip", "1")
+    out = quiet_ok(rit, "edit-exchange", "Call", "--no-trip")
+    assert out.splitlines() == [
+        "updated meeting #2 Call: trip stop",
+        f"no longer part of a trip (was at '{JAPAN}: Shanghai 2016-05-04..2016-05-05')",
+    ]
+    assert at_stops(rit) == [[], [], []]
+    shown = exchange(rit, "Call")
+    assert (shown["stop"], shown["online"], shown["day"], shown["sequence"]) == (
+        None, True, "2016-05-04", 0,
+    )  # fmt: skip
+    assert history(rit, "2")[-2:] == [("stop_id", None, "3"), ("stop_id", "3", None)]
+    assert quiet_ok(rit, "edit-exchange", "Call", "--no-trip") == "meeting #2 Call unchanged\n"
+    # Off the trip it moves freely.
+    quiet_ok(rit, "reschedule", "Call", "--on", "2016-05-10")
+
+
+def test_attached_by_mistake_it_moves_to_another_trip(entered_first: RitRunner) -> None:
+    rit = entered_first
+    quiet_ok(rit, "edit-exchange", "1", "--trip", "Kobe again")
+    assert (at_stops(rit), at_stops(rit, "2")) == ([[], [], []], [[1]])
+    out = quiet_ok(rit, "edit-exchange", "1", "--trip", JAPAN)
+    assert out.splitlines()[1] == f"at trip stop '{KOBE_STOP}'"
+    assert (at_stops(rit), at_stops(rit, "2")) == ([[], [1], []], [[]])
+    assert history(rit, "1")[-2:] == [("stop_id", None, "4"), ("stop_id", "4", "2")]
+
+
+def test_with_other_options_the_stop_is_judged_after_the_edit(
+    entered_first: RitRunner, dump: Callable[[], str]
+) -> None:
+    rit = entered_first
+    quiet_ok(rit, "edit-exchange", "Call", "--trip", "1")
+    before = dump()
+    # At a stop, a meeting may not move to another city (as before) ...
+    refused(
+        rit("edit-exchange", "Call", "--place", "Osaka"),
+        f"on 2016-05-04 trip '{JAPAN}' is in Shanghai (CN) 2016-05-04..2016-05-05, not in"
+        " 'Osaka': a meeting belongs to a stop in its place or at one of its organisations",
+    )
+    refused(rit("edit-exchange", "Call", "--place", "Osaka", "--trip", "1"), "not in 'Osaka'")
+    assert dump() == before
+    # ... unless it leaves the trip in the same command,
+    out = quiet_ok(rit, "edit-exchange", "Call", "--place", "Osaka", "--no-trip")
+    assert out.splitlines()[0] == "updated meeting #2 Call: place, online, trip stop"
+    assert exchange(rit, "Call")["sequence"] == 1  # the place is in the calendar event
+    # and it joins in the same command as the place that takes it there.
+    quiet_ok(rit, "edit-exchange", "Call", "--place", "shanghai", "--trip", "1")
+    assert at_stops(rit) == [[], [], [2]]
+    # A visit whose host changes is judged at the place that follows the new host.
+    quiet_ok(rit, "edit-exchange", "1", "--no-trip")
+    before = dump()
+    refused(
+        rit("edit-exchange", "1", "--to", "JETRO", "--trip", "1"),
+        "is in Kobe (JP) at 'FBRI' 2016-05-02..2016-05-03, not in '': a visit belongs to a"
+        " stop in its place or at its host ('JETRO')",
+    )
+    assert dump() == before
+    out = quiet_ok(rit, "edit-exchange", "1", "--to", "JETRO", "--place", "Kobe", "--trip", "1")
+    assert out.splitlines() == [
+        "updated visit #1 LSN → JETRO visit 2016-05-02: title, host, trip stop",
+        f"at trip stop '{KOBE_STOP}'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ref", "created_as"),
+    [
+        ("4", ["add-meeting", "Walk 2017", "--org", "LSN", "--org", "FBRI", "--on", "2017-05-01",
+               "--place", "Tokyo"]),
+        ("Walk 2016", ["add-meeting", "Walk", "--org", "LSN", "--org", "FBRI", "--on",
+                       "2016-05-04", "--place", "Tokyo"]),
+        ("5", ["schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-05-02"]),
+        ("5", ["schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2016-05"]),
+        ("5", ["schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-03",
+               "--days", "2"]),
+    ],
+)  # fmt: skip
+def test_what_trip_refuses_at_creation_is_refused_with_the_same_words(
+    entered_first: RitRunner, dump: Callable[[], str], ref: str, created_as: list[str]
+) -> None:
+    rit = entered_first
+    at_creation = rit(*created_as, "--trip", "1")
+    assert at_creation.exit_code == 2
+    if ref == "Walk 2016":
+        quiet_ok(rit, "reschedule", "3", "--on", "2016-05-04")
+    elif ref == "5":
+        quiet_ok(rit, *created_as)
+    before = dump()
+    refused(rit("edit-exchange", ref, "--trip", "1"), at_creation.stderr.strip()[len("error: ") :])
+    assert dump() == before
 
 
 def test_no_database_is_created_by_an_edit(rit: RitRunner, db_path: Path) -> None:

@@ -4,15 +4,25 @@ to the exchanges at a stop, and a trip's history with its stops'."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from rit_cli.errors import Ambiguous, Conflict, InvalidInput, NotFound
+from rit_cli.models.exchanges import Exchange
 from rit_cli.store.exchanges import get_exchange
 from rit_cli.store.history import history_of
 from rit_cli.store.orgs import OrgInput, add_org
-from rit_cli.store.scheduling import ExchangeInput, When, add_exchange, stop_misfit
+from rit_cli.store.scheduling import (
+    ExchangeEdit,
+    ExchangeInput,
+    When,
+    add_exchange,
+    edit_exchange,
+    stop_misfit,
+)
 from rit_cli.store.trips import (
     StopEdit,
     TripEdit,
@@ -165,3 +175,105 @@ def test_remove_trip(trip: sqlite3.Connection) -> None:
         ("delete", "stop #2"),
         ("delete", None),
     ]
+
+
+# ------------------------------------------------------------------ joining a stop afterwards
+
+# Exchanges entered without --trip: edit-exchange --trip must join each to the stop --trip
+# would have joined it to when it was created, or refuse it with the same message.
+LATER = [
+    ExchangeInput("visit", When(on="2016-05-02"), guests=("LSN",), host="FBRI"),  # Kobe
+    ExchangeInput("visit", When(on="2016-05-03"), guests=("LSN",), host="FBRI", place="Osaka"),
+    ExchangeInput("visit", When(on="2016-05-01"), guests=("FBRI",), host="LSN", place="TOKYO"),
+    ExchangeInput("visit", When(on="2016-05-01"), guests=("LSN",), host="FBRI"),  # not Tokyo
+    ExchangeInput("visit", When(on="2016-05-02"), guests=("FBRI",), host="LSN"),  # Hamburg
+    ExchangeInput("visit", When(on="2016-05-01", days=2), guests=("LSN",), host="FBRI"),
+    ExchangeInput("visit", When(on="2016-05-06"), guests=("LSN",), host="FBRI"),
+    ExchangeInput("visit", When(window="2016-05-02..2016-05-03"), guests=("LSN",), host="FBRI"),
+    ExchangeInput("meeting", When(on="2016-05-01"), "Call", orgs=("FBRI",), online=True),
+    ExchangeInput("meeting", When(on="2016-05-03"), "Talk", orgs=("LSN", "FBRI"), place="Osaka"),
+    ExchangeInput("meeting", When(on="2016-05-01"), "Walk", orgs=("LSN",), place="Osaka"),
+]
+
+
+def _outcome(act: Callable[[], Exchange]) -> int | str | None:
+    """The stop an exchange is joined to by act, or the message it is refused with."""
+    try:
+        return act().stop_id
+    except InvalidInput as refusal:
+        return str(refusal)
+
+
+@pytest.mark.parametrize("given", LATER, ids=lambda g: f"{g.type} {g.when} {g.place}")
+def test_joining_later_is_the_rule_of_joining_at_creation(
+    trip: sqlite3.Connection, given: ExchangeInput
+) -> None:
+    at_creation = _outcome(
+        lambda: add_exchange(trip, replace(given, trip="Japan 2016"), TODAY).exchanges[0]
+    )
+    later = add_exchange(trip, given, TODAY).exchanges[0]
+    joined = _outcome(
+        lambda: edit_exchange(trip, str(later.id), ExchangeEdit(trip="japan 2016")).exchange
+    )
+    assert joined == at_creation
+    assert get_exchange(trip, later.id).stop_id == (joined if isinstance(joined, int) else None)
+
+
+def test_no_trip_takes_it_off_and_the_stop_is_no_calendar_change(
+    trip: sqlite3.Connection,
+) -> None:
+    before = get_exchange(trip, 1)
+    edited = edit_exchange(trip, "1", ExchangeEdit(no_trip=True))
+    assert edited.changed == ["trip stop"]
+    assert edited.stop_before == "Japan 2016: Kobe 2016-05-02..2016-05-03"
+    assert edited.exchange.stop_id is None and edited.exchange.sequence == before.sequence
+    assert edit_exchange(trip, "1", ExchangeEdit(no_trip=True)).changed == []
+    again = edit_exchange(trip, "1", ExchangeEdit(trip="1"))
+    assert (again.changed, again.stop_before, again.exchange.stop_id) == (["trip stop"], None, 2)
+    assert again.exchange.sequence == before.sequence
+    changes = [(c.field, c.old, c.new) for c in history_of(trip, "exchanges", 1)]
+    assert changes[-2:] == [("stop_id", "2", None), ("stop_id", None, "2")]
+
+
+def test_the_edit_is_judged_on_the_values_after_it(trip: sqlite3.Connection) -> None:
+    add_org(trip, OrgInput("JETRO", country="JP", city="Tokyo"))
+    # The visit at Kobe through its host; a new host takes it away unless the place fits.
+    with pytest.raises(InvalidInput, match="is in Kobe .* not in 'Port Island'"):
+        edit_exchange(trip, "1", ExchangeEdit(host="JETRO"))
+    with pytest.raises(InvalidInput, match="is in Kobe .* not in 'Port Island'"):
+        edit_exchange(trip, "1", ExchangeEdit(host="JETRO", trip="1"))
+    moved = edit_exchange(trip, "1", ExchangeEdit(host="JETRO", place="kobe", trip="1"))
+    assert moved.exchange.stop_id == 2 and moved.changed == ["title", "host", "place"]
+    # Taken off the trip in the same command, it may go anywhere.
+    off = edit_exchange(trip, "1", ExchangeEdit(place="Tokyo", no_trip=True))
+    assert (off.exchange.place, off.exchange.stop_id) == ("Tokyo", None)
+    # An online meeting joins the stop of its day; given a place, it must fit it.
+    with pytest.raises(InvalidInput, match="not in 'Osaka': a meeting belongs"):
+        edit_exchange(trip, "2", ExchangeEdit(place="Osaka", trip="1"))
+    assert edit_exchange(trip, "2", ExchangeEdit(place="Osaka", no_trip=True)).changed == [
+        "place",
+        "online",
+        "trip stop",
+    ]
+    assert edit_exchange(trip, "2", ExchangeEdit(online=True, trip="1")).exchange.stop_id == 2
+
+
+def test_trip_refusals(trip: sqlite3.Connection) -> None:
+    with pytest.raises(InvalidInput, match="give either --trip or --no-trip, not both"):
+        edit_exchange(trip, "1", ExchangeEdit(trip="1", no_trip=True))
+    with pytest.raises(NotFound, match="no trip 'Nowhere'"):
+        edit_exchange(trip, "1", ExchangeEdit(trip="Nowhere"))
+    assert get_exchange(trip, 1).stop_id == 2
+
+
+def test_one_exchange_of_a_yearly_plan_joins_a_stop(trip: sqlite3.Connection) -> None:
+    """A trip happens once, so --yearly refuses --trip; one exchange of the plan is one
+    exchange, and may be at a stop."""
+    plan = ExchangeInput(
+        "visit", When(on="2016-05-02"), guests=("LSN",), host="FBRI", yearly=True, until="2017"
+    )
+    first, second = add_exchange(trip, plan, TODAY).exchanges
+    assert edit_exchange(trip, str(first.id), ExchangeEdit(trip="1")).exchange.stop_id == 2
+    assert get_exchange(trip, second.id).stop_id is None
+    with pytest.raises(InvalidInput, match="2017-05-02 lies within no stop of trip"):
+        edit_exchange(trip, str(second.id), ExchangeEdit(trip="1"))

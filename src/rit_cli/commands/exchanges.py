@@ -636,6 +636,18 @@ def edit_exchange(
     no_agreement: Annotated[
         bool, typer.Option("--no-agreement", help="Unlink it from its agreement.")
     ] = False,
+    trip: Annotated[
+        str | None,
+        typer.Option(
+            "--trip",
+            help="Attach it to the stop of this trip on its days (as when scheduling): in its"
+            " place or at its host.",
+            show_default=False,
+        ),
+    ] = None,
+    no_trip: Annotated[
+        bool, typer.Option("--no-trip", help="Take it off its trip stop (it is kept).")
+    ] = False,
     fold: Annotated[
         int | None,
         typer.Option(
@@ -648,9 +660,9 @@ def edit_exchange(
 ) -> None:
     """Change a visit's or meeting's fields.
 
-    Correct what a visit or meeting is, who takes part and the agreement it counts for;
-    every change is kept in its history (an empty text clears an optional one). Its dates
-    change with fix-date, narrow, reschedule, done and cancel.
+    Correct what a visit or meeting is, who takes part, the agreement it counts for and
+    the trip stop it belongs to; every change is kept in its history (an empty text clears
+    an optional one). Its dates change with fix-date, narrow, reschedule, done and cancel.
 
     Example: rit edit-exchange 1 --agreement "LoI Kobe–LSN" --purpose "company matchmaking"
     """
@@ -671,6 +683,8 @@ def edit_exchange(
         orgs=tuple(org) if org is not None else None,
         agreement=agreement,
         no_agreement=no_agreement,
+        trip=trip,
+        no_trip=no_trip,
         fold=fold,
     )
     with context.writing(create=False) as conn:
@@ -685,3 +699,8 @@ def edit_exchange(
             say(f"linked to agreement {ex.agreement!r}")
         else:
             say(f"not linked to any agreement any more (was {edited.agreement_before!r})")
+    if "trip stop" in edited.changed:
+        if ex.stop is not None:
+            say(f"at trip stop {ex.stop!r}")
+        else:
+            say(f"no longer part of a trip (was at {edited.stop_before!r})")

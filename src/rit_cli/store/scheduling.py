@@ -1027,7 +1027,7 @@ def take_back(conn: sqlite3.Connection, ref: str, step: str) -> Exchange:
 EDITABLE = (
     "--title, --purpose, --outcome (once done), --note, --place or --online (a meeting), "
     "--field, --participant, --from/--to (a visit) or --org (a meeting), "
-    "--agreement or --no-agreement"
+    "--agreement or --no-agreement, --trip or --no-trip"
 )
 # The columns an exported calendar event shows (ics.py: summary, location, description,
 # start): changing one raises the sequence, so subscribed calendars take the change.
@@ -1046,6 +1046,7 @@ _CHANGE_NAMES = {
     "fields": "fields",
     "participants": "participants",
     "agreement_id": "agreement",
+    "stop_id": "trip stop",
     "note": "note",
 }
 
@@ -1068,17 +1069,20 @@ class ExchangeEdit:
     orgs: tuple[str, ...] | None = None
     agreement: str | None = None
     no_agreement: bool = False
+    trip: str | None = None
+    no_trip: bool = False
     fold: int | None = None  # which of a repeated hour, when the time moves to a new zone
 
 
 @dataclass(frozen=True)
 class Edited:
-    """An exchange after edit-exchange, what changed (in words, in a fixed order) and the
-    title of the agreement it was linked to before."""
+    """An exchange after edit-exchange, what changed (in words, in a fixed order), the
+    title of the agreement it was linked to before and the trip stop it was at before."""
 
     exchange: Exchange
     changed: list[str]
     agreement_before: str | None
+    stop_before: str | None = None
 
 
 def _clears(values: tuple[str, ...]) -> bool:
@@ -1236,26 +1240,36 @@ def _edited_title(
     return f"{guests} → {host.label} visit {period}"
 
 
-def _check_edited_stop(
-    conn: sqlite3.Connection, ex: Exchange, parties: list[tuple[Org, str]], values: dict[str, Any]
-) -> None:
-    """A visit or meeting at a trip stop stays at it: in its city, at its organisation or
-    online (as --trip requires when it is created)."""
-    stop = conn.execute(
-        "SELECT s.*, t.title AS trip_title FROM trip_stops s JOIN trips t ON t.id = s.trip_id"
-        " WHERE s.id = ?",
-        (ex.stop_id,),
-    ).fetchone()
-    _check_stop(
-        conn,
-        stop,
-        stop["trip_title"],
-        Window(date.fromisoformat(ex.start_on), date.fromisoformat(ex.end_on)),
-        values.get("place", ex.place),
-        next((org for org, role in parties if role == "host"), None),
-        [org for org, _ in parties],
-        bool(values.get("online", ex.online)),
-    )
+def _edited_stop(
+    conn: sqlite3.Connection,
+    data: ExchangeEdit,
+    ex: Exchange,
+    parties: list[tuple[Org, str]],
+    values: dict[str, Any],
+    moved: bool,
+) -> int | None:
+    """The trip stop the exchange is at after the edit, judged on its place, online and
+    parties after the edit: --trip joins it to the stop of that trip by the rule --trip
+    joins by when it is created (_stop), --no-trip takes it off its stop, and one at a stop
+    whose place or parties change (moved) must stay at it (in its city, at its
+    organisation or online)."""
+    if data.no_trip:
+        return None
+    span = Window(date.fromisoformat(ex.start_on), date.fromisoformat(ex.end_on))
+    place = values.get("place", ex.place)
+    host = next((org for org, role in parties if role == "host"), None)
+    orgs = [org for org, _ in parties]
+    online = bool(values.get("online", ex.online))
+    if data.trip is not None:
+        return _stop(conn, data.trip, span, place, host, orgs, online)
+    if ex.stop_id is not None and moved:
+        stop = conn.execute(
+            "SELECT s.*, t.title AS trip_title FROM trip_stops s"
+            " JOIN trips t ON t.id = s.trip_id WHERE s.id = ?",
+            (ex.stop_id,),
+        ).fetchone()
+        _check_stop(conn, stop, stop["trip_title"], span, place, host, orgs, online)
+    return ex.stop_id
 
 
 def _replace_links(
@@ -1302,6 +1316,8 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         raise InvalidInput("give either --place or --online, not both")
     if data.agreement is not None and data.no_agreement:
         raise InvalidInput("give either --agreement or --no-agreement, not both")
+    if data.trip is not None and data.no_trip:
+        raise InvalidInput("give either --trip or --no-trip, not both")
     ex = find_exchange(conn, ref)
     _check_edit(data, ex)
     old_parties = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
@@ -1327,10 +1343,11 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         values["host_id"] = next(org.id for org, role in parties if role == "host")
     if roles or "place" in values:
         _follow(ex, old_parties, parties, values.get("place", ex.place), values, data.fold)
-        if ex.stop_id is not None:
-            _check_edited_stop(conn, ex, parties, values)
     elif data.fold is not None:
         raise InvalidInput(_FOLD_ALONE)
+    values["stop_id"] = _edited_stop(
+        conn, data, ex, parties, values, bool(roles) or "place" in values
+    )
     values["agreement_id"] = _edited_agreement(conn, data, ex, parties, bool(roles))
     fields = contacts = None
     if data.fields is not None:
@@ -1355,4 +1372,5 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         get_exchange(conn, ex.id),
         [shown for column, shown in _CHANGE_NAMES.items() if column in changed],
         ex.agreement,
+        ex.stop,
     )
