@@ -11,9 +11,9 @@ from . import RefSpec, resolve
 
 # Every kind of record whose history can be asked for, in the order references are tried.
 KINDS: dict[str, RefSpec] = {
-    "org": RefSpec("orgs", "organisation", "name", ("name_key", "short_key")),
+    "org": RefSpec("orgs", "organisation", "name", ("name_key", "short_key"), "short"),
     "contact": RefSpec("contacts", "contact", "name", ("name_key",)),
-    "programme": RefSpec("programmes", "programme", "name", ("name_key", "short_key")),
+    "programme": RefSpec("programmes", "programme", "name", ("name_key", "short_key"), "short"),
     "agreement": RefSpec("agreements", "agreement", "title", ("title_key",)),
     "exchange": RefSpec("exchanges", "exchange", "title", ("title_key",)),
     "trip": RefSpec("trips", "trip", "title", ("title_key",)),
