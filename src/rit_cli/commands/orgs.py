@@ -208,4 +208,4 @@ def remove_org(ref: Annotated[str, typer.Argument(help="Id, short name or name."
 
     with context.writing() as conn:
         org = store_remove_org(conn, ref)
-    say(f"removed organisation #{org.id} {org.name}")
+    say(f"removed organisation #{org.id} {org.name} (uuid {org.uuid}, for rit history)")
