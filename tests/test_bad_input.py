@@ -132,7 +132,7 @@ CASES: list[Bad] = [
     Bad("edit-org FBRI --kind planet", "'planet'"),
     Bad("edit-org FBRI --tz Asia/Kobe", "'Asia/Kobe'"),
     Bad("edit-org FBRI --website 'a b.c'", "'a b.c'"),
-    Bad("edit-org FBRI --tag ''", "tag"),
+    Bad("edit-org FBRI --tag ok --tag ''", "--tag '' clears the list and goes alone"),
     Bad(("edit-org", "FBRI", "--name", LONG), "too long"),
     Bad(("edit-org", "FBRI", "--note", HUGE), "too long"),
     Bad("edit-org nobody --city Kiel", "'nobody'"),

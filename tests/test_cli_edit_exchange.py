@@ -296,7 +296,7 @@ REFUSALS_OF = [
     ("1", ["--to", "Nobody"], "no organisation 'Nobody'"),
     ("1", ["--to", "LSN"], "'LSN' cannot visit itself: --from and --to must differ"),
     ("1", ["--participant", "Nobody"], "no contact 'Nobody'"),
-    ("1", ["--field", "networking", "--field", ""], "field of action must not be empty"),
+    ("1", ["--field", "networking", "--field", ""], "--field '' clears the list and goes alone"),
     ("1", ["--agreement", "Nothing"], "no agreement 'Nothing'"),
     ("1", ["--agreement", "JETRO MoU"],
      "agreement 'JETRO MoU' does not have the guest 'LSN' as a party: a visit needs an"

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, refused
+from .helpers import ADD_JETRO, add_story_orgs, ok, refused
 
 
 def test_add_org_defaults_zone_from_country(rit: RitRunner) -> None:
@@ -104,6 +104,35 @@ def test_invalid_input_is_one_line_exit_2_and_changes_nothing(
     before = dump()
     result = refused(rit(*args), message)
     assert "Traceback" not in result.output
+    assert dump() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "candidates"),
+    [
+        (["show-org", "LSNN"], "#1 'Life Science Nord' ('LSN')?"),
+        (["show-org", "FBR"], "#2 'Foundation for Biomedical Research and Innovation' ('FBRI')?"),
+        (["show-org", "JETR"], "#3 'Japan External Trade Organization' ('JETRO')?"),
+        (["show-org", "jetor"], "#3 'Japan External Trade Organization' ('JETRO')?"),
+        (["schedule-visit", "--from", "LS", "--to", "FBRI", "--on", "2016-10-01"],
+         "'LS'; did you mean #1 'Life Science Nord' ('LSN')?"),
+        (["add-agreement", "X", "--party", "LSN", "--party", "schleswig"],
+         "#4 'Landesregierung Schleswig-Holstein'?"),
+        (["show-programme", "RI"], "#1 'Regional Industry-Tie-Up' ('RIT')?"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_short_name_gets_the_closest_candidates(
+    rit: RitRunner, dump, args: list[str], candidates: str
+) -> None:
+    """Short names are candidates too, first when the reference begins them or they begin it;
+    a name is offered for a word the reference begins, never for two letters inside it."""
+    add_story_orgs(rit)
+    ok(rit, *ADD_JETRO)
+    ok(rit, "add-org", "Landesregierung Schleswig-Holstein", "--country", "DE", "--city", "Kiel")
+    ok(rit, "add-programme", "Regional Industry-Tie-Up", "--short", "RIT", "--run-by", "JETRO")
+    before = dump()
+    result = refused(rit(*args), "; did you mean #")
+    assert result.stderr.rstrip().endswith(candidates), result.stderr
     assert dump() == before
 
 

@@ -226,6 +226,36 @@ def test_year_report_json(story: RitRunner) -> None:
     assert data["trips"][0]["stops"][0]["city"] == "Kobe"
 
 
+def involved(text: str, heading: str, end: str) -> str:
+    """The "Organisations involved" section of a report in one of the text formats."""
+    return text.split(heading, 1)[1].split(end, 1)[0]
+
+
+def test_organisations_involved_count_cooperations_and_trip_stops(story: RitRunner) -> None:
+    """Everyone the yearly report lists as doing something counts, not only the parties of
+    the exchanges held: JETRO only hosts a stop of the trip, and BCV's report lists a
+    cooperation with JETRO that became concrete."""
+    ok(story, "add-stop", "1", "--city", "Tokyo", "--country", "JP", "--from", "2016-05-04",
+       "--to", "2016-05-05", "--org", "JETRO")  # fmt: skip
+    year = ("report", "--year", "2016")
+    data = json.loads(ok(story, *year, "--org", "JETRO", "--json", today="2017-01-05"))
+    assert data["held"] == [] and [t["title"] for t in data["trips"]]
+    assert [o["names"] for o in data["organisations"]] == [["JETRO"], ["FBRI"]]
+    for fmt, heading, end in (
+        ("table", "Organisations involved", "Fields of action"),
+        ("markdown", "## Organisations involved", "## Fields of action"),
+        ("csv", "Organisations involved", "Fields of action"),
+    ):
+        text = ok(story, *year, "--org", "JETRO", "--format", fmt, today="2017-01-05")
+        assert "JETRO" in involved(text, heading, end), (fmt, text)
+    ok(story, "add-cooperation", "Trade fair", "--org", "BCV", "--org", "JETRO",
+       "--status", "agreed", today="2016-09-01")  # fmt: skip
+    data = json.loads(ok(story, *year, "--org", "BCV", "--json", today="2017-01-05"))
+    assert {n for o in data["organisations"] for n in o["names"]} == {"BCV", "LSN", "JETRO"}
+    everyone = json.loads(ok(story, *year, "--json", today="2017-01-05"))["organisations"]
+    assert {n for o in everyone for n in o["names"]} == {"LSN", "FBRI", "BCV", "JETRO"}
+
+
 def test_year_without_activity(story: RitRunner) -> None:
     data = json.loads(ok(story, "report", "--year", "2019", "--format", "json"))
     assert data["held"] == [] and data["trips"] == [] and data["compliance"] == []

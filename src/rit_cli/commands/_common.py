@@ -99,3 +99,23 @@ def until_or_undo(until: str | None, undo: bool, note: str | None) -> str | None
             "give --until DATE|YEAR, the new end, or --undo to take back the last extension"
         )
     return until
+
+
+def replacing(values: list[str] | None, option: str) -> tuple[str, ...] | None:
+    """What a repeatable edit-* option replaces its list with: None when not given, () for a
+    lone empty value (it clears the list), else the values; '' among others is refused."""
+    if values is None:
+        return None
+    blank = [v for v in values if not v.strip()]
+    if not blank:
+        return tuple(values)
+    if len(blank) == len(values):
+        return ()
+    from ..errors import InvalidInput
+    from ..text import short_repr
+
+    other = next(v for v in values if v.strip())
+    raise InvalidInput(
+        f"{option} '' clears the list and goes alone, not with {option} {short_repr(other)}:"
+        f" give either {option} '' or only the values to keep"
+    )

@@ -14,6 +14,7 @@ from ._common import (
     UndoOpt,
     print_details,
     print_listing,
+    replacing,
     say,
     stdout_is_terminal,
     until_or_undo,
@@ -334,7 +335,7 @@ def edit_agreement(
     valid_from: FromOpt = None,
     valid_until: UntilOpt = None,
     field: Annotated[
-        list[str] | None, _list_opt("--field", "Replace the fields of action; repeat.")
+        list[str] | None, _list_opt("--field", "Replace the fields of action; repeat ('' clears).")
     ] = None,
     visits_per_year: VisitsOpt = None,
     each_way: Annotated[
@@ -342,7 +343,7 @@ def edit_agreement(
         typer.Option("--each-way/--any-way", help="Visits owed in each direction, or in total."),
     ] = None,
     signatory: Annotated[
-        list[str] | None, _list_opt("--signatory", "Replace the signatories; repeat.")
+        list[str] | None, _list_opt("--signatory", "Replace the signatories; repeat ('' clears).")
     ] = None,
     note: NoteOpt = None,
 ) -> None:
@@ -359,16 +360,16 @@ def edit_agreement(
     data = AgreementInput(
         title=title,
         kind=kind,
-        parties=tuple(party) if party else None,
+        parties=replacing(party, "--party"),
         programme=programme,
         signed=signed,
         place=place,
         valid_from=valid_from,
         valid_until=valid_until,
-        fields=tuple(field) if field else None,
+        fields=replacing(field, "--field"),
         visits_per_year=visits_per_year,
         each_way=each_way,
-        signatories=tuple(signatory) if signatory else None,
+        signatories=replacing(signatory, "--signatory"),
         note=note,
     )
     with context.writing() as conn:

@@ -149,4 +149,4 @@ def remove_contact(ref: Annotated[str, typer.Argument(help="Id or name.")]) -> N
 
     with context.writing() as conn:
         contact = store_remove_contact(conn, ref)
-    say(f"removed contact #{contact.id} {contact.full_name}")
+    say(f"removed contact #{contact.id} {contact.full_name} (uuid {contact.uuid}, for rit history)")

@@ -8,7 +8,14 @@ from .. import context
 from ..app import app
 from ..models.agreements import COOPERATION_STATUSES, Cooperation
 from ..render import Column
-from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
+from ._common import (
+    JsonOpt,
+    print_details,
+    print_listing,
+    replacing,
+    say,
+    stdout_is_terminal,
+)
 
 RefArg = Annotated[str, typer.Argument(help="Id or title of the cooperation.")]
 StatusHelp = f"One of: {', '.join(COOPERATION_STATUSES)}."
@@ -164,7 +171,9 @@ def edit_cooperation(
     agreement: AgreementOpt = None,
     field: Annotated[
         list[str] | None,
-        typer.Option("--field", help="Replace the fields of action; repeat.", show_default=False),
+        typer.Option(
+            "--field", help="Replace the fields of action; repeat ('' clears).", show_default=False
+        ),
     ] = None,
     note: NoteOpt = None,
 ) -> None:
@@ -179,7 +188,12 @@ def edit_cooperation(
     from ..store.cooperations import edit_cooperation as store_edit
 
     data = CooperationInput(
-        title, tuple(org) if org else None, agreement, tuple(field) if field else None, None, note
+        title,
+        replacing(org, "--org"),
+        agreement,
+        replacing(field, "--field"),
+        None,
+        note,
     )
     with context.writing() as conn:
         c, changed = store_edit(conn, ref, data)

@@ -8,7 +8,14 @@ from .. import context
 from ..app import app
 from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange, ExchangeLine
 from ..render import Column
-from ._common import JsonOpt, print_details, print_listing, say, stdout_is_terminal
+from ._common import (
+    JsonOpt,
+    print_details,
+    print_listing,
+    replacing,
+    say,
+    stdout_is_terminal,
+)
 
 if TYPE_CHECKING:
     from ..store.scheduling import Added, ExchangeInput, Moved
@@ -676,11 +683,11 @@ def edit_exchange(
         note=note,
         place=place,
         online=online,
-        fields=tuple(field) if field is not None else None,
-        participants=tuple(participant) if participant is not None else None,
-        guests=tuple(guests) if guests is not None else None,
+        fields=replacing(field, "--field"),
+        participants=replacing(participant, "--participant"),
+        guests=replacing(guests, "--from"),
         host=host,
-        orgs=tuple(org) if org is not None else None,
+        orgs=replacing(org, "--org"),
         agreement=agreement,
         no_agreement=no_agreement,
         trip=trip,

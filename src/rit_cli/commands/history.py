@@ -27,7 +27,13 @@ def history_columns(zone: str) -> tuple[Column, ...]:
 
 @app.command("history")
 def history(
-    ref: Annotated[str, typer.Argument(help="Id, name or title of any record, or its uuid.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Id, name or title of any record, or its uuid; a removed one by its id (with"
+            " --kind), the name it last had, or its uuid."
+        ),
+    ],
     kind: Annotated[
         str | None,
         typer.Option("--kind", help=f"Kind of record: {', '.join(KINDS)}.", show_default=False),
@@ -50,8 +56,8 @@ def history(
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"unknown kind {short_repr(kind)}: use one of {', '.join(KINDS)}")
     with context.reading() as conn:
-        table, record_id, _name = find_record(conn, ref, kind)
-        changes = history_of(conn, table, record_id)
+        table, record_id, _name, uuid = find_record(conn, ref, kind)
+        changes = history_of(conn, table, record_id, uuid)
     print_listing(
         history_columns(context.user_zone(tz)),
         changes,

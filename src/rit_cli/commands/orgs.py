@@ -8,7 +8,7 @@ from .. import context
 from ..app import app
 from ..models.orgs import ORG_KINDS, Org
 from ..render import Column
-from ._common import JsonOpt, print_details, print_listing, say
+from ._common import JsonOpt, print_details, print_listing, replacing, say
 
 KindOpt = Annotated[
     str | None, typer.Option("--kind", help=f"One of: {', '.join(ORG_KINDS)}.", show_default=False)
@@ -163,7 +163,9 @@ def edit_org(
     website: WebsiteOpt = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", help="Replace the tags; repeat for several.", show_default=False),
+        typer.Option(
+            "--tag", help="Replace the tags; repeat for several ('' clears).", show_default=False
+        ),
     ] = None,
     note: NoteOpt = None,
 ) -> None:
@@ -186,7 +188,7 @@ def edit_org(
         tz,
         website,
         note,
-        tuple(tag) if tag is not None else None,
+        replacing(tag, "--tag"),
     )
     with context.writing() as conn:
         org, changed = store_edit_org(conn, ref, data)
@@ -206,4 +208,4 @@ def remove_org(ref: Annotated[str, typer.Argument(help="Id, short name or name."
 
     with context.writing() as conn:
         org = store_remove_org(conn, ref)
-    say(f"removed organisation #{org.id} {org.name}")
+    say(f"removed organisation #{org.id} {org.name} (uuid {org.uuid}, for rit history)")

@@ -148,6 +148,7 @@ class RefSpec:
     label: str
     display: str  # the column shown to people (name or title)
     keys: tuple[str, ...]  # columns holding case-folded keys (name_key, short_key)
+    short: str | None = None  # the short-name column, for records that have one
 
 
 def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
@@ -170,22 +171,65 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
         if len(rows) > 1:
             listed = ", ".join(f"#{r['id']} {short_repr(r[spec.display])}" for r in rows[:6])
             raise Ambiguous(f"{spec.label} {short_repr(raw)} is ambiguous: {listed}; use the id")
-    # Not exact: a unique prefix/substring match is still refused, but offered as a candidate.
-    names = {
-        r[0]: r[1]
-        for r in conn.execute(f"SELECT id, {spec.display} FROM {spec.table} ORDER BY id LIMIT 5000")
-    }
-    contains = [i for i, n in names.items() if wanted in key(n)]
-    import difflib  # only when a reference is not found
-
-    close = difflib.get_close_matches(
-        wanted, {key(n): i for i, n in names.items()}.keys(), n=5, cutoff=0.5
-    )
-    by_key = {key(n): i for i, n in names.items()}
-    candidates = list(dict.fromkeys(contains[:5] + [by_key[c] for c in close]))[:5]
+    # Not exact: even a unique prefix or substring match is refused, but offered.
+    shown = f", {spec.short}" if spec.short else ", NULL"
+    rows = conn.execute(
+        f"SELECT id, {spec.display}{shown} FROM {spec.table} ORDER BY id LIMIT 5000"
+    ).fetchall()
+    names = {r[0]: r[1] for r in rows}
+    shorts = {r[0]: r[2] for r in rows if r[2]}
     hint = ""
+    candidates = closest(wanted, names, shorts)
     if candidates:
-        hint = (
-            "; did you mean " + ", ".join(f"#{i} {short_repr(names[i])}" for i in candidates) + "?"
-        )
+        hint = "; did you mean " + ", ".join(_candidate(i, names, shorts) for i in candidates) + "?"
     raise NotFound(f"no {spec.label} {short_repr(raw)}{hint}")
+
+
+def closest(
+    wanted: str, names: Mapping[int, str], shorts: Mapping[int, str], limit: int = 5
+) -> list[int]:
+    """Ids of the records a mistyped (case-folded) reference most likely meant, best first:
+    short names it begins, or that begin it when a letter or two longer (LS, LSNN -> LSN),
+    names with a word it begins (Habeck -> Hinrich Habeck), short names and then names
+    spelled alike (JETOR -> JETRO), then names it is part of (three letters or more)."""
+    import difflib  # only when a reference is not found
+    import re
+
+    name_keys = {i: key(n) for i, n in names.items()}
+    short_keys = {i: key(s) for i, s in shorts.items()}
+    by_short = [
+        i
+        for i, s in short_keys.items()
+        if s.startswith(wanted)
+        or (len(s) >= 3 and wanted.startswith(s) and len(wanted) <= len(s) + 2)
+    ]
+    by_word = [
+        i
+        for i, n in name_keys.items()
+        if any(w.startswith(wanted) for w in re.split(r"\W+", n)) or n.startswith(wanted)
+    ]
+    # Short names are short: only one of about the same length is alike (not LSN for OLSTEIN).
+    ratios = {
+        i: difflib.SequenceMatcher(None, wanted, s).ratio()
+        for i, s in short_keys.items()
+        if abs(len(s) - len(wanted)) <= 1
+    }
+    short_alike = sorted((i for i, r in ratios.items() if r >= 0.6), key=lambda i: -ratios[i])
+    spelled: dict[str, list[int]] = {}
+    for i, n in name_keys.items():
+        spelled.setdefault(n, []).append(i)
+    name_alike = [
+        i
+        for n in difflib.get_close_matches(wanted, spelled, n=limit, cutoff=0.5)
+        for i in spelled[n]
+    ]
+    within = [i for i, n in name_keys.items() if len(wanted) >= 3 and wanted in n]
+    ranked = by_short + by_word + short_alike + name_alike + within
+    return list(dict.fromkeys(ranked))[:limit]
+
+
+def _candidate(record_id: int, names: Mapping[int, str], shorts: Mapping[int, str]) -> str:
+    short = shorts.get(record_id)
+    return f"#{record_id} {short_repr(names[record_id])}" + (
+        f" ({short_repr(short)})" if short else ""
+    )

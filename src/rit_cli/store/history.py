@@ -6,14 +6,14 @@ import sqlite3
 
 from ..errors import Ambiguous, NotFound
 from ..models.orgs import Change
-from ..text import short_repr
+from ..text import key, short_repr
 from . import RefSpec, resolve
 
 # Every kind of record whose history can be asked for, in the order references are tried.
 KINDS: dict[str, RefSpec] = {
-    "org": RefSpec("orgs", "organisation", "name", ("name_key", "short_key")),
+    "org": RefSpec("orgs", "organisation", "name", ("name_key", "short_key"), "short"),
     "contact": RefSpec("contacts", "contact", "name", ("name_key",)),
-    "programme": RefSpec("programmes", "programme", "name", ("name_key", "short_key")),
+    "programme": RefSpec("programmes", "programme", "name", ("name_key", "short_key"), "short"),
     "agreement": RefSpec("agreements", "agreement", "title", ("title_key",)),
     "exchange": RefSpec("exchanges", "exchange", "title", ("title_key",)),
     "trip": RefSpec("trips", "trip", "title", ("title_key",)),
@@ -21,8 +21,15 @@ KINDS: dict[str, RefSpec] = {
 }
 
 
-def find_record(conn: sqlite3.Connection, ref: str, kind: str | None) -> tuple[str, int, str]:
-    """(table, id, display name) of the record REF names, in one kind or across all."""
+# The kinds rit can remove (remove-org, remove-contact, remove-trip): a removed one is also
+# found by the name it last had, read from its history. Only their history is read for
+# that (a few rows per record); a new remove-* command adds its table here.
+REMOVABLE = frozenset({"orgs", "contacts", "trips"})
+
+
+def find_record(conn: sqlite3.Connection, ref: str, kind: str | None) -> tuple[str, int, str, str]:
+    """(table, id, display name, uuid) of the record REF names, in one kind or across all;
+    a removed record by its uuid, by its id with the kind, or by the name it last had."""
     specs = [KINDS[kind]] if kind else list(KINDS.values())
     found = []
     for spec in specs:
@@ -30,7 +37,8 @@ def find_record(conn: sqlite3.Connection, ref: str, kind: str | None) -> tuple[s
             row = resolve(conn, spec, ref)
         except NotFound:
             continue
-        found.append((spec.table, row["id"], f"{spec.label} #{row['id']} {row[spec.display]}"))
+        name = f"{spec.label} #{row['id']} {row[spec.display]}"
+        found.append((spec.table, row["id"], name, row["uuid"]))
     if not found:
         # A record that was deleted still has its history, reachable by uuid.
         row = conn.execute(
@@ -38,38 +46,118 @@ def find_record(conn: sqlite3.Connection, ref: str, kind: str | None) -> tuple[s
             (ref.strip(),),
         ).fetchone()
         if row is not None:
-            return row["table_name"], row["record_id"], ref.strip()
-        if kind:
-            resolve(conn, KINDS[kind], ref)  # raises with the closest candidates
-        raise NotFound(
-            f"no record {short_repr(ref)}: give an id, name or title (and --kind to narrow)"
-        )
+            return row["table_name"], row["record_id"], ref.strip(), ref.strip()
+        found = _removed(conn, specs, ref, by_id=kind is not None)
+        if not found:
+            if kind:
+                resolve(conn, KINDS[kind], ref)  # raises with the closest candidates
+            raise NotFound(
+                f"no record {short_repr(ref)}: give an id, name or title (and --kind to narrow)"
+            )
+        if len(found) > 1:
+            listed = ", ".join(name for _, _, name, _ in found)
+            raise Ambiguous(f"{short_repr(ref)} could be {listed}; give the uuid")
     if len(found) > 1:
-        listed = ", ".join(name for _, _, name in found)
+        listed = ", ".join(name for _, _, name, _ in found)
         raise Ambiguous(f"{short_repr(ref)} could be {listed}; add --kind")
     return found[0]
 
 
-# A trip's history holds its stops' too: those it has, and those it had (a stop never
-# moves to another trip, and its creation recorded its trip_id).
+def _removed(
+    conn: sqlite3.Connection, specs: list[RefSpec], ref: str, by_id: bool
+) -> list[tuple[str, int, str, str]]:
+    """Removed records REF names: by id (when the kind is given: an id alone names a record
+    of every kind), or by the name or short name they last had (kinds rit can remove)."""
+    text = ref.strip()
+    number = text[1:] if text.startswith("#") else text
+    wanted = key(text)
+    found = []
+    for spec in specs:
+        if by_id and number.isascii() and number.isdigit():
+            rows = conn.execute(
+                "SELECT DISTINCT record_uuid FROM history"
+                " WHERE table_name = ? AND record_id = ? AND action = 'delete'",
+                (spec.table, int(number)),
+            ).fetchall()
+            uuids = [r[0] for r in rows]
+        elif spec.table in REMOVABLE and wanted:
+            uuids = _removed_named(conn, spec, wanted)
+        else:
+            continue
+        for uuid in uuids:
+            record_id, last_name = _last_name(conn, spec, uuid)
+            shown = f"removed {spec.label} #{record_id} {last_name or uuid} ({uuid})"
+            found.append((spec.table, record_id, shown, uuid))
+    return found
+
+
+def _removed_named(conn: sqlite3.Connection, spec: RefSpec, wanted: str) -> list[str]:
+    """Uuids of the removed records of spec's table whose last name or short name is wanted."""
+    columns = [c for c in (spec.display, spec.short) if c]
+    last: dict[str, dict[str, str | None]] = {}
+    removed = []
+    for uuid, action, field, new in conn.execute(
+        "SELECT record_uuid, action, field, new FROM history WHERE table_name = ?"
+        f" AND (action = 'delete' OR field IN ({', '.join('?' for _ in columns)})) ORDER BY id",
+        (spec.table, *columns),
+    ):
+        if action == "delete":
+            removed.append(uuid)
+        else:
+            last.setdefault(uuid, {})[field] = new
+    return [
+        uuid
+        for uuid in dict.fromkeys(removed)
+        if any(v is not None and key(v) == wanted for v in last.get(uuid, {}).values())
+    ]
+
+
+def _last_name(conn: sqlite3.Connection, spec: RefSpec, uuid: str) -> tuple[int, str | None]:
+    """The record id a removed record had, and the name it last had (None if not recorded)."""
+    record_id = name = None
+    for row in conn.execute(
+        "SELECT record_id, field, new FROM history WHERE record_uuid = ? ORDER BY id", (uuid,)
+    ):
+        record_id = row["record_id"]
+        if row["field"] == spec.display:
+            name = row["new"]
+    return int(record_id or 0), name
+
+
+# A trip's history holds its stops' too: those created for it (a stop never moves to
+# another trip, and its creation recorded its trip_id) while the trip existed. Bounded by
+# the trip's own first and last rows, since SQLite may give a removed trip's id, and its
+# stops' ids, to new ones.
+_TRIP_ROWS = """
+    SELECT min(id), max(id), max(action = 'delete') FROM history
+    WHERE table_name = 'trips' AND record_id = :id AND (:uuid IS NULL OR record_uuid = :uuid)
+"""
 _TRIP_HISTORY = """
     SELECT * FROM history WHERE table_name = 'trips' AND record_id = :id
+        AND (:uuid IS NULL OR record_uuid = :uuid)
     UNION ALL
-    SELECT * FROM history WHERE table_name = 'trip_stops' AND record_id IN (
-        SELECT id FROM trip_stops WHERE trip_id = :id
-        UNION
-        SELECT record_id FROM history WHERE table_name = 'trip_stops' AND action = 'create'
-            AND field = 'trip_id' AND new = CAST(:id AS TEXT)
-    )
+    SELECT * FROM history WHERE table_name = 'trip_stops' AND id BETWEEN :first AND :last
+        AND record_id IN (
+            SELECT record_id FROM history WHERE table_name = 'trip_stops' AND action = 'create'
+                AND field = 'trip_id' AND new = CAST(:id AS TEXT) AND id BETWEEN :first AND :last
+        )
     ORDER BY id
 """
 
 
-def history_of(conn: sqlite3.Connection, table: str, record_id: int) -> list[Change]:
-    """Every change to the record in the order made; a trip's includes its stops', each
-    field named after its stop ('stop #3 city'; 'stop #3' for its removal)."""
+def history_of(
+    conn: sqlite3.Connection, table: str, record_id: int, uuid: str | None = None
+) -> list[Change]:
+    """Every change to the record in the order made: by its uuid when given (SQLite may give
+    a removed record's id to a new one); a trip's includes its stops', each field named
+    after its stop ('stop #3 city'; 'stop #3' for its removal)."""
     if table == "trips":
-        rows = conn.execute(_TRIP_HISTORY, {"id": record_id})
+        bounds = {"id": record_id, "uuid": uuid}
+        first, last, removed = conn.execute(_TRIP_ROWS, bounds).fetchone()
+        bounds.update(first=first or 0, last=last if removed else 2**63 - 1)
+        rows = conn.execute(_TRIP_HISTORY, bounds)
+    elif uuid is not None:
+        rows = conn.execute("SELECT * FROM history WHERE record_uuid = ? ORDER BY id", (uuid,))
     else:
         rows = conn.execute(
             "SELECT * FROM history WHERE table_name = ? AND record_id = ? ORDER BY id",

@@ -14,7 +14,7 @@ from ..models.orgs import ORG_KINDS, Org
 from ..text import MAX_TEXT, clean, key, short_repr, tag
 from . import RefSpec, delete, insert, links, resolve, set_links, update
 
-ORG = RefSpec("orgs", "organisation", "name", ("name_key", "short_key"))
+ORG = RefSpec("orgs", "organisation", "name", ("name_key", "short_key"), "short")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ..text import MAX_TEXT, clean, key, short_repr
 from . import RefSpec, delete, insert, resolve, update
 from .orgs import find_org
 
-PROGRAMME = RefSpec("programmes", "programme", "name", ("name_key", "short_key"))
+PROGRAMME = RefSpec("programmes", "programme", "name", ("name_key", "short_key"), "short")
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,7 @@ def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) 
         or (org_id is not None and any(o.id == org_id for o in c.orgs))
     ]
     in_force = [a for a in agreements if schedule.covered_in_year(terms_of(a), year)]
+    trips = _trips(conn, first, last, scope, ids, org_id)
     return YearReport(
         year=year,
         today=today,
@@ -232,14 +233,29 @@ def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) 
         held=held,
         compliance=compliance,
         cooperations=cooperations,
-        orgs=_orgs_involved(conn, held),
+        orgs=_orgs_involved(conn, held, cooperations, trips),
         fields=_field_coverage(held, cooperations, in_force),
-        trips=_trips(conn, first, last, scope, ids, org_id),
+        trips=trips,
     )
 
 
-def _orgs_involved(conn: sqlite3.Connection, held: list[Exchange]) -> list[OrgCount]:
-    ids = sorted({p.org_id for e in held for p in e.parties})
+def _orgs_involved(
+    conn: sqlite3.Connection, held: list[Exchange], cooperations: list, trips: list
+) -> list[OrgCount]:
+    """The organisations of everything the report lists as done in the year: the exchanges
+    held, the cooperations that became concrete and the stops of the delegation trips."""
+    found = {p.org_id for e in held for p in e.parties} | {
+        o.id for c in cooperations for o in c.orgs
+    }
+    for chunk, marks in batches([t.id for t in trips]):
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT org_id FROM trip_stops WHERE trip_id IN ({marks}) AND org_id IS NOT NULL",
+                chunk,
+            )
+        )
+    ids = sorted(found)
     groups: dict[tuple[str, str], list[str]] = {}
     for chunk, marks in batches(ids):
         for row in conn.execute(

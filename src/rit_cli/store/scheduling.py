@@ -1054,7 +1054,7 @@ _CHANGE_NAMES = {
 @dataclass(frozen=True)
 class ExchangeEdit:
     """What edit-exchange was given; None means 'not given', an empty text clears an
-    optional one (a single empty --field or --participant clears those)."""
+    optional one (an empty tuple of --field or --participant clears those)."""
 
     title: str | None = None
     purpose: str | None = None
@@ -1083,10 +1083,6 @@ class Edited:
     changed: list[str]
     agreement_before: str | None
     stop_before: str | None = None
-
-
-def _clears(values: tuple[str, ...]) -> bool:
-    return len(values) == 1 and not values[0].strip()
 
 
 def _check_edit(data: ExchangeEdit, ex: Exchange) -> None:
@@ -1351,15 +1347,9 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
     values["agreement_id"] = _edited_agreement(conn, data, ex, parties, bool(roles))
     fields = contacts = None
     if data.fields is not None:
-        fields = (
-            [] if _clears(data.fields) else sorted({tag(f, "field of action") for f in data.fields})
-        )
+        fields = sorted({tag(f, "field of action") for f in data.fields})
     if data.participants is not None:
-        contacts = (
-            []
-            if _clears(data.participants)
-            else sorted({find_contact(conn, c).id for c in data.participants})
-        )
+        contacts = sorted({find_contact(conn, c).id for c in data.participants})
 
     current = conn.execute("SELECT * FROM exchanges WHERE id = ?", (ex.id,)).fetchone()
     if roles or any(current[c] != v for c, v in values.items() if c in _CALENDAR_COLUMNS):
