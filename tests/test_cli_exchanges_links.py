@@ -436,3 +436,34 @@ def test_new_dates_that_leave_a_linked_exchange_outside_the_term_are_refused(
     assert dump() == before
     quiet_ok(rit, "edit-agreement", "LoI", "--from", "2017-06-01", "--until", "2017-09-01")
     assert linked(rit) == [("2017-06-01", "LoI"), ("2017-09-01", "LoI")]
+
+
+def test_taking_back_an_extension_that_a_linked_exchange_needs_is_refused(
+    story: RitRunner, dump
+) -> None:
+    rit = story
+    quiet_ok(rit, "extend-agreement", "MoU", "--until", "2022")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2021-05-01")
+    assert linked(rit) == [("2021-05-01", "MoU")]
+    before = dump()
+    result = refused(rit("extend-agreement", "MoU", "--undo"), "error: ")
+    assert result.stderr == (
+        "error: with these dates agreement 'MoU' (in force 2018-01-01..2020-12-31) would not be"
+        " in force on the start day of the visit #1 'LSN → FBRI visit 2021-05-01' (2021-05-01)"
+        " linked to it: move it or link elsewhere first (rit edit-exchange ID --agreement REF"
+        " or --no-agreement)\n"
+    )
+    assert dump() == before
+    quiet_ok(rit, "reschedule", "1", "--on", "2020-05-01")
+    quiet_ok(rit, "extend-agreement", "MoU", "--undo")
+
+
+def test_an_exchange_after_a_termination_does_not_block_other_corrections(
+    story: RitRunner,
+) -> None:
+    """end-agreement leaves what was planned after it linked; that is no reason to refuse
+    correcting the agreement's start."""
+    rit = story
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2020-05-01")
+    quiet_ok(rit, "end-agreement", "MoU", "--on", "2019-12-31", "--reason", "merged")
+    quiet_ok(rit, "edit-agreement", "MoU", "--from", "2018-02-01")

@@ -327,20 +327,17 @@ def edit_agreement(
 def _check_linked_days(
     conn: sqlite3.Connection, agreement: sqlite3.Row, merged: dict[str, Any]
 ) -> None:
-    """Refuse new dates that leave an exchange linked to the agreement starting on a day it
-    is not in force: an exchange is only linked to an agreement in force on its start day,
-    and would silently count for none. (end-agreement may: a termination ends what was
-    planned after it; a correction of the dates may not.)"""
+    """Refuse new dates (edit-agreement, or extend-agreement --undo) that leave an exchange
+    linked to the agreement starting on a day it is not in force: an exchange is only
+    linked to an agreement in force on its start day, and would silently count for none.
+    (end-agreement may: a termination ends what was planned after it; a correction of the
+    dates may not.)"""
     from ..schedule import AgreementTerms, in_force_span
 
+    # An early termination is left out: what was planned after it stays linked (and no
+    # longer counts), as end-agreement leaves it.
     span = in_force_span(
-        AgreementTerms(
-            (),
-            merged["signed_on"],
-            merged["valid_from"],
-            merged["valid_until"],
-            iso(agreement["terminated_on"]),
-        )
+        AgreementTerms((), merged["signed_on"], merged["valid_from"], merged["valid_until"])
     )
     if span is None:
         outside = "1 = 1"
@@ -425,6 +422,15 @@ def extend_agreement(
                 f"{extension.old_until} the extension replaced: take back the termination "
                 "first (end-agreement --undo)"
             )
+        _check_linked_days(
+            conn,
+            row,
+            {
+                "signed_on": iso(row["signed_on"]),
+                "valid_from": iso(row["valid_from"]),
+                "valid_until": extension.old_until,
+            },
+        )
         undo_extension(conn, "agreement_id", row, extension)
         return get_agreement(conn, row["id"], today), extension
     if row["terminated_on"]:
