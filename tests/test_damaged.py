@@ -426,3 +426,34 @@ def test_read_only_file_for_a_real_user(shared_dir: Path, directory_writable: bo
     assert write.stderr.startswith("error: ") and write.stderr.count("\n") == 1
     assert "read-only" in write.stderr and "Traceback" not in write.stderr
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RIT_DB": ""}, "RIT_DB is set but empty: give the database file, or unset it"),
+        ({"RIT_DB": "  "}, "RIT_DB is set but empty"),
+        ({"RIT_TODAY": ""}, "RIT_TODAY is set but empty: give a date, or unset it for today's"),
+        ({"RIT_TODAY": " "}, "RIT_TODAY is set but empty"),
+    ],
+)
+@pytest.mark.parametrize("args", [["orgs"], ["remind"], ["add-org", "X", "--country", "DE"]])
+def test_an_empty_environment_variable_is_refused_like_the_empty_option(
+    rit: RitRunner,
+    dump,
+    db_path: Path,
+    tmp_path: Path,
+    env: dict[str, str],
+    message: str,
+    args: list[str],
+) -> None:
+    """RIT_DB="$UNSET" must not mean the real database, nor RIT_TODAY="$UNSET" today."""
+    assert rit("add-org", "Seed", "--country", "DE").exit_code == 0
+    before = dump()
+    home = {"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    assert_one_line_error(rit(*args, env={**home, **env}), 2, message)
+    assert dump() == before
+    assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
+    # The option given wins over the environment, as ever.
+    given = ["--db", str(db_path)] if "RIT_DB" in env else ["--today", "2016-08-25"]
+    assert rit(*given, *args, env={**home, **env}).exit_code == 0

@@ -158,7 +158,7 @@ def root(
 ) -> None:
     """Track international cluster partnerships."""
     context.configure(db, today)
-    if today is not None or os.environ.get("RIT_TODAY"):
+    if today is not None or os.environ.get("RIT_TODAY") is not None:
         context.today()  # refuse a bad reference date whatever the command
 
 

@@ -38,7 +38,12 @@ def location() -> DbLocation:
 
 def today() -> date:
     """The reference date: --today / $RIT_TODAY, else the system's date."""
-    text = settings.today if settings.today is not None else (os.environ.get("RIT_TODAY") or None)
+    text = settings.today if settings.today is not None else os.environ.get("RIT_TODAY")
+    if text is not None and not text.strip() and settings.today is None:
+        from .errors import InvalidInput
+
+        # RIT_TODAY="$DAY" with DAY unset: not silently the system's date ("what if" plans).
+        raise InvalidInput("RIT_TODAY is set but empty: give a date, or unset it for today's")
     if text is not None:
         from .dates import parse_date
 

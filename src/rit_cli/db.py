@@ -40,7 +40,10 @@ def locate(flag: str | None) -> DbLocation:
             raise InvalidInput("--db must not be empty")
         return DbLocation(Path(flag).expanduser(), "flag")
     env = os.environ.get("RIT_DB")
-    if env:
+    if env is not None:
+        if not env.strip():
+            # RIT_DB="$UNSET" in a crontab: as with --db, never the real database instead.
+            raise InvalidInput("RIT_DB is set but empty: give the database file, or unset it")
         return DbLocation(Path(env).expanduser(), "env")
     from platformdirs import user_data_path
 
