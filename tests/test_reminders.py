@@ -69,6 +69,23 @@ def test_classification(exchange: ExchangeFact, kind: str | None, on: str | None
         assert item.days_left == (item.on - TODAY).days
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "said"),
+    [
+        ("2016-08-24", "2016-08-24", "was on 2016-08-24 (yesterday)"),
+        ("2016-08-20", "2016-08-20", "was on 2016-08-20 (5 days ago)"),
+        ("2016-08-21", "2016-08-24", "was on 2016-08-21..2016-08-24 (ended yesterday)"),
+        ("2016-08-10", "2016-08-12", "was on 2016-08-10..2016-08-12 (ended 13 days ago)"),
+    ],
+)
+def test_an_overdue_visit_of_several_days_counts_from_its_last_day(
+    start: str, end: str, said: str
+) -> None:
+    item = classify_exchange(fact("scheduled", start, end), TODAY, HORIZON, "Europe/Berlin")
+    assert item is not None and item.kind == "overdue"
+    assert item.message == f"{said}; mark it done or cancel it"
+
+
 def test_upcoming_shows_local_time_and_users_time() -> None:
     starts = datetime(2016, 9, 5, 1, 0, tzinfo=UTC)  # 10:00 in Kobe
     exchange = fact("scheduled", "2016-09-05", at="10:00", tz="Asia/Tokyo", starts_utc=starts)

@@ -145,10 +145,11 @@ def classify_exchange(
 
     if fact.status == "scheduled":
         if fact.end < today:
+            # A visit of several days is late since its last day, not its first.
+            when = _in((fact.end - today).days)
+            when = when if fact.end == fact.start else f"ended {when}"
             return item(
-                "overdue",
-                fact.start,
-                f"was on {window} ({_in((fact.start - today).days)}); mark it done or cancel it",
+                "overdue", fact.start, f"was on {window} ({when}); mark it done or cancel it"
             )
         if fact.start <= horizon:
             local, mine = _times(fact, user_zone)
