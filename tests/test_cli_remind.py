@@ -277,3 +277,14 @@ def test_an_agreement_coming_into_force_later_this_year_is_at_risk_as_report_say
     story("edit-agreement", "MoU", "--from", "2020-06-15", env=env)
     schedule(story, "--on", "2020-07-01")
     assert kinds(story, today="2020-06-01") == []
+
+
+def test_a_draft_ending_soon_is_not_expiring_until_it_is_signed(story: RitRunner) -> None:
+    """QA: an agreement to be signed on 15 October was 'expiring' on 1 September."""
+    add = story(
+        "add-agreement", "MoU draft", "--party", "LSN", "--party", "FBRI",
+        "--signed", "2016-10-15", "--until", "2016-11-30",
+    )  # fmt: skip
+    assert add.exit_code == 0, add.output
+    assert kinds(story, today="2016-09-01") == []
+    assert kinds(story, today="2016-10-15") == [("expiring", "2016-11-30")]

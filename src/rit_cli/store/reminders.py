@@ -71,6 +71,7 @@ def ending_within(conn: sqlite3.Connection, today: date, until: date) -> list[Re
     valid_until index: those planned to end in the window, and those planned to run past it
     (or open-ended) that a termination ends in it. The latter walk the index from the
     window's end on, as obligations_at_risk does from today; no index holds terminated_on.
+    A draft (its signing day still to come) is not expiring: nothing is in force yet.
     """
     from datetime import timedelta
 
@@ -81,7 +82,7 @@ def ending_within(conn: sqlite3.Connection, today: date, until: date) -> list[Re
     dates = {"today": window[0], "until": window[1], "cut": (until + timedelta(days=1)).isoformat()}
     for row in conn.execute(
         "SELECT id, uuid, title, valid_until, terminated_on FROM agreements"
-        " WHERE signed_on IS NOT NULL AND (valid_until BETWEEN :today AND :until"
+        " WHERE signed_on <= :today AND (valid_until BETWEEN :today AND :until"
         " OR valid_until > :until AND terminated_on > :today AND terminated_on <= :cut"
         " OR valid_until IS NULL AND terminated_on > :today AND terminated_on <= :cut)",
         dates,
