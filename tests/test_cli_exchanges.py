@@ -1132,3 +1132,25 @@ def test_a_meeting_time_is_not_put_in_another_continent_s_zone(
         env={"RIT_TZ": "UTC"},
     )
     assert "scheduled 2016-10-12 10:00 CEST" in out
+
+
+def test_a_move_to_the_dates_it_has_changes_nothing(story: RitRunner, dump) -> None:
+    """QA: narrowing to the same window, or rescheduling to the same day, said it had and
+    raised the sequence, leaving gaps in the date history (#0, then #3)."""
+    rit = story
+    quiet_ok(rit, "add-meeting", "Workshop", "--org", "LSN", "--org", "FBRI", "--window", "2016-11")
+    before = dump()
+    out = quiet_ok(rit, "narrow", "Workshop", "--window", "2016-11")
+    assert out == "meeting #1 Workshop is already planned 2016-11; unchanged\n"
+    assert dump() == before
+    quiet_ok(rit, "fix-date", "Workshop", "--on", "2016-11-10")
+    before = dump()
+    for again in (["--on", "2016-11-10"], ["--days", "1"]):
+        out = quiet_ok(rit, "reschedule", "Workshop", *again)
+        assert out == "meeting #1 Workshop is already scheduled 2016-11-10; unchanged\n"
+    assert dump() == before
+    shown = exchange(rit, "Workshop")
+    assert shown["sequence"] == 1
+    assert [d["sequence"] for d in shown["date_history"]] == [0, 1]
+    out = quiet_ok(rit, "reschedule", "Workshop", "--on", "2016-11-11")
+    assert out.startswith("rescheduled meeting #1 Workshop: scheduled 2016-11-11")

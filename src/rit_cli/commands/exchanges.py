@@ -175,6 +175,11 @@ def _confirm(verb: str, ex: Exchange) -> None:
 
 
 def _confirm_move(verb: str, moved: "Moved") -> None:
+    if moved.unchanged:
+        ex = moved.exchange
+        moment = _moment(ex, context.user_zone())
+        say(f"{ex.type} #{ex.id} {ex.title} is already {ex.status} {moment}; unchanged")
+        return
     _confirm(verb, moved.exchange)
     if moved.relinked:
         say(moved.relinked)

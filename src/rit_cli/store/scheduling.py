@@ -119,6 +119,7 @@ class Moved:
     exchange: Exchange
     widened: Window | None = None
     relinked: str | None = None
+    unchanged: bool = False
 
 
 @dataclass(frozen=True)
@@ -776,7 +777,10 @@ def _move(
     conn: sqlite3.Connection, ex: Exchange, values: dict[str, Any], widened: Window | None = None
 ) -> Moved:
     """Write new dates; a link to an agreement not in force on the new start day follows
-    the exchange as scheduling would link it (_link_after_move)."""
+    the exchange as scheduling would link it (_link_after_move). Dates it already has
+    write nothing: no history, no new sequence for calendars."""
+    if all(getattr(ex, column) == value for column, value in values.items()):
+        return Moved(ex, unchanged=True)
     relinked = None
     if values["start_on"] != ex.start_on:
         agreement_id, relinked = _link_after_move(conn, ex, date.fromisoformat(values["start_on"]))
