@@ -123,7 +123,8 @@ def second_host(t: Tables) -> None:
     t["exchange_orgs"].append({"exchange_uuid": visit, "org_uuid": jetro, "role": "host"})
 
 
-BOTH, FRESH = ("fresh", "merge"), ("fresh",)  # a merge never drops link rows
+# A merge keeps our links of a record that is not newer in the file: these edit links only.
+BOTH, FRESH = ("fresh", "merge"), ("fresh",)
 CASES: list[tuple[str, Callable[[Tables], None], tuple[str, ...], str, str]] = [
     # (id, the edit, modes, the record and field named, the rule)
     ("agreement with one party", one_party, FRESH,
@@ -233,8 +234,9 @@ def test_a_merge_that_only_adds_links_here_is_accepted(
     tmp_path: Path,
     demo: tuple[str, Path],  # noqa: F811
 ) -> None:
-    """A merge keeps link rows it does not get: an agreement the partner's file gives one
-    party keeps both here, so the database after the merge breaks no rule."""
+    """A merge keeps the link rows of a record whose version is the same in the file: an
+    agreement the partner's file gives one party (and not a newer record) keeps both
+    here, so the database after the merge breaks no rule."""
     text, template = demo
     document = json.loads(text)
     one_party(document["tables"])

@@ -106,6 +106,12 @@ def update(
     return changes
 
 
+def touch(conn: sqlite3.Connection, table: str, record_id: int) -> None:
+    """Mark a record changed now: a change to its link rows (tags, parties, fields) is a
+    change to the record, and import json --merge decides by `updated` whose links win."""
+    conn.execute(f"UPDATE {table} SET updated = ? WHERE id = ?", (now(), record_id))
+
+
 def delete(conn: sqlite3.Connection, table: str, record_id: int) -> None:
     row = conn.execute(f"SELECT uuid FROM {table} WHERE id = ?", (record_id,)).fetchone()
     conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))

@@ -23,6 +23,7 @@ from . import (
     record_history,
     resolve,
     set_links,
+    touch,
     update,
 )
 from .contacts import contacts_by_id, find_contact, get_contact
@@ -260,6 +261,7 @@ def _write_links(
         if old == values:
             continue
         set_links(conn, table, "agreement_id", agreement_id, column, values)
+        touch(conn, "agreements", agreement_id)
         record_history(
             conn,
             "agreements",

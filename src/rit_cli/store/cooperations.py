@@ -18,7 +18,7 @@ from ..models.agreements import (
     StatusChange,
 )
 from ..text import MAX_TEXT, clean, key, short_repr
-from . import RefSpec, insert, links, record_history, resolve, set_links, update
+from . import RefSpec, insert, links, record_history, resolve, set_links, touch, update
 from .agreements import AGREEMENT, field_of_action, party_ids
 from .orgs import find_org
 
@@ -88,6 +88,7 @@ def _replace_links(
         if old == values:
             continue
         set_links(conn, table, "cooperation_id", row_id, column, values)
+        touch(conn, "cooperations", row_id)
 
         def shown(items: list[Any], column: str = column) -> str | None:
             if column == "org_id":

@@ -137,8 +137,9 @@ def edit_org(conn: sqlite3.Connection, ref: str, data: OrgInput) -> tuple[Org, l
         new = sorted({tag(t) for t in data.tags})
         if old != new:
             set_links(conn, "org_tags", "org_id", current["id"], "tag", new)
-            from . import record_history
+            from . import record_history, touch
 
+            touch(conn, "orgs", current["id"])
             record_history(
                 conn,
                 "orgs",

@@ -36,6 +36,7 @@ from . import (
     record_history,
     resolve,
     set_links,
+    touch,
     update,
 )
 from .contacts import find_contact
@@ -1304,6 +1305,7 @@ def _replace_links(
                 ", ".join(f"#{c}" for c in contacts) or None,
             )
     if history:
+        touch(conn, "exchanges", ex.id)
         record_history(conn, "exchanges", ex.id, ex.uuid, "update", history)
     return history
 

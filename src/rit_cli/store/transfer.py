@@ -38,6 +38,20 @@ LABELS = {
     "exchanges": "exchange",
     "cooperations": "cooperation",
 }
+# The field under which the commands record a change of a link table, on the record the
+# rows belong to (edit-exchange --field: exchanges, "fields"). A link table not named here
+# is recorded under its own name.
+LINK_FIELDS = {
+    "org_tags": "tags",
+    "agreement_parties": "parties",
+    "agreement_fields": "fields",
+    "agreement_signatories": "signatories",
+    "exchange_orgs": "orgs",
+    "exchange_fields": "fields",
+    "exchange_participants": "participants",
+    "cooperation_orgs": "organisations",
+    "cooperation_fields": "fields",
+}
 
 
 @dataclass
@@ -61,6 +75,16 @@ class Table:
 
     def __post_init__(self) -> None:
         self.plan = [(c, self.exported_name(c), self.references.get(c)) for c in self.columns]
+
+    @property
+    def is_link(self) -> bool:
+        """Rows that link a record to values or other records, keyed (owner, value): tags,
+        parties, fields, participants. Their owner is the record they belong to."""
+        return (
+            not self.has_uuid
+            and len(self.primary_key) == 2
+            and self.primary_key[0] in self.references
+        )
 
     def exported_name(self, column: str) -> str:
         if column not in self.references:
@@ -243,6 +267,13 @@ class _Importer:
         # to history once the partner's history is in (see record_merges).
         self.merged: dict[tuple[str, int, str], dict[str, tuple[Any, Any]]] = {}
         self.statements: dict[tuple[str, ...], str] = {}  # SQL by what and its columns
+        self.data: dict[str, list[dict[str, Any]]] = {}
+        # Which side won each record a merge found here too, by table: the partner's
+        # (taken: local id -> uuid) or ours, newer (kept); and the records it added. A
+        # record's link rows follow the side that won (see merge_links).
+        self.taken: dict[str, dict[int, str]] = {}
+        self.kept: dict[str, set[int]] = {}
+        self.added: dict[str, set[int]] = {}
 
     def local_ids(self, table: str) -> dict[str, int]:
         if table not in self.ids:
@@ -311,7 +342,7 @@ class _Importer:
         return int(cursor.lastrowid or 0)
 
     def run(self, document: dict[str, Any]) -> dict[str, Counts]:
-        data = document["tables"]
+        data = self.data = document["tables"]
         unknown = sorted(set(data) - set(self.schema))
         if unknown:
             raise InvalidInput(f"unknown table {short_repr(unknown[0])} in the file")
@@ -325,6 +356,13 @@ class _Importer:
         report: dict[str, Counts] = {}
         for table in self.schema.values():
             records = data.get(table.name, [])
+            if self.merge and table.is_link:
+                # Also without rows in the file: the partner may have removed them all.
+                owner = table.references[table.primary_key[0]]
+                if records or self.taken.get(owner):
+                    counts = report.setdefault(table.name, Counts()) if records else Counts()
+                    self.merge_links(table, records, counts)
+                continue
             if not records:
                 continue
             counts = report.setdefault(table.name, Counts())
@@ -429,6 +467,7 @@ class _Importer:
             if local_id is None:
                 ids[row["uuid"]] = new_id = self.insert(table, row, record)
                 record_history(self.conn, table.name, new_id, row["uuid"], "merge")
+                self.added.setdefault(table.name, set()).add(new_id)
                 counts.added += 1
                 continue
             local = self.conn.execute(
@@ -436,7 +475,10 @@ class _Importer:
             ).fetchone()
             changes = {c: (local[c], v) for c, v in row.items() if local[c] != v}
             # The newer record wins; a local change made after the partner's is kept.
-            if not changes or str(row.get("updated") or "") <= str(local["updated"] or ""):
+            theirs, ours = str(row.get("updated") or ""), str(local["updated"] or "")
+            if not changes or theirs <= ours:
+                if theirs < ours:
+                    self.kept.setdefault(table.name, set()).add(local_id)
                 counts.skipped += 1
                 continue
             sets = ", ".join(f"{c} = ?" for c in changes)
@@ -449,10 +491,151 @@ class _Importer:
                 raise InvalidInput(f"cannot merge {_describe(table, record)}: {exc}") from exc
             shown = {c: v for c, v in changes.items() if not c.endswith("_key") and c != "updated"}
             self.merged[(table.name, local_id, row["uuid"])] = shown
+            self.taken.setdefault(table.name, {})[local_id] = row["uuid"]
             counts.updated += 1
 
+    def merge_links(self, table: Table, records: list[dict[str, Any]], counts: Counts) -> None:
+        """A link table's rows, by the side that won the record they belong to.
+
+        The partner's newer record takes its links (ours are replaced); our newer one keeps
+        ours. Each side's links speak only for the records it knows: a link of ours to a
+        record the file does not hold stays, a partner's link to a record this merge added
+        comes along, except a visit's host (one host, the exchange's host_id decides it).
+        Where neither side is newer (the same version), what is missing is added.
+        """
+        owner_column, value_column = table.primary_key
+        owner_table = table.references[owner_column]
+        target = table.references.get(value_column)
+        taken = self.taken.get(owner_table, {})
+        kept = self.kept.get(owner_table, set())
+        new_here = self.added.get(target, set()) if target else set()
+        theirs: dict[int, list[dict[str, Any]]] = {}
+        for record in records:
+            row = self.to_row(table, record)
+            owner = row.get(owner_column)
+            if owner in taken:
+                theirs.setdefault(owner, []).append(row)
+            elif owner in kept and not (
+                row.get(value_column) in new_here and row.get("role") != "host"
+            ):
+                counts.skipped += 1
+            else:
+                self.merge_row(table, row, record, counts)
+        if taken:
+            self.replace_links(table, taken, theirs, counts)
+
+    def replace_links(
+        self,
+        table: Table,
+        taken: dict[int, str],
+        theirs: dict[int, list[dict[str, Any]]],
+        counts: Counts,
+    ) -> None:
+        """Replace the link rows of the records whose partner's version was taken."""
+        from . import batches
+
+        owner_column, value_column = table.primary_key
+        owner_table = table.references[owner_column]
+        target = table.references.get(value_column)
+        # The records of the link's other side that the file holds (None: values, no records).
+        in_file: set[int | None] | None = None
+        if target is not None:
+            found = self.local_ids(target)
+            in_file = {found.get(str(r.get("uuid"))) for r in self.data.get(target, [])}
+        ours: dict[int, list[dict[str, Any]]] = {}
+        for chunk, marks in batches(sorted(taken)):
+            for found_row in self.conn.execute(
+                f"SELECT * FROM {table.name} WHERE {owner_column} IN ({marks})", chunk
+            ):
+                ours.setdefault(found_row[owner_column], []).append(dict(found_row))
+        columns = table.columns
+        for owner, uuid in taken.items():
+            before = ours.get(owner, [])
+            partner = theirs.get(owner, [])
+            by_key = {row[value_column]: row for row in before}
+            # Ours to records the partner never had stay (a visit's host aside).
+            after = {
+                row[value_column]: row
+                for row in before
+                if in_file is not None
+                and row[value_column] not in in_file
+                and row.get("role") != "host"
+            }
+            after.update((row[value_column], row) for row in partner)
+            for row in partner:
+                here = by_key.get(row[value_column])
+                if here is None:
+                    counts.added += 1
+                elif any(here.get(c) != row.get(c) for c in columns if c in row):
+                    counts.updated += 1
+                else:
+                    counts.skipped += 1
+            shape = [tuple(r.get(c) for c in columns) for r in before]
+            wanted = [tuple(r.get(c) for c in columns) for r in after.values()]
+            if sorted(shape, key=repr) == sorted(wanted, key=repr):
+                continue
+            self.conn.execute(f"DELETE FROM {table.name} WHERE {owner_column} = ?", (owner,))
+            try:
+                self.conn.executemany(
+                    f"INSERT INTO {table.name} ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' for _ in columns)})",
+                    wanted,
+                )
+            except sqlite3.IntegrityError as exc:
+                owner_label = LABELS.get(owner_table, owner_table)
+                raise InvalidInput(
+                    f"cannot merge the {table.name} of {owner_label} (uuid {uuid}): {exc}"
+                ) from exc
+            field_name = LINK_FIELDS.get(table.name, table.name)
+            changes = self.merged.setdefault((owner_table, owner, uuid), {})
+            changes[field_name] = (
+                self.link_text(table, before),
+                self.link_text(table, list(after.values())),
+            )
+
+    def link_text(self, table: Table, rows: list[dict[str, Any]]) -> str | None:
+        """Link rows as the commands write them to history: 'guest LSN; host FBRI' for an
+        exchange's organisations, labels or names of parties and signatories, '#3, #5'
+        for participants, the values themselves for tags and fields."""
+        value_column = table.primary_key[1]
+        target = table.references.get(value_column)
+        values = sorted(row[value_column] for row in rows)
+        if target == "orgs":
+            named = {
+                i: (label, name_key)
+                for i, label, name_key in self.conn.execute(
+                    "SELECT id, coalesce(short, name), name_key FROM orgs"
+                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(values),),
+                )
+            }
+            if table.name == "exchange_orgs":
+                order = {"guest": 0, "host": 1}
+                parties = sorted(
+                    rows, key=lambda r: (order.get(r["role"], 2), named[r[value_column]][1])
+                )
+                return (
+                    "; ".join(f"{r['role']} {named[r[value_column]][0]}" for r in parties) or None
+                )
+            shown = [named[v][0] for v in values]
+        elif target == "contacts" and table.name != "exchange_participants":
+            people = {
+                i: f"{title} {name}" if title else name
+                for i, title, name in self.conn.execute(
+                    "SELECT id, title, name FROM contacts"
+                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(values),),
+                )
+            }
+            shown = [people[v] for v in values]
+        elif target is not None:
+            shown = [f"#{v}" for v in values]
+        else:
+            shown = [str(v) for v in values]
+        return ", ".join(shown) or None
+
     def merge_rows(self, table: Table, records: list[dict[str, Any]], counts: Counts) -> None:
-        """Rows without a uuid (links, history, status changes): add what is missing."""
+        """Rows without a uuid (history, status changes): add what is missing."""
         for record in records:
             if table.name == "history":
                 row = self.history_row(record)
@@ -461,26 +644,32 @@ class _Importer:
                     continue
             else:
                 row = self.to_row(table, record)
-            if table.primary_key == ["id"]:
-                row.pop("id", None)  # ours are numbered here; the content is what matches
-            shape = ("same", table.name, *row)
-            sql = self.statements.get(shape)
-            if sql is None:
-                where = " AND ".join(f"{c} IS ?" for c in row)
-                sql = self.statements[shape] = f"SELECT 1 FROM {table.name} WHERE {where} LIMIT 1"
-            if self.conn.execute(sql, list(row.values())).fetchone():
-                counts.skipped += 1
-                continue
-            key = {c: row[c] for c in table.primary_key if c in row}
-            if key and len(key) == len(table.primary_key):
-                where_key = " AND ".join(f"{c} = ?" for c in key)
-                if self.conn.execute(
-                    f"SELECT 1 FROM {table.name} WHERE {where_key}", list(key.values())
-                ).fetchone():
-                    counts.skipped += 1  # same link, other details here: keep ours
-                    continue
-            self.insert(table, row, record)
-            counts.added += 1
+            self.merge_row(table, row, record, counts)
+
+    def merge_row(
+        self, table: Table, row: dict[str, Any], record: dict[str, Any], counts: Counts
+    ) -> None:
+        """Add one row without a uuid unless it, or a row with its key, is here already."""
+        if table.primary_key == ["id"]:
+            row.pop("id", None)  # ours are numbered here; the content is what matches
+        shape = ("same", table.name, *row)
+        sql = self.statements.get(shape)
+        if sql is None:
+            where = " AND ".join(f"{c} IS ?" for c in row)
+            sql = self.statements[shape] = f"SELECT 1 FROM {table.name} WHERE {where} LIMIT 1"
+        if self.conn.execute(sql, list(row.values())).fetchone():
+            counts.skipped += 1
+            return
+        key = {c: row[c] for c in table.primary_key if c in row}
+        if key and len(key) == len(table.primary_key):
+            where_key = " AND ".join(f"{c} = ?" for c in key)
+            if self.conn.execute(
+                f"SELECT 1 FROM {table.name} WHERE {where_key}", list(key.values())
+            ).fetchone():
+                counts.skipped += 1  # same link, other details here: keep ours
+                return
+        self.insert(table, row, record)
+        counts.added += 1
 
     def history_row(self, record: dict[str, Any]) -> dict[str, Any] | None:
         """A partner's history row, attached to our copy of its record (if we have one)."""

@@ -3,8 +3,9 @@
 transfer_checks.py checks each value and each record on its own before anything is
 written. What the commands keep between records is checked here, on the database as the
 import leaves it, inside its transaction and before it is committed: with --merge only
-that shows which side of each record won, the link rows of both sides and the records
-that were here already. Any problem raises, and the transaction rolls everything back.
+that shows which side of each record won, the link rows that side brought (transfer.py,
+merge_links) and the records that were here already. Any problem raises, and the
+transaction rolls everything back.
 
 The rules, each by the function the command uses:
 
