@@ -20,17 +20,7 @@ class Column:
     get: Callable[[Any], Any]
     justify: str = "left"
     no_wrap: bool = False  # dates, statuses, kinds: whole or not at all
-    optional: bool = False  # left out of tables narrower than WIDE
-
-
-# Below this many columns a terminal table leaves out the optional columns, so that the
-# dates and statuses it keeps are shown whole (the README promises 80 columns).
-WIDE = 100
-
-
-def fitting(columns: Sequence[Column], width: int) -> Sequence[Column]:
-    """The columns a table of this width shows."""
-    return columns if width >= WIDE else [c for c in columns if not c.optional]
+    optional: bool = False  # left out of a terminal table that cannot show it readably
 
 
 def cell(value: Any) -> str:
@@ -240,12 +230,16 @@ def column_widths(
 
 
 def _lines(text: str, width: int, cell_len: Callable[[str], int]) -> int:
-    """How many lines text takes wrapped at spaces to width (long words folded)."""
+    """How many lines text takes wrapped at spaces to width, long words folded; a word
+    longer than a block's line (over 60 cells) counted as one: it is as tall in any
+    layout, and must not turn a whole table into blocks."""
     if cell_len(text) <= width:
         return 1
     lines, used = 1, 0
     for word in text.split():
         size = cell_len(word)
+        if size > 60:
+            size = min(size, width)
         if used and used + 1 + size <= width:
             used += 1 + size
             continue
