@@ -617,7 +617,7 @@ def test_agenda_filters_default_range_and_output_forms(story: RitRunner) -> None
     assert "FBRI → LSN visit 2016-09-01" in shown and "09:00 CEST (Europe/Berlin)" in shown
 
 
-@pytest.mark.parametrize("width", [80, 100, 120])
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
 def test_agenda_on_a_terminal_cuts_nothing_essential(
     rit: RitRunner, tmp_path: Path, width: int
 ) -> None:
@@ -633,16 +633,17 @@ def test_agenda_on_a_terminal_cuts_nothing_essential(
     visible = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert max(cell_len(line) for line in visible.splitlines()) <= width
     assert "…" not in visible  # long words fold onto the next line instead
+    flat = re.sub(r"\s+", "", visible)
+    for x in rows:
+        for word in x["title"].split():
+            assert word in visible or word in flat, word
+    if width < 80:  # one block per exchange: too narrow for the table
+        return
     starts = [line.split() for line in visible.splitlines() if re.match(r" {0,4}\d+ ", line)]
     # Each row's first line: id, the whole date, then (after any time) type and status.
     assert [(r[0], r[1]) for r in starts] == [(str(x["id"]), x["when"]) for x in rows]
     for row, x in zip(starts, rows, strict=True):
         assert row[row.index(x["type"]) + 1] == x["status"]
-    # Every word of every title is there, whole or folded.
-    flat = re.sub(r"\s+", "", visible)
-    for x in rows:
-        for word in x["title"].split():
-            assert word in visible or word in flat, word
 
 
 def test_user_text_is_shown_literally(story: RitRunner) -> None:

@@ -20,17 +20,7 @@ class Column:
     get: Callable[[Any], Any]
     justify: str = "left"
     no_wrap: bool = False  # dates, statuses, kinds: whole or not at all
-    optional: bool = False  # left out of tables narrower than WIDE
-
-
-# Below this many columns a terminal table leaves out the optional columns, so that the
-# dates and statuses it keeps are shown whole (the README promises 80 columns).
-WIDE = 100
-
-
-def fitting(columns: Sequence[Column], width: int) -> Sequence[Column]:
-    """The columns a table of this width shows."""
-    return columns if width >= WIDE else [c for c in columns if not c.optional]
+    optional: bool = False  # left out of a terminal table that cannot show it readably
 
 
 def cell(value: Any) -> str:
@@ -79,16 +69,185 @@ def make_console(stderr: bool = False) -> Console:
 
 
 def table(columns: Sequence[Column], records: Iterable[Any], title: str | None = None) -> Any:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+    """Records under columns for a terminal, laid out to its width when printed (Listing)."""
+    return Listing(columns, records, title)
 
-    result = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for column in columns:
-        result.add_column(column.header, justify=column.justify, no_wrap=column.no_wrap)  # type: ignore[arg-type]
-    for record in records:
-        result.add_row(*(Text(cell(column.get(record))) for column in columns))
-    return result
+
+# A wrapping column narrower than this (when its text is longer) reads as a ribbon of
+# broken phrases, and a row taller than TALL lines is no longer a row one reads across:
+# a table that cannot avoid either at a width shows its records one under another.
+READABLE = 12
+TALL = 6
+# A word up to this long (a name, a field of action, a zone) is never broken in a table;
+# a longer one (a date range, a URL) may fold over lines.
+FOLDABLE = 20
+
+
+class Listing:
+    """Records under columns that lose no text at any width.
+
+    Rich shrinks the widest wrapping columns of a table that is too wide down to the
+    others' width, whatever their longest word, and cuts what no longer fits with "…".
+    So the widths are chosen here, when the console's width is known: each wrapping
+    column gets at least its longest word (and READABLE), each no_wrap column its widest
+    value and header; the rest is shared by what the wrapping columns still lack. A table
+    that cannot have that at this width, even without its optional columns, is shown
+    as one block per record instead: the
+    leading dates, kinds and ids and the first text column on a line, then the other
+    fields as labelled lines (optional columns included). Words longer than a line fold.
+    """
+
+    def __init__(self, columns: Sequence[Column], records: Iterable[Any], title: str | None):
+        self.columns = tuple(columns)
+        self.title = title
+        self.rows = [[cell(column.get(record)) for column in self.columns] for record in records]
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        width = options.max_width
+        every = range(len(self.columns))
+        kept = [i for i in every if not self.columns[i].optional]
+        for shown in ([*every], kept) if len(kept) < len(every) else ([*every],):
+            widths = column_widths(
+                [self.columns[i] for i in shown],
+                [[row[i] for i in shown] for row in self.rows],
+                width,
+            )
+            if widths is not None:
+                yield self._table(shown, widths)
+                return
+        yield from self._blocks()
+
+    def _table(self, shown: Sequence[int], widths: Sequence[int]) -> Any:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        result = Table(title=self.title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+        for i, width in zip(shown, widths, strict=True):
+            column = self.columns[i]
+            result.add_column(
+                column.header,
+                justify=column.justify,  # type: ignore[arg-type]
+                no_wrap=column.no_wrap,
+                overflow="ellipsis" if column.no_wrap else "fold",
+                width=width,
+            )
+        for row in self.rows:
+            result.add_row(*(Text(row[i]) for i in shown))
+        return result
+
+    def _blocks(self) -> Any:
+        from rich.padding import Padding
+        from rich.table import Table
+        from rich.text import Text
+
+        lead = 0
+        while lead < len(self.columns) and (
+            self.columns[lead].no_wrap or self.columns[lead].justify == "right"
+        ):
+            lead += 1
+        lead += 1
+        if self.title:
+            yield Text(self.title, style="table.title")
+        for index, row in enumerate(self.rows):
+            if index:
+                yield Text("")
+            yield Text("  ".join(v for v in row[:lead] if v), style="bold", overflow="fold")
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(no_wrap=True, style="dim")
+            grid.add_column(overflow="fold")
+            for column, value in zip(self.columns[lead:], row[lead:], strict=True):
+                if value:
+                    grid.add_row(Text(column.header), Text(value))
+            if grid.row_count:
+                yield Padding(grid, (0, 0, 0, 2), expand=False)
+
+
+def column_widths(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
+) -> list[int] | None:
+    """The content width of each column of a table as wide as width, with which no cell
+    loses text and every row stays readable; None when there are none.
+
+    A no_wrap column gets its widest cell and header; a wrapping column its header's
+    longest word, READABLE (less when its values are shorter) and its longest word up to
+    FOLDABLE, then, as far as the width allows, its longest word, then a share of what
+    is left.
+    """
+    from rich.cells import cell_len
+
+    # A SIMPLE_HEAD table without edge padding: an edge each side, a divider between
+    # columns and a space of padding either side of each divider.
+    room = width - 3 * len(columns) + 1
+    natural: list[int] = []
+    least: list[int] = []
+    words: list[int] = []
+    for i, column in enumerate(columns):
+        values = [row[i] for row in rows]
+        widest = max(map(cell_len, values), default=0)
+        header = cell_len(column.header)
+        natural.append(max(widest, header))
+        if column.no_wrap:
+            least.append(natural[-1])
+            words.append(natural[-1])
+            continue
+        header_word = max(map(cell_len, column.header.split() or [""]))
+        word = max((cell_len(w) for value in values for w in value.split()), default=0)
+        whole = max(
+            (n for value in values for w in value.split() if (n := cell_len(w)) <= FOLDABLE),
+            default=0,
+        )
+        least.append(max(header_word, min(widest, READABLE), whole))
+        words.append(max(header_word, word))
+    if sum(least) > room:
+        return None
+    if sum(natural) <= room:
+        return natural
+    widths = list(least)
+    spare = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: words[i] - widths[i]):
+        grow = min(max(words[i] - widths[i], 0), spare)
+        widths[i] += grow
+        spare -= grow
+    # Share what is left by what each column still lacks of its widest cell.
+    lack = [n - w for n, w in zip(natural, widths, strict=True)]
+    total = sum(lack)
+    if total and spare:
+        shares = [spare * x // total for x in lack]
+        widths = [w + share for w, share in zip(widths, shares, strict=True)]
+        left = spare - sum(shares)
+        for i in sorted(range(len(widths)), key=lambda i: widths[i] - natural[i]):
+            if left <= 0:
+                break
+            if widths[i] < natural[i]:
+                widths[i] += 1
+                left -= 1
+    for i, column in enumerate(columns):
+        if not column.no_wrap and widths[i] < natural[i]:
+            if any(_lines(row[i], widths[i], cell_len) > TALL for row in rows):
+                return None
+    return widths
+
+
+def _lines(text: str, width: int, cell_len: Callable[[str], int]) -> int:
+    """How many lines text takes wrapped at spaces to width, long words folded; a word
+    longer than a block's line (over 60 cells) counted as one: it is as tall in any
+    layout, and must not turn a whole table into blocks."""
+    if cell_len(text) <= width:
+        return 1
+    lines, used = 1, 0
+    for word in text.split():
+        size = cell_len(word)
+        if size > 60:
+            size = min(size, width)
+        if used and used + 1 + size <= width:
+            used += 1 + size
+            continue
+        if used:
+            lines += 1
+        lines += (size - 1) // width
+        used = size - (size - 1) // width * width
+    return lines
 
 
 def instant_text(iso: str, zone: str) -> str:

@@ -200,20 +200,15 @@ def view(report: CurrentReport | YearReport) -> Any:
             Column(name, itemgetter(i), no_wrap=name in _WHOLE)
             for i, name in enumerate(section.columns)
         ]
-        shown = table(columns, section.rows)
-        for column in shown.columns:
-            if column.header in _BROKEN:
-                column.overflow = "fold"  # its date ranges break rather than being cut
-        parts.append(shown)
+        parts.append(table(columns, section.rows))
     return Group(*parts)
 
 
-# Columns shown whole on a terminal, however narrow: dates, statuses, kinds; and those
-# whose long date ranges are broken over lines when they do not fit.
+# Columns shown whole on a terminal, however narrow: dates, statuses, kinds, countries.
 _WHOLE = frozenset(
     {"status", "in force until", "when", "date", "kind", "type", "concrete since", "dates"}
+    | {"country"}
 )
-_BROKEN = frozenset({"itinerary"})
 
 
 def plain(report: CurrentReport | YearReport) -> Iterable[str]:

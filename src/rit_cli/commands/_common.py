@@ -22,13 +22,8 @@ def print_listing(
     as_json: bool,
     to_json: Any = None,
     title: str | None = None,
-    fold: bool = False,
 ) -> None:
-    """A table on a terminal, tab-separated lines when piped, or JSON.
-
-    With fold, a word too long for its (wrapping) column is broken across lines instead
-    of being cut with an ellipsis.
-    """
+    """A table on a terminal, tab-separated lines when piped, or JSON."""
     if as_json:
         payload = [to_json(r) for r in records] if to_json else list(records)
         sys.stdout.write(render.to_json(payload))
@@ -36,12 +31,7 @@ def print_listing(
     if stdout_is_terminal():
         console = render.make_console()
         if records:
-            table = render.table(render.fitting(columns, console.width), records, title=title)
-            if fold:
-                for column in table.columns:
-                    if not column.no_wrap:
-                        column.overflow = "fold"
-            console.print(table)
+            console.print(render.table(columns, records, title=title))
         else:
             console.print("(none)", style="dim")
         return

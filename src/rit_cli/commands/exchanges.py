@@ -149,9 +149,9 @@ def terminal_columns(zone: str, width: int) -> tuple[Column, ...]:
         Column("title", lambda e: e.title),
     ]
     if width >= 90:
-        columns.append(Column("who", parties_text))
+        columns.append(Column("who", parties_text, optional=True))
     if width >= 100:
-        columns.append(Column("place", lambda e: "online" if e.online else e.place))
+        columns.append(Column("place", lambda e: "online" if e.online else e.place, optional=True))
     return tuple(columns)
 
 
@@ -536,7 +536,7 @@ def agenda(
         from ..render import make_console
 
         columns = terminal_columns(zone, make_console().width)
-    print_listing(columns, records, as_json, lambda e: store.exchange_json(e, zone), fold=True)
+    print_listing(columns, records, as_json, lambda e: store.exchange_json(e, zone))
 
 
 @app.command("show-exchange")
