@@ -255,6 +255,39 @@ def test_confirmations_and_errors_escape_user_text(tmp_path: Path) -> None:
         check_no_terminal_control(missing.stderr)
 
 
+def test_removals_escape_user_text_in_confirmations_and_refusals(tmp_path: Path) -> None:
+    path = tmp_path / "rit.db"
+    for args in (
+        "add-org 'Life Science Nord' --short LSN --country DE",
+        "add-org FBRI-Kobe --short FBRI --country JP",
+    ):
+        ok(invoke(path, *shlex.split(args)), args)
+    for text in HOSTILE:  # each removed again: every id is 1
+        parties = ("--party", "LSN", "--party", "FBRI", "--signed", "2016-05-02")
+        ok(invoke(path, "add-agreement", *parties, "--", text), "agreement")
+        ok(invoke(path, "add-programme", "--", text), "programme")
+        ok(invoke(path, "edit-agreement", "1", "--programme", "1"), "under it")
+        visit = ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-10")
+        ok(invoke(path, *visit, "--agreement", "1", f"--title={text}"), "visit")
+        for refusal in (("remove-agreement", "1"), ("remove-programme", "1")):
+            result = invoke(path, *refusal)
+            assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+            check_no_terminal_control(result.stderr)
+        for removal in (
+            ("remove-exchange", "1"),
+            ("edit-agreement", "1", "--programme", ""),
+            ("remove-agreement", "1"),
+            ("remove-programme", "1"),
+        ):
+            result = invoke(path, *removal)
+            ok(result, " ".join(removal))
+            check_no_terminal_control(result.stdout)
+        ok(invoke(path, "add-cooperation", "--org", "LSN", "--org", "FBRI", "--", text), "coop")
+        result = invoke(path, "remove-cooperation", "--", text)
+        ok(result, "remove-cooperation")
+        check_no_terminal_control(result.stdout)
+
+
 # ------------------------------------------------------------------ files rit writes
 
 EXPORT_TABLES = ["orgs", "contacts", "programmes", "agreements", "exchanges", "cooperations"]

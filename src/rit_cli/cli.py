@@ -26,6 +26,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "show-programme",
         "edit-programme",
         "extend-programme",
+        "remove-programme",
     ),
     "agreements": (
         "add-agreement",
@@ -34,6 +35,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "edit-agreement",
         "extend-agreement",
         "end-agreement",
+        "remove-agreement",
         "fields",
         "gaps",
     ),
@@ -43,6 +45,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "show-cooperation",
         "edit-cooperation",
         "set-cooperation-status",
+        "remove-cooperation",
     ),
     "history": ("history",),
     "exchanges": (
@@ -56,6 +59,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
         "agenda",
         "show-exchange",
         "edit-exchange",
+        "remove-exchange",
     ),
     "trips": (
         "add-trip",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import render
+
+if TYPE_CHECKING:
+    from ..models.orgs import Removed
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
 
@@ -69,6 +72,14 @@ def say(message: str) -> None:
     from ..text import printable
 
     sys.stdout.write(printable(message) + "\n")
+
+
+def say_removed(removed: Removed, more: str = "") -> None:
+    """The confirmation of a remove-* command: the record and the uuid its history keeps."""
+    say(
+        f"removed {removed.kind} #{removed.id} {removed.name}"
+        f" (uuid {removed.uuid}, for rit history){more}"
+    )
 
 
 UndoOpt = Annotated[

@@ -16,6 +16,7 @@ from ._common import (
     print_listing,
     replacing,
     say,
+    say_removed,
     stdout_is_terminal,
     until_or_undo,
 )
@@ -452,6 +453,23 @@ def end_agreement(
         f"terminated agreement #{agreement.id} {agreement.title} on {agreement.terminated_on}; "
         f"now {agreement.status}"
     )
+
+
+@app.command("remove-agreement")
+def remove_agreement(ref: RefArg) -> None:
+    """Remove an agreement entered by mistake.
+
+    Remove an agreement entered by mistake (a duplicate, a test) with its parties, fields,
+    signatories and extensions; refused while an exchange or cooperation is linked to it.
+    One that really ended is kept: end-agreement.
+
+    Example: rit remove-agreement "LoI Kobe (duplicate)"
+    """
+    from ..store.agreements import remove_agreement as store_remove
+
+    with context.writing(create=False) as conn:
+        removed = store_remove(conn, ref)
+    say_removed(removed)
 
 
 @app.command("fields")

@@ -14,6 +14,7 @@ from ._common import (
     print_listing,
     replacing,
     say,
+    say_removed,
     stdout_is_terminal,
 )
 
@@ -227,3 +228,19 @@ def set_cooperation_status(
         say(f"cooperation #{c.id} {c.title} is now {c.status} (since {c.since})")
     else:
         say(f"cooperation #{c.id} {c.title} is already {c.status}; unchanged")
+
+
+@app.command("remove-cooperation")
+def remove_cooperation(ref: RefArg) -> None:
+    """Remove a cooperation entered by mistake.
+
+    Remove a cooperation entered by mistake with its organisations, fields and status
+    history. A plan that was given up is kept: set-cooperation-status REF dropped.
+
+    Example: rit remove-cooperation "Joint biobank (typo)"
+    """
+    from ..store.cooperations import remove_cooperation as store_remove
+
+    with context.writing(create=False) as conn:
+        removed = store_remove(conn, ref)
+    say_removed(removed)

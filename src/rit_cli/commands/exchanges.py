@@ -14,6 +14,7 @@ from ._common import (
     print_listing,
     replacing,
     say,
+    say_removed,
     stdout_is_terminal,
 )
 
@@ -716,3 +717,25 @@ def edit_exchange(
             say(f"at trip stop {ex.stop!r}")
         else:
             say(f"no longer part of a trip (was at {edited.stop_before!r})")
+
+
+@app.command("remove-exchange")
+def remove_exchange(ref: RefArg) -> None:
+    """Remove a visit or meeting entered by mistake.
+
+    Remove a visit or meeting entered by mistake (a duplicate, a test) with its
+    organisations, participants and fields; of a --yearly plan only this one. One that was
+    called off is cancelled instead (cancel), so that a subscribed calendar shows it
+    cancelled: a removed one just leaves the next export.
+
+    Example: rit remove-exchange 7
+    """
+    from ..store.scheduling import remove_exchange as store_remove
+
+    with context.writing(create=False) as conn:
+        removed = store_remove(conn, ref)
+    kept = removed.series_kept
+    more = {0: "", 1: "; the other exchange of its yearly plan is kept"}.get(
+        kept, f"; the other {kept} exchanges of its yearly plan are kept"
+    )
+    say_removed(removed, more)

@@ -8,7 +8,15 @@ from .. import context
 from ..app import app
 from ..models.agreements import Extension, Programme
 from ..render import Column
-from ._common import JsonOpt, UndoOpt, print_details, print_listing, say, until_or_undo
+from ._common import (
+    JsonOpt,
+    UndoOpt,
+    print_details,
+    print_listing,
+    say,
+    say_removed,
+    until_or_undo,
+)
 
 RefArg = Annotated[str, typer.Argument(help="Id, short name or name of the programme.")]
 ShortOpt = Annotated[str | None, typer.Option("--short", help="Short name, e.g. RIT.")]
@@ -210,3 +218,19 @@ def extend_programme(
         f"extended programme #{programme.id} {programme.name} from {extension.old_until} "
         f"to {extension.new_until}"
     )
+
+
+@app.command("remove-programme")
+def remove_programme(ref: RefArg) -> None:
+    """Remove a programme entered by mistake.
+
+    Remove a programme entered by mistake with its extensions; refused while an agreement
+    comes under it.
+
+    Example: rit remove-programme "RIT test"
+    """
+    from ..store.programmes import remove_programme as store_remove
+
+    with context.writing(create=False) as conn:
+        removed = store_remove(conn, ref)
+    say_removed(removed)

@@ -70,3 +70,14 @@ class Change:
     field: str | None
     old: str | None
     new: str | None
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A record a remove-* command took away: what its confirmation names."""
+
+    kind: str  # what it was: agreement, programme, cooperation, visit or meeting
+    id: int
+    name: str
+    uuid: str  # its history stays reachable by it
+    series_kept: int = 0  # an exchange's: the others of its yearly plan, which stay

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..errors import Ambiguous, NotFound
+from ..errors import Ambiguous, Conflict, NotFound
 from ..text import key, short_repr
 
 # An agreement is in force on day :d when it is signed, has started, has not ended
@@ -144,6 +144,41 @@ def links(
             (owner_id,),
         )
     ]
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """Records of one kind that point at another through one column, and how a user takes
+    one of them off it (the hint a refused removal gives)."""
+
+    table: str
+    column: str
+    label: str  # 'exchange'
+    display: str  # the column that names one: 'title'
+    unlink: str  # 'rit edit-exchange ID --no-agreement'
+
+
+def refuse_while_referred(
+    conn: sqlite3.Connection, what: str, record_id: int, referrers: Sequence[Referrer]
+) -> None:
+    """Refuse to remove a record other records still point at, in one line: for each kind,
+    the first of them, how many more, and how to unlink one."""
+    found = []
+    for ref in referrers:
+        count, first = conn.execute(
+            f"SELECT count(*), min(id) FROM {ref.table} WHERE {ref.column} = ?", (record_id,)
+        ).fetchone()
+        if not count:
+            continue
+        (name,) = conn.execute(
+            f"SELECT {ref.display} FROM {ref.table} WHERE id = ?", (first,)
+        ).fetchone()
+        more = f" and {count - 1} more" if count > 1 else ""
+        found.append(f"{ref.label} #{first} {short_repr(name)}{more} (unlink: {ref.unlink})")
+    if found:
+        raise Conflict(
+            f"{what} is still referred to by {'; '.join(found)}; unlink or remove those first"
+        )
 
 
 @dataclass(frozen=True)

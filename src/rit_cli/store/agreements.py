@@ -12,15 +12,19 @@ from .. import schedule
 from ..dates import Window, parse_date
 from ..errors import Conflict, InvalidInput, NotFound
 from ..models.agreements import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
+from ..models.orgs import Removed
 from ..schedule import AgreementTerms, Compliance, Gap
 from ..text import MAX_TEXT, clean, key, short_repr, tag
 from . import (
     IN_FORCE_ON,
+    Referrer,
     RefSpec,
     batches,
+    delete,
     insert,
     links,
     record_history,
+    refuse_while_referred,
     resolve,
     set_links,
     touch,
@@ -481,6 +485,37 @@ def end_agreement(
     }
     update(conn, "agreements", row["id"], values)
     return get_agreement(conn, row["id"], today)
+
+
+# What may still point at an agreement, and how each is taken off it.
+_REFERRERS = (
+    Referrer(
+        "exchanges", "agreement_id", "exchange", "title", "rit edit-exchange ID --no-agreement"
+    ),
+    Referrer(
+        "cooperations",
+        "agreement_id",
+        "cooperation",
+        "title",
+        "rit edit-cooperation ID --agreement ''",
+    ),
+)
+
+
+def remove_agreement(conn: sqlite3.Connection, ref: str) -> Removed:
+    """Remove an agreement entered by mistake, with its parties, fields, signatories and
+    extensions; refused while an exchange or cooperation is linked to it."""
+    from .reminders import forget_reminders
+
+    row = resolve(conn, AGREEMENT, ref)
+    refuse_while_referred(conn, f"agreement {short_repr(row['title'])}", row["id"], _REFERRERS)
+    for table in ("agreement_parties", "agreement_fields", "agreement_signatories"):
+        conn.execute(f"DELETE FROM {table} WHERE agreement_id = ?", (row["id"],))
+    for extension in extensions_of(conn, "agreement_id", row["id"]):
+        delete(conn, "extensions", extension.id)
+    forget_reminders(conn, "agreement", row["uuid"])
+    delete(conn, "agreements", row["id"])
+    return Removed("agreement", row["id"], row["title"], row["uuid"])
 
 
 # ------------------------------------------------------------------------------ reads

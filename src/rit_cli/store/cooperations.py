@@ -17,8 +17,9 @@ from ..models.agreements import (
     Party,
     StatusChange,
 )
+from ..models.orgs import Removed
 from ..text import MAX_TEXT, clean, key, short_repr
-from . import RefSpec, insert, links, record_history, resolve, set_links, touch, update
+from . import RefSpec, delete, insert, links, record_history, resolve, set_links, touch, update
 from .agreements import AGREEMENT, field_of_action, party_ids
 from .orgs import find_org
 
@@ -288,3 +289,13 @@ def cooperations_became_concrete(conn: sqlite3.Connection, year: int) -> list[Co
         (*CONCRETE_STATUSES, f"{year:04d}-01-01", f"{year:04d}-12-31"),
     ).fetchall()
     return [get_cooperation(conn, r["cooperation_id"]) for r in rows]
+
+
+def remove_cooperation(conn: sqlite3.Connection, ref: str) -> Removed:
+    """Remove a cooperation entered by mistake, with its organisations, fields and status
+    history (nothing refers to a cooperation)."""
+    row = resolve(conn, COOPERATION, ref)
+    for table in ("cooperation_orgs", "cooperation_fields", "cooperation_status_changes"):
+        conn.execute(f"DELETE FROM {table} WHERE cooperation_id = ?", (row["id"],))
+    delete(conn, "cooperations", row["id"])
+    return Removed("cooperation", row["id"], row["title"], row["uuid"])

@@ -21,10 +21,13 @@ KINDS: dict[str, RefSpec] = {
 }
 
 
-# The kinds rit can remove (remove-org, remove-contact, remove-trip): a removed one is also
-# found by the name it last had, read from its history. Only their history is read for
-# that (a few rows per record); a new remove-* command adds its table here.
-REMOVABLE = frozenset({"orgs", "contacts", "trips"})
+# The kinds rit can remove (remove-org, -contact, -trip, -programme, -agreement,
+# -cooperation): a removed one is also found by the name it last had, read from its
+# history. Their whole history is read for that (a few rows per record, a few thousand
+# records); a new remove-* command adds its table here. Not exchanges: hundreds of
+# thousands of them, so a mistyped name would read millions of rows (a removed exchange
+# is found by its uuid, or its id with --kind exchange, both by index).
+REMOVABLE = frozenset({"orgs", "contacts", "trips", "programmes", "agreements", "cooperations"})
 
 
 def find_record(conn: sqlite3.Connection, ref: str, kind: str | None) -> tuple[str, int, str, str]:

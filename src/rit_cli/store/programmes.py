@@ -10,8 +10,9 @@ from typing import Any
 from ..dates import parse_date, parse_until
 from ..errors import Conflict, InvalidInput
 from ..models.agreements import Extension, Party, Programme
+from ..models.orgs import Removed
 from ..text import MAX_TEXT, clean, key, short_repr
-from . import RefSpec, delete, insert, resolve, update
+from . import Referrer, RefSpec, delete, insert, refuse_while_referred, resolve, update
 from .orgs import find_org
 
 PROGRAMME = RefSpec("programmes", "programme", "name", ("name_key", "short_key"), "short")
@@ -214,6 +215,29 @@ _SELECT = """
            (SELECT count(*) FROM agreements a WHERE a.programme_id = p.id) AS agreement_count
     FROM programmes p LEFT JOIN orgs o ON o.id = p.run_by
 """
+
+
+def remove_programme(conn: sqlite3.Connection, ref: str) -> Removed:
+    """Remove a programme entered by mistake, with its extensions; refused while an
+    agreement belongs to it."""
+    from .reminders import forget_reminders
+
+    row = resolve(conn, PROGRAMME, ref)
+    referrers = (
+        Referrer(
+            "agreements",
+            "programme_id",
+            "agreement",
+            "title",
+            "rit edit-agreement ID --programme ''",
+        ),
+    )
+    refuse_while_referred(conn, f"programme {short_repr(row['name'])}", row["id"], referrers)
+    for extension in extensions_of(conn, "programme_id", row["id"]):
+        delete(conn, "extensions", extension.id)
+    forget_reminders(conn, "programme", row["uuid"])
+    delete(conn, "programmes", row["id"])
+    return Removed("programme", row["id"], row["name"], row["uuid"])
 
 
 def _row_to_programme(conn: sqlite3.Connection, row: sqlite3.Row, full: bool) -> Programme:

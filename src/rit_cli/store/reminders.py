@@ -176,6 +176,15 @@ def remember(conn: sqlite3.Connection, due: list[Reminder], shown: list[Reminder
         conn.execute(f"DELETE FROM reminders_sent WHERE key IN ({marks})", chunk)
 
 
+def forget_reminders(conn: sqlite3.Connection, record: str, uuid: str) -> None:
+    """Forget what --new printed about a record that is being removed (by its keys, one
+    for each kind of reminder; a new record never has its uuid)."""
+    from ..reminders import KINDS
+
+    keys = [Reminder(kind, date.min, record, 0, uuid, "", "", 0).key for kind in KINDS]
+    conn.execute(f"DELETE FROM reminders_sent WHERE key IN ({', '.join('?' for _ in keys)})", keys)
+
+
 def due(
     conn: sqlite3.Connection,
     today: date,

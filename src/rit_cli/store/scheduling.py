@@ -1,7 +1,7 @@
 """Scheduling visits and meetings: validating dates, windows, times and yearly plans,
 linking agreements and trip stops, and each step of an exchange's life (fix-date, narrow,
-reschedule, done, cancel, and taking a done or cancel back). Reading them back is in
-store/exchanges.py.
+reschedule, done, cancel, and taking a done or cancel back), and removing one entered by
+mistake. Reading them back is in store/exchanges.py.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from ..dates import (
 )
 from ..errors import Ambiguous, Conflict, InvalidInput
 from ..models.exchanges import EXCHANGE_TYPES, Exchange
-from ..models.orgs import Org
+from ..models.orgs import Org, Removed
 from ..text import MAX_TEXT, clean, key, short_repr, tag
 from . import (
     SPAN_DAYS,
+    delete,
     insert,
     links,
     new_uuid,
@@ -1370,3 +1371,26 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         ex.agreement,
         ex.stop,
     )
+
+
+def remove_exchange(conn: sqlite3.Connection, ref: str) -> Removed:
+    """Remove a visit or meeting entered by mistake (a duplicate, a test) with its
+    organisations, participants and fields, and what remind --new printed about it.
+
+    Nothing refers to an exchange: its agreement, trip stop and the other exchanges of its
+    yearly plan stay as they are. One that really was called off is cancelled instead,
+    which a subscribed calendar shows; a removed one just leaves the next export.
+    """
+    from .reminders import forget_reminders
+
+    ex = find_exchange(conn, ref)
+    for table in ("exchange_orgs", "exchange_participants", "exchange_fields"):
+        conn.execute(f"DELETE FROM {table} WHERE exchange_id = ?", (ex.id,))
+    forget_reminders(conn, "exchange", ex.uuid)
+    delete(conn, "exchanges", ex.id)
+    kept = 0
+    if ex.series:
+        (kept,) = conn.execute(
+            "SELECT count(*) FROM exchanges WHERE series = ?", (ex.series,)
+        ).fetchone()
+    return Removed(ex.type, ex.id, ex.title, ex.uuid, kept)
