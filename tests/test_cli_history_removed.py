@@ -129,3 +129,19 @@ def test_a_removed_trip_is_found_by_id_and_title_with_its_stops(rit: RitRunner) 
         "2016-06-01",
         "2016-06-03",
     ]
+
+
+def test_a_stop_id_taken_again_by_another_trip_stays_in_its_own_trip_s_history(
+    rit: RitRunner,
+) -> None:
+    """Review: after Trip A's last stop was removed, Trip B's new stop got its id, and
+    each trip's history showed the other's stop."""
+    ok(rit, "add-trip", "Trip A", "--from", "2016-10-01", "--to", "2016-10-05")
+    ok(rit, "add-trip", "Trip B", "--from", "2016-11-01", "--to", "2016-11-05")
+    ok(rit, "add-stop", "Trip A", "--city", "Osaka", "--country", "JP", "--from", "2016-10-02")
+    ok(rit, "add-stop", "Trip A", "--city", "Kyoto", "--country", "JP", "--from", "2016-10-03")
+    quiet_ok(rit, "remove-stop", "Trip A", "Kyoto")
+    ok(rit, "add-stop", "Trip B", "--city", "Seoul", "--country", "KR", "--from", "2016-11-02")
+    a = [new for _, field, new in rows(rit, "Trip A") if field and field.endswith("city")]
+    b = [new for _, field, new in rows(rit, "Trip B") if field and field.endswith("city")]
+    assert (a, b) == (["Osaka", "Kyoto"], ["Seoul"])

@@ -128,9 +128,9 @@ def _last_name(conn: sqlite3.Connection, spec: RefSpec, uuid: str) -> tuple[int,
 
 
 # A trip's history holds its stops' too: those created for it (a stop never moves to
-# another trip, and its creation recorded its trip_id) while the trip existed. Bounded by
-# the trip's own first and last rows, since SQLite may give a removed trip's id, and its
-# stops' ids, to new ones.
+# another trip, and its creation recorded its trip_id) while the trip existed, bounded by
+# the trip's own first and last rows since SQLite may give a removed trip's id to a new
+# one; each stop then by its uuid, as SQLite may give a removed stop's id to another.
 _TRIP_ROWS = """
     SELECT min(id), max(id), max(action = 'delete') FROM history
     WHERE table_name = 'trips' AND record_id = :id AND (:uuid IS NULL OR record_uuid = :uuid)
@@ -139,11 +139,10 @@ _TRIP_HISTORY = """
     SELECT * FROM history WHERE table_name = 'trips' AND record_id = :id
         AND (:uuid IS NULL OR record_uuid = :uuid)
     UNION ALL
-    SELECT * FROM history WHERE table_name = 'trip_stops' AND id BETWEEN :first AND :last
-        AND record_id IN (
-            SELECT record_id FROM history WHERE table_name = 'trip_stops' AND action = 'create'
-                AND field = 'trip_id' AND new = CAST(:id AS TEXT) AND id BETWEEN :first AND :last
-        )
+    SELECT * FROM history WHERE record_uuid IN (
+        SELECT record_uuid FROM history WHERE table_name = 'trip_stops' AND action = 'create'
+            AND field = 'trip_id' AND new = CAST(:id AS TEXT) AND id BETWEEN :first AND :last
+    )
     ORDER BY id
 """
 
