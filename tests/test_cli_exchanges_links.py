@@ -467,3 +467,21 @@ def test_an_exchange_after_a_termination_does_not_block_other_corrections(
     quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2020-05-01")
     quiet_ok(rit, "end-agreement", "MoU", "--on", "2019-12-31", "--reason", "merged")
     quiet_ok(rit, "edit-agreement", "MoU", "--from", "2018-02-01")
+
+
+def test_a_move_within_the_planned_term_of_an_agreement_ended_early_keeps_the_link(
+    story: RitRunner,
+) -> None:
+    """Review: end-agreement keeps what was planned after the termination linked; moving
+    such a visit (within the planned term) dropped the link for good, and taking back the
+    termination no longer counted it."""
+    rit = story
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2017-06")
+    quiet_ok(rit, "end-agreement", "LoI", "--on", "2017-01-01", "--reason", "merged")
+    out = quiet_ok(rit, "reschedule", "1", "--window", "2017-08")
+    assert out.count("\n") == 1 and linked(rit) == [("2017-08-01", "LoI")]
+    quiet_ok(rit, "end-agreement", "LoI", "--undo")
+    assert compliance(rit, "LoI", "2017-05-25")[1] == (2017, 1, "on-track")
+    # Beyond the planned term the scheduling rule applies as ever.
+    out = quiet_ok(rit, "reschedule", "1", "--window", "2018-03")
+    assert linked(rit) == [("2018-03-01", "MoU")]

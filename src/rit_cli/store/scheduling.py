@@ -317,11 +317,13 @@ def _term_text(row: sqlite3.Row) -> str:
     return f"in force {start.isoformat()}..{end.isoformat()}"
 
 
-def _in_force(row: sqlite3.Row, day: date) -> bool:
-    """Whether the agreement is in force on the day (the rule of store.IN_FORCE_ON)."""
+def _in_force(row: sqlite3.Row, day: date, termination: bool = True) -> bool:
+    """Whether the agreement is in force on the day (the rule of store.IN_FORCE_ON); without
+    termination, whether the day is in its planned term (what end-agreement keeps linked)."""
     from ..schedule import in_force_span
 
-    span = in_force_span(_terms(row))
+    terms = _terms(row)
+    span = in_force_span(terms if termination else replace(terms, terminated_on=None))
     return span is not None and span[0] <= day and (span[1] is None or day <= span[1])
 
 
@@ -798,7 +800,8 @@ def _link_after_move(
     the user when that changes.
 
     An exchange is only linked to an agreement in force on its start day. The link stays
-    while that holds; otherwise the exchange is linked as when it was scheduled: to the
+    while that holds (or the day is in the planned term of an agreement ended early);
+    otherwise the exchange is linked as when it was scheduled: to the
     only fitting agreement in force on the new day, or to none (several fit: the user
     chooses with edit-exchange). An unlinked exchange stays unlinked: that may have been
     asked for (--no-agreement).
@@ -806,7 +809,9 @@ def _link_after_move(
     if ex.agreement_id is None:
         return None, None
     row = conn.execute("SELECT * FROM agreements WHERE id = ?", (ex.agreement_id,)).fetchone()
-    if _in_force(row, start):
+    # An early termination leaves what was planned after it linked (end-agreement): a move
+    # within the planned term keeps it so, and end-agreement --undo finds it counted again.
+    if _in_force(row, start, termination=False):
         return ex.agreement_id, None
     why = (
         f"agreement {short_repr(row['title'])} ({_term_text(row)}) is not in force"
