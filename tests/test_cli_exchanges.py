@@ -1155,3 +1155,19 @@ def test_a_move_to_the_dates_it_has_changes_nothing(story: RitRunner, dump) -> N
     assert [d["sequence"] for d in shown["date_history"]] == [0, 1]
     out = quiet_ok(rit, "reschedule", "Workshop", "--on", "2016-11-11")
     assert out.startswith("rescheduled meeting #1 Workshop: scheduled 2016-11-11")
+
+
+def test_a_meeting_with_an_organisation_without_a_zone_needs_tz_whatever_the_order(
+    story: RitRunner,
+) -> None:
+    rit = story
+    quiet_ok(
+        rit, "add-org", "Boston Cluster", "--short", "BOS", "--country", "US", "--city", "Boston"
+    )
+    for orgs in (["BOS", "FBRI"], ["FBRI", "BOS"]):
+        args = ["add-meeting", "Call", "--org", orgs[0], "--org", orgs[1], "--on", "2016-11-10"]
+        refused(rit(*args, "--at", "10:00"), "different time zones")
+        out = quiet_ok(
+            rit, *args, "--at", "10:00", "--tz", "America/New_York", env={"RIT_TZ": "UTC"}
+        )
+        assert "10:00 EST" in out

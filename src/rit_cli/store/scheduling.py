@@ -592,7 +592,9 @@ def _default_zone(
         for org in orgs:
             if org.city and key(org.city) == key(place) and org.tz:
                 return org.tz
-    zones = list(dict.fromkeys(o.tz for o in orgs if o.tz))
+    # An organisation without a zone (a country of several) is one more zone: which --org
+    # comes first must not decide where the time is.
+    zones = list(dict.fromkeys(o.tz or "no zone" for o in orgs))
     if len(zones) > 1 and at is not None and not online:
         differ = f"the meeting's organisations are in different time zones ({', '.join(zones)})"
         if place:
