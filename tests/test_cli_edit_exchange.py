@@ -17,7 +17,7 @@ from .helpers import ADD_JETRO, add_story_orgs, ok, quiet_ok, refused
 EDITABLE = (
     "nothing to change: give --title, --purpose, --outcome (once done), --note, --place or"
     " --online (a meeting), --field, --participant, --from/--to (a visit) or --org"
-    " (a meeting), --agreement or --no-agreement, --trip or --no-trip"
+    " (a meeting), --agreement or --no-agreement, --trip or --no-trip, --tz"
 )
 
 
@@ -584,3 +584,44 @@ def test_fold_chooses_the_repeated_hour_when_new_parties_move_the_time(
     quiet_ok(rit, "edit-exchange", "1", "--from", "FBRI", "--to", "LSN", "--fold", fold)
     moved = exchange(rit, "1")
     assert (moved["tz"], moved["at"], moved["starts_utc"]) == ("Europe/Berlin", "02:30", utc)
+
+
+def test_a_timed_meeting_moved_where_none_of_its_organisations_is_says_its_zone_stays(
+    story: RitRunner,
+) -> None:
+    """Review: edit-exchange --place Berlin on a 09:00 meeting in Kobe kept it at 09:00 JST
+    without a word. rit cannot tell Osaka (JST) from Berlin: the zone stays, and it says so;
+    --tz corrects it."""
+    rit = story
+    out = quiet_ok(rit, "edit-exchange", "2", "--place", "Berlin")
+    assert out.splitlines() == [
+        "updated meeting #2 Steering: place",
+        "its time stays 09:00 in Asia/Tokyo: its organisations are in different time zones"
+        " (Asia/Tokyo, Europe/Berlin) and none is in 'Berlin'; give --tz ZONE if that is wrong",
+    ]
+    out = quiet_ok(rit, "edit-exchange", "2", "--tz", "Europe/Berlin")
+    assert out == "updated meeting #2 Steering: time zone\n"
+    shown = exchange(rit, "2")
+    assert (shown["place"], shown["tz"], shown["at"]) == ("Berlin", "Europe/Berlin", "09:00")
+    assert shown["starts_utc"].startswith("2016-11-02T08:00")  # 09:00 CET
+    assert shown["sequence"] == 2  # both changes show in a calendar
+    # A zone given is kept as given when the place changes again.
+    quiet_ok(rit, "edit-exchange", "2", "--place", "Hamburg")
+    assert exchange(rit, "2")["tz"] == "Europe/Berlin"
+    # --tz alone corrects the zone of a visit's time too; the same zone is unchanged.
+    out = quiet_ok(rit, "edit-exchange", "1", "--tz", "Asia/Tokyo")
+    assert out == "visit #1 LSN → FBRI visit 2016-10-12 unchanged\n"
+    quiet_ok(rit, "edit-exchange", "1", "--tz", "Asia/Seoul")
+    assert exchange(rit, "1")["tz"] == "Asia/Seoul"
+    refused(rit("edit-exchange", "1", "--tz", "Mars/Olympus"), "Mars/Olympus")
+
+
+def test_new_organisations_in_one_zone_move_the_time_there(story: RitRunner) -> None:
+    rit = story
+    quiet_ok(rit, "add-org", "Hamburg Invest", "--short", "HI", "--country", "DE")
+    quiet_ok(rit, "add-meeting", "Jour fixe", "--org", "FBRI", "--org", "JETRO", "--on",
+             "2016-11-10", "--at", "10:00")  # fmt: skip
+    assert exchange(rit, "Jour fixe")["tz"] == "Asia/Tokyo"
+    out = quiet_ok(rit, "edit-exchange", "Jour fixe", "--org", "LSN", "--org", "HI")
+    assert out.splitlines() == ["updated meeting #4 Jour fixe: organisations, time zone"]
+    assert exchange(rit, "Jour fixe")["tz"] == "Europe/Berlin"

@@ -661,12 +661,20 @@ def edit_exchange(
     no_trip: Annotated[
         bool, typer.Option("--no-trip", help="Take it off its trip stop (it is kept).")
     ] = False,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            help="IANA zone of its time (the place's): the local time stays, its instant moves.",
+            show_default=False,
+        ),
+    ] = None,
     fold: Annotated[
         int | None,
         typer.Option(
             "--fold",
-            help="When new parties move its time to a zone where that time happens twice "
-            "(clocks fall back): 0 first, 1 second.",
+            help="When new parties or --tz move its time to a zone where that time happens "
+            "twice (clocks fall back): 0 first, 1 second.",
             show_default=False,
         ),
     ] = None,
@@ -698,6 +706,7 @@ def edit_exchange(
         no_agreement=no_agreement,
         trip=trip,
         no_trip=no_trip,
+        tz=tz,
         fold=fold,
     )
     with context.writing(create=False) as conn:
@@ -717,6 +726,8 @@ def edit_exchange(
             say(f"at trip stop {ex.stop!r}")
         else:
             say(f"no longer part of a trip (was at {edited.stop_before!r})")
+    if edited.kept_zone:
+        say(edited.kept_zone)
 
 
 @app.command("remove-exchange")

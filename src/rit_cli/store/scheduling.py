@@ -1040,7 +1040,7 @@ def take_back(conn: sqlite3.Connection, ref: str, step: str) -> Exchange:
 EDITABLE = (
     "--title, --purpose, --outcome (once done), --note, --place or --online (a meeting), "
     "--field, --participant, --from/--to (a visit) or --org (a meeting), "
-    "--agreement or --no-agreement, --trip or --no-trip"
+    "--agreement or --no-agreement, --trip or --no-trip, --tz"
 )
 # The columns an exported calendar event shows (ics.py: summary, location, description,
 # start): changing one raises the sequence, so subscribed calendars take the change.
@@ -1084,6 +1084,7 @@ class ExchangeEdit:
     no_agreement: bool = False
     trip: str | None = None
     no_trip: bool = False
+    tz: str | None = None  # the zone of its time (its place's), when none follows from it
     fold: int | None = None  # which of a repeated hour, when the time moves to a new zone
 
 
@@ -1096,6 +1097,7 @@ class Edited:
     changed: list[str]
     agreement_before: str | None
     stop_before: str | None = None
+    kept_zone: str | None = None  # why a timed meeting's zone stayed where it was
 
 
 def _check_edit(data: ExchangeEdit, ex: Exchange) -> None:
@@ -1149,18 +1151,26 @@ def _follow(
     old: list[tuple[Org, str]],
     new: list[tuple[Org, str]],
     place: str | None,
+    online: bool,
     values: dict[str, Any],
     fold: int | None = None,
-) -> None:
+    tz: str | None = None,
+) -> str | None:
     """A place or zone that came from the parties follows them, as when it was created.
 
     A visit's place, if it was its host's city, becomes the new host's city, and its zone,
     if it was the host's, the new host's. A meeting's zone, if it was one of its
-    organisations', becomes that of an organisation in its new place (none there, or
-    online: it stays). A time stays the same local time, at the new place.
+    organisations', becomes that of an organisation in its new place, else the one zone its
+    organisations share (online: it stays). A timed meeting whose organisations are in
+    several zones, none in its new place, keeps its zone (rit cannot tell whether Osaka
+    is Kobe's or Berlin's): returned is a sentence that says so, for the user to give --tz
+    where it is wrong. A zone given (--tz) is taken as it is. A time stays the same local
+    time, at the new place.
     """
+    kept = None
     old_host = next((o for o, role in old if role == "host"), None)
     new_host = next((o for o, role in new if role == "host"), None)
+    zone: str | None = None
     if old_host is not None and new_host is not None:
         if (
             "place" not in values
@@ -1169,13 +1179,25 @@ def _follow(
         ):
             values["place"] = new_host.city
         zone = new_host.tz if ex.tz == old_host.tz else None
-    else:
+    elif ex.tz in {o.tz for o, _ in old} and not online:
         in_place = [o.tz for o, _ in new if place and o.city and key(o.city) == key(place)]
-        zone = in_place[0] if in_place and ex.tz in {o.tz for o, _ in old} else None
+        zones = list(dict.fromkeys(o.tz or "no zone" for o, _ in new))
+        if in_place:
+            zone = in_place[0]
+        elif len(zones) == 1:
+            zone = new[0][0].tz
+        elif ex.at is not None and tz is None:
+            where = f"none is in {short_repr(place)}" if place else "it has no place"
+            kept = (
+                f"its time stays {ex.at} in {ex.tz}: its organisations are in different time"
+                f" zones ({', '.join(zones)}) and {where}; give --tz ZONE if that is wrong"
+            )
+    if tz is not None:
+        zone = tz
     if zone is None or zone == ex.tz:
         if fold is not None:
             raise InvalidInput(_FOLD_ALONE)
-        return
+        return kept
     values["tz"] = zone
     if ex.at is not None and ex.day is not None:
         moved = fixed(
@@ -1184,6 +1206,7 @@ def _follow(
         values["starts_utc"] = moved.starts_utc
         if moved.fold != ex.fold:
             values["fold"] = moved.fold
+    return None
 
 
 def _edited_agreement(
@@ -1351,8 +1374,11 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         values.update(place=clean(data.place, "place", required=False), online=0)
     if "host" in roles:
         values["host_id"] = next(org.id for org, role in parties if role == "host")
-    if roles or "place" in values:
-        _follow(ex, old_parties, parties, values.get("place", ex.place), values, data.fold)
+    tz = parse_zone(data.tz).key if data.tz is not None else None
+    kept_zone = None
+    if roles or "place" in values or tz is not None:
+        place, online = values.get("place", ex.place), bool(values.get("online", ex.online))
+        kept_zone = _follow(ex, old_parties, parties, place, online, values, data.fold, tz)
     elif data.fold is not None:
         raise InvalidInput(_FOLD_ALONE)
     values["stop_id"] = _edited_stop(
@@ -1377,6 +1403,7 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         [shown for column, shown in _CHANGE_NAMES.items() if column in changed],
         ex.agreement,
         ex.stop,
+        kept_zone,
     )
 
 
