@@ -404,6 +404,7 @@ def test_a_programmes_report_reminds_of_that_programme_only(rit: RitRunner) -> N
 LISTINGS = ("agreements", "trips", "cooperations", "orgs", "history")
 _LONG_ORG = "[bold]Zentrum[/] für Angewandte Biomedizinische Technologieentwicklung Nord"
 _LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmütze"
+_URL = "https://intranet.example.org/partnerships/germany/hamburg/lsn/contacts-and-history.html"
 
 
 @pytest.fixture(scope="module")
@@ -416,6 +417,7 @@ def hostile_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("demo", "--db", str(path)),
         ("add-org", _LONG_ORG, "--short", "ZABT :smile:", "--kind", "research", "--country", "DE"),
         ("add-contact", "Reinhard Maximilian von Hohenzollern-Sigmaringen", "--org", "LSN"),
+        ("edit-org", "LSN", "--note", f"see {_URL} for the partnership files"),
         (
             "add-meeting",
             f"Workshop on {_LONG_WORD} and cross-border technology-transfer pilots",
@@ -461,6 +463,7 @@ def hostile_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["cooperations"],
         ["orgs"],
         ["history", "LSN"],
+        ["show-org", "LSN"],  # a record's grid: a URL in its note
     ],
 )
 def test_terminal_tables_lose_no_text(hostile_demo: Path, args: list[str], width: int) -> None:

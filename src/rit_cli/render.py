@@ -294,12 +294,12 @@ def details(title: str, pairs: Sequence[tuple[str, Any]]) -> RenderableType:
     from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")  # a long word (a URL in a note) breaks, never cut
     for label, value in pairs:
         if value in (None, "", [], ()):
             continue
-        grid.add_row(Text(label), Text(cell(value)))
+        grid.add_row(Text(label), Text(cell(value), overflow="fold"))
     return Group(Text(printable(title), style="bold underline"), grid)
 
 
