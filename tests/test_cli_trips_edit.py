@@ -520,3 +520,11 @@ def test_history_shows_stop_changes_literally(trip: RitRunner) -> None:
     lines = quiet_ok(rit, "history", TRIP).splitlines()
     assert lines[-1].split("\t")[1:] == ["update", "stop #2 city", "Kobe", "[bold]x[/] :smile:"]
     assert ok(rit, "history", TRIP, env={"TTY_COMPATIBLE": "1"}).count("[bold]x[/]") == 1
+
+
+def test_a_done_visit_outside_the_new_days_is_not_sent_to_reschedule(visits: RitRunner) -> None:
+    """Review: the hint named reschedule also for a visit done, which cannot be moved."""
+    rit = visits
+    quiet_ok(rit, "done", "1", today="2016-05-10")
+    result = refused(rit("edit-stop", "1", "Kobe", "--from", "2016-05-03"), "error: ")
+    assert "2016-05-02 is outside 2016-05-03..2016-05-03; pass --detach" in result.stderr

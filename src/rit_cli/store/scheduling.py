@@ -496,7 +496,10 @@ def stop_misfit(
     and days (by the rule --trip joined it by); None when it fits."""
     if not (start_on <= ex.start_on and ex.end_on <= end_on):
         span = format_days(date.fromisoformat(ex.start_on), date.fromisoformat(ex.end_on))
-        return f"{span} is outside {start_on}..{end_on} (rit reschedule can move it first)"
+        hint = (
+            " (rit reschedule can move it first)" if ex.status in ("planned", "scheduled") else ""
+        )
+        return f"{span} is outside {start_on}..{end_on}{hint}"
     ours = {ex.host_id} if ex.host_id is not None else {p.org_id for p in ex.parties}
     if _at_stop(city, org_id, ex.place, ours, ex.online):
         return None
