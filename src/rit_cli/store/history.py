@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Sequence
 
 from ..errors import Ambiguous, NotFound
-from ..models.orgs import Change
+from ..models.orgs import Change, ShownChange
 from ..text import key, short_repr
-from . import RefSpec, resolve
+from . import RefSpec, batches, resolve
 
 # Every kind of record whose history can be asked for, in the order references are tried.
 KINDS: dict[str, RefSpec] = {
@@ -175,6 +177,7 @@ def history_of(
             field=_field(table, r),
             old=r["old"],
             new=r["new"],
+            column=r["field"],
         )
         for r in rows
     ]
@@ -185,3 +188,135 @@ def _field(table: str, row: sqlite3.Row) -> str | None:
         return row["field"]
     stop = f"stop #{row['record_id']}"
     return f"{stop} {row['field']}" if row["field"] else stop
+
+
+# ------------------------------------------------------------------- labels for people
+
+# History columns that hold another record's id, and that record's table. A name means the
+# same in every table (a contact's, a stop's and an extension's org_id, programme_id, ...).
+_REFERENCES = {
+    "org_id": "orgs",
+    "host_id": "orgs",
+    "run_by": "orgs",
+    "programme_id": "programmes",
+    "agreement_id": "agreements",
+    "trip_id": "trips",
+    "stop_id": "trip_stops",
+}
+# Link lists recorded as ids ('#3, #2, #1'): an exchange's participants. An agreement's
+# signatories are recorded by name, but an import writes '#N' for a link it cannot name.
+_ID_LISTS = {"participants": "contacts", "signatories": "contacts"}
+_ID_LIST = re.compile(r"#\d+(?:, #\d+)*")
+_FLAGS = frozenset({"online", "each_way"})
+_INSTANTS = {"starts_utc": "starts"}
+
+# How a record of each referenced table is named: as its own listings show it.
+_LABELS = {
+    "orgs": "coalesce(short, name)",
+    "programmes": "coalesce(short, name)",
+    "agreements": "title",
+    "trips": "title",
+    "trip_stops": "city || ' ' || start_on"
+    " || CASE WHEN end_on = start_on THEN '' ELSE '..' || end_on END",
+    "contacts": "CASE WHEN coalesce(title, '') = '' THEN name ELSE title || ' ' || name END",
+}
+
+
+def show_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[ShownChange]:
+    """The changes as people read them: a reference field without its '_id' and its value
+    as '#ID label', participants by name, flags as yes/no, 'starts_utc' as 'starts'.
+
+    Labels are what the records are called now, read in one query per referenced table
+    (and one for erased contacts), however long the history. A record that is gone, or
+    whose id a newer record has taken (created after the change was recorded), shows as
+    '#ID (removed)', a contact that forget-contact erased as '#ID (erased)': its name is
+    nowhere to be read any more, and is not read from anywhere else.
+    """
+    wanted: dict[str, set[int]] = {}
+    for change in changes:
+        table, ids = _referenced(change.column, change.old)
+        if table:
+            wanted.setdefault(table, set()).update(ids)
+        table, ids = _referenced(change.column, change.new)
+        if table:
+            wanted.setdefault(table, set()).update(ids)
+    labels = _labels(conn, wanted)
+    erased = _erased(conn, wanted.get("contacts", set()))
+
+    def name(table: str, record_id: int, at: str, with_id: bool) -> str:
+        found = labels.get((table, record_id))
+        if found is not None and found[0] <= at:
+            return f"#{record_id} {found[1]}" if with_id else found[1]
+        erased_at = erased.get(record_id) if table == "contacts" else None
+        gone = "(erased)" if erased_at is not None and erased_at >= at else "(removed)"
+        return f"#{record_id} {gone}"
+
+    def value(column: str | None, text: str | None, at: str) -> str | None:
+        if text is None or column is None:
+            return text
+        if column in _FLAGS:
+            return {"0": "no", "1": "yes"}.get(text, text)
+        table, ids = _referenced(column, text)
+        if not table:
+            return text
+        if column in _REFERENCES:
+            return name(table, ids[0], at, with_id=True)
+        return ", ".join(name(table, i, at, with_id=False) for i in ids)
+
+    shown = []
+    for change in changes:
+        column = change.column
+        field = change.field
+        if column is not None and field is not None:
+            label = _INSTANTS.get(column) or column.removesuffix("_id")
+            if column in _REFERENCES or column in _INSTANTS:
+                field = field.removesuffix(column) + label
+        shown.append(
+            ShownChange(
+                change,
+                field,
+                value(column, change.old, change.at),
+                value(column, change.new, change.at),
+                column in _INSTANTS,
+            )
+        )
+    return shown
+
+
+def _referenced(column: str | None, text: str | None) -> tuple[str | None, list[int]]:
+    """The table a history value refers to, and the ids it names (none: shown as it is)."""
+    if column is None or text is None:
+        return None, []
+    if column in _REFERENCES:
+        if text.isascii() and text.isdigit():
+            return _REFERENCES[column], [int(text)]
+    elif column in _ID_LISTS and _ID_LIST.fullmatch(text):
+        return _ID_LISTS[column], [int(part.strip()[1:]) for part in text.split(",")]
+    return None, []
+
+
+def _labels(
+    conn: sqlite3.Connection, wanted: dict[str, set[int]]
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """(table, id) -> (created, label) of the records that still exist."""
+    found: dict[tuple[str, int], tuple[str, str]] = {}
+    for table, ids in wanted.items():
+        for chunk, marks in batches(sorted(ids)):
+            for record_id, created, label in conn.execute(
+                f"SELECT id, created, {_LABELS[table]} FROM {table} WHERE id IN ({marks})", chunk
+            ):
+                found[(table, record_id)] = (created, label)
+    return found
+
+
+def _erased(conn: sqlite3.Connection, contact_ids: set[int]) -> dict[int, str]:
+    """Contact id -> when forget-contact last erased a contact with that id."""
+    erased: dict[int, str] = {}
+    for chunk, marks in batches(sorted(contact_ids)):
+        for record_id, at in conn.execute(
+            "SELECT record_id, max(at) FROM history WHERE table_name = 'contacts'"
+            f" AND record_id IN ({marks}) AND action = 'erase' GROUP BY record_id",
+            chunk,
+        ):
+            erased[record_id] = at
+    return erased
