@@ -72,6 +72,7 @@ class Change:
     old: str | None
     new: str | None
     column: str | None = None  # the row's own field: a stop's 'org_id', not 'stop #3 org_id'
+    row_id: int = 0  # the history row's id: rows are numbered in the order they were written
 
 
 class ShownChange(NamedTuple):

@@ -178,6 +178,7 @@ def history_of(
             old=r["old"],
             new=r["new"],
             column=r["field"],
+            row_id=r["id"],
         )
         for r in rows
     ]
@@ -226,32 +227,31 @@ def show_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[Sh
     """The changes as people read them: a reference field without its '_id' and its value
     as '#ID label', participants by name, flags as yes/no, 'starts_utc' as 'starts'.
 
-    Labels are what the records are called now, read in one query per referenced table
-    (and one for erased contacts), however long the history. A record that is gone, or
-    whose id a newer record has taken (created after the change was recorded), shows as
-    '#ID (removed)', a contact that forget-contact erased as '#ID (erased)': its name is
-    nowhere to be read any more, and is not read from anywhere else.
+    Labels are what the records are called now, read in two queries per referenced table
+    (the records, and which of them were removed or erased), however long the history. A
+    record removed after the change was recorded shows as '#ID (removed)', even once a
+    newer record has its id; a contact forget-contact erased as '#ID (erased)': its name
+    is nowhere to be read any more, and is not looked for anywhere else.
     """
     wanted: dict[str, set[int]] = {}
     for change in changes:
-        table, ids = _referenced(change.column, change.old)
-        if table:
-            wanted.setdefault(table, set()).update(ids)
-        table, ids = _referenced(change.column, change.new)
-        if table:
-            wanted.setdefault(table, set()).update(ids)
+        for text in (change.old, change.new):
+            table, ids = _referenced(change.column, text)
+            if table:
+                wanted.setdefault(table, set()).update(ids)
     labels = _labels(conn, wanted)
-    erased = _erased(conn, wanted.get("contacts", set()))
+    gone = _gone(conn, wanted)
 
-    def name(table: str, record_id: int, at: str, with_id: bool) -> str:
-        found = labels.get((table, record_id))
-        if found is not None and found[0] <= at:
-            return f"#{record_id} {found[1]}" if with_id else found[1]
-        erased_at = erased.get(record_id) if table == "contacts" else None
-        gone = "(erased)" if erased_at is not None and erased_at >= at else "(removed)"
-        return f"#{record_id} {gone}"
+    def name(table: str, record_id: int, row_id: int, with_id: bool) -> str:
+        removed = gone.get((table, record_id))
+        if removed is not None and removed[0] > row_id:
+            return f"#{record_id} ({removed[1]})"
+        label = labels.get((table, record_id))
+        if label is None:
+            return f"#{record_id} (removed)"
+        return f"#{record_id} {label}" if with_id else label
 
-    def value(column: str | None, text: str | None, at: str) -> str | None:
+    def value(column: str | None, text: str | None, row_id: int) -> str | None:
         if text is None or column is None:
             return text
         if column in _FLAGS:
@@ -260,23 +260,23 @@ def show_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[Sh
         if not table:
             return text
         if column in _REFERENCES:
-            return name(table, ids[0], at, with_id=True)
-        return ", ".join(name(table, i, at, with_id=False) for i in ids)
+            return name(table, ids[0], row_id, with_id=True)
+        return ", ".join(name(table, i, row_id, with_id=False) for i in ids)
 
     shown = []
     for change in changes:
         column = change.column
         field = change.field
         if column is not None and field is not None:
-            label = _INSTANTS.get(column) or column.removesuffix("_id")
             if column in _REFERENCES or column in _INSTANTS:
+                label = _INSTANTS.get(column) or column.removesuffix("_id")
                 field = field.removesuffix(column) + label
         shown.append(
             ShownChange(
                 change,
                 field,
-                value(column, change.old, change.at),
-                value(column, change.new, change.at),
+                value(column, change.old, change.row_id),
+                value(column, change.new, change.row_id),
                 column in _INSTANTS,
             )
         )
@@ -295,28 +295,36 @@ def _referenced(column: str | None, text: str | None) -> tuple[str | None, list[
     return None, []
 
 
-def _labels(
-    conn: sqlite3.Connection, wanted: dict[str, set[int]]
-) -> dict[tuple[str, int], tuple[str, str]]:
-    """(table, id) -> (created, label) of the records that still exist."""
-    found: dict[tuple[str, int], tuple[str, str]] = {}
+def _labels(conn: sqlite3.Connection, wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    """(table, id) -> label of the records that exist now."""
+    found: dict[tuple[str, int], str] = {}
     for table, ids in wanted.items():
         for chunk, marks in batches(sorted(ids)):
-            for record_id, created, label in conn.execute(
-                f"SELECT id, created, {_LABELS[table]} FROM {table} WHERE id IN ({marks})", chunk
+            for record_id, label in conn.execute(
+                f"SELECT id, {_LABELS[table]} FROM {table} WHERE id IN ({marks})", chunk
             ):
-                found[(table, record_id)] = (created, label)
+                found[(table, record_id)] = label
     return found
 
 
-def _erased(conn: sqlite3.Connection, contact_ids: set[int]) -> dict[int, str]:
-    """Contact id -> when forget-contact last erased a contact with that id."""
-    erased: dict[int, str] = {}
-    for chunk, marks in batches(sorted(contact_ids)):
-        for record_id, at in conn.execute(
-            "SELECT record_id, max(at) FROM history WHERE table_name = 'contacts'"
-            f" AND record_id IN ({marks}) AND action = 'erase' GROUP BY record_id",
-            chunk,
-        ):
-            erased[record_id] = at
-    return erased
+def _gone(
+    conn: sqlite3.Connection, wanted: dict[str, set[int]]
+) -> dict[tuple[str, int], tuple[int, str]]:
+    """(table, id) -> the history row that last removed or erased a record with that id,
+    and which it was: 'removed' or 'erased'. A change written before that row named the
+    record that went, not one that was given its id afterwards."""
+    found: dict[tuple[str, int], tuple[int, str]] = {}
+    for table, ids in wanted.items():
+        for chunk, marks in batches(sorted(ids)):
+            # An 'erase' row without a field is forget-contact's (one with fields records
+            # text it scrubbed in a record that stays). SQLite: the bare column `action`
+            # comes from the row holding max(id).
+            for record_id, row_id, action in conn.execute(
+                "SELECT record_id, max(id), action FROM history WHERE table_name = ?"
+                f" AND record_id IN ({marks})"
+                " AND (action = 'delete' OR (action = 'erase' AND field IS NULL))"
+                " GROUP BY record_id",
+                [table, *chunk],
+            ):
+                found[(table, record_id)] = (row_id, "erased" if action == "erase" else "removed")
+    return found
