@@ -54,7 +54,9 @@ def history(
 ) -> None:
     """Show every recorded change to a record.
 
-    Show every recorded change to a record: when, which field, old and new value.
+    Show every recorded change to a record: when, which field, old and new value; a
+    reference as what it names now ('#1 LoI Kobe–LSN', '#3 (removed)'). --json also gives
+    the values as stored.
 
     Example: rit history LSN --kind org
     """
