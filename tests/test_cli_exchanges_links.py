@@ -352,12 +352,10 @@ def test_a_move_out_of_its_agreement_s_term_links_the_exchange_as_scheduling_wou
     out = quiet_ok(rit, "reschedule", "1", "--on", "2018-03-01")
     assert out.count("\n") == 1 and linked(rit) == [("2018-03-01", None)]
     history = quiet_ok(rit, "history", "1", "--kind", "exchange")
-    assert [
-        line.split("\t")[2:] for line in history.splitlines() if "\tagreement_id\t" in line
-    ] == [
-        ["agreement_id", "", "2"],
-        ["agreement_id", "2", "1"],
-        ["agreement_id", "1", ""],
+    assert [line.split("\t")[2:] for line in history.splitlines() if "\tagreement\t" in line] == [
+        ["agreement", "", "#2 MoU"],
+        ["agreement", "#2 MoU", "#1 LoI"],
+        ["agreement", "#1 LoI", ""],
     ]
 
 

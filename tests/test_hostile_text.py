@@ -130,6 +130,7 @@ SHOWS = [
     ["show-trip", "8"],
     ["history", "3", "--kind", "org"],
     ["history", "1", "--kind", "contact"],
+    ["history", "6", "--kind", "exchange"],
 ]
 
 
@@ -309,6 +310,7 @@ def no_raw_controls(text: str) -> None:
         ["remind", "--within", "1y", "--json"],
         ["show-org", "8", "--json"],
         ["history", "8", "--kind", "org", "--json"],
+        ["history", "6", "--kind", "exchange", "--json"],
         ["export", "json"],
         ["report", "--format", "json"],
         ["search", "evil", "--json"],

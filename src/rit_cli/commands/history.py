@@ -13,15 +13,24 @@ KINDS = ("org", "contact", "programme", "agreement", "exchange", "trip", "cooper
 
 
 def history_columns(zone: str) -> tuple[Column, ...]:
-    """When each change was recorded, in the user's zone with its abbreviation."""
+    """When each change was recorded, in the user's zone with its abbreviation; each field
+    and value as people read them (ShownChange); an instant in the user's zone too."""
     from ..render import instant_text
 
+    def value(text: str | None, instant: bool) -> str | None:
+        if instant and text:
+            try:
+                return instant_text(text, zone)
+            except ValueError:  # not an instant after all (a damaged import): as stored
+                return text
+        return text
+
     return (
-        Column("when", lambda c: instant_text(c.at, zone), no_wrap=True),
-        Column("action", lambda c: c.action),
+        Column("when", lambda c: instant_text(c.change.at, zone), no_wrap=True),
+        Column("action", lambda c: c.change.action),
         Column("field", lambda c: c.field),
-        Column("old", lambda c: c.old),
-        Column("new", lambda c: c.new),
+        Column("old", lambda c: value(c.old, c.instant)),
+        Column("new", lambda c: value(c.new, c.instant)),
     )
 
 
@@ -45,22 +54,36 @@ def history(
 ) -> None:
     """Show every recorded change to a record.
 
-    Show every recorded change to a record: when, which field, old and new value.
+    Show every recorded change to a record: when, which field, old and new value; a
+    reference as what it names now ('#1 LoI Kobe–LSN', '#3 (removed)'). --json also gives
+    the values as stored.
 
     Example: rit history LSN --kind org
     """
     from ..errors import InvalidInput
-    from ..store.history import find_record, history_of
+    from ..store.history import find_record, history_of, show_changes
     from ..text import short_repr
 
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"unknown kind {short_repr(kind)}: use one of {', '.join(KINDS)}")
     with context.reading() as conn:
         table, record_id, _name, uuid = find_record(conn, ref, kind)
-        changes = history_of(conn, table, record_id, uuid)
+        changes = show_changes(conn, history_of(conn, table, record_id, uuid))
+    columns = history_columns(context.user_zone(tz))
+    field, old, new = (c.get for c in columns[2:])
     print_listing(
-        history_columns(context.user_zone(tz)),
+        columns,
         changes,
         as_json,
-        lambda c: {"at": c.at, "action": c.action, "field": c.field, "old": c.old, "new": c.new},
+        # The values as stored (stable for scripts), and as the table shows them.
+        lambda c: {
+            "at": c.change.at,
+            "action": c.change.action,
+            "field": c.change.field,
+            "old": c.change.old,
+            "new": c.change.new,
+            "field_label": field(c),
+            "old_label": old(c),
+            "new_label": new(c),
+        },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 ORG_KINDS = (
     "cluster",
@@ -70,6 +71,19 @@ class Change:
     field: str | None
     old: str | None
     new: str | None
+    column: str | None = None  # the row's own field: a stop's 'org_id', not 'stop #3 org_id'
+    row_id: int = 0  # the history row's id: rows are numbered in the order they were written
+
+
+class ShownChange(NamedTuple):
+    """A change as people read it: a reference by its label ('agreement', '#1 LoI Kobe–LSN'),
+    a yes/no for a flag, names for a list of contact ids; the stored Change alongside."""
+
+    change: Change
+    field: str | None
+    old: str | None
+    new: str | None
+    instant: bool  # old and new are UTC instants, shown in the reader's zone
 
 
 @dataclass(frozen=True)

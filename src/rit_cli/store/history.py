@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Sequence
 
 from ..errors import Ambiguous, NotFound
-from ..models.orgs import Change
+from ..models.orgs import Change, ShownChange
 from ..text import key, short_repr
-from . import RefSpec, resolve
+from . import RefSpec, batches, resolve
 
 # Every kind of record whose history can be asked for, in the order references are tried.
 KINDS: dict[str, RefSpec] = {
@@ -174,6 +176,8 @@ def history_of(
             field=_field(table, r),
             old=r["old"],
             new=r["new"],
+            column=r["field"],
+            row_id=r["id"],
         )
         for r in rows
     ]
@@ -184,3 +188,142 @@ def _field(table: str, row: sqlite3.Row) -> str | None:
         return row["field"]
     stop = f"stop #{row['record_id']}"
     return f"{stop} {row['field']}" if row["field"] else stop
+
+
+# ------------------------------------------------------------------- labels for people
+
+# History columns that hold another record's id, and that record's table. A name means the
+# same in every table (a contact's, a stop's and an extension's org_id, programme_id, ...).
+_REFERENCES = {
+    "org_id": "orgs",
+    "host_id": "orgs",
+    "run_by": "orgs",
+    "programme_id": "programmes",
+    "agreement_id": "agreements",
+    "trip_id": "trips",
+    "stop_id": "trip_stops",
+}
+# Link lists recorded as ids ('#3, #2, #1'): an exchange's participants. An agreement's
+# signatories are recorded by name, but an import writes '#N' for a link it cannot name.
+_ID_LISTS = {"participants": "contacts", "signatories": "contacts"}
+_ID_LIST = re.compile(r"#\d+(?:, #\d+)*")
+_FLAGS = frozenset({"online", "each_way"})
+_INSTANTS = {"starts_utc": "starts"}
+
+# How a record of each referenced table is named: as its own listings show it.
+_LABELS = {
+    "orgs": "coalesce(short, name)",
+    "programmes": "coalesce(short, name)",
+    "agreements": "title",
+    "trips": "title",
+    "trip_stops": "city || ' ' || start_on"
+    " || CASE WHEN end_on = start_on THEN '' ELSE '..' || end_on END",
+    "contacts": "CASE WHEN coalesce(title, '') = '' THEN name ELSE title || ' ' || name END",
+}
+
+
+def show_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[ShownChange]:
+    """The changes as people read them: a reference field without its '_id' and its value
+    as '#ID label', participants by name, flags as yes/no, 'starts_utc' as 'starts'.
+
+    Labels are what the records are called now, read in two queries per referenced table
+    (the records, and which of them were removed or erased), however long the history. A
+    record removed after the change was recorded shows as '#ID (removed)', even once a
+    newer record has its id; a contact forget-contact erased as '#ID (erased)': its name
+    is nowhere to be read any more, and is not looked for anywhere else.
+    """
+    wanted: dict[str, set[int]] = {}
+    for change in changes:
+        for text in (change.old, change.new):
+            table, ids = _referenced(change.column, text)
+            if table:
+                wanted.setdefault(table, set()).update(ids)
+    labels = _labels(conn, wanted)
+    gone = _gone(conn, wanted)
+
+    def name(table: str, record_id: int, row_id: int, with_id: bool) -> str:
+        removed = gone.get((table, record_id))
+        if removed is not None and removed[0] > row_id:
+            return f"#{record_id} ({removed[1]})"
+        label = labels.get((table, record_id))
+        if label is None:
+            return f"#{record_id} (removed)"
+        return f"#{record_id} {label}" if with_id else label
+
+    def value(column: str | None, text: str | None, row_id: int) -> str | None:
+        if text is None or column is None:
+            return text
+        if column in _FLAGS:
+            return {"0": "no", "1": "yes"}.get(text, text)
+        table, ids = _referenced(column, text)
+        if not table:
+            return text
+        if column in _REFERENCES:
+            return name(table, ids[0], row_id, with_id=True)
+        return ", ".join(name(table, i, row_id, with_id=False) for i in ids)
+
+    shown = []
+    for change in changes:
+        column = change.column
+        field = change.field
+        if column is not None and field is not None:
+            if column in _REFERENCES or column in _INSTANTS:
+                label = _INSTANTS.get(column) or column.removesuffix("_id")
+                field = field.removesuffix(column) + label
+        shown.append(
+            ShownChange(
+                change,
+                field,
+                value(column, change.old, change.row_id),
+                value(column, change.new, change.row_id),
+                column in _INSTANTS,
+            )
+        )
+    return shown
+
+
+def _referenced(column: str | None, text: str | None) -> tuple[str | None, list[int]]:
+    """The table a history value refers to, and the ids it names (none: shown as it is)."""
+    if column is None or text is None:
+        return None, []
+    if column in _REFERENCES:
+        if text.isascii() and text.isdigit():
+            return _REFERENCES[column], [int(text)]
+    elif column in _ID_LISTS and _ID_LIST.fullmatch(text):
+        return _ID_LISTS[column], [int(part.strip()[1:]) for part in text.split(",")]
+    return None, []
+
+
+def _labels(conn: sqlite3.Connection, wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    """(table, id) -> label of the records that exist now."""
+    found: dict[tuple[str, int], str] = {}
+    for table, ids in wanted.items():
+        for chunk, marks in batches(sorted(ids)):
+            for record_id, label in conn.execute(
+                f"SELECT id, {_LABELS[table]} FROM {table} WHERE id IN ({marks})", chunk
+            ):
+                found[(table, record_id)] = label
+    return found
+
+
+def _gone(
+    conn: sqlite3.Connection, wanted: dict[str, set[int]]
+) -> dict[tuple[str, int], tuple[int, str]]:
+    """(table, id) -> the history row that last removed or erased a record with that id,
+    and which it was: 'removed' or 'erased'. A change written before that row named the
+    record that went, not one that was given its id afterwards."""
+    found: dict[tuple[str, int], tuple[int, str]] = {}
+    for table, ids in wanted.items():
+        for chunk, marks in batches(sorted(ids)):
+            # An 'erase' row without a field is forget-contact's (one with fields records
+            # text it scrubbed in a record that stays). SQLite: the bare column `action`
+            # comes from the row holding max(id).
+            for record_id, row_id, action in conn.execute(
+                "SELECT record_id, max(id), action FROM history WHERE table_name = ?"
+                f" AND record_id IN ({marks})"
+                " AND (action = 'delete' OR (action = 'erase' AND field IS NULL))"
+                " GROUP BY record_id",
+                [table, *chunk],
+            ):
+                found[(table, record_id)] = (row_id, "erased" if action == "erase" else "removed")
+    return found
