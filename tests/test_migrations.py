@@ -154,13 +154,11 @@ def test_m007_indexes_the_stops_and_status_notes_there_were(tmp_path: Path) -> N
     """A schema-6 database's stops and status notes are found once it is opened; their rows
     share the blocks of records with the same ids without touching them, through every
     change of either."""
-    from rit_cli import fold
     from rit_cli.store.search import search
 
     path = tmp_path / "old.db"
     raw = sqlite3.connect(path)
-    raw.create_function(fold.SQL_FUNCTION, 1, fold.sql_function)  # as rit 6 registered it
-    schema_before(raw, "m007_search_stops_and_status_notes")
+    schema_before(raw, "m007_search_stops_and_status_notes")  # registers rit_fold as rit 6
     raw.executescript(
         """
         INSERT INTO orgs (uuid, created, updated, name, name_key, city)
