@@ -195,8 +195,10 @@ def schema_before(conn: Any, migration: str) -> None:
     schema version: an older rit's database, for the migration tests."""
     from sqlite_utils import Database
 
-    from rit_cli import db, migrations
+    from rit_cli import db, fold, migrations
 
+    # Migrations since m006 index through rit_fold, which every rit connection registers.
+    conn.create_function(fold.SQL_FUNCTION, 1, fold.sql_function)
     names = [step.name for step in migrations.migrations._migrations]
     migrations.migrations.apply(Database(conn), stop_before=migration)
     conn.execute(f"PRAGMA user_version = {names.index(migration)}")

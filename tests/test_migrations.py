@@ -96,7 +96,8 @@ def test_m004_keeps_the_index_and_makes_the_triggers_lean(tmp_path: Path) -> Non
     index = "SELECT rowid, body FROM search_index ORDER BY rowid"
     assert [tuple(r) for r in conn.execute(index)] == chained
     triggers = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='trigger'")]
-    assert len(triggers) == 24  # 7 searched tables x insert/update/delete, 3 for spans
+    # 7 searched tables (9 since m007: stops, status changes) x insert/update/delete, 3 spans
+    assert len(triggers) == 30
     assert not any("replace(" in sql for sql in triggers)
     size = conn.execute("SELECT sum(length(sql)) FROM sqlite_master").fetchone()[0]
     assert size < old_size / 3
@@ -146,4 +147,67 @@ def test_m006_folds_the_index_again_for_width_and_dashes(tmp_path: Path) -> None
     conn = db.connect(path)
     rows = conn.execute("SELECT field, body FROM search_index ORDER BY rowid").fetchall()
     assert [tuple(r) for r in rows] == [("name", "kobe cluster-hub"), ("city", "ガイア")]
+    conn.close()
+
+
+def test_m007_indexes_the_stops_and_status_notes_there_were(tmp_path: Path) -> None:
+    """A schema-6 database's stops and status notes are found once it is opened; their rows
+    share the blocks of records with the same ids without touching them, through every
+    change of either."""
+    from rit_cli.store.search import search
+
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    schema_before(raw, "m007_search_stops_and_status_notes")  # registers rit_fold as rit 6
+    raw.executescript(
+        """
+        INSERT INTO orgs (uuid, created, updated, name, name_key, city)
+            VALUES ('o1', 't', 't', 'FBRI', 'fbri', 'Kobe');
+        INSERT INTO trips (uuid, created, updated, title, title_key, start_on, end_on)
+            VALUES ('t1', 't', 't', 'Delegation 2016', 'delegation 2016',
+                    '2016-05-01', '2016-05-05');
+        INSERT INTO trip_stops (uuid, created, updated, trip_id, city, country, start_on,
+                                end_on, note)
+            VALUES ('s1', 't', 't', 1, 'Kōbe', 'JP', '2016-05-02', '2016-05-03', NULL),
+                   ('s2', 't', 't', 1, 'Shanghai', 'CN', '2016-05-04', '2016-05-05',
+                    'Empfang im Rathaus');
+        INSERT INTO cooperations (uuid, created, updated, title, title_key, status)
+            VALUES ('c1', 't', 't', 'Biobank pilot', 'biobank pilot', 'talks');
+        INSERT INTO cooperation_status_changes (cooperation_id, status, changed_on, note)
+            VALUES (1, 'idea', '2016-05-02', NULL), (1, 'talks', '2016-06-01', 'in Shanghai');
+        """
+    )
+    raw.commit()
+    before = raw.execute("SELECT rowid, body FROM search_index ORDER BY rowid").fetchall()
+    raw.close()
+
+    conn = db.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 7
+    index = "SELECT rowid, kind, record_id, field, body FROM search_index ORDER BY rowid"
+    added = [tuple(r) for r in conn.execute(index) if (r[0], r[4]) not in before]
+    assert added == [
+        (128 + 0, "stop", 1, "city", "kobe"),
+        (256 + 0, "stop", 2, "city", "shanghai"),
+        (256 + 1, "stop", 2, "note", "empfang im rathaus"),
+        (256 + 8, "status", 2, "note", "in shanghai"),
+    ]
+
+    def found(query: str) -> list[tuple[str, int, str]]:
+        return [(h.kind, h.id, h.field) for h in search(conn, query)]
+
+    assert found("shanghai") == [("cooperation", 1, "status note"), ("trip", 1, "stop city")]
+    assert found("kobe") == [("org", 1, "city"), ("trip", 1, "stop city")]
+    # The records that share the ids keep their own rows when theirs change, and so on.
+    conn.execute("UPDATE orgs SET city = 'Hyogo'")
+    conn.execute("UPDATE trips SET title = 'Japan and China 2016', title_key = 'x'")
+    conn.execute("UPDATE cooperations SET note = 'Kobe first' WHERE id = 1")
+    assert found("kobe") == [("cooperation", 1, "note"), ("trip", 1, "stop city")]
+    conn.execute("UPDATE trip_stops SET city = 'Osaka', note = NULL WHERE id = 1")
+    conn.execute("DELETE FROM trip_stops WHERE id = 2")
+    conn.execute("DELETE FROM cooperation_status_changes WHERE id = 2")
+    assert found("kobe") == [("cooperation", 1, "note")]
+    assert found("shanghai") == found("rathaus") == []
+    assert found("osaka") == [("trip", 1, "stop city")]
+    assert found("hyogo") == [("org", 1, "city")]
+    assert found("japan and") == [("trip", 1, "title")]
     conn.close()

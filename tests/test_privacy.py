@@ -448,6 +448,33 @@ def test_a_former_longer_name_is_erased_whole(rit: RitRunner, db_path: Path) -> 
     assert_gone(rit, db_path, "Müller", "Straße", "Jürgen")
 
 
+def test_forget_contact_takes_stop_and_status_notes_out_of_search(
+    rit: RitRunner, db_path: Path
+) -> None:
+    """Stop notes and status notes are searched (m007): the index follows their scrub."""
+    seed_person(rit)
+    ok(rit, "add-org", "FBRI", "--country", "JP")
+    ok(rit, "add-trip", "Delegation 2016", "--from", "2016-05-01", "--to", "2016-05-05")
+    ok(rit, "add-stop", "1", "--city", "Kobe", "--country", "JP", "--from", "2016-05-02")
+    ok(rit, "edit-stop", "1", "Kobe", "--note", f"Dinner hosted by {NAME}")
+    ok(rit, "add-cooperation", "Pilot", "--org", "LSN", "--org", "FBRI", "--status", "idea")
+    ok(rit, "set-cooperation-status", "Pilot", "talks", "--note", f"proposed by {NAME}")
+    found = json.loads(rit("search", "Quackenbush", "--json").stdout)
+    assert [(h["kind"], h["field"]) for h in found] == [
+        ("contact", "name"),
+        ("cooperation", "status note"),
+        ("trip", "stop note"),
+    ]
+
+    assert rit("forget-contact", NAME, "--yes").exit_code == 0
+    hits = json.loads(rit("search", "erased", "--json").stdout)
+    assert [(h["kind"], h["field"], h["text"]) for h in hits] == [
+        ("cooperation", "status note", "proposed by (erased)"),
+        ("trip", "stop note", "Dinner hosted by (erased)"),
+    ]
+    assert_gone(rit, db_path, "Quackenbush", "Zebulon")
+
+
 def test_forget_contact_erases_mentions_in_live_free_text(rit: RitRunner, db_path: Path) -> None:
     seed_person(rit)
     ok(rit, "add-org", "FBRI", "--country", "JP")
@@ -512,9 +539,13 @@ def test_forget_contact_erases_mentions_in_live_free_text(rit: RitRunner, db_pat
     # A subscribed calendar sees the changed event as a newer version.
     assert after["sequence"] == exchange["sequence"] + 1
     assert_gone(rit, db_path, "Quackenbush", "Zebulon")
-    # The index holds the scrubbed text (status notes are not searched).
+    # The index holds the scrubbed text, status notes too (searched since m007).
     hits = json.loads(rit("search", "erased", "--json").stdout)
-    assert sorted((h["kind"], h["id"]) for h in hits) == [("exchange", 1), ("trip", 1)]
+    assert sorted((h["kind"], h["id"], h["field"]) for h in hits) == [
+        ("cooperation", 1, "status note"),
+        ("exchange", 1, "title"),
+        ("trip", 1, "lead"),
+    ]
 
     # The history says which fields an erasure changed, never what they held.
     assert ("erase", "lead", None) in history_values(rit, "1", "trip")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rit_cli.fold import FOLD, fold, sql_fold
 from rit_cli.store.contacts import ContactInput, add_contact, edit_contact, remove_contact
 from rit_cli.store.orgs import OrgInput, add_org, edit_org
-from rit_cli.store.search import search
+from rit_cli.store.search import ORDER, PARTS, search
 
 from .conftest import RitRunner
 
@@ -119,12 +119,15 @@ def test_cli_search_json_and_lines(rit: RitRunner) -> None:
 def _every_hit(conn: sqlite3.Connection, wanted: str) -> list[tuple[str, int, str]]:
     """The search's order without paging: every match read and sorted, one per record."""
     rows = conn.execute(
-        "SELECT kind, record_id, field FROM search_index WHERE body MATCH ?"
-        " ORDER BY rowid % 128 / 16, rowid",
+        f"SELECT kind, record_id, field FROM search_index WHERE body MATCH ? ORDER BY {ORDER}",
         ('"' + wanted + '"',),
     ).fetchall()
     seen: dict[tuple[str, int], str] = {}
     for kind, record_id, field in rows:
+        if kind in PARTS:  # shown as the record it belongs to
+            shown, prefix, sql = PARTS[kind]
+            record_id = conn.execute(sql.replace("FIELD", field), (record_id,)).fetchone()[0]
+            kind, field = shown, f"{prefix} {field}"
         seen.setdefault((kind, record_id), field)
     return [(kind, record_id, field) for (kind, record_id), field in seen.items()]
 
@@ -205,3 +208,57 @@ def test_search_finds_full_width_and_dashed_forms(rit: RitRunner) -> None:
     ):
         hits = json.loads(rit("search", query, "--json").stdout)
         assert title in [h["title"] for h in hits], query
+
+
+def _found(rit: RitRunner, query: str) -> list[tuple[str, int, str, str]]:
+    result = rit("search", query, "--json")
+    assert result.exit_code == 0, result.stderr
+    return [(h["kind"], h["id"], h["field"], h["text"]) for h in json.loads(result.stdout)]
+
+
+def test_a_trip_is_found_by_its_stops(rit: RitRunner) -> None:
+    """A stop's city and note find its trip (m007); the index follows edit and remove."""
+    rit("add-trip", "Delegation 2016", "--from", "2016-05-01", "--to", "2016-05-05")
+    stop = ["add-stop", "1", "--country", "CN", "--from", "2016-05-04"]
+    assert rit(*stop, "--city", "Shanghai", "--note", "Empfang in der Großen Halle").exit_code == 0
+    assert _found(rit, "shanghai") == [("trip", 1, "stop city", "Shanghai")]
+    assert _found(rit, "grossen halle") == [("trip", 1, "stop note", "Empfang in der Großen Halle")]
+    result = rit("search", "Shanghai")
+    assert result.stdout.splitlines() == ["trip\t1\tDelegation 2016\tstop city\tShanghai"]
+
+    assert rit("edit-stop", "1", "Shanghai", "--city", "Peking").exit_code == 0
+    assert _found(rit, "shanghai") == []
+    assert _found(rit, "peking") == [("trip", 1, "stop city", "Peking")]
+    assert rit("edit-stop", "1", "Peking", "--note", "").exit_code == 0
+    assert _found(rit, "halle") == []
+
+    assert rit("remove-stop", "1", "Peking").exit_code == 0
+    assert _found(rit, "peking") == []
+    assert rit(*stop, "--city", "Hangzhou").exit_code == 0
+    assert rit("remove-trip", "1").exit_code == 0
+    assert _found(rit, "hangzhou") == []
+
+
+def test_a_trip_found_by_its_title_and_stops_is_one_hit(rit: RitRunner) -> None:
+    """One hit per record, its own fields first; parts follow their record's kind."""
+    rit("add-org", "Kobe Cluster", "--country", "JP")
+    rit("add-org", "LSN", "--country", "DE")
+    rit("add-trip", "Kobe trip", "--from", "2016-05-01", "--to", "2016-05-05")
+    rit("add-trip", "Japan 2017", "--from", "2017-05-01", "--to", "2017-05-05")
+    for trip, day in (("2", "2017-05-02"), ("1", "2016-05-02"), ("2", "2017-05-04")):
+        ok = rit("add-stop", trip, "--city", "Kobe", "--country", "JP", "--from", day)
+        assert ok.exit_code == 0, ok.stderr
+    coop = ["add-cooperation", "Biobank pilot", "--org", "Kobe Cluster", "--org", "LSN"]
+    assert rit(*coop).exit_code == 0
+    status = ["set-cooperation-status", "Biobank pilot", "talks", "--note", "first talks in Kōbe"]
+    assert rit(*status).exit_code == 0
+    assert _found(rit, "kobe") == [
+        ("org", 1, "name", "Kobe Cluster"),
+        ("cooperation", 1, "status note", "first talks in Kōbe"),
+        ("trip", 1, "title", "Kobe trip"),
+        ("trip", 2, "stop city", "Kobe"),
+    ]
+    assert [h[:2] for h in _found(rit, "kob")] == [h[:2] for h in _found(rit, "KOBE")]
+    assert _found(rit, "ｋｏｂｅ") == _found(rit, "kobe")  # folded as every field is
+    assert rit("remove-cooperation", "Biobank pilot").exit_code == 0
+    assert _found(rit, "talks") == []

@@ -16,7 +16,7 @@ from .fold import SQL_FUNCTION, sql_function
 
 # Kept here, not read from migrations.py, so that opening an up-to-date database never
 # imports sqlite-utils; tests/test_migrations.py checks the two agree.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x52495431  # "RIT1": marks a file as a rit database
 BUSY_TIMEOUT_MS = 5_000
 # How long a write waits in all for another writer before giving up with one line: long

@@ -277,9 +277,33 @@ SEARCH_KINDS_M002: dict[str, tuple[str, tuple[str, ...]]] = {
     "trip": ("trips", ("title", "lead", "note")),
 }
 
+# Since m007, parts of a record kept as rows of their own: a trip's stops, a cooperation's
+# status changes. They are indexed under their own kind and id and found as the record
+# they belong to (store/search.py). Their rowids take the 16 that m002 left free at the
+# start of every block of 128 (kind number 0): a stop's id * 128 + 0..7, a status change's
+# id * 128 + 8..15, so they meet neither a record's own rows nor each other, whatever the
+# ids. kind -> (table, first rowid in the block, fields); frozen with m007 as above.
+SEARCH_PARTS_M007: dict[str, tuple[str, int, tuple[str, ...]]] = {
+    "stop": ("trip_stops", 0, ("city", "note")),
+    "status": ("cooperation_status_changes", 8, ("note",)),
+}
+
+
+def _searched() -> list[tuple[str, str, int, tuple[str, ...]]]:
+    """Every searched table as (kind, table, first rowid in the block, fields): what a
+    migration that indexes everything again (as m006 did) goes through."""
+    found = [
+        (kind, table, number * 16, fields)
+        for number, (kind, (table, fields)) in enumerate(SEARCH_KINDS_M002.items(), 1)
+    ]
+    found += [
+        (kind, table, first, fields) for kind, (table, first, fields) in SEARCH_PARTS_M007.items()
+    ]
+    return found
+
 
 def _search_inserts(
-    kind_number: int,
+    first: int,
     kind: str,
     fields: tuple[str, ...],
     row: str,
@@ -291,15 +315,16 @@ def _search_inserts(
     """The statements that index one record (``row`` is ``new`` in a trigger), or many.
 
     The insert trigger and the bulk indexing of an import (``search_index_rows``) both
-    use this, so they index exactly the same way. ``lean`` folds with the rit_fold SQL
-    function every rit connection registers (m004); m002 spelled the fold out in SQL.
+    use this, so they index exactly the same way. ``first`` is where the record's rows
+    begin in its block of 128 rowids (kind number * 16). ``lean`` folds with the rit_fold
+    SQL function every rit connection registers (m004); m002 spelled the fold out in SQL.
     """
     from .fold import SQL_FUNCTION, sql_fold
 
     def folded(column: str) -> str:
         return f"{SQL_FUNCTION}({column})" if lean else sql_fold(column)
 
-    base = f"*128+{kind_number * 16}"
+    base = f"*128+{first}"
     return [
         f"INSERT INTO search_index (rowid, kind, record_id, field, body) "
         f"SELECT {row}.id{base}+{n}, '{kind}', {row}.id, '{field}', "
@@ -316,23 +341,24 @@ def search_index_rows(table: str) -> list[str]:
     compares the two); `rit import csv` drops that trigger, inserts, runs these, and
     creates the trigger again, all in one transaction.
     """
-    for number, (kind, (name, fields)) in enumerate(SEARCH_KINDS_M002.items(), 1):
+    for kind, name, first, fields in _searched():
         if name == table:
             return _search_inserts(
-                number, kind, fields, "t", f"FROM {table} AS t ", " AND t.id BETWEEN ? AND ?"
+                first, kind, fields, "t", f"FROM {table} AS t ", " AND t.id BETWEEN ? AND ?"
             )
     raise ValueError(f"{table} is not searched")
 
 
 def _search_triggers(
-    kind_number: int, kind: str, table: str, fields: tuple[str, ...], *, lean: bool
+    first: int, rows: int, kind: str, table: str, fields: tuple[str, ...], *, lean: bool
 ) -> str:
-    base = f"*128+{kind_number * 16}"
+    base = f"*128+{first}"
 
     def inserts(row: str) -> str:
-        return "\n".join(_search_inserts(kind_number, kind, fields, row, lean=lean))
+        return "\n".join(_search_inserts(first, kind, fields, row, lean=lean))
 
-    remove = f"DELETE FROM search_index WHERE rowid BETWEEN old.id{base} AND old.id{base}+15;"
+    last = f"old.id{base}+{rows - 1}"
+    remove = f"DELETE FROM search_index WHERE rowid BETWEEN old.id{base} AND {last};"
     return f"""
 CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN
 {inserts("new")}
@@ -379,7 +405,7 @@ def m002_search(db: Database) -> None:
         "kind UNINDEXED, record_id UNINDEXED, field UNINDEXED, body, tokenize = 'trigram');"
     ]
     for number, (kind, (table, fields)) in enumerate(SEARCH_KINDS_M002.items(), 1):
-        parts.append(_search_triggers(number, kind, table, fields, lean=False))
+        parts.append(_search_triggers(number * 16, 16, kind, table, fields, lean=False))
     for statement in _statements("\n".join(parts)):
         db.execute(statement)
     # Index what is there already: touching every row fires the update triggers.
@@ -435,7 +461,7 @@ def m004_lean_search_triggers(db: Database) -> None:
     for number, (kind, (table, fields)) in enumerate(SEARCH_KINDS_M002.items(), 1):
         for event in ("insert", "update", "delete"):
             statements.append(f"DROP TRIGGER IF EXISTS search_{table}_{event};")
-        statements.append(_search_triggers(number, kind, table, fields, lean=True))
+        statements.append(_search_triggers(number * 16, 16, kind, table, fields, lean=True))
     for statement in _statements("\n".join(statements)):
         db.execute(statement)
 
@@ -466,5 +492,24 @@ def m006_search_width(db: Database) -> None:
     """
     db.execute("DELETE FROM search_index")
     for table, _ in SEARCH_KINDS_M002.values():
+        for statement in search_index_rows(table):
+            db.execute(statement, (0, 2**62))
+
+
+@migrations()
+def m007_search_stops_and_status_notes(db: Database) -> None:
+    """Search finds a trip by its stops' cities and notes, a cooperation by its status notes.
+
+    Stops and status changes get index rows and lean triggers of their own (rowids in the
+    block's free first 16, see SEARCH_PARTS_M007); the rows there already are indexed once
+    by the statements the insert triggers run. A stop's country (an ISO code) is not
+    searched, as an organisation's is not.
+    """
+    statements = []
+    for kind, (table, first, fields) in SEARCH_PARTS_M007.items():
+        statements.append(_search_triggers(first, 8, kind, table, fields, lean=True))
+    for statement in _statements("\n".join(statements)):
+        db.execute(statement)
+    for table, _, _ in SEARCH_PARTS_M007.values():
         for statement in search_index_rows(table):
             db.execute(statement, (0, 2**62))

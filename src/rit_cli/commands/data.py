@@ -443,7 +443,8 @@ def search(
 
     Find organisations, contacts, agreements, exchanges, cooperations, programmes, trips.
 
-    Searches names, titles, places and notes; case, ß/ss, ä/ae and accents do not matter.
+    Searches names, titles, places and notes, a trip's stops (city, note) and a
+    cooperation's status notes; case, ß/ss, ä/ae and accents do not matter.
 
     Example: rit search 山田
     """

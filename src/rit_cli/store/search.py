@@ -1,4 +1,4 @@
-"""Search across records: the index is kept by triggers (migration m002_search)."""
+"""Search across records: the index is kept by triggers (migrations m002, m004, m007)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,34 @@ KINDS: dict[str, tuple[str, str]] = {
     "trip": ("trips", "title"),
 }
 
+# Parts of a record indexed as rows of their own (m007): index kind -> the kind they are
+# shown as, the field name's prefix, and how to read the record they belong to, its title
+# and the part's matching field (FIELD), by the part's id. A search lands on the record.
+PARTS: dict[str, tuple[str, str, str]] = {
+    "stop": (
+        "trip",
+        "stop",
+        "SELECT t.id, t.title, p.FIELD FROM trip_stops p JOIN trips t ON t.id = p.trip_id"
+        " WHERE p.id = ?",
+    ),
+    "status": (
+        "cooperation",
+        "status",
+        "SELECT c.id, c.title, p.FIELD FROM cooperation_status_changes p"
+        " JOIN cooperations c ON c.id = p.cooperation_id WHERE p.id = ?",
+    ),
+}
 
-_ROWS_PER_RECORD = 16  # index rows a record can have (see migrations.search_index_rows)
+# The order of the index rows: by the kind they are shown as, a record's own rows before
+# those of its parts (rowid % 128 is kind * 16 + field; parts are 0..15: stops 0..7, status
+# changes 8..15, see migrations.SEARCH_PARTS_M007), then by rowid. Own kinds 1..7 sort as
+# 2..14; status notes after cooperations (12) as 13, stops after trips (14) as 15.
+ORDER = (
+    "CASE WHEN rowid % 128 >= 16 THEN rowid % 128 / 16 * 2"
+    " WHEN rowid % 128 >= 8 THEN 13 ELSE 15 END, rowid"
+)
+
+_ROWS_PER_RECORD = 16  # own index rows a record can have (see migrations.search_index_rows)
 
 
 @dataclass(frozen=True)
@@ -51,11 +77,12 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[Search
         params = [wanted]
     if limit < 1:
         raise InvalidInput(f"--limit must be at least 1, not {limit}")
-    # Grouped by kind (rowid % 128 // 16), then by record and field. A record has at most
-    # 16 index rows (rowid = id * 128 + kind * 16 + field), so `limit` records lie within
+    # Grouped by kind, then by record and field (ORDER). A record has at most 16 rows of
+    # its own (rowid = id * 128 + kind * 16 + field), so `limit` records usually lie within
     # the first limit * 16 rows: read a page that size, not every match (a common word in a
-    # large database matches tens of thousands), and another only if rows were skipped.
-    sql += " ORDER BY rowid % 128 / 16, rowid LIMIT ? OFFSET ?"
+    # large database matches tens of thousands), and another only if rows were skipped (a
+    # trip found by many of its stops, say).
+    sql += f" ORDER BY {ORDER} LIMIT ? OFFSET ?"
     page = limit * _ROWS_PER_RECORD
     hits: list[SearchHit] = []
     seen: set[tuple[str, int]] = set()
@@ -63,19 +90,33 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[Search
     while len(hits) < limit:
         rows = conn.execute(sql, [*params, page, offset]).fetchall()
         for kind, record_id, field in rows:
-            if (kind, record_id) in seen or kind not in KINDS:
+            hit = _hit(conn, kind, record_id, field)
+            if hit is None or (hit.kind, hit.id) in seen:
                 continue  # one hit per record: the first matching field
-            seen.add((kind, record_id))
-            table, title_column = KINDS[kind]
-            row = conn.execute(
-                f"SELECT {title_column}, {field} FROM {table} WHERE id = ?", (record_id,)
-            ).fetchone()
-            if row is None:
-                continue
-            hits.append(SearchHit(kind, record_id, row[0], field, row[1]))
+            seen.add((hit.kind, hit.id))
+            hits.append(hit)
             if len(hits) >= limit:
                 break
         if len(rows) < page:
             break
         offset += page
     return hits
+
+
+def _hit(conn: sqlite3.Connection, kind: str, record_id: int, field: str) -> SearchHit | None:
+    """The record an index row stands for (a stop's trip, ...), or None if it has gone."""
+    if kind in PARTS:
+        shown, prefix, sql = PARTS[kind]
+        row = conn.execute(sql.replace("FIELD", field), (record_id,)).fetchone()
+        if row is None:
+            return None
+        return SearchHit(shown, row[0], row[1], f"{prefix} {field}", row[2])
+    if kind not in KINDS:
+        return None
+    table, title_column = KINDS[kind]
+    row = conn.execute(
+        f"SELECT {title_column}, {field} FROM {table} WHERE id = ?", (record_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    return SearchHit(kind, record_id, row[0], field, row[1])
