@@ -194,7 +194,8 @@ def _field(table: str, row: sqlite3.Row) -> str | None:
 
 # History columns that hold another record's id, and that record's table. A name means the
 # same in every table (a contact's, a stop's and an extension's org_id, programme_id, ...).
-_REFERENCES = {
+# import json --merge translates a partner's ids in these (and ID_LISTS) to ours.
+REFERENCES = {
     "org_id": "orgs",
     "host_id": "orgs",
     "run_by": "orgs",
@@ -205,8 +206,12 @@ _REFERENCES = {
 }
 # Link lists recorded as ids ('#3, #2, #1'): an exchange's participants. An agreement's
 # signatories are recorded by name, but an import writes '#N' for a link it cannot name.
-_ID_LISTS = {"participants": "contacts", "signatories": "contacts"}
-_ID_LIST = re.compile(r"#\d+(?:, #\d+)*")
+ID_LISTS = {"participants": "contacts", "signatories": "contacts"}
+# A merge writes a partner's id it cannot translate to ours (the record is neither in
+# the file nor here) as '#5 (partner's)': shown as it is, never named by our record #5.
+FOREIGN = "(partner's)"
+_ID_ITEM = rf"#\d+(?: {re.escape(FOREIGN)})?"
+ID_LIST = re.compile(rf"{_ID_ITEM}(?:, {_ID_ITEM})*")
 _FLAGS = frozenset({"online", "each_way"})
 _INSTANTS = {"starts_utc": "starts"}
 
@@ -258,16 +263,19 @@ def show_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[Sh
         table, ids = _referenced(column, text)
         if not table:
             return text
-        if column in _REFERENCES:
+        if column in REFERENCES:
             return name(table, ids[0], row_id, with_id=True)
-        return ", ".join(name(table, i, row_id, with_id=False) for i in ids)
+        return ", ".join(
+            name(table, int(item[1:]), row_id, with_id=False) if item[1:].isdigit() else item
+            for item in text.split(", ")
+        )
 
     shown = []
     for change in changes:
         column = change.column
         field = change.field
         if column is not None and field is not None:
-            if column in _REFERENCES or column in _INSTANTS:
+            if column in REFERENCES or column in _INSTANTS:
                 label = _INSTANTS.get(column) or column.removesuffix("_id")
                 field = field.removesuffix(column) + label
         shown.append(
@@ -286,11 +294,12 @@ def _referenced(column: str | None, text: str | None) -> tuple[str | None, list[
     """The table a history value refers to, and the ids it names (none: shown as it is)."""
     if column is None or text is None:
         return None, []
-    if column in _REFERENCES:
+    if column in REFERENCES:
         if text.isascii() and text.isdigit():
-            return _REFERENCES[column], [int(text)]
-    elif column in _ID_LISTS and _ID_LIST.fullmatch(text):
-        return _ID_LISTS[column], [int(part.strip()[1:]) for part in text.split(",")]
+            return REFERENCES[column], [int(text)]
+    elif column in ID_LISTS and ID_LIST.fullmatch(text):
+        ids = [int(item[1:]) for item in text.split(", ") if item[1:].isdigit()]
+        return ID_LISTS[column], ids
     return None, []
 
 
