@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -20,6 +21,7 @@ from .. import db
 from ..errors import Conflict, InvalidInput
 from ..text import key, short_repr
 from . import _text, record_history
+from .history import FOREIGN, ID_LIST, ID_LISTS, REFERENCES
 
 FORMAT = "rit-export"
 VERSION = 1
@@ -274,6 +276,10 @@ class _Importer:
         self.taken: dict[str, dict[int, str]] = {}
         self.kept: dict[str, set[int]] = {}
         self.added: dict[str, set[int]] = {}
+        # The partner's ids -> uuids, for translating their history's references to ours
+        # (see our_id): by their history, built on first use, and by the file's records.
+        self.partner_history: dict[tuple[str, int], tuple[list[int], list[str]]] | None = None
+        self.partner_uuids: dict[str, dict[Any, Any]] = {}
 
     def local_ids(self, table: str) -> dict[str, int]:
         if table not in self.ids:
@@ -681,7 +687,75 @@ class _Importer:
             return None
         row = {c: record.get(c) for c in self.schema["history"].columns if c != "id"}
         row["record_id"] = local
+        column = row.get("field")
+        if column in REFERENCES or column in ID_LISTS:
+            at = record.get("id")
+            at = at if isinstance(at, int) else None
+            row["old"] = self.our_ids(column, row.get("old"), at)
+            row["new"] = self.our_ids(column, row.get("new"), at)
         return row
+
+    def our_ids(self, column: str, value: Any, at: int | None) -> Any:
+        """A reference field's value in a partner's history row, with their ids as ours:
+        '5' -> '2', '#3, #1' -> '#1, #4'. An id whose record is neither in the file nor
+        here is written '#5 (partner's)', which history shows as it is."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            return value
+        if column in REFERENCES:
+            if not (value.isascii() and value.isdigit()):
+                return value
+            ours = self.our_id(REFERENCES[column], int(value), at)
+            return str(ours) if ours is not None else f"#{value} {FOREIGN}"
+        if not ID_LIST.fullmatch(value):
+            return value
+        items = []
+        for item in value.split(", "):
+            if item[1:].isdigit():
+                ours = self.our_id(ID_LISTS[column], int(item[1:]), at)
+                item = f"#{ours}" if ours is not None else f"{item} {FOREIGN}"
+            items.append(item)
+        return ", ".join(items)
+
+    def our_id(self, table: str, partner_id: int, at: int | None) -> int | None:
+        """Our id of the record the partner's id named at their history row `at`: the
+        record the partner's history last showed with that id before (SQLite may give a
+        removed record's id to a new one), else the next one it showed, else the file's
+        record with that id."""
+        if self.partner_history is None:
+            self.partner_history = self.index_partner_history()
+        uuid = None
+        seen = self.partner_history.get((table, partner_id))
+        if seen:
+            rows, uuids = seen
+            i = bisect_right(rows, at) if at is not None else len(rows)
+            uuid = uuids[i - 1] if i else uuids[0]
+        else:
+            if table not in self.partner_uuids:
+                self.partner_uuids[table] = {
+                    r.get("id"): r.get("uuid") for r in self.data.get(table, [])
+                }
+            uuid = self.partner_uuids[table].get(partner_id)
+        return self.local_ids(table).get(uuid) if isinstance(uuid, str) else None
+
+    def index_partner_history(self) -> dict[tuple[str, int], tuple[list[int], list[str]]]:
+        """(table, partner's id) -> the partner's history row ids where a record with that
+        id changed, and its uuid from each on."""
+        index: dict[tuple[str, int], tuple[list[int], list[str]]] = {}
+        records = self.data.get("history", [])
+        for record in sorted(records, key=lambda r: r.get("id") or 0):
+            at, uuid = record.get("id"), record.get("record_uuid")
+            table, record_id = record.get("table_name"), record.get("record_id")
+            if not (isinstance(at, int) and isinstance(uuid, str) and isinstance(table, str)):
+                continue
+            if not isinstance(record_id, int):
+                continue
+            rows, uuids = index.setdefault((table, record_id), ([], []))
+            if not uuids or uuids[-1] != uuid:
+                rows.append(at)
+                uuids.append(uuid)
+        return index
 
 
 def import_data(

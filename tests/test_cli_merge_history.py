@@ -1,0 +1,139 @@
+"""import json --merge brings the partner's history with our ids in its references.
+
+A partner's history names records by the partner's ids (`agreement_id 1`, participants
+`#1, #2`); history shows those ids as whatever record has the id here. The two databases
+below share their organisations but numbered the rest in another order, so the partner's
+ids name other records here unless the merge translates them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import RitRunner
+from .helpers import add_story_orgs, ok, quiet_ok
+from .test_cli_data import clock  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+
+class Partners:
+    """Ours: agreement #1 'Our MoU', contacts #1 Our Person, #2 Second Ours, #3 Third
+    Ours. Theirs (a copy of our organisations): contacts #1 Hinrich Habeck, #2 Yamada
+    Hanako, #3 Temp Person (removed, so not in their export); agreements #1 'LoI Kobe–LSN',
+    #2 'Old LoI'; visit #1 LSN -> FBRI moved from the old LoI to the new one, with Habeck
+    and Yamada (and Temp Person for a while) taking part."""
+
+    def __init__(self, rit: RitRunner, tmp_path: Path) -> None:
+        self.rit, self.tmp_path = rit, tmp_path
+        self.ours, self.theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+        add_story_orgs(rit, env={"RIT_DB": str(self.ours)})
+        self.run(self.theirs, "import", "json", str(self.export(self.ours)))
+        self.run(self.ours, "add-agreement", "Our MoU", "--party", "LSN", "--party", "FBRI",
+                 "--signed", "2016-01-01")  # fmt: skip
+        for name in ("Our Person", "Second Ours", "Third Ours"):
+            self.run(self.ours, "add-contact", name, "--org", "LSN")
+        for name, org in (("Hinrich Habeck", "LSN"), ("Yamada Hanako", "FBRI"),
+                          ("Temp Person", "FBRI")):  # fmt: skip
+            self.run(self.theirs, "add-contact", name, "--org", org)
+        for title in ("LoI Kobe–LSN", "Old LoI"):
+            self.run(self.theirs, "add-agreement", title, "--party", "LSN", "--party", "FBRI",
+                     "--signed", "2016-05-02")  # fmt: skip
+        self.run(self.theirs, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on",
+                 "2016-06-01", "--agreement", "Old LoI")  # fmt: skip
+        self.run(self.theirs, "edit-exchange", "1", "--agreement", "LoI Kobe–LSN",
+                 "--participant", "Hinrich Habeck", "--participant", "Temp Person")  # fmt: skip
+        self.run(self.theirs, "edit-exchange", "1", "--participant", "Hinrich Habeck",
+                 "--participant", "Yamada Hanako")  # fmt: skip
+        self.run(self.theirs, "remove-contact", "Temp Person")
+
+    def run(self, db: Path, *args: str) -> str:
+        return ok(self.rit, *args, env={"RIT_DB": str(db)})
+
+    def export(self, db: Path, name: str = "export.json") -> Path:
+        path = self.tmp_path / name
+        path.write_text(self.run(db, "export", "json"), encoding="utf-8")
+        return path
+
+    def merge(self, path: Path) -> dict[str, dict[str, int]]:
+        out = self.run(self.ours, "import", "json", str(path), "--merge", "--json")
+        return {r["table"]: r for r in json.loads(out)}
+
+    def history(self, db: Path, *args: str) -> list[list[str]]:
+        """The visit's history as piped lines without the time: [action, field, old, new]."""
+        out = quiet_ok(self.rit, "history", *args, env={"RIT_DB": str(db)})
+        return [line.split("\t")[1:] for line in out.splitlines()]
+
+
+@pytest.fixture
+def partners(rit: RitRunner, tmp_path: Path) -> Partners:
+    return Partners(rit, tmp_path)
+
+
+VISIT = ("1", "--kind", "exchange")
+
+
+def test_merged_history_names_our_records(partners: Partners) -> None:
+    partners.merge(partners.export(partners.theirs))
+    ours = partners.history(partners.ours, *VISIT)
+    assert ["create", "agreement", "", "#3 Old LoI"] in ours
+    assert ["update", "agreement", "#3 Old LoI", "#2 LoI Kobe–LSN"] in ours
+    assert ["update", "participants", "Hinrich Habeck, Yamada Hanako"] == [
+        *ours[-1][:2],
+        ours[-1][3],
+    ]
+    assert not any("Our MoU" in cell or "Ours" in cell for line in ours for cell in line)
+    # As the partner sees it, where those ids are theirs.
+    theirs = partners.history(partners.theirs, *VISIT)
+    assert ["update", "agreement", "#2 Old LoI", "#1 LoI Kobe–LSN"] in theirs
+    # The stored values are ours too: history --json's `new` is our agreement's id.
+    rows = json.loads(quiet_ok(partners.rit, "history", *VISIT, "--json",
+                               env={"RIT_DB": str(partners.ours)}))  # fmt: skip
+    linked = [r for r in rows if r["field"] == "agreement_id" and r["action"] == "update"]
+    assert [(r["old"], r["new"]) for r in linked] == [("3", "2")]
+    # The contact's own history names its organisation by our id as well.
+    habeck = partners.history(partners.ours, "Hinrich Habeck")
+    assert ["create", "org", "", "#1 LSN"] in habeck
+
+
+def test_a_record_neither_in_the_file_nor_here_is_never_named_by_our_id(
+    partners: Partners,
+) -> None:
+    partners.merge(partners.export(partners.theirs))
+    ours = partners.history(partners.ours, *VISIT)
+    # Temp Person was the partner's contact #3; our #3 is Third Ours.
+    temp = [line for line in ours if line[1] == "participants" and "partner's" in line[3]]
+    assert [line[3] for line in temp] == ["Hinrich Habeck, #3 (partner's)"]
+    assert ["update", "participants", "Hinrich Habeck, #3 (partner's)",
+            "Hinrich Habeck, Yamada Hanako"] in ours  # fmt: skip
+    assert not any("Third Ours" in cell for line in ours for cell in line)
+
+
+def test_merging_again_changes_nothing(partners: Partners) -> None:
+    path = partners.export(partners.theirs)
+    partners.merge(path)
+    before = partners.export(partners.ours, "before.json").read_bytes()
+    report = partners.merge(path)
+    assert report["history"]["added"] == 0
+    assert partners.export(partners.ours, "after.json").read_bytes() == before
+    linked = [line for line in partners.history(partners.ours, *VISIT) if line[1] == "agreement"]
+    assert linked == [
+        ["create", "agreement", "", "#3 Old LoI"],
+        ["update", "agreement", "#3 Old LoI", "#2 LoI Kobe–LSN"],
+    ]
+    # Back and forth: the partner takes our history and we take theirs again; each side's
+    # rows come back with its own ids, the same rows, so only the partner's 'merge' rows
+    # (it added our agreement and three contacts) are new here.
+    visit = partners.history(partners.ours, *VISIT)
+    partners.run(partners.theirs, "import", "json", str(partners.export(partners.ours, "o.json")),
+                 "--merge")  # fmt: skip
+    report = partners.merge(partners.export(partners.theirs, "again.json"))
+    assert report["history"]["added"] == 4
+    assert partners.history(partners.ours, *VISIT) == visit
+    assert ["merge", "", "", ""] in partners.history(partners.ours, "Our MoU")
+    assert ["update", "agreement", "#2 Old LoI", "#1 LoI Kobe–LSN"] in partners.history(
+        partners.theirs, *VISIT
+    )
