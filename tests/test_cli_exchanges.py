@@ -1171,3 +1171,36 @@ def test_a_meeting_with_an_organisation_without_a_zone_needs_tz_whatever_the_ord
             rit, *args, "--at", "10:00", "--tz", "America/New_York", env={"RIT_TZ": "UTC"}
         )
         assert "10:00 EST" in out
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [["--window", "2016-11"], ["--on", "2016-11-10"]],
+    ids=["a window", "a day without a time"],
+)
+def test_a_meeting_s_zone_left_undecided_is_asked_for_when_the_time_comes(
+    story: RitRunner, dump, plan: list[str]
+) -> None:
+    """QA: the rule for add-meeting --at was bypassed by adding the meeting without a time
+    and fixing the time later: 10:00 in Berlin went into JST again."""
+    rit = story
+    quiet_ok(rit, "add-meeting", "WS", "--org", "FBRI", "--org", "LSN", "--place", "Berlin", *plan)
+    assert exchange(rit, "WS")["tz"] is None
+    move = (
+        ["fix-date", "WS", "--on", "2016-11-15", "--at", "10:00"]
+        if plan[0] == "--window"
+        else ["reschedule", "WS", "--on", "2016-11-10", "--at", "10:00"]
+    )
+    before = dump()
+    result = refused(rit(*move), "error: ")
+    assert result.stderr == (
+        "error: meeting #1 'WS' has no time zone yet (its organisations are in different zones"
+        " or have none): set the zone of its place with rit edit-exchange 1 --tz ZONE, then"
+        " give the time\n"
+    )
+    assert dump() == before
+    quiet_ok(rit, "edit-exchange", "WS", "--tz", "Europe/Berlin")
+    out = quiet_ok(rit, *move, env={"RIT_TZ": "UTC"})
+    assert "10:00 CET" in out
+    # A day without a time needs no zone: it is the same day everywhere.
+    assert exchange(rit, "WS")["day"] in ("2016-11-15", "2016-11-10")

@@ -146,7 +146,8 @@ def test_a_time_that_happens_twice_keeps_its_instant(rit: RitRunner, fold: str) 
 
     ok(rit, "add-org", "LSN", "--country", "DE", "--city", "Hamburg")
     ok(rit, "add-org", "FBRI", "--country", "JP", "--city", "Kobe")
-    ok(rit, "add-meeting", "H", "--org", "LSN", "--org", "FBRI", "--on", "2016-10-30")
+    ok(rit, "add-meeting", "H", "--org", "LSN", "--org", "FBRI", "--on", "2016-10-30",
+       "--tz", "Europe/Berlin")  # fmt: skip
     ok(rit, "reschedule", "1", "--on", "2016-10-30", "--at", "02:30", "--fold", fold)
     ok(rit, "add-meeting", "Two days", "--org", "LSN", "--on", "2016-10-30", "--days", "2")
     ok(rit, "reschedule", "2", "--on", "2016-10-30", "--at", "02:30", "--fold", fold)

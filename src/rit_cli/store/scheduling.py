@@ -585,10 +585,10 @@ def _default_zone(
     host: Org | None, orgs: list[Org], place: str | None, online: bool, at: str | None
 ) -> str | None:
     """The zone of the place: the host's; for a meeting, that of an organisation in the
-    place, else the one zone its organisations share, else the first organisation's (the
-    organiser's). A time at a meeting whose organisations are in several zones, none in
-    its place, is refused rather than put in the first one's zone: --tz says where it is
-    (an online meeting's time is the organiser's)."""
+    place, else the one zone its organisations share; online, the first organisation's
+    (the organiser's). A meeting whose organisations are in several zones, none in its
+    place, has no zone rit could know: with a time it is refused (--tz says where), without
+    one its zone stays undecided (None), and fix-date/reschedule --at ask for it then."""
     if host is not None:
         return host.tz
     if place:
@@ -598,7 +598,9 @@ def _default_zone(
     # An organisation without a zone (a country of several) is one more zone: which --org
     # comes first must not decide where the time is.
     zones = list(dict.fromkeys(o.tz or "no zone" for o in orgs))
-    if len(zones) > 1 and at is not None and not online:
+    if len(zones) > 1 and not online:
+        if at is None:
+            return None
         differ = f"the meeting's organisations are in different time zones ({', '.join(zones)})"
         if place:
             raise InvalidInput(f"{differ} and none is in {short_repr(place)}: give --tz ZONE")
@@ -881,6 +883,17 @@ def _default_guests(ex: Exchange, period: str) -> str | None:
     return guests
 
 
+def _check_zone_for(ex: Exchange, at: str | None) -> None:
+    """A time given to an exchange whose zone was never decided (a meeting of organisations
+    in several zones, none in its place) needs the zone first: edit-exchange --tz."""
+    if at is not None and ex.tz is None:
+        raise InvalidInput(
+            f"{ex.type} #{ex.id} {short_repr(ex.title)} has no time zone yet (its organisations"
+            f" are in different zones or have none): set the zone of its place with"
+            f" rit edit-exchange {ex.id} --tz ZONE, then give the time"
+        )
+
+
 def _window(ex: Exchange) -> Window | None:
     if ex.window_start and ex.window_end:
         return Window(date.fromisoformat(ex.window_start), date.fromisoformat(ex.window_end))
@@ -903,6 +916,7 @@ def fix_date(
         )
     if when.on is None:
         raise InvalidInput("give the day: --on DATE")
+    _check_zone_for(ex, when.at)
     dates = _dates(When(when.on, when.at, when.days, when.fold), today, ex.tz)
     window = _window(ex)
     assert window is not None
@@ -961,6 +975,7 @@ def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> M
             f"exchange #{ex.id} {short_repr(ex.title)} is still planned ({when_text(ex)}): "
             "fix its day with rit fix-date"
         )
+    _check_zone_for(ex, when.at)
     if when.window is None and when.at is None:
         # The day, new or kept, keeps the time it had, and which of a repeated hour it was.
         when = replace(when, at=ex.at, fold=when.fold if when.fold is not None else ex.fold)
