@@ -528,3 +528,12 @@ def test_a_done_visit_outside_the_new_days_is_not_sent_to_reschedule(visits: Rit
     quiet_ok(rit, "done", "1", today="2016-05-10")
     result = refused(rit("edit-stop", "1", "Kobe", "--from", "2016-05-03"), "error: ")
     assert "2016-05-02 is outside 2016-05-03..2016-05-03; pass --detach" in result.stderr
+
+
+def test_show_trip_shows_a_stop_s_note(trip: RitRunner) -> None:
+    """QA: search found the trip by a stop's note that show-trip never showed."""
+    rit = trip
+    quiet_ok(rit, "edit-stop", "1", "Shanghai", "--note", "Pudong: the trade fair [bold]x[/]")
+    shown = quiet_ok(rit, "show-trip", "1")
+    assert "stop #3 note: Pudong: the trade fair [bold]x[/]\n" in shown
+    assert "stop #1 note" not in shown

@@ -44,6 +44,7 @@ STOP_COLUMNS = (
     Column("country", lambda s: s.country),
     Column("organisation", lambda s: s.org),
     Column("exchanges", lambda s: [f"#{e.id} {e.title}" for e in s.exchanges]),
+    Column("note", lambda s: s.note, optional=True),
 )
 
 
@@ -179,6 +180,8 @@ def show_trip(
                 + (f": {visits}" if visits else ""),
             )
         )
+        if stop.note:
+            pairs.append((f"stop #{stop.id} note", stop.note))
     extra = [render.table(STOP_COLUMNS, found.stops, title="Itinerary")] if found.stops else []
     print_details(found.title, pairs, trip_json(found, zone), as_json, extra)
 
