@@ -625,3 +625,12 @@ def test_new_organisations_in_one_zone_move_the_time_there(story: RitRunner) -> 
     out = quiet_ok(rit, "edit-exchange", "Jour fixe", "--org", "LSN", "--org", "HI")
     assert out.splitlines() == ["updated meeting #4 Jour fixe: organisations, time zone"]
     assert exchange(rit, "Jour fixe")["tz"] == "Europe/Berlin"
+
+
+def test_the_same_place_again_says_nothing_about_the_zone(story: RitRunner) -> None:
+    """QA: --place Osaka --no-trip repeated the zone notice though the place stayed."""
+    rit = story
+    first = quiet_ok(rit, "edit-exchange", "2", "--place", "Osaka")
+    assert "its time stays 09:00 in Asia/Tokyo" in first
+    again = quiet_ok(rit, "edit-exchange", "2", "--place", "Osaka", "--note", "n")
+    assert again == "updated meeting #2 Steering: note\n"

@@ -1394,7 +1394,11 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         values["host_id"] = next(org.id for org, role in parties if role == "host")
     tz = parse_zone(data.tz).key if data.tz is not None else None
     kept_zone = None
-    if roles or "place" in values or tz is not None:
+    moved = (
+        values.get("place", ex.place) != ex.place
+        or bool(values.get("online", ex.online)) != ex.online
+    )
+    if roles or moved or tz is not None:
         place, online = values.get("place", ex.place), bool(values.get("online", ex.online))
         kept_zone = _follow(ex, old_parties, parties, place, online, values, data.fold, tz)
     elif data.fold is not None:
