@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -79,8 +80,12 @@ def test_forget_contact_erases_the_person_everywhere(rit: RitRunner, db_path: Pa
 
     result = rit("forget-contact", NAME, "--yes")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("erased contact #2:")
+    assert result.stdout.startswith("erased contact #2 (uuid ")
     assert NAME not in result.stdout
+    # The erasure stays reachable: by id with the kind, as a removed record is.
+    erased = rit("history", "2", "--kind", "contact", "--json")
+    assert erased.exit_code == 0, erased.output
+    assert [(h["action"], h["field"]) for h in json.loads(erased.stdout)] == [("erase", None)]
 
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM contacts WHERE id = 2").fetchone()[0] == 0
@@ -396,10 +401,11 @@ def test_forget_contact_erases_the_names_the_person_had_before(
 
     result = rit("forget-contact", "Hanako Yamada", "--yes")
     assert result.exit_code == 0, result.output
-    assert result.stdout == (
-        "erased contact #1: 1 links, 9 history rows removed, "
-        "mentions scrubbed from 2 history rows and 1 records\n"
-    )
+    assert re.fullmatch(
+        r"erased contact #1 \(uuid [0-9a-f-]{36}, for rit history\): 1 links, 9 history rows"
+        r" removed, mentions scrubbed from 2 history rows and 1 records\n",
+        result.stdout,
+    ), result.stdout
     assert_gone(
         rit,
         db_path,

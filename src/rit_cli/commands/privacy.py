@@ -45,7 +45,8 @@ def forget_contact(
     with context.reading() as conn:
         purged = privacy.purge_free_space(conn)
     say(
-        f"erased contact #{erasure.contact_id}: {erasure.links} links, "
+        f"erased contact #{erasure.contact_id} (uuid {erasure.uuid}, for rit history):"
+        f" {erasure.links} links, "
         f"{erasure.history_removed} history rows removed, mentions scrubbed from "
         f"{erasure.history_scrubbed} history rows and {erasure.records_scrubbed} records"
     )

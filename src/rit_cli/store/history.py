@@ -80,8 +80,8 @@ def _removed(
     for spec in specs:
         if by_id and number.isascii() and number.isdigit():
             rows = conn.execute(
-                "SELECT DISTINCT record_uuid FROM history"
-                " WHERE table_name = ? AND record_id = ? AND action = 'delete'",
+                "SELECT DISTINCT record_uuid FROM history WHERE table_name = ? AND record_id = ?"
+                " AND (action = 'delete' OR (action = 'erase' AND field IS NULL))",
                 (spec.table, int(number)),
             ).fetchall()
             uuids = [r[0] for r in rows]
