@@ -81,10 +81,9 @@ def test_merged_history_names_our_records(partners: Partners) -> None:
     ours = partners.history(partners.ours, *VISIT)
     assert ["create", "agreement", "", "#3 Old LoI"] in ours
     assert ["update", "agreement", "#3 Old LoI", "#2 LoI Kobe–LSN"] in ours
-    assert ["update", "participants", "Hinrich Habeck, Yamada Hanako"] == [
-        *ours[-1][:2],
-        ours[-1][3],
-    ]
+    last = [line for line in ours if line[1] == "participants"][-1]
+    assert ["update", "participants", "Hinrich Habeck, Yamada Hanako"] == [*last[:2], last[3]]
+    assert ours[-1][0] == "merge"  # history is in the order of time: the merge came last
     assert not any("Our MoU" in cell or "Ours" in cell for line in ours for cell in line)
     # As the partner sees it, where those ids are theirs.
     theirs = partners.history(partners.theirs, *VISIT)
@@ -137,3 +136,30 @@ def test_merging_again_changes_nothing(partners: Partners) -> None:
     assert ["update", "agreement", "#2 Old LoI", "#1 LoI Kobe–LSN"] in partners.history(
         partners.theirs, *VISIT
     )
+
+
+def test_a_partner_s_older_change_is_shown_before_ours(rit: RitRunner, tmp_path: Path) -> None:
+    """QA: after a merge that kept our newer record, the partner's older change was listed
+    last, as if it were the current value."""
+
+    add_story_orgs(rit)
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-01")
+    partner = tmp_path / "partner.json"
+    ok(rit, "export", "json", "--out", str(partner))
+    ok(rit, "edit-exchange", "1", "--note", "ours, now")
+    data = json.loads(partner.read_text(encoding="utf-8"))
+    visit = data["tables"]["exchanges"][0]
+    visit.update(note="theirs, long ago", updated="2000-01-02T00:00:00+00:00")
+    data["tables"]["history"].append(
+        {"action": "update", "at": "2000-01-02T00:00:00+00:00", "field": "note", "id": 10_000,
+         "new": "theirs, long ago", "old": None, "record_id": visit["id"],
+         "record_uuid": visit["uuid"], "table_name": "exchanges"}
+    )  # fmt: skip
+    partner.write_text(json.dumps(data), encoding="utf-8")
+    ok(rit, "import", "json", str(partner), "--merge")
+    notes = [
+        h["new"]
+        for h in json.loads(ok(rit, "history", "1", "--kind", "exchange", "--json"))
+        if h["field"] == "note"
+    ]
+    assert notes == ["theirs, long ago", "ours, now"]  # in the order of time

@@ -145,14 +145,15 @@ _TRIP_HISTORY = """
         SELECT record_uuid FROM history WHERE table_name = 'trip_stops' AND action = 'create'
             AND field = 'trip_id' AND new = CAST(:id AS TEXT) AND id BETWEEN :first AND :last
     )
-    ORDER BY id
+    ORDER BY at, id
 """
 
 
 def history_of(
     conn: sqlite3.Connection, table: str, record_id: int, uuid: str | None = None
 ) -> list[Change]:
-    """Every change to the record in the order made: by its uuid when given (SQLite may give
+    """Every change to the record in the order of time (a partner's merged rows among ours),
+    then as recorded: by its uuid when given (SQLite may give
     a removed record's id to a new one); a trip's includes its stops', each field named
     after its stop ('stop #3 city'; 'stop #3' for its removal)."""
     if table == "trips":
@@ -161,10 +162,10 @@ def history_of(
         bounds.update(first=first or 0, last=last if removed else 2**63 - 1)
         rows = conn.execute(_TRIP_HISTORY, bounds)
     elif uuid is not None:
-        rows = conn.execute("SELECT * FROM history WHERE record_uuid = ? ORDER BY id", (uuid,))
+        rows = conn.execute("SELECT * FROM history WHERE record_uuid = ? ORDER BY at, id", (uuid,))
     else:
         rows = conn.execute(
-            "SELECT * FROM history WHERE table_name = ? AND record_id = ? ORDER BY id",
+            "SELECT * FROM history WHERE table_name = ? AND record_id = ? ORDER BY at, id",
             (table, record_id),
         )
     return [
