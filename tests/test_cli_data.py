@@ -186,7 +186,13 @@ def test_merge_two_partners(rit: RitRunner, tmp_path: Path) -> None:
     result = rit("import", "json", str(back), "--merge", "--json", env={"RIT_DB": str(ours)})
     assert result.exit_code == 0, result.stderr
     report = {r["table"]: r for r in json.loads(result.stdout)}
-    assert report["orgs"] == {"table": "orgs", "added": 0, "updated": 1, "skipped": 2}
+    assert report["orgs"] == {
+        "table": "orgs",
+        "added": 0,
+        "updated": 1,
+        "skipped": 2,
+        "kept_removed": 0,
+    }
     assert report["contacts"]["added"] == 1 and report["contacts"]["skipped"] == 2
     fbri = json.loads(ok(rit, "show-org", "FBRI", "--json", env={"RIT_DB": str(ours)}))
     assert fbri["city"] == "Kobe-shi"

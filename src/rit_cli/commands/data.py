@@ -168,6 +168,8 @@ REPORT_COLUMNS = (
     Column("updated", lambda r: r["updated"], justify="right"),
     Column("skipped", lambda r: r["skipped"], justify="right"),
 )
+# Records (and link and history rows) in the file that were removed here: not merged.
+KEPT_REMOVED = Column("kept removed", lambda r: r["kept_removed"], justify="right")
 
 
 @import_app.command("json")
@@ -193,7 +195,20 @@ def import_json(
     with context.writing() as conn:
         report = import_data(conn, document, merge)
     rows = [{"table": name, **vars(counts)} for name, counts in report.items()]
-    print_listing(REPORT_COLUMNS, rows, as_json, lambda r: r)
+    kept_removed = sum(r["kept_removed"] for r in rows)
+    # The column only when a merge kept something removed: the usual report is unchanged.
+    columns = REPORT_COLUMNS + ((KEPT_REMOVED,) if kept_removed else ())
+    print_listing(columns, rows, as_json, lambda r: r)
+    if kept_removed and not as_json:
+        from ..text import count, printable
+
+        sys.stderr.write(
+            printable(
+                f"kept removed: {count(kept_removed, 'row')} of records removed here (the"
+                " records, their links and history) were not brought back"
+            )
+            + "\n"
+        )
 
 
 @import_app.command("csv")

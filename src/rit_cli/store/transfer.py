@@ -244,11 +244,22 @@ def parse(text: str, source: str) -> dict[str, Any]:
 
 @dataclass
 class Counts:
-    """Records added, updated and skipped by a JSON import."""
+    """Records added, updated and skipped by a JSON import; and, with --merge, the
+    partner's records (with their link and history rows) that were removed here and so
+    were not brought back (kept_removed)."""
 
     added: int = 0
     updated: int = 0
     skipped: int = 0
+    kept_removed: int = 0
+
+
+class _RemovedHere(Exception):
+    """A record's reference names a record removed here (see _Importer.removed)."""
+
+    def __init__(self, column: str, target: str, uuid: str) -> None:
+        super().__init__(column, target, uuid)
+        self.column, self.target, self.uuid = column, target, uuid
 
 
 def _describe(table: Table, record: dict[str, Any]) -> str:
@@ -280,6 +291,33 @@ class _Importer:
         # (see our_id): by their history, built on first use, and by the file's records.
         self.partner_history: dict[tuple[str, int], tuple[list[int], list[str]]] | None = None
         self.partner_uuids: dict[str, dict[Any, Any]] = {}
+        self.gone: dict[str, dict[str, int]] | None = None  # see removed
+
+    def removed(self, table: str) -> dict[str, int]:
+        """uuid -> our last id of the records of a table removed here (remove-*) or erased
+        (forget-contact), as our history's 'delete' and 'erase' rows name them. A merge
+        does not bring them back (nor the rows that are theirs); an import into an empty
+        database has none."""
+        if self.gone is None:
+            self.gone = {}
+            if self.merge:
+                # An 'erase' row with a field records text scrubbed in a record that stays.
+                for name, uuid, record_id in self.conn.execute(
+                    "SELECT table_name, record_uuid, record_id FROM history"
+                    " WHERE action = 'delete' OR (action = 'erase' AND field IS NULL)"
+                    " ORDER BY id"
+                ):
+                    self.gone.setdefault(name, {})[uuid] = record_id
+        return self.gone.get(table, {})
+
+    def removed_here(self, table: str, uuid: Any) -> bool:
+        """Whether a record removed here has this uuid (and none here has it now: the
+        partner's own 'delete' row may have come along for a record we still have)."""
+        return (
+            isinstance(uuid, str)
+            and uuid in self.removed(table)
+            and uuid not in self.local_ids(table)
+        )
 
     def local_ids(self, table: str) -> dict[str, int]:
         if table not in self.ids:
@@ -322,6 +360,8 @@ class _Importer:
             value = record[name]
             if target is not None and value is not None:
                 local = self.local_ids(target).get(str(value))
+                if local is None and self.removed_here(target, str(value)):
+                    raise _RemovedHere(column, target, str(value))
                 if local is None:
                     raise InvalidInput(
                         f"{_describe(table, record)} refers to {LABELS.get(target, target)} "
@@ -464,9 +504,16 @@ class _Importer:
     def merge_records(self, table: Table, records: list[dict[str, Any]], counts: Counts) -> None:
         ids = self.local_ids(table.name)
         for record in records:
-            row = self.to_row(table, record)
-            if not isinstance(row.get("uuid"), str):
+            if not isinstance(record.get("uuid"), str):
                 raise InvalidInput(f"a record in table {table.name} has no uuid")
+            if self.removed_here(table.name, record["uuid"]):
+                counts.kept_removed += 1  # removed here: a merge does not bring it back
+                continue
+            try:
+                row = self.to_row(table, record)
+            except _RemovedHere as gone:
+                self.unless_ours_wins(table, record, gone, counts)
+                continue
             row.pop("id", None)
             self.check_unique(table, row, record)
             local_id = ids.get(row["uuid"])
@@ -500,6 +547,36 @@ class _Importer:
             self.taken.setdefault(table.name, {})[local_id] = row["uuid"]
             counts.updated += 1
 
+    def unless_ours_wins(
+        self, table: Table, record: dict[str, Any], gone: _RemovedHere, counts: Counts
+    ) -> None:
+        """A partner's record that refers to a record removed here: skipped where our
+        version wins (ours is newer or the same), else the merge is refused, naming both,
+        as a reference to a record neither in the file nor here is."""
+        local_id = self.local_ids(table.name).get(record["uuid"])
+        if local_id is not None:
+            ours = self.conn.execute(
+                f"SELECT updated FROM {table.name} WHERE id = ?", (local_id,)
+            ).fetchone()["updated"]
+            theirs = str(record.get("updated") or "")
+            if theirs <= str(ours or ""):
+                if theirs < str(ours or ""):
+                    self.kept.setdefault(table.name, set()).add(local_id)
+                counts.skipped += 1
+                return
+        target = self.schema[gone.target]
+        named = next(
+            (r for r in self.data.get(gone.target, []) if r.get("uuid") == gone.uuid),
+            {"uuid": gone.uuid},
+        )
+        what = "would be added" if local_id is None else "is newer than ours"
+        raise Conflict(
+            f"{_describe(table, record)} {what} and refers to {_describe(target, named)}, "
+            f"which was removed here (rit history {gone.uuid} shows it): a merge does not "
+            f"bring it back; the partner can change {table.exported_name(gone.column)} there, "
+            "then import again (nothing was imported)"
+        )
+
     def merge_links(self, table: Table, records: list[dict[str, Any]], counts: Counts) -> None:
         """A link table's rows, by the side that won the record they belong to.
 
@@ -517,7 +594,14 @@ class _Importer:
         new_here = self.added.get(target, set()) if target else set()
         theirs: dict[int, list[dict[str, Any]]] = {}
         for record in records:
-            row = self.to_row(table, record)
+            try:
+                row = self.to_row(table, record)
+            except _RemovedHere:
+                # A link of a record removed here, or to one (remove-org and remove-contact
+                # are refused while linked, forget-contact drops the links): not brought
+                # back. A record left without a party it needs is refused by the rules.
+                counts.kept_removed += 1
+                continue
             owner = row.get(owner_column)
             if owner in taken:
                 theirs.setdefault(owner, []).append(row)
@@ -646,10 +730,17 @@ class _Importer:
             if table.name == "history":
                 row = self.history_row(record)
                 if row is None:
-                    counts.skipped += 1
+                    if self.removed_here(str(record.get("table_name")), record.get("record_uuid")):
+                        counts.kept_removed += 1  # the history of a record removed here
+                    else:
+                        counts.skipped += 1
                     continue
             else:
-                row = self.to_row(table, record)
+                try:
+                    row = self.to_row(table, record)
+                except _RemovedHere:
+                    counts.kept_removed += 1  # a removed cooperation's status changes
+                    continue
             self.merge_row(table, row, record, counts)
 
     def merge_row(
@@ -722,7 +813,7 @@ class _Importer:
         """Our id of the record the partner's id named at their history row `at`: the
         record the partner's history last showed with that id before (SQLite may give a
         removed record's id to a new one), else the next one it showed, else the file's
-        record with that id."""
+        record with that id. A record removed here has the id it last had here."""
         if self.partner_history is None:
             self.partner_history = self.index_partner_history()
         uuid = None
@@ -737,7 +828,11 @@ class _Importer:
                     r.get("id"): r.get("uuid") for r in self.data.get(table, [])
                 }
             uuid = self.partner_uuids[table].get(partner_id)
-        return self.local_ids(table).get(uuid) if isinstance(uuid, str) else None
+        if not isinstance(uuid, str):
+            return None
+        # A record removed here by the id it had, as our own history names it.
+        found = self.local_ids(table).get(uuid)
+        return found if found is not None else self.removed(table).get(uuid)
 
     def index_partner_history(self) -> dict[tuple[str, int], tuple[list[int], list[str]]]:
         """(table, partner's id) -> the partner's history row ids where a record with that
