@@ -348,9 +348,14 @@ def test_a_move_out_of_its_agreement_s_term_links_the_exchange_as_scheduling_wou
         " is not in force on 2021-03-01, and none that fits is"
     )
     assert linked(rit) == [("2021-03-01", None)]
-    # Unlinked stays unlinked, even moved back into a term (--no-agreement may have said so).
+    # Unlinked stays unlinked, even moved back into a term (--no-agreement may have said
+    # so), but the confirmation says which agreement it would count for and how to link it.
     out = quiet_ok(rit, "reschedule", "1", "--on", "2018-03-01")
-    assert out.count("\n") == 1 and linked(rit) == [("2018-03-01", None)]
+    assert out.splitlines()[1] == (
+        "not linked to any agreement; 'MoU' fits and is in force on 2018-03-01:"
+        " rit edit-exchange 1 --agreement 'MoU' links it"
+    )
+    assert linked(rit) == [("2018-03-01", None)]
     history = quiet_ok(rit, "history", "1", "--kind", "exchange")
     assert [line.split("\t")[2:] for line in history.splitlines() if "\tagreement\t" in line] == [
         ["agreement", "", "#2 MoU"],

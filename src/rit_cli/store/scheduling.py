@@ -814,7 +814,7 @@ def _link_after_move(
     asked for (--no-agreement).
     """
     if ex.agreement_id is None:
-        return None, None
+        return None, _could_link(conn, ex, start)
     row = conn.execute("SELECT * FROM agreements WHERE id = ?", (ex.agreement_id,)).fetchone()
     # An early termination leaves what was planned after it linked (end-agreement): a move
     # within the planned term keeps it so, and end-agreement --undo finds it counted again.
@@ -835,6 +835,24 @@ def _link_after_move(
     if found is None:
         return None, f"no longer linked to an agreement: {why}, and none that fits is"
     return int(found["id"]), f"now linked to agreement {short_repr(found['title'])}: {why}"
+
+
+def _could_link(conn: sqlite3.Connection, ex: Exchange, start: date) -> str | None:
+    """For an unlinked exchange moved to a new start day: the one agreement it would be
+    linked to if scheduled there, as a hint (it may have been unlinked on purpose, or by an
+    earlier move out of that agreement's term)."""
+    parties = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+    try:
+        found = _only_agreement(conn, ex.type, parties, start)
+    except Ambiguous:
+        return None
+    if found is None:
+        return None
+    title = short_repr(found["title"])
+    return (
+        f"not linked to any agreement; {title} fits and is in force on {start.isoformat()}:"
+        f" rit edit-exchange {ex.id} --agreement {title} links it"
+    )
 
 
 def _period(day: str | None, window_start: str | None, window_end: str | None) -> str | None:
