@@ -649,3 +649,28 @@ def test_a_name_in_a_script_without_spaces_is_erased_however_it_is_spaced(
     other = "山田花子" if name.startswith("田中") else "田中太郎"
     assert purpose.count("(erased)") == 2 and other in purpose, purpose
     assert_gone(rit, db_path, name.replace(" ", "")[-2:])
+
+
+def test_a_merge_does_not_bring_an_erased_person_back(
+    rit: RitRunner, db_path: Path, tmp_path: Path
+) -> None:
+    """Review: a partner's export from before the erasure brought the person's name back
+    in the agreement's signatory history."""
+    seed_person(rit)
+    for args in (
+        ["add-org", "FBRI", "--country", "JP", "--city", "Kobe"],
+        ["add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed", "2016-05-02",
+         "--signatory", NAME],
+        ["schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12",
+         "--participant", NAME, "--note", f"{NAME} brings the draft"],
+    ):  # fmt: skip
+        assert rit(*args).exit_code == 0, args
+    partner = tmp_path / "partner.json"
+    assert rit("export", "json", "--out", str(partner)).exit_code == 0
+    assert NAME in partner.read_text(encoding="utf-8")
+    assert rit("forget-contact", NAME, "--yes").exit_code == 0
+    merged = rit("import", "json", str(partner), "--merge")
+    assert merged.exit_code == 0, merged.output
+    folded = every_value(db_path)
+    for gone in (NAME, EMAIL, OLD_EMAIL):
+        assert gone.lower() not in folded.lower(), gone

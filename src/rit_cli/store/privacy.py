@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import Conflict
 from ..text import key
@@ -77,13 +79,23 @@ def _identifiers(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
 
     The history is read by the contact's uuid only: an id can be reused by a later contact.
     """
-    had: dict[str, set[str]] = {field: {row[field]} for field in _IDENTIFYING}
-    for field, old, new in conn.execute(
+    changes = conn.execute(
         "SELECT field, old, new FROM history WHERE table_name = 'contacts' AND record_uuid = ?"
         f" AND field IN ({', '.join('?' for _ in _IDENTIFYING)})",
         (row["uuid"], *_IDENTIFYING),
-    ):
-        had[field].update((old, new))
+    )
+    return identifiers_of(row, changes)
+
+
+def identifiers_of(
+    record: Mapping[str, Any] | sqlite3.Row, changes: Iterable[Sequence[Any]]
+) -> list[str]:
+    """The identifiers (as _identifiers) of a contact record and its (field, old, new)
+    history, wherever they come from: our database, or a partner's file (merge)."""
+    had: dict[str, set[str]] = {field: {record[field]} for field in _IDENTIFYING}
+    for field, old, new in changes:
+        if field in had:
+            had[field].update((old, new))
     known = {field: {v.strip() for v in values if v and v.strip()} for field, values in had.items()}
     titles = known.pop("title")
     values = set().union(*known.values())
@@ -166,6 +178,24 @@ def forget_contact(conn: sqlite3.Connection, ref: str) -> Erasure:
     return Erasure(
         contact_id, contact_uuid, links, history_removed, history_scrubbed, records_scrubbed
     )
+
+
+def scrub_mentions(conn: sqlite3.Connection, identifiers: list[str]) -> None:
+    """Erase these identifiers from other records' history and live free text, as
+    forget-contact does: for a merge that brings a person erased here back in a partner's
+    history rows or notes."""
+    if not identifiers:
+        return
+    pattern = _pattern(identifiers)
+    conn.create_function(
+        _MENTIONS,
+        1,
+        lambda value: isinstance(value, str) and pattern.search(value) is not None,
+        deterministic=True,
+    )
+    _scrub_history(conn, pattern)
+    _scrub_records(conn, pattern)
+    _merge_search_indexes(conn)
 
 
 def _scrub_history(conn: sqlite3.Connection, pattern: re.Pattern[str]) -> int:

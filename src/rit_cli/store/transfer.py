@@ -310,6 +310,30 @@ class _Importer:
                     self.gone.setdefault(name, {})[uuid] = record_id
         return self.gone.get(table, {})
 
+    def scrub_erased(self) -> None:
+        """A person erased here (forget-contact) may still be named in the partner's
+        history rows and notes that the merge brought in: erase them again, with the names,
+        e-mails and phones the partner's file holds for that contact."""
+        erased = self.removed("contacts")
+        contacts = [
+            c
+            for c in self.data.get("contacts", [])
+            if c.get("uuid") in erased and c.get("uuid") not in self.local_ids("contacts")
+        ]
+        if not contacts:
+            return
+        from .privacy import identifiers_of, scrub_mentions
+
+        identifiers: set[str] = set()
+        for contact in contacts:
+            changes = [
+                (h.get("field"), h.get("old"), h.get("new"))
+                for h in self.data.get("history", [])
+                if h.get("table_name") == "contacts" and h.get("record_uuid") == contact["uuid"]
+            ]
+            identifiers.update(identifiers_of(contact, changes))
+        scrub_mentions(self.conn, sorted(identifiers, key=lambda v: (-len(v), v)))
+
     def removed_here(self, table: str, uuid: Any) -> bool:
         """Whether a record removed here has this uuid (and none here has it now: the
         partner's own 'delete' row may have come along for a record we still have)."""
@@ -421,6 +445,8 @@ class _Importer:
             else:
                 self.merge_rows(table, records, counts)
         self.record_merges()
+        if self.merge:
+            self.scrub_erased()
         # The rules between records, on the database as the import leaves it (uncommitted:
         # a refusal rolls it all back).
         from .transfer_rules import check_records, merge_scope
