@@ -848,10 +848,10 @@ def _could_link(conn: sqlite3.Connection, ex: Exchange, start: date) -> str | No
         return None
     if found is None:
         return None
-    title = short_repr(found["title"])
     return (
-        f"not linked to any agreement; {title} fits and is in force on {start.isoformat()}:"
-        f" rit edit-exchange {ex.id} --agreement {title} links it"
+        f"not linked to any agreement; #{found['id']} {short_repr(found['title'])} fits and is"
+        f" in force on {start.isoformat()}: rit edit-exchange {ex.id} --agreement {found['id']}"
+        " links it"
     )
 
 
