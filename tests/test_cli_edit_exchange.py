@@ -472,7 +472,8 @@ def test_with_other_options_the_stop_is_judged_after_the_edit(
     assert dump() == before
     # ... unless it leaves the trip in the same command,
     out = quiet_ok(rit, "edit-exchange", "Call", "--place", "Osaka", "--no-trip")
-    assert out.splitlines()[0] == "updated meeting #2 Call: place, online, trip stop"
+    # (Osaka is none of its organisations' cities: without a time, its zone is undecided.)
+    assert out.splitlines()[0] == "updated meeting #2 Call: place, online, time zone, trip stop"
     assert exchange(rit, "Call")["sequence"] == 1  # the place is in the calendar event
     # and it joins in the same command as the place that takes it there.
     quiet_ok(rit, "edit-exchange", "Call", "--place", "shanghai", "--trip", "1")
@@ -634,3 +635,23 @@ def test_the_same_place_again_says_nothing_about_the_zone(story: RitRunner) -> N
     assert "its time stays 09:00 in Asia/Tokyo" in first
     again = quiet_ok(rit, "edit-exchange", "2", "--place", "Osaka", "--note", "n")
     assert again == "updated meeting #2 Steering: note\n"
+
+
+def test_a_meeting_s_undecided_zone_is_decided_by_a_new_place_or_organisations(
+    story: RitRunner,
+) -> None:
+    """Review: edit-exchange never gave a zone to a meeting whose zone add-meeting had left
+    undecided, and an untimed meeting moved away from Kobe kept Kobe's zone silently."""
+    rit = story
+    quiet_ok(rit, "add-meeting", "B", "--org", "LSN", "--org", "FBRI", "--window", "2016-12",
+             "--place", "Singapore")  # fmt: skip
+    assert exchange(rit, "B")["tz"] is None
+    quiet_ok(rit, "edit-exchange", "B", "--place", "Kobe")
+    assert exchange(rit, "B")["tz"] == "Asia/Tokyo"  # FBRI's city
+    quiet_ok(rit, "edit-exchange", "B", "--place", "Singapore")
+    assert exchange(rit, "B")["tz"] is None  # undecided again: no time keeps Kobe's zone
+    refused(rit("fix-date", "B", "--on", "2016-12-05", "--at", "10:00"), "no time zone yet")
+    # Organisations sharing one zone decide it.
+    quiet_ok(rit, "add-org", "Hamburg Invest", "--short", "HI", "--country", "DE")
+    quiet_ok(rit, "edit-exchange", "B", "--org", "LSN", "--org", "HI", "--no-agreement")
+    assert exchange(rit, "B")["tz"] == "Europe/Berlin"

@@ -1215,13 +1215,21 @@ def _follow(
         ):
             values["place"] = new_host.city
         zone = new_host.tz if ex.tz == old_host.tz else None
-    elif ex.tz in {o.tz for o, _ in old} and not online:
+    elif ex.tz is None or ex.tz in {o.tz for o, _ in old}:
+        # A zone that came from the organisations, or none decided yet (add-meeting left it
+        # open): decided again as add-meeting decides it.
         in_place = [o.tz for o, _ in new if place and o.city and key(o.city) == key(place)]
         zones = list(dict.fromkeys(o.tz or "no zone" for o, _ in new))
-        if in_place:
+        if online:
+            zone = None  # online, the time stays where it was (undecided stays undecided)
+        elif in_place:
             zone = in_place[0]
         elif len(zones) == 1:
             zone = new[0][0].tz
+        elif ex.at is None and tz is None and ex.tz is not None:
+            # No time yet: nothing keeps the old place's zone; undecided, as add-meeting
+            # leaves it, until a time comes with its zone (fix-date/reschedule ask).
+            values["tz"] = None
         elif ex.at is not None and tz is None:
             where = f"none is in {short_repr(place)}" if place else "it has no place"
             kept = (
