@@ -1204,3 +1204,19 @@ def test_a_meeting_s_zone_left_undecided_is_asked_for_when_the_time_comes(
     assert "10:00 CET" in out
     # A day without a time needs no zone: it is the same day everywhere.
     assert exchange(rit, "WS")["day"] in ("2016-11-15", "2016-11-10")
+
+
+def test_the_date_history_of_a_new_exchange_on_a_removed_one_s_id_is_its_own(
+    story: RitRunner,
+) -> None:
+    """Review: after remove-exchange, a new exchange given the same id showed the removed
+    one's decide-by date in its date history."""
+    rit = story
+    quiet_ok(rit, "add-meeting", "Old", "--org", "LSN", "--org", "FBRI", "--window", "2016-12",
+             "--decide-by", "2016-11-01", "--place", "Kobe")  # fmt: skip
+    quiet_ok(rit, "remove-exchange", "Old")
+    quiet_ok(rit, "add-meeting", "New", "--org", "LSN", "--org", "FBRI", "--window", "2016-11",
+             "--place", "Kobe")  # fmt: skip
+    shown = exchange(rit, "New")
+    assert shown["id"] == 1
+    assert [(d["when"], d.get("decide_by")) for d in shown["date_history"]] == [("2016-11", None)]

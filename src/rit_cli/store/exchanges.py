@@ -391,10 +391,11 @@ def date_history(conn: sqlite3.Connection, ex: Exchange) -> list[dict[str, Any]]
     """How the date was narrowed down: the state after creation and after each change."""
     state: dict[str, Any] = {}
     steps: list[dict[str, Any]] = []
+    # By uuid (SQLite may give a removed exchange's id to a new one), in the order of time
+    # (a partner's older step brought in by a merge comes before ours), as rit history.
     rows = conn.execute(
-        "SELECT at, action, field, new FROM history"
-        " WHERE table_name = 'exchanges' AND record_id = ? ORDER BY id",
-        (ex.id,),
+        "SELECT at, action, field, new FROM history WHERE record_uuid = ? ORDER BY at, id",
+        (ex.uuid,),
     ).fetchall()
     groups: list[tuple[str, list[sqlite3.Row]]] = []
     for row in rows:
