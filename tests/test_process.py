@@ -91,6 +91,9 @@ def test_default_location_is_user_data_dir(tmp_path: Path) -> None:
 def test_shell_completion_offers_commands_and_options(tmp_path: Path) -> None:
     """Typer's completion, as bash calls it (every command is loaded for completion)."""
     env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    # Typer finds the shell in the process tree and ignores the 'bash' given unless told
+    # not to look: under cron or a CI runner that execs pytest there is no shell above it.
+    env["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
     script = run(["--show-completion", "bash"], env)
     assert script.returncode == 0 and "_rit_completion" in script.stdout
     words = {**env, "_RIT_COMPLETE": "complete_bash", "COMP_WORDS": "rit sch", "COMP_CWORD": "1"}
