@@ -163,3 +163,53 @@ def test_a_partner_s_older_change_is_shown_before_ours(rit: RitRunner, tmp_path:
         if h["field"] == "note"
     ]
     assert notes == ["theirs, long ago", "ours, now"]  # in the order of time
+
+
+def _on(rit: RitRunner, db: Path, *args: str) -> str:
+    return ok(rit, *args, env={"RIT_DB": str(db), "RIT_TODAY": "2016-08-25"})
+
+
+def test_a_partner_s_removal_of_a_record_we_keep_is_not_ours_to_record(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    """Review: the partner's 'delete' row for a stop we still have came along, and our
+    history called the stop removed."""
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    _on(rit, ours, "add-trip", "Japan", "--from", "2016-05-01", "--to", "2016-05-05")
+    _on(rit, ours, "add-stop", "Japan", "--city", "Kobe", "--country", "JP", "--from", "2016-05-02")
+    _on(rit, ours, "export", "json", "--out", str(tmp_path / "ours.json"))
+    _on(rit, theirs, "import", "json", str(tmp_path / "ours.json"))
+    _on(rit, theirs, "remove-stop", "Japan", "Kobe")
+    _on(rit, theirs, "export", "json", "--out", str(tmp_path / "theirs.json"))
+    _on(rit, ours, "import", "json", str(tmp_path / "theirs.json"), "--merge")
+    assert "stop #1: 2016-05-02..2016-05-02 Kobe, JP" in _on(rit, ours, "show-trip", "Japan")
+    rows = json.loads(_on(rit, ours, "history", "Japan", "--json"))
+    assert [r["action"] for r in rows].count("delete") == 0
+
+
+def test_a_partner_s_older_reference_to_a_record_removed_here_names_it_removed(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    """Review: a merged partner row about an organisation removed here was labelled with a
+    newer organisation that got its id."""
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    _on(rit, ours, "add-org", "Life Science Nord", "--short", "LSN", "--country", "DE")
+    _on(rit, ours, "add-org", "Xorg GmbH", "--short", "XO", "--country", "DE")
+    _on(rit, ours, "add-contact", "Hinrich Habeck", "--org", "LSN")
+    _on(rit, ours, "export", "json", "--out", str(tmp_path / "ours.json"))
+    _on(rit, theirs, "import", "json", str(tmp_path / "ours.json"))
+    _on(rit, theirs, "edit-contact", "Hinrich Habeck", "--org", "XO")
+    _on(rit, theirs, "export", "json", "--out", str(tmp_path / "theirs.json"))
+    data = json.loads((tmp_path / "theirs.json").read_text(encoding="utf-8"))
+    for row in data["tables"]["history"]:  # the partner's change, made long before ours
+        if row["field"] == "org_id" and row["action"] == "update":
+            row["at"] = "2000-01-01T00:00:00+00:00"
+    for row in data["tables"]["contacts"]:
+        row["updated"] = "2000-01-01T00:00:00+00:00"
+    (tmp_path / "theirs.json").write_text(json.dumps(data), encoding="utf-8")
+    _on(rit, ours, "edit-contact", "Hinrich Habeck", "--role", "director")
+    _on(rit, ours, "remove-org", "XO")
+    _on(rit, ours, "add-org", "Newco AG", "--short", "NEW", "--country", "DE")  # gets #2
+    _on(rit, ours, "import", "json", str(tmp_path / "theirs.json"), "--merge")
+    shown = _on(rit, ours, "history", "Hinrich Habeck")
+    assert "#2 (removed)" in shown and "NEW" not in shown

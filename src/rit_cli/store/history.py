@@ -247,16 +247,16 @@ def show_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[Sh
     labels = _labels(conn, wanted)
     gone = _gone(conn, wanted)
 
-    def name(table: str, record_id: int, row_id: int, with_id: bool) -> str:
+    def name(table: str, record_id: int, when: tuple[str, int], with_id: bool) -> str:
         removed = gone.get((table, record_id))
-        if removed is not None and removed[0] > row_id:
+        if removed is not None and removed[0] > when:
             return f"#{record_id} ({removed[1]})"
         label = labels.get((table, record_id))
         if label is None:
             return f"#{record_id} (removed)"
         return f"#{record_id} {label}" if with_id else label
 
-    def value(column: str | None, text: str | None, row_id: int) -> str | None:
+    def value(column: str | None, text: str | None, when: tuple[str, int]) -> str | None:
         if text is None or column is None:
             return text
         if column in _FLAGS:
@@ -265,9 +265,9 @@ def show_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[Sh
         if not table:
             return text
         if column in REFERENCES:
-            return name(table, ids[0], row_id, with_id=True)
+            return name(table, ids[0], when, with_id=True)
         return ", ".join(
-            name(table, int(item[1:]), row_id, with_id=False) if item[1:].isdigit() else item
+            name(table, int(item[1:]), when, with_id=False) if item[1:].isdigit() else item
             for item in text.split(", ")
         )
 
@@ -283,8 +283,8 @@ def show_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[Sh
             ShownChange(
                 change,
                 field,
-                value(column, change.old, change.row_id),
-                value(column, change.new, change.row_id),
+                value(column, change.old, (change.at, change.row_id)),
+                value(column, change.new, (change.at, change.row_id)),
                 column in _INSTANTS,
             )
         )
@@ -318,22 +318,24 @@ def _labels(conn: sqlite3.Connection, wanted: dict[str, set[int]]) -> dict[tuple
 
 def _gone(
     conn: sqlite3.Connection, wanted: dict[str, set[int]]
-) -> dict[tuple[str, int], tuple[int, str]]:
-    """(table, id) -> the history row that last removed or erased a record with that id,
-    and which it was: 'removed' or 'erased'. A change written before that row named the
-    record that went, not one that was given its id afterwards."""
-    found: dict[tuple[str, int], tuple[int, str]] = {}
+) -> dict[tuple[str, int], tuple[tuple[str, int], str]]:
+    """(table, id) -> when (time, row) the last record with that id was removed or erased,
+    and which it was: 'removed' or 'erased'. A change made before then named the record
+    that went, not one that was given its id afterwards; by time, so that a partner's
+    older row that a merge wrote after our removal still names the removed record."""
+    found: dict[tuple[str, int], tuple[tuple[str, int], str]] = {}
     for table, ids in wanted.items():
         for chunk, marks in batches(sorted(ids)):
             # An 'erase' row without a field is forget-contact's (one with fields records
             # text it scrubbed in a record that stays). SQLite: the bare column `action`
             # comes from the row holding max(id).
-            for record_id, row_id, action in conn.execute(
-                "SELECT record_id, max(id), action FROM history WHERE table_name = ?"
+            for record_id, row_id, action, at in conn.execute(
+                "SELECT record_id, max(id), action, at FROM history WHERE table_name = ?"
                 f" AND record_id IN ({marks})"
                 " AND (action = 'delete' OR (action = 'erase' AND field IS NULL))"
                 " GROUP BY record_id",
                 [table, *chunk],
             ):
-                found[(table, record_id)] = (row_id, "erased" if action == "erase" else "removed")
+                kind = "erased" if action == "erase" else "removed"
+                found[(table, record_id)] = ((at, row_id), kind)
     return found

@@ -802,6 +802,10 @@ class _Importer:
         local = self.local_ids(table.name).get(str(record.get("record_uuid")))
         if local is None:
             return None
+        if record.get("action") == "delete" or (
+            record.get("action") == "erase" and record.get("field") is None
+        ):
+            return None  # the partner removed (or erased) a record we keep: not ours to say
         row = {c: record.get(c) for c in self.schema["history"].columns if c != "id"}
         row["record_id"] = local
         column = row.get("field")
