@@ -581,34 +581,48 @@ def _occurrences(
     ]
 
 
-def _default_zone(
-    host: Org | None, orgs: list[Org], place: str | None, online: bool, at: str | None
-) -> str | None:
-    """The zone of the place: the host's; for a meeting, that of an organisation in the
-    place, else the one zone its organisations share; online, the first organisation's
-    (the organiser's). A meeting whose organisations are in several zones, none in its
-    place, has no zone rit could know: with a time it is refused (--tz says where), without
-    one its zone stays undecided (None), and fix-date/reschedule --at ask for it then."""
-    if host is not None:
-        return host.tz
+def _zone_at(orgs: Sequence[Org], place: str | None) -> tuple[str | None, list[str]]:
+    """The zone of a meeting's place as far as its organisations tell (that of one of them
+    in the place, else the one zone they all share; None when they cannot tell), and the
+    zones they are in. An organisation without a zone (a country of several) is one more
+    zone: which --org comes first must never decide where a time is."""
+    zones = list(dict.fromkeys(o.tz or "no zone" for o in orgs))
     if place:
         for org in orgs:
             if org.city and key(org.city) == key(place) and org.tz:
-                return org.tz
-    # An organisation without a zone (a country of several) is one more zone: which --org
-    # comes first must not decide where the time is.
-    zones = list(dict.fromkeys(o.tz or "no zone" for o in orgs))
-    if len(zones) > 1 and not online:
-        if at is None:
-            return None
-        differ = f"the meeting's organisations are in different time zones ({', '.join(zones)})"
-        if place:
-            raise InvalidInput(f"{differ} and none is in {short_repr(place)}: give --tz ZONE")
-        raise InvalidInput(
-            f"{differ}: give --tz ZONE for the time {at}, --place with the city of one of"
-            " them, or --online for the organiser's time"
-        )
-    return orgs[0].tz
+                return org.tz, zones
+    return (orgs[0].tz if len(zones) == 1 else None), zones
+
+
+def _default_zone(
+    host: Org | None, orgs: list[Org], place: str | None, online: bool, at: str | None
+) -> str | None:
+    """The zone of the place: the host's; for a meeting, what its organisations tell
+    (_zone_at); online, the first organisation's (the organiser's). A meeting whose
+    organisations cannot tell has no zone rit could know: with a time it is refused (--tz
+    says where), without one its zone stays undecided (None), and fix-date/reschedule --at
+    ask for it then."""
+    if host is not None:
+        return host.tz
+    zone, zones = _zone_at(orgs, place)
+    if zone is not None or len(zones) == 1:
+        return zone
+    if online:
+        return orgs[0].tz
+    if at is None:
+        return None
+    differ = f"the meeting's organisations are in different time zones ({', '.join(zones)})"
+    if place:
+        raise InvalidInput(f"{differ} and none is in {short_repr(place)}: give --tz ZONE")
+    raise InvalidInput(
+        f"{differ}: give --tz ZONE for the time {at}, --place with the city of one of"
+        " them, or --online for the organiser's time"
+    )
+
+
+def _parties_of(conn: sqlite3.Connection, ex: Exchange) -> list[tuple[Org, str]]:
+    """The exchange's organisations with their roles, as the scheduling rules take them."""
+    return [(get_org(conn, p.org_id), p.role) for p in ex.parties]
 
 
 def _default_title(parties: list[tuple[Org, str]], dates: Dates) -> str:
@@ -824,7 +838,7 @@ def _link_after_move(
         f"agreement {short_repr(row['title'])} ({_term_text(row)}) is not in force"
         f" on {start.isoformat()}"
     )
-    parties = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+    parties = _parties_of(conn, ex)
     try:
         found = _only_agreement(conn, ex.type, parties, start)
     except Ambiguous:
@@ -841,7 +855,7 @@ def _could_link(conn: sqlite3.Connection, ex: Exchange, start: date) -> str | No
     """For an unlinked exchange moved to a new start day: the one agreement it would be
     linked to if scheduled there, as a hint (it may have been unlinked on purpose, or by an
     earlier move out of that agreement's term)."""
-    parties = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+    parties = _parties_of(conn, ex)
     try:
         found = _only_agreement(conn, ex.type, parties, start)
     except Ambiguous:
@@ -1161,7 +1175,7 @@ def _edited_parties(
     """The parties after the edit, checked as schedule-visit and add-meeting check them;
     what was not given stays (guests with only --to, the host with only --from)."""
     if data.guests is None and data.host is None and data.orgs is None:
-        return [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+        return _parties_of(conn, ex)
     kept = {
         role: tuple(str(p.org_id) for p in ex.parties if p.role == role)
         for role in ("guest", "host")
@@ -1218,14 +1232,11 @@ def _follow(
     elif ex.tz is None or ex.tz in {o.tz for o, _ in old}:
         # A zone that came from the organisations, or none decided yet (add-meeting left it
         # open): decided again as add-meeting decides it.
-        in_place = [o.tz for o, _ in new if place and o.city and key(o.city) == key(place)]
-        zones = list(dict.fromkeys(o.tz or "no zone" for o, _ in new))
+        told, zones = _zone_at([o for o, _ in new], place)
         if online:
             zone = None  # online, the time stays where it was (undecided stays undecided)
-        elif in_place:
-            zone = in_place[0]
-        elif len(zones) == 1:
-            zone = new[0][0].tz
+        elif told is not None or len(zones) == 1:
+            zone = told
         elif ex.at is None and tz is None and ex.tz is not None:
             # No time yet: nothing keeps the old place's zone; undecided, as add-meeting
             # leaves it, until a time comes with its zone (fix-date/reschedule ask).
@@ -1359,7 +1370,7 @@ def _replace_links(
     history of each that changed, as creating the exchange writes it."""
     history: dict[str, tuple[Any, Any]] = {}
     if parties is not None:
-        old = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+        old = _parties_of(conn, ex)
         conn.execute("DELETE FROM exchange_orgs WHERE exchange_id = ?", (ex.id,))
         conn.executemany(
             "INSERT INTO exchange_orgs (exchange_id, org_id, role) VALUES (?, ?, ?)",
@@ -1397,7 +1408,7 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         raise InvalidInput("give either --trip or --no-trip, not both")
     ex = find_exchange(conn, ref)
     _check_edit(data, ex)
-    old_parties = [(get_org(conn, p.org_id), p.role) for p in ex.parties]
+    old_parties = _parties_of(conn, ex)
     parties = _edited_parties(conn, data, ex)
     roles = _changed_roles(old_parties, parties)
 
