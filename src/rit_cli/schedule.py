@@ -144,6 +144,15 @@ def in_force_span(terms: AgreementTerms) -> tuple[date, date | None] | None:
     return start, end
 
 
+def span_text(span: tuple[date, date | None]) -> str:
+    """An in_force_span in words: ``in force 2016-01-01..2017-12-31``, or ``in force from
+    2019-01-01, open-ended``."""
+    start, end = span
+    if end is None:
+        return f"in force from {start.isoformat()}, open-ended"
+    return f"in force {start.isoformat()}..{end.isoformat()}"
+
+
 def covered_in_year(terms: AgreementTerms, year: int) -> Window | None:
     """The part of a calendar year the agreement is in force, if any."""
     span = in_force_span(terms)

@@ -338,7 +338,7 @@ def _check_linked_days(
     linked to an agreement in force on its start day, and would silently count for none.
     (end-agreement may: a termination ends what was planned after it; a correction of the
     dates may not.)"""
-    from ..schedule import AgreementTerms, in_force_span
+    from ..schedule import AgreementTerms, in_force_span, span_text
 
     # An early termination is left out: what was planned after it stays linked (and no
     # longer counts), as end-agreement leaves it.
@@ -353,11 +353,7 @@ def _check_linked_days(
         first, last = span
         outside = "e.start_on < ? OR e.start_on > ?"
         params = (agreement["id"], first.isoformat(), (last or date.max).isoformat())
-        term = (
-            f"in force {first.isoformat()}..{last.isoformat()}"
-            if last
-            else f"in force from {first.isoformat()}, open-ended"
-        )
+        term = span_text(span)
     rows = conn.execute(
         f"SELECT e.id, e.type, e.title, e.start_on FROM exchanges e WHERE e.agreement_id = ?"
         f" AND ({outside}) ORDER BY e.start_on, e.id",

@@ -304,17 +304,12 @@ def _terms(row: sqlite3.Row) -> AgreementTerms:
 
 def _term_text(row: sqlite3.Row) -> str:
     """When an agreement is in force, in words: ``in force 2016-01-01..2017-12-31``."""
-    from ..schedule import in_force_span
+    from ..schedule import in_force_span, span_text
 
     if row["signed_on"] is None:
         return "not signed"
     span = in_force_span(_terms(row))
-    if span is None:
-        return "never in force"
-    start, end = span
-    if end is None:
-        return f"in force from {start.isoformat()}, open-ended"
-    return f"in force {start.isoformat()}..{end.isoformat()}"
+    return "never in force" if span is None else span_text(span)
 
 
 def _in_force(row: sqlite3.Row, day: date, termination: bool = True) -> bool:
