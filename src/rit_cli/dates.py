@@ -15,9 +15,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from rit_cli.errors import InvalidInput
@@ -85,16 +84,24 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-@dataclass(frozen=True, order=True)
-class Window:
-    """A span of calendar days; both ends inclusive."""
-
+class _Days(NamedTuple):
     start: date
     end: date
 
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError(f"Window end {self.end} is before its start {self.start}")
+
+class Window(_Days):
+    """A span of calendar days; both ends inclusive; ordered by start, then end.
+
+    A named tuple rather than a frozen dataclass: every command imports this module, and
+    building a dataclass's methods costs about half a millisecond of start-up.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, start: date, end: date) -> Window:
+        if end < start:
+            raise ValueError(f"Window end {end} is before its start {start}")
+        return super().__new__(cls, start, end)
 
     def contains(self, d: date) -> bool:
         return self.start <= d <= self.end
@@ -344,8 +351,12 @@ def format_span(s: date, e: date) -> str:
 # ----------------------------------------------------------------------- durations
 
 
-def parse_duration(text: str) -> relativedelta:
-    """Parse a positive duration such as ``14d``, ``2w``, ``3m``, ``1y``, ``+14d`` or ``90``."""
+def parse_duration(text: str) -> timedelta | relativedelta:
+    """Parse a positive duration such as ``14d``, ``2w``, ``3m``, ``1y``, ``+14d`` or ``90``.
+
+    Days and weeks are a timedelta; months and years need dateutil's calendar arithmetic,
+    imported only then (remind's default horizons, 14d and 90d, are spared the import).
+    """
     shown = text.strip()
     accepted = "use a positive number of days, weeks, months or years such as 14d, 2w, 3m, 1y"
     m = re.fullmatch(_DURATION, _norm(text).lower())
@@ -359,23 +370,25 @@ def parse_duration(text: str) -> relativedelta:
             f"duration {_q(shown)} is too long: at most 100 years "
             f"({_MAX_DURATION_DAYS[unit]} {_UNIT_WORD[unit]})"
         )
+    if unit == "d":
+        return timedelta(days=n)
+    if unit == "w":
+        return timedelta(weeks=n)
     from dateutil.relativedelta import relativedelta
 
-    if unit == "d":
-        return relativedelta(days=n)
-    if unit == "w":
-        return relativedelta(weeks=n)
     if unit == "m":
         return relativedelta(months=n)
     return relativedelta(years=n)
 
 
-def add_duration(d: date, dur: relativedelta) -> date:
+def add_duration(d: date, dur: timedelta | relativedelta) -> date:
     """d shifted by dur (calendar arithmetic: 31 Jan + 1 month = end of February)."""
     try:
         result: date = d + dur
     except (OverflowError, ValueError) as exc:
-        raise InvalidInput(f"{d.isoformat()} plus {dur!r} is outside the calendar") from exc
+        raise InvalidInput(
+            f"a duration from {d.isoformat()} reaches past the calendar's end"
+        ) from exc
     return result
 
 

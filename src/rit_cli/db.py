@@ -8,8 +8,8 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InvalidInput, StoreError
 from .fold import SQL_FUNCTION, sql_function
@@ -24,8 +24,7 @@ BUSY_TIMEOUT_MS = 5_000
 WRITE_WAIT_SECONDS = 15.0
 
 
-@dataclass(frozen=True)
-class DbLocation:
+class DbLocation(NamedTuple):
     """Where the database is, and what said so."""
 
     path: Path

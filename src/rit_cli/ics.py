@@ -25,11 +25,13 @@ PRODID = "-//rit//rit-cli//EN"
 
 
 def _text(value: str) -> str:
+    import re
+
     from .text import INVISIBLE
 
     # C1 controls and bidi/invisible format characters would act in a terminal or reorder
     # the text in a calendar app: replaced like the controls RFC 5545 forbids.
-    return INVISIBLE.sub("\ufffd", value)
+    return re.sub(INVISIBLE, "\ufffd", value)
 
 
 def _instant(value: str) -> datetime:

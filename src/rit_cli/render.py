@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .text import printable
 
@@ -12,8 +11,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column of a listing: its header and how to get its value from a record."""
 
     header: str

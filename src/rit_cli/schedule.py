@@ -34,9 +34,7 @@ N in each direction). The verdict is the worst direction's.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -50,8 +48,7 @@ COUNTED_AS_PLANNED = ("planned", "scheduled")
 _FAR = date(MAX_YEAR, 12, 31)
 
 
-@dataclass(frozen=True)
-class AgreementTerms:
+class AgreementTerms(NamedTuple):
     """What compliance needs to know about an agreement."""
 
     parties: tuple[int, ...]
@@ -94,8 +91,7 @@ class VisitFact(NamedTuple):
     end: date
 
 
-@dataclass(frozen=True)
-class DirectionCompliance:
+class DirectionCompliance(NamedTuple):
     """An each-way obligation in one direction: the visits hosted by one party."""
 
     host: int
@@ -105,8 +101,7 @@ class DirectionCompliance:
     verdict: str
 
 
-@dataclass(frozen=True)
-class Compliance:
+class Compliance(NamedTuple):
     """One calendar year's obligation against the visits held and planned."""
 
     year: int
@@ -115,7 +110,7 @@ class Compliance:
     planned: int
     verdict: str
     each_way: bool = False
-    directions: tuple[DirectionCompliance, ...] = field(default_factory=tuple)
+    directions: tuple[DirectionCompliance, ...] = ()
 
 
 def agreement_status(terms: AgreementTerms, today: date) -> str:
@@ -164,7 +159,7 @@ def covered_in_year(terms: AgreementTerms, year: int) -> Window | None:
 
 
 def days_in_year(year: int) -> int:
-    return 366 if calendar.isleap(year) else 365
+    return date(year, 12, 31).timetuple().tm_yday  # 366 in leap years
 
 
 def required_visits(terms: AgreementTerms, year: int) -> int:
@@ -268,8 +263,7 @@ def compliance_years(terms: AgreementTerms, today: date) -> list[int]:
 # ------------------------------------------------------------------------------ gaps
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     """Days inside a span that nothing covers; ``ongoing`` when it reaches today."""
 
     start: date

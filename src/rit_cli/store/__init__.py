@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlite3
 import uuid as uuid_module
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import Ambiguous, Conflict, NotFound
 from ..text import key, short_repr
@@ -146,8 +145,7 @@ def links(
     ]
 
 
-@dataclass(frozen=True)
-class Referrer:
+class Referrer(NamedTuple):
     """Records of one kind that point at another through one column, and how a user takes
     one of them off it (the hint a refused removal gives)."""
 
@@ -181,8 +179,7 @@ def refuse_while_referred(
         )
 
 
-@dataclass(frozen=True)
-class RefSpec:
+class RefSpec(NamedTuple):
     """How records of one table are referred to: by id, or by one of its key columns."""
 
     table: str

@@ -318,7 +318,7 @@ def _in_force(row: sqlite3.Row, day: date, termination: bool = True) -> bool:
     from ..schedule import in_force_span
 
     terms = _terms(row)
-    span = in_force_span(terms if termination else replace(terms, terminated_on=None))
+    span = in_force_span(terms if termination else terms._replace(terminated_on=None))
     return span is not None and span[0] <= day and (span[1] is None or day <= span[1])
 
 
