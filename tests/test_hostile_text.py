@@ -55,14 +55,14 @@ HOSTILE = [
 ]
 
 RAW_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 RICH_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def stored(value: str) -> str:
-    """What rit keeps of a value: NFC, trimmed."""
-    return unicodedata.normalize("NFC", value).strip()
+    """What rit keeps of a value: NFC, lines ended by \\n, trimmed."""
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 COMMANDS = commands()

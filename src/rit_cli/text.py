@@ -13,9 +13,16 @@ MAX_TEXT = 10_000
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$"
 
 
+def _normal(value: str) -> str:
+    """NFC, lines ended by \\n, trimmed. A note pasted from Windows or a spreadsheet cell
+    (\\r\\n) keeps its line breaks as line breaks, not as carriage returns that every output
+    would show escaped."""
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
 def clean(value: str, what: str, *, limit: int = MAX_NAME, required: bool = True) -> str | None:
-    """NFC-normalise and trim; refuse empty (when required), over-long or NUL-carrying text."""
-    text = unicodedata.normalize("NFC", value).strip()
+    """Normalise (see _normal); refuse empty (when required), over-long or NUL-carrying text."""
+    text = _normal(value)
     if not text:
         if required:
             raise InvalidInput(f"{what} must not be empty")
@@ -28,8 +35,8 @@ def clean(value: str, what: str, *, limit: int = MAX_NAME, required: bool = True
 
 
 def key(value: str) -> str:
-    """The comparison key for names: NFC, trimmed, case-folded."""
-    return unicodedata.normalize("NFC", value).strip().casefold()
+    """The comparison key for names: normalised as stored (see _normal), case-folded."""
+    return _normal(value).casefold()
 
 
 def tag(value: str, what: str = "tag") -> str:
@@ -59,13 +66,19 @@ def short_repr(value: str, limit: int = 60) -> str:
     return "'" + printable(shown).replace("'", "\\'") + "'"
 
 
+# Zero-width non-joiner and joiner: format characters that Persian, the Indic scripts and
+# emoji sequences (👩‍🔬) need to be written correctly; they change how neighbours join, not
+# what the text says or the order it is shown in, so they stay as they are everywhere.
+JOINERS = "\u200c\u200d"
+
+
 def printable(value: str) -> str:
     """User text made safe for a terminal: control and format characters shown escaped."""
     if value.isprintable():
         return value
     out = []
     for ch in value:
-        if ch.isprintable() or ch == " ":
+        if ch.isprintable() or ch == " " or ch in JOINERS:
             out.append(ch)
         elif ch == "\n":
             out.append("\\n")
@@ -77,13 +90,14 @@ def printable(value: str) -> str:
 
 
 # Characters that act instead of showing: C0/C1 controls (but line feed and tab), DEL,
-# bidi overrides and marks, zero-width and other invisible format characters. In a file
+# bidi overrides and marks, zero-width and other invisible format characters (but the
+# JOINERS, which writing needs). In a file
 # a user may `cat` or open in a spreadsheet they must not act: CSV shows them escaped
 # (\x1b, \u202e), JSON as \uXXXX escapes (which read back exactly), ICS drops them.
 # A pattern, compiled by re (and kept in its cache) on first use: compiling it costs
 # ~0.3 ms, which plain listings and reminders never need.
 INVISIBLE = (
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028\u2029"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028\u2029"
     "\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
 )
 
