@@ -192,6 +192,7 @@ def test_merge_two_partners(rit: RitRunner, tmp_path: Path) -> None:
         "updated": 1,
         "skipped": 2,
         "kept_removed": 0,
+        "replaced": 0,
     }
     assert report["contacts"]["added"] == 1 and report["contacts"]["skipped"] == 2
     fbri = json.loads(ok(rit, "show-org", "FBRI", "--json", env={"RIT_DB": str(ours)}))

@@ -170,6 +170,8 @@ REPORT_COLUMNS = (
 )
 # Records (and link and history rows) in the file that were removed here: not merged.
 KEPT_REMOVED = Column("kept removed", lambda r: r["kept_removed"], justify="right")
+# Updated records whose values set here the partner's newer copy replaced.
+REPLACED = Column("replaced", lambda r: r["replaced"], justify="right")
 
 
 @import_app.command("json")
@@ -196,16 +198,32 @@ def import_json(
         report = import_data(conn, document, merge)
     rows = [{"table": name, **vars(counts)} for name, counts in report.items()]
     kept_removed = sum(r["kept_removed"] for r in rows)
-    # The column only when a merge kept something removed: the usual report is unchanged.
-    columns = REPORT_COLUMNS + ((KEPT_REMOVED,) if kept_removed else ())
+    replaced = sum(r["replaced"] for r in rows)
+    # The columns only when a merge kept something removed or replaced values set here:
+    # the usual report is unchanged.
+    columns = (
+        REPORT_COLUMNS
+        + ((KEPT_REMOVED,) if kept_removed else ())
+        + ((REPLACED,) if replaced else ())
+    )
     print_listing(columns, rows, as_json, lambda r: r)
-    if kept_removed and not as_json:
-        from ..text import count, printable
+    if as_json:
+        return
+    from ..text import count, printable
 
+    if kept_removed:
         sys.stderr.write(
             printable(
                 f"kept removed: {count(kept_removed, 'row')} of records removed here (the"
                 " records, their links and history) were not brought back"
+            )
+            + "\n"
+        )
+    if replaced:
+        sys.stderr.write(
+            printable(
+                f"replaced: {count(replaced, 'record')} changed here too took the partner's"
+                " newer values; rit history shows what each had here (a 'merge' row)"
             )
             + "\n"
         )

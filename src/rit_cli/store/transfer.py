@@ -246,12 +246,14 @@ def parse(text: str, source: str) -> dict[str, Any]:
 class Counts:
     """Records added, updated and skipped by a JSON import; and, with --merge, the
     partner's records (with their link and history rows) that were removed here and so
-    were not brought back (kept_removed)."""
+    were not brought back (kept_removed), and the updated records whose values set here
+    the partner's newer copy replaced (replaced: a change made on both sides)."""
 
     added: int = 0
     updated: int = 0
     skipped: int = 0
     kept_removed: int = 0
+    replaced: int = 0
 
 
 class _RemovedHere(Exception):
@@ -260,6 +262,14 @@ class _RemovedHere(Exception):
     def __init__(self, column: str, target: str, uuid: str) -> None:
         super().__init__(column, target, uuid)
         self.column, self.target, self.uuid = column, target, uuid
+
+
+# What an exported calendar shows of an exchange (ics.py): a merge that changes one of them
+# raises the event's sequence.
+_CALENDAR_COLUMNS = frozenset(
+    "type title status host_id place online tz window_start window_end decide_by day days"
+    " at fold starts_utc start_on end_on purpose note".split()
+)
 
 
 def _describe(table: Table, record: dict[str, Any]) -> str:
@@ -292,6 +302,7 @@ class _Importer:
         self.partner_history: dict[tuple[str, int], tuple[list[int], list[str]]] | None = None
         self.partner_uuids: dict[str, dict[Any, Any]] = {}
         self.gone: dict[str, dict[str, int]] | None = None  # see removed
+        self.counts: dict[str, Counts] = {}
 
     def removed(self, table: str) -> dict[str, int]:
         """uuid -> our last id of the records of a table removed here (remove-*) or erased
@@ -423,7 +434,7 @@ class _Importer:
         check_file(self.conn, self.schema, data, self.local_ids, merge=self.merge)
         if not self.merge:
             self.require_empty()
-        report: dict[str, Counts] = {}
+        report = self.counts
         for table in self.schema.values():
             records = data.get(table.name, [])
             if self.merge and table.is_link:
@@ -459,21 +470,31 @@ class _Importer:
         """History for the records a merge changed: each change once, with its field.
 
         The partner's history (imported with the records) usually holds the change already
-        as its own 'update' row; then one 'merge' row without a field records that the
-        merge brought it here. A change the partner's history lacks gets a 'merge' row
-        with field, old and new value.
+        as its own 'update' row, the latest of its field; then one 'merge' row without a
+        field records that the merge brought it here. A field whose latest history row
+        says otherwise (a change made here after the partner's copy was taken, replaced
+        because the partner changed the record later; or a change the partner's history
+        lacks) gets a 'merge' row with field, old and new value, and the record is
+        counted as replaced.
         """
         for (table, local_id, uuid), changes in self.merged.items():
             missing = {
                 field: (old, new)
                 for field, (old, new) in changes.items()
-                if not self.conn.execute(
-                    "SELECT 1 FROM history WHERE table_name = ? AND record_id = ? AND field = ?"
-                    " AND new IS ? AND action IN ('create', 'update') LIMIT 1",
-                    (table, local_id, field, _text(new)),
-                ).fetchone()
+                if self._latest(table, uuid, field) != _text(new)
             }
             record_history(self.conn, table, local_id, uuid, "merge", missing)
+            if missing.keys() - {"sequence"}:
+                self.counts[table].replaced += 1
+
+    def _latest(self, table: str, uuid: str, field: str) -> str | None:
+        """The value the latest history row of a record's field gives it (None if none)."""
+        row = self.conn.execute(
+            "SELECT new FROM history WHERE table_name = ? AND record_uuid = ? AND field = ?"
+            " AND action IN ('create', 'update', 'merge') ORDER BY at DESC, id DESC LIMIT 1",
+            (table, uuid, field),
+        ).fetchone()
+        return None if row is None else row["new"]
 
     def require_empty(self) -> None:
         for name in self.schema:
@@ -560,6 +581,14 @@ class _Importer:
                     self.kept.setdefault(table.name, set()).add(local_id)
                 counts.skipped += 1
                 continue
+            if (
+                table.name == "exchanges"
+                and row["sequence"] <= local["sequence"]
+                and changes.keys() & _CALENDAR_COLUMNS
+            ):
+                # The calendar last exported here had our version under our sequence: the
+                # merged one must outrank it, or a subscribed calendar keeps the old event.
+                changes["sequence"] = (local["sequence"], local["sequence"] + 1)
             sets = ", ".join(f"{c} = ?" for c in changes)
             try:
                 self.conn.execute(
