@@ -110,6 +110,8 @@ def test_events_read_back(rit: RitRunner, tmp_path: Path) -> None:
     hostile = next(e for s, e in found.items() if s.startswith("=HYPERLINK"))
     assert str(hostile["summary"]) == '=HYPERLINK("http://x")\ufffd; Müller, 山田'
     assert str(hostile["status"]) == "CANCELLED"
+    assert str(hostile["transp"]) == "TRANSPARENT"  # free/busy: it blocks no time any more
+    assert "transp" not in kobe  # a fixed exchange blocks its time (OPAQUE, the default)
     assert "Straße; Kommas, Zeilen\nzwei" in str(hostile["description"])
 
 

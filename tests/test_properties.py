@@ -40,7 +40,8 @@ counter = itertools.count(1)
 
 
 def stored(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
+    """NFC, lines ended by \\n (a \\r\\n or lone \\r is one line break), trimmed."""
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def assert_clean_refusal(result: Run) -> None:

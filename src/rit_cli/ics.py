@@ -6,7 +6,8 @@
 - A fixed day without a time: an all-day event (DTEND is the day after the last day).
 - A window (day not yet fixed): an all-day span over the window, STATUS:TENTATIVE,
   TRANSP:TRANSPARENT (it blocks no time), its summary marked as a window.
-- A cancelled exchange: STATUS:CANCELLED, so subscribed calendars remove or strike it.
+- A cancelled exchange: STATUS:CANCELLED, so subscribed calendars remove or strike it, and
+  TRANSP:TRANSPARENT, so one that keeps showing it counts it as free time.
 - UID is '<uuid>@rit' and SEQUENCE the exchange's sequence number, so a calendar that
   subscribes to the file updates an event instead of duplicating it.
 """
@@ -115,6 +116,7 @@ def build_calendar(entries: Sequence[CalendarEntry]) -> bytes:
             event.add("dtend", end_day + timedelta(days=1))  # exclusive
         if entry.status == "cancelled":
             event.add("status", "CANCELLED")
+            event.add("transp", "TRANSPARENT")  # a calendar still showing it counts no time
         elif not fixed:
             event.add("status", "TENTATIVE")
             event.add("transp", "TRANSPARENT")
