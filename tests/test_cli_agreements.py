@@ -582,6 +582,24 @@ def test_an_extension_is_not_taken_back_under_a_later_termination(rit: RitRunner
     assert dump() == before
 
 
+def test_extensions_entered_out_of_date_order_are_taken_back_last_first(rit: RitRunner) -> None:
+    """--today dates an extension's decision; one recorded afterwards with an earlier day
+    is still the last extension: --undo takes it back, and show-* lists them in order."""
+    add_story_orgs(rit)
+    quiet_ok(rit, *ADD_JETRO)
+    quiet_ok(rit, "add-programme", "RIT", "--run-by", "JETRO", "--from", "2015-04-01",
+             "--until", "2016")  # fmt: skip
+    quiet_ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI",
+             "--signed", "2016-01-01", "--until", "2016")  # fmt: skip
+    for kind, ref in (("agreement", "LoI"), ("programme", "RIT")):
+        ok(rit, f"extend-{kind}", ref, "--until", "2017", today="2017-01-10")
+        ok(rit, f"extend-{kind}", ref, "--until", "2018", today="2016-06-01")  # backdated
+        shown = json.loads(ok(rit, f"show-{kind}", ref, "--json"))["extensions"]
+        assert [e["new_until"] for e in shown] == ["2017-12-31", "2018-12-31"]
+        assert "ends on 2017-12-31 again" in ok(rit, f"extend-{kind}", ref, "--undo")
+        assert "ends on 2016-12-31 again" in ok(rit, f"extend-{kind}", ref, "--undo")
+
+
 def test_a_cooperation_entered_afterwards_keeps_its_past(rit: RitRunner, dump) -> None:
     """--on dates the first status, so a plan's history can be entered in order."""
     add_story_orgs(rit)
