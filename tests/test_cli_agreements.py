@@ -600,6 +600,28 @@ def test_extensions_entered_out_of_date_order_are_taken_back_last_first(rit: Rit
         assert "ends on 2016-12-31 again" in ok(rit, f"extend-{kind}", ref, "--undo")
 
 
+def test_dates_a_termination_could_not_have_been_given_for_are_refused(
+    rit: RitRunner, dump
+) -> None:
+    """end-agreement needs a signed agreement and a day after its start; edit-agreement
+    may not move the start to or past a termination already recorded."""
+    add_story_orgs(rit)
+    quiet_ok(rit, *NEW_X, "--signed", "2016-01-10", "--until", "2017")
+    quiet_ok(rit, "end-agreement", "X", "--on", "2016-10-01")
+    before = dump()
+    for args, message in (
+        (["--from", "2016-11-01"], "so it must start before that day (not on 2016-11-01)"),
+        (["--signed", "2016-10-01"], "so it must start before that day (not on 2016-10-01)"),
+        (["--signed", ""], "so it must stay signed"),
+    ):
+        result = refused(rit("edit-agreement", "X", *args), "was terminated on 2016-10-01")
+        assert message in result.stderr and "end-agreement --undo" in result.stderr
+    assert dump() == before
+    quiet_ok(rit, "edit-agreement", "X", "--from", "2016-09-30", "--until", "2016-10-01")
+    shown = json.loads(quiet_ok(rit, "show-agreement", "X", "--json"))
+    assert (shown["in_force_from"], shown["in_force_until"]) == ("2016-09-30", "2016-09-30")
+
+
 def test_a_cooperation_entered_afterwards_keeps_its_past(rit: RitRunner, dump) -> None:
     """--on dates the first status, so a plan's history can be entered in order."""
     add_story_orgs(rit)
