@@ -312,6 +312,18 @@ def test_gaps(rit: RitRunner) -> None:
     assert "Not covered: RIT" in table and "762" in table
 
 
+def test_gaps_of_an_open_ended_programme_not_begun_yet(rit: RitRunner) -> None:
+    """Its term runs from its start to today: before its start there is nothing to check
+    (it was shown as a one-day gap on its first day)."""
+    add_story_orgs(rit)
+    ok(rit, "add-programme", "Later", "--from", "2017-01-01")
+    assert ok(rit, "gaps", "--programme", "Later") == ""
+    assert json.loads(ok(rit, "gaps", "--programme", "Later", "--json")) == []
+    assert ok(rit, "gaps", "--programme", "Later", today="2017-01-01") == (
+        "2017-01-01\t2017-01-01\t1\tongoing\n"
+    )
+
+
 def test_cooperations(rit: RitRunner) -> None:
     enter_story(rit)
     out = ok(

@@ -739,7 +739,8 @@ def programme_gaps(conn: sqlite3.Connection, ref: str, today: date) -> tuple[str
             f"programme {short_repr(row['name'])} has no start date and no signed agreement: "
             "give it one with edit-programme --from"
         )
-    end = iso(row["valid_until"]) or max(today, start)
-    if end < start:
-        end = start
-    return row["short"] or row["name"], schedule.term_gaps(Window(start, end), agreements, today)
+    end = iso(row["valid_until"]) or today
+    label = row["short"] or row["name"]
+    if end < start:  # open-ended and not begun yet: no part of its term to check so far
+        return label, []
+    return label, schedule.term_gaps(Window(start, end), agreements, today)
