@@ -297,6 +297,21 @@ def test_fields_lists_usage(rit: RitRunner) -> None:
     )
 
 
+def test_a_draft_shows_its_planned_start_beside_its_planned_end(rit: RitRunner) -> None:
+    """Not signed yet, it is in force on no day; but the validity it was given is shown,
+    its start as well as its end (the start was left out)."""
+    add_story_orgs(rit)
+    ok(rit, *NEW_X, "--kind", "mou", "--from", "2017-01-01", "--until", "2018")
+    assert ok(rit, "agreements") == "1\tX\tmou\tdraft\tLSN, FBRI\t\t2017-01-01\t2018-12-31\t\t\n"
+    shown = ok(rit, "show-agreement", "X").splitlines()
+    assert "valid from: 2017-01-01" in shown and "until: 2018-12-31" in shown
+    assert not any(line.startswith("in force from") for line in shown)
+    ok(rit, "edit-agreement", "X", "--signed", "2016-08-01")
+    shown = ok(rit, "show-agreement", "X").splitlines()
+    assert "in force from: 2017-01-01" in shown
+    assert not any(line.startswith("valid from") for line in shown)
+
+
 def test_gaps(rit: RitRunner) -> None:
     enter_story(rit)
     assert ok(rit, "gaps", "--programme", "RIT") == "2014-04-01\t2016-05-01\t762\t\n"

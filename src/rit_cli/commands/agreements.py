@@ -68,7 +68,8 @@ AGREEMENT_COLUMNS = (
     Column("status", lambda a: a.status, no_wrap=True),
     Column("parties", lambda a: [p.label for p in a.parties]),
     Column("signed", lambda a: a.signed_on, no_wrap=True, optional=True),
-    Column("from", lambda a: a.in_force_from, no_wrap=True),
+    # The first day in force; a draft's planned one, as "until" shows its planned end.
+    Column("from", lambda a: a.in_force_from or a.valid_from, no_wrap=True),
     # The last day in force, termination included.
     Column("until", lambda a: a.in_force_until, no_wrap=True),
     Column("visits a year", lambda a: _visits(a)),
@@ -299,6 +300,7 @@ def show_agreement(ref: RefArg, as_json: JsonOpt = False) -> None:
         ("programme", a.programme.name if a.programme else None),
         ("signed", f"{a.signed_on}{f' in {a.place}' if a.place else ''}" if a.signed_on else None),
         ("in force from", a.in_force_from),
+        ("valid from", a.valid_from if a.signed_on is None else None),  # a draft's, planned
         ("until", _until_text(a)),
         *(("extended", extension_text(e)) for e in a.extensions),
         ("reason", a.termination_reason),
