@@ -312,6 +312,28 @@ def test_a_draft_shows_its_planned_start_beside_its_planned_end(rit: RitRunner) 
     assert not any(line.startswith("valid from") for line in shown)
 
 
+def test_a_visit_under_way_across_new_year_is_not_promised_to_the_new_year(
+    rit: RitRunner,
+) -> None:
+    """Fixed from 30 December to 2 January, it is held in the old year once done: on
+    1 January it does not make the new year on-track (and then at risk once done)."""
+    add_story_orgs(rit)
+    ok(rit, *NEW_X, "--signed", "2016-01-01", "--until", "2017", "--visits-per-year", "1")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-30",
+             "--days", "4")  # fmt: skip
+
+    def years(today: str) -> dict[int, tuple[int, int, str]]:
+        shown = json.loads(ok(rit, "show-agreement", "X", "--json", today=today))
+        return {c["year"]: (c["held"], c["planned"], c["verdict"]) for c in shown["compliance"]}
+
+    assert years("2016-12-31") == {2016: (0, 1, "on-track"), 2017: (0, 0, "at-risk")}
+    assert years("2017-01-01")[2017] == (0, 0, "at-risk")
+    reminders = json.loads(ok(rit, "remind", "--json", today="2017-01-01"))
+    assert [r["date"] for r in reminders if r["kind"] == "at-risk"] == ["2017-12-31"]
+    ok(rit, "done", "1", today="2017-01-02")
+    assert years("2017-01-02") == {2016: (1, 0, "met"), 2017: (0, 0, "at-risk")}
+
+
 def test_gaps(rit: RitRunner) -> None:
     enter_story(rit)
     assert ok(rit, "gaps", "--programme", "RIT") == "2014-04-01\t2016-05-01\t762\t\n"
