@@ -334,6 +334,23 @@ def test_a_visit_under_way_across_new_year_is_not_promised_to_the_new_year(
     assert years("2017-01-02") == {2016: (1, 0, "met"), 2017: (0, 0, "at-risk")}
 
 
+def test_each_way_total_row_requires_what_the_directions_do_together(rit: RitRunner) -> None:
+    """On a terminal: 1 each way is 2 in total; with 1 held it is not 'required 1, held 1,
+    at-risk'."""
+    add_story_orgs(rit)
+    ok(rit, *NEW_X, "--signed", "2016-01-01", "--until", "2016", "--visits-per-year", "1",
+       "--each-way")  # fmt: skip
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-03-01")
+    quiet_ok(rit, "done", "1")
+    table = rit("show-agreement", "X", env={"TTY_COMPATIBLE": "1"}).stdout
+    rows = [line.split() for line in table.splitlines() if line.strip().startswith("2016")]
+    assert rows == [
+        ["2016", "total", "2", "1", "0", "at-risk"],
+        ["2016", "to", "LSN", "1", "0", "0", "at-risk"],
+        ["2016", "to", "FBRI", "1", "1", "0", "met"],
+    ]
+
+
 def test_gaps(rit: RitRunner) -> None:
     enter_story(rit)
     assert ok(rit, "gaps", "--programme", "RIT") == "2014-04-01\t2016-05-01\t762\t\n"
