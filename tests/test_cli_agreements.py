@@ -297,6 +297,60 @@ def test_fields_lists_usage(rit: RitRunner) -> None:
     )
 
 
+def test_a_draft_shows_its_planned_start_beside_its_planned_end(rit: RitRunner) -> None:
+    """Not signed yet, it is in force on no day; but the validity it was given is shown,
+    its start as well as its end (the start was left out)."""
+    add_story_orgs(rit)
+    ok(rit, *NEW_X, "--kind", "mou", "--from", "2017-01-01", "--until", "2018")
+    assert ok(rit, "agreements") == "1\tX\tmou\tdraft\tLSN, FBRI\t\t2017-01-01\t2018-12-31\t\t\n"
+    shown = ok(rit, "show-agreement", "X").splitlines()
+    assert "valid from: 2017-01-01" in shown and "until: 2018-12-31" in shown
+    assert not any(line.startswith("in force from") for line in shown)
+    ok(rit, "edit-agreement", "X", "--signed", "2016-08-01")
+    shown = ok(rit, "show-agreement", "X").splitlines()
+    assert "in force from: 2017-01-01" in shown
+    assert not any(line.startswith("valid from") for line in shown)
+
+
+def test_a_visit_under_way_across_new_year_is_not_promised_to_the_new_year(
+    rit: RitRunner,
+) -> None:
+    """Fixed from 30 December to 2 January, it is held in the old year once done: on
+    1 January it does not make the new year on-track (and then at risk once done)."""
+    add_story_orgs(rit)
+    ok(rit, *NEW_X, "--signed", "2016-01-01", "--until", "2017", "--visits-per-year", "1")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-30",
+             "--days", "4")  # fmt: skip
+
+    def years(today: str) -> dict[int, tuple[int, int, str]]:
+        shown = json.loads(ok(rit, "show-agreement", "X", "--json", today=today))
+        return {c["year"]: (c["held"], c["planned"], c["verdict"]) for c in shown["compliance"]}
+
+    assert years("2016-12-31") == {2016: (0, 1, "on-track"), 2017: (0, 0, "at-risk")}
+    assert years("2017-01-01")[2017] == (0, 0, "at-risk")
+    reminders = json.loads(ok(rit, "remind", "--json", today="2017-01-01"))
+    assert [r["date"] for r in reminders if r["kind"] == "at-risk"] == ["2017-12-31"]
+    ok(rit, "done", "1", today="2017-01-02")
+    assert years("2017-01-02") == {2016: (1, 0, "met"), 2017: (0, 0, "at-risk")}
+
+
+def test_each_way_total_row_requires_what_the_directions_do_together(rit: RitRunner) -> None:
+    """On a terminal: 1 each way is 2 in total; with 1 held it is not 'required 1, held 1,
+    at-risk'."""
+    add_story_orgs(rit)
+    ok(rit, *NEW_X, "--signed", "2016-01-01", "--until", "2016", "--visits-per-year", "1",
+       "--each-way")  # fmt: skip
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-03-01")
+    quiet_ok(rit, "done", "1")
+    table = rit("show-agreement", "X", env={"TTY_COMPATIBLE": "1"}).stdout
+    rows = [line.split() for line in table.splitlines() if line.strip().startswith("2016")]
+    assert rows == [
+        ["2016", "total", "2", "1", "0", "at-risk"],
+        ["2016", "to", "LSN", "1", "0", "0", "at-risk"],
+        ["2016", "to", "FBRI", "1", "1", "0", "met"],
+    ]
+
+
 def test_gaps(rit: RitRunner) -> None:
     enter_story(rit)
     assert ok(rit, "gaps", "--programme", "RIT") == "2014-04-01\t2016-05-01\t762\t\n"
@@ -310,6 +364,18 @@ def test_gaps(rit: RitRunner) -> None:
     assert data == [{"start": "2017-01-01", "end": "2017-03-01", "days": 60, "ongoing": True}]
     table = rit("gaps", "--programme", "RIT", env={"TTY_COMPATIBLE": "1"}).stdout
     assert "Not covered: RIT" in table and "762" in table
+
+
+def test_gaps_of_an_open_ended_programme_not_begun_yet(rit: RitRunner) -> None:
+    """Its term runs from its start to today: before its start there is nothing to check
+    (it was shown as a one-day gap on its first day)."""
+    add_story_orgs(rit)
+    ok(rit, "add-programme", "Later", "--from", "2017-01-01")
+    assert ok(rit, "gaps", "--programme", "Later") == ""
+    assert json.loads(ok(rit, "gaps", "--programme", "Later", "--json")) == []
+    assert ok(rit, "gaps", "--programme", "Later", today="2017-01-01") == (
+        "2017-01-01\t2017-01-01\t1\tongoing\n"
+    )
 
 
 def test_cooperations(rit: RitRunner) -> None:
@@ -580,6 +646,46 @@ def test_an_extension_is_not_taken_back_under_a_later_termination(rit: RitRunner
     before = dump()
     refused(rit("extend-agreement", "MoU", "--undo"), "take back the termination first")
     assert dump() == before
+
+
+def test_extensions_entered_out_of_date_order_are_taken_back_last_first(rit: RitRunner) -> None:
+    """--today dates an extension's decision; one recorded afterwards with an earlier day
+    is still the last extension: --undo takes it back, and show-* lists them in order."""
+    add_story_orgs(rit)
+    quiet_ok(rit, *ADD_JETRO)
+    quiet_ok(rit, "add-programme", "RIT", "--run-by", "JETRO", "--from", "2015-04-01",
+             "--until", "2016")  # fmt: skip
+    quiet_ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI",
+             "--signed", "2016-01-01", "--until", "2016")  # fmt: skip
+    for kind, ref in (("agreement", "LoI"), ("programme", "RIT")):
+        ok(rit, f"extend-{kind}", ref, "--until", "2017", today="2017-01-10")
+        ok(rit, f"extend-{kind}", ref, "--until", "2018", today="2016-06-01")  # backdated
+        shown = json.loads(ok(rit, f"show-{kind}", ref, "--json"))["extensions"]
+        assert [e["new_until"] for e in shown] == ["2017-12-31", "2018-12-31"]
+        assert "ends on 2017-12-31 again" in ok(rit, f"extend-{kind}", ref, "--undo")
+        assert "ends on 2016-12-31 again" in ok(rit, f"extend-{kind}", ref, "--undo")
+
+
+def test_dates_a_termination_could_not_have_been_given_for_are_refused(
+    rit: RitRunner, dump
+) -> None:
+    """end-agreement needs a signed agreement and a day after its start; edit-agreement
+    may not move the start to or past a termination already recorded."""
+    add_story_orgs(rit)
+    quiet_ok(rit, *NEW_X, "--signed", "2016-01-10", "--until", "2017")
+    quiet_ok(rit, "end-agreement", "X", "--on", "2016-10-01")
+    before = dump()
+    for args, message in (
+        (["--from", "2016-11-01"], "so it must start before that day (not on 2016-11-01)"),
+        (["--signed", "2016-10-01"], "so it must start before that day (not on 2016-10-01)"),
+        (["--signed", ""], "so it must stay signed"),
+    ):
+        result = refused(rit("edit-agreement", "X", *args), "was terminated on 2016-10-01")
+        assert message in result.stderr and "end-agreement --undo" in result.stderr
+    assert dump() == before
+    quiet_ok(rit, "edit-agreement", "X", "--from", "2016-09-30", "--until", "2016-10-01")
+    shown = json.loads(quiet_ok(rit, "show-agreement", "X", "--json"))
+    assert (shown["in_force_from"], shown["in_force_until"]) == ("2016-09-30", "2016-09-30")
 
 
 def test_a_cooperation_entered_afterwards_keeps_its_past(rit: RitRunner, dump) -> None:

@@ -562,6 +562,25 @@ def test_a_window_across_new_year_is_planned_for_one_year_only(
     assert compliance(LOI, 2017, [window], D(today)).planned == counts_2017
 
 
+@pytest.mark.parametrize(
+    ("today", "counts_2016", "counts_2017"),
+    [
+        ("2016-08-25", 1, 0),
+        ("2016-12-31", 1, 0),  # under way
+        ("2017-01-01", 0, 0),  # under way in 2017: once done, it is held in 2016
+        ("2017-01-03", 0, 0),  # over, not done: overdue
+    ],
+)
+def test_a_fixed_visit_across_new_year_is_planned_for_its_first_day_s_year_only(
+    today: str, counts_2016: int, counts_2017: int
+) -> None:
+    fixed = visit("2016-12-30", status="scheduled", end="2017-01-02")
+    assert compliance(LOI, 2016, [fixed], D(today)).planned == counts_2016
+    assert compliance(LOI, 2017, [fixed], D(today)).planned == counts_2017
+    done = fixed._replace(status="done")
+    assert compliance(LOI, 2016, [done], D(today)).held == 1
+
+
 def test_a_window_opening_before_the_agreement_counts_from_its_first_day_in_force() -> None:
     window = visit("2016-04-20", status="planned", end="2016-05-20")
     assert compliance(LOI, 2016, [window], D("2016-04-01")).planned == 1

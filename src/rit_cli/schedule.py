@@ -20,7 +20,9 @@ whole year it did not cover, while one from 2 May (244 of 366 days: 0.67) requir
 **Counting visits** (only visits linked to the agreement are given here): *held* = done,
 its first day inside the year's in-force span; *planned* = planned or scheduled, counted once,
 in the year of the first day it can still happen (from today, while the agreement is in
-force): a window from 15 December to 15 January is planned for December's year only.
+force): a window from 15 December to 15 January is planned for December's year only. A
+scheduled visit's days are fixed: it is planned, while not over, for the year its first day
+is in (where it is held once done), also when under way across New Year.
 Cancelled visits never count.
 
 **Verdicts:** ``not-applicable`` (nothing required), ``met`` (held ≥ required), ``missed``
@@ -197,10 +199,14 @@ def _count(
     for visit in visits:
         if visit.status == "done":
             held += covered.contains(visit.start)
+        elif visit.status == "scheduled" and remaining is not None:
+            # Its day is fixed: once done it is held in its first day's year, so it is
+            # planned for that year alone, also while under way across New Year.
+            planned += today <= visit.end and covered.contains(visit.start)
         elif visit.status in COUNTED_AS_PLANNED and remaining is not None:
-            # An open visit counts once, in the year of the first day it can still happen
-            # while the agreement is in force; a window across New Year is not promised
-            # to both years.
+            # An open window counts once, in the year of the first day it can still
+            # happen while the agreement is in force; a window across New Year is not
+            # promised to both years.
             first = max(visit.start, today, in_force_from)
             planned += first <= visit.end and remaining.contains(first)
     return held, planned

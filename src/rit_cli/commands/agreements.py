@@ -68,20 +68,22 @@ AGREEMENT_COLUMNS = (
     Column("status", lambda a: a.status, no_wrap=True),
     Column("parties", lambda a: [p.label for p in a.parties]),
     Column("signed", lambda a: a.signed_on, no_wrap=True, optional=True),
-    Column("from", lambda a: a.in_force_from, no_wrap=True),
+    # The first day in force; a draft's planned one, as "until" shows its planned end.
+    Column("from", lambda a: a.in_force_from or a.valid_from, no_wrap=True),
     # The last day in force, termination included.
     Column("until", lambda a: a.in_force_until, no_wrap=True),
     Column("visits a year", lambda a: _visits(a)),
     Column("programme", lambda a: a.programme.label if a.programme else None, optional=True),
 )
 
+# A row: (year, direction, required, held, planned, verdict).
 COMPLIANCE_COLUMNS = (
-    Column("year", lambda row: row[0].year, justify="right"),
+    Column("year", lambda row: row[0], justify="right"),
     Column("direction", lambda row: row[1]),
-    Column("required", lambda row: row[2].required, justify="right"),
-    Column("held", lambda row: row[2].held, justify="right"),
-    Column("planned", lambda row: row[2].planned, justify="right"),
-    Column("verdict", lambda row: row[2].verdict),
+    Column("required", lambda row: row[2], justify="right"),
+    Column("held", lambda row: row[3], justify="right"),
+    Column("planned", lambda row: row[4], justify="right"),
+    Column("verdict", lambda row: row[5]),
 )
 
 FIELD_COLUMNS = (
@@ -166,13 +168,24 @@ def compliance_json(c: Compliance, labels: dict[int, str]) -> dict[str, object]:
     }
 
 
-def _compliance_rows(
-    compliance: list[Compliance], labels: dict[int, str]
-) -> list[tuple[Compliance, str | None, object]]:
-    rows: list[tuple[Compliance, str | None, object]] = []
+ComplianceRow = tuple[int, str | None, int, int, int, str]
+
+
+def _compliance_rows(compliance: list[Compliance], labels: dict[int, str]) -> list[ComplianceRow]:
+    """A row a year; each way, a total row and one a direction. The total requires what
+    the directions do together (Compliance.required is per direction), as it holds and
+    plans what they do together."""
+    rows: list[ComplianceRow] = []
     for c in compliance:
-        rows.append((c, "total" if c.directions else None, c))
-        rows.extend((c, f"to {labels.get(d.host)}", d) for d in c.directions)
+        if not c.directions:
+            rows.append((c.year, None, c.required, c.held, c.planned, c.verdict))
+            continue
+        required = sum(d.required for d in c.directions)
+        rows.append((c.year, "total", required, c.held, c.planned, c.verdict))
+        rows.extend(
+            (c.year, f"to {labels.get(d.host)}", d.required, d.held, d.planned, d.verdict)
+            for d in c.directions
+        )
     return rows
 
 
@@ -299,6 +312,7 @@ def show_agreement(ref: RefArg, as_json: JsonOpt = False) -> None:
         ("programme", a.programme.name if a.programme else None),
         ("signed", f"{a.signed_on}{f' in {a.place}' if a.place else ''}" if a.signed_on else None),
         ("in force from", a.in_force_from),
+        ("valid from", a.valid_from if a.signed_on is None else None),  # a draft's, planned
         ("until", _until_text(a)),
         *(("extended", extension_text(e)) for e in a.extensions),
         ("reason", a.termination_reason),

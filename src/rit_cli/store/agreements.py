@@ -320,6 +320,7 @@ def edit_agreement(
     _check(merged)
     _check_title(conn, values, current["id"])
     if {"signed_on", "valid_from", "valid_until"} & values.keys():
+        _check_termination(current, merged)
         _check_linked_days(conn, current, merged)
     new_links = _links(conn, data)
     if "parties" in new_links:
@@ -328,6 +329,26 @@ def edit_agreement(
     changed += _write_links(conn, current["id"], current["uuid"], new_links, "update")
     shown = [c.removesuffix("_id") for c in changed if not c.endswith("_key")]
     return get_agreement(conn, current["id"], today), shown
+
+
+def _check_termination(agreement: sqlite3.Row, merged: dict[str, Any]) -> None:
+    """Refuse new dates before which a recorded termination could not have been given:
+    end-agreement needs a signed agreement and a day after its start. (An end moved before
+    the termination is allowed: the planned end then ends it.)"""
+    if not agreement["terminated_on"]:
+        return
+    ended = date.fromisoformat(agreement["terminated_on"])
+    start = merged["valid_from"] or merged["signed_on"]
+    if merged["signed_on"] is None:
+        clash = "it must stay signed"
+    elif start >= ended:
+        clash = f"it must start before that day (not on {start.isoformat()})"
+    else:
+        return
+    raise Conflict(
+        f"agreement {short_repr(agreement['title'])} was terminated on {ended.isoformat()}, "
+        f"so {clash}: take back the termination first (end-agreement --undo)"
+    )
 
 
 def _check_linked_days(
@@ -718,7 +739,8 @@ def programme_gaps(conn: sqlite3.Connection, ref: str, today: date) -> tuple[str
             f"programme {short_repr(row['name'])} has no start date and no signed agreement: "
             "give it one with edit-programme --from"
         )
-    end = iso(row["valid_until"]) or max(today, start)
-    if end < start:
-        end = start
-    return row["short"] or row["name"], schedule.term_gaps(Window(start, end), agreements, today)
+    end = iso(row["valid_until"]) or today
+    label = row["short"] or row["name"]
+    if end < start:  # open-ended and not begun yet: no part of its term to check so far
+        return label, []
+    return label, schedule.term_gaps(Window(start, end), agreements, today)

@@ -182,8 +182,10 @@ def undo_extension(
 
 
 def extensions_of(conn: sqlite3.Connection, owner_column: str, owner_id: int) -> list[Extension]:
+    """In the order they moved the end (each one's new end is after the one before it),
+    not by the day decided: --today can date a later extension before an earlier one."""
     rows = conn.execute(
-        f"SELECT * FROM extensions WHERE {owner_column} = ? ORDER BY decided_on, id", (owner_id,)
+        f"SELECT * FROM extensions WHERE {owner_column} = ? ORDER BY new_until, id", (owner_id,)
     )
     return [
         Extension(

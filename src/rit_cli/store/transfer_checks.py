@@ -359,6 +359,16 @@ def _agreement(v: dict[str, Any], ctx: _Context) -> Iterator[tuple[str, str]]:
     yield from _order(v, "valid_from" if v["valid_from"] else "signed_on", "valid_until")
     if v["each_way"] and not v["visits_per_year"]:
         yield "each_way", "each_way needs an obligation: give visits_per_year"
+    # As end-agreement: only a signed agreement is terminated, on a day after its start.
+    if v["terminated_on"] is not None:
+        start = v["valid_from"] or v["signed_on"]
+        if v["signed_on"] is None:
+            yield "terminated_on", "terminated_on needs signed_on: it was never signed"
+        elif v["terminated_on"] <= start:
+            yield (
+                "terminated_on",
+                f"terminated_on {v['terminated_on']} is not after its start {start}",
+            )
 
 
 def _extension(v: dict[str, Any], ctx: _Context) -> Iterator[tuple[str, str]]:
@@ -487,7 +497,7 @@ def _local(day: date, at: str, zone: str, fold: int | None) -> datetime:
 RECORD_CHECKS: dict[str, tuple[tuple[str, ...], RecordCheck]] = {
     "programmes": (("valid_from", "valid_until"), _programme),
     "agreements": (
-        ("signed_on", "valid_from", "valid_until", "visits_per_year", "each_way"),
+        ("signed_on", "valid_from", "valid_until", "visits_per_year", "each_way", "terminated_on"),
         _agreement,
     ),
     "extensions": (("programme_id", "agreement_id", "old_until", "new_until"), _extension),
