@@ -452,6 +452,7 @@ def end_agreement(
     """
     from ..errors import InvalidInput
     from ..store.agreements import end_agreement as store_end
+    from ..store.scheduling import left_by_termination
 
     if undo and (on is not None or reason is not None):
         raise InvalidInput("--undo takes back the termination: give it without --on or --reason")
@@ -459,6 +460,7 @@ def end_agreement(
         raise InvalidInput("give --on DATE, the day it ends, or --undo to take back a termination")
     with context.writing(create=False) as conn:
         agreement = store_end(conn, ref, on, reason, context.today())
+        left = left_by_termination(conn, agreement.id)
     if undo:
         say(f"took back the termination of agreement #{agreement.id} {agreement.title}; now "
             f"{agreement.status}")  # fmt: skip
@@ -467,6 +469,8 @@ def end_agreement(
         f"terminated agreement #{agreement.id} {agreement.title} on {agreement.terminated_on}; "
         f"now {agreement.status}"
     )
+    for note in left:
+        say(note)
 
 
 @app.command("remove-agreement")

@@ -846,6 +846,41 @@ def _link_after_move(
     return int(found["id"]), f"now linked to agreement {short_repr(found['title'])}: {why}"
 
 
+def left_by_termination(conn: sqlite3.Connection, agreement_id: int) -> list[str]:
+    """What end-agreement tells of the exchanges linked to an agreement that start on or
+    after its termination day: they stay linked (end-agreement --undo finds them counted
+    again) but count for no agreement; each names the one agreement in force on its start
+    day it would count for, and how to link it (an LoI ended by the MoU that follows)."""
+    row = conn.execute("SELECT * FROM agreements WHERE id = ?", (agreement_id,)).fetchone()
+    if not row["terminated_on"]:
+        return []
+    ids = conn.execute(
+        "SELECT id FROM exchanges WHERE agreement_id = ? AND start_on >= ?"
+        " AND status != 'cancelled' ORDER BY start_on, id",
+        (agreement_id, row["terminated_on"]),
+    ).fetchall()
+    notes = []
+    for (exchange_id,) in ids:
+        ex = get_exchange(conn, exchange_id)
+        start = date.fromisoformat(ex.start_on)
+        try:
+            found = _only_agreement(conn, ex.type, _parties_of(conn, ex), start)
+        except Ambiguous:
+            how = f"several fit then: choose one with rit edit-exchange {ex.id} --agreement REF"
+        else:
+            how = (
+                f"#{found['id']} {short_repr(found['title'])} fits and is in force then:"
+                f" rit edit-exchange {ex.id} --agreement {found['id']} links it"
+                if found is not None
+                else "no other agreement in force then fits"
+            )
+        notes.append(
+            f"{ex.type} #{ex.id} {short_repr(ex.title)} ({when_text(ex)}) starts after it ended"
+            f" and counts for no agreement; {how}"
+        )
+    return notes
+
+
 def _could_link(conn: sqlite3.Connection, ex: Exchange, start: date) -> str | None:
     """For an unlinked exchange moved to a new start day: the one agreement it would be
     linked to if scheduled there, as a hint (it may have been unlinked on purpose, or by an

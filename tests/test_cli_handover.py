@@ -1,0 +1,73 @@
+"""end-agreement names the exchanges its termination leaves counting for nothing.
+
+The story's handover: the LoI is ended on the day the MoU comes into force. Visits planned
+under the LoI after that day stay linked to it (end-agreement --undo finds them counted
+again), so they count for no agreement until linked to the MoU; end-agreement says so for
+each, and names the agreement it would count for and the command that links it.
+"""
+
+from __future__ import annotations
+
+from .conftest import RitRunner
+from .helpers import add_story_orgs, ok
+
+
+def _story(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed",
+       "2016-01-01", "--visits-per-year", "1")  # fmt: skip
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-09")  # 1
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", "2016-11")  # 2
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2017-03-01")  # 3
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2017-04-03")  # 4
+    ok(rit, "cancel", "4", "--reason", "no budget")
+
+
+def test_end_agreement_names_what_now_counts_for_nothing(rit: RitRunner) -> None:
+    _story(rit)
+    ok(rit, "add-agreement", "MoU", "--party", "LSN", "--party", "FBRI", "--signed",
+       "2016-10-01", "--visits-per-year", "1")  # fmt: skip
+    out = ok(rit, "end-agreement", "LoI", "--on", "2016-10-01")
+    lines = out.splitlines()
+    assert lines[0].startswith("terminated agreement #1 LoI on 2016-10-01")
+    # the September window starts while the LoI is in force; the cancelled visit is no loss
+    assert lines[1:] == [
+        "visit #2 'LSN → FBRI visit 2016-11' (2016-11) starts after it ended and counts for"
+        " no agreement; #2 'MoU' fits and is in force then: rit edit-exchange 2 --agreement 2"
+        " links it",
+        "visit #3 'FBRI → LSN visit 2017-03-01' (2017-03-01) starts after it ended and counts"
+        " for no agreement; #2 'MoU' fits and is in force then: rit edit-exchange 3"
+        " --agreement 2 links it",
+    ]
+    ok(rit, "edit-exchange", "2", "--agreement", "2")  # the command it names works
+    ok(rit, "edit-exchange", "3", "--agreement", "2")
+    agenda = ok(rit, "agenda", "--agreement", "MoU", "--from", "2016-01-01", "--to", "2017-12-31")
+    assert [line.split("\t")[0] for line in agenda.splitlines()] == ["2", "3"]
+
+
+def test_without_a_successor_it_says_none_fits(rit: RitRunner) -> None:
+    _story(rit)
+    out = ok(rit, "end-agreement", "LoI", "--on", "2017-01-01")
+    notes = out.splitlines()[1:]
+    assert notes == [
+        "visit #3 'FBRI → LSN visit 2017-03-01' (2017-03-01) starts after it ended and counts"
+        " for no agreement; no other agreement in force then fits"
+    ]
+
+
+def test_nothing_left_behind_says_nothing_more(rit: RitRunner) -> None:
+    _story(rit)
+    out = ok(rit, "end-agreement", "LoI", "--on", "2017-06-01")
+    assert len(out.splitlines()) == 1
+
+
+def test_with_several_successors_the_user_chooses(rit: RitRunner) -> None:
+    _story(rit)
+    for title in ("MoU", "Second MoU"):
+        ok(rit, "add-agreement", title, "--party", "LSN", "--party", "FBRI", "--signed",
+           "2016-10-01")  # fmt: skip
+    out = ok(rit, "end-agreement", "LoI", "--on", "2017-01-01")
+    assert out.splitlines()[1:] == [
+        "visit #3 'FBRI → LSN visit 2017-03-01' (2017-03-01) starts after it ended and counts"
+        " for no agreement; several fit then: choose one with rit edit-exchange 3 --agreement REF"
+    ]
