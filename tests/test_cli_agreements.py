@@ -706,3 +706,12 @@ def test_a_cooperation_entered_afterwards_keeps_its_past(rit: RitRunner, dump) -
     )
     refused(rit("add-cooperation", "Bad", "--org", "LSN", "--org", "FBRI", "--on", "soon"), "soon")
     assert dump() == before
+
+
+def test_edit_agreement_help_claims_no_default_kind(rit: RitRunner) -> None:
+    """An edit changes only what is given: 'default loi' belongs to add-agreement's help."""
+    edit, add = rit("edit-agreement", "--help"), rit("add-agreement", "--help")
+    assert edit.exit_code == add.exit_code == 0
+    edit_text, add_text = (" ".join(run.stdout.split()) for run in (edit, add))  # unwrapped
+    assert "One of: loi, mou" in edit_text and "default loi" not in edit_text
+    assert "(default loi)" in add_text

@@ -806,3 +806,12 @@ def test_the_last_month_datetime_knows_has_an_end() -> None:
     """Imported data can hold 9999-12-31 (JSON import checks no year range)."""
     assert month_end(date(9999, 12, 5)) == date(9999, 12, 31)
     assert format_window(Window(date(9999, 12, 1), date(9999, 12, 31))) == "9999-12"
+
+
+def test_too_long_in_years_says_it_once() -> None:
+    with pytest.raises(InvalidInput) as exc:
+        parse_duration("400y")
+    assert str(exc.value).endswith("is too long: at most 100 years")
+    with pytest.raises(InvalidInput) as exc:
+        parse_duration("1300m")
+    assert str(exc.value).endswith("at most 100 years (1200 months)")

@@ -366,10 +366,8 @@ def parse_duration(text: str) -> timedelta | relativedelta:
     if sign == "-" or n == 0:
         raise InvalidInput(f"duration {_q(shown)} must be positive: {accepted}")
     if n > _MAX_DURATION_DAYS[unit]:
-        raise InvalidInput(
-            f"duration {_q(shown)} is too long: at most 100 years "
-            f"({_MAX_DURATION_DAYS[unit]} {_UNIT_WORD[unit]})"
-        )
+        in_unit = f" ({_MAX_DURATION_DAYS[unit]} {_UNIT_WORD[unit]})" if unit != "y" else ""
+        raise InvalidInput(f"duration {_q(shown)} is too long: at most 100 years{in_unit}")
     if unit == "d":
         return timedelta(days=n)
     if unit == "w":

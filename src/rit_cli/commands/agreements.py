@@ -22,9 +22,9 @@ from ._common import (
 )
 
 RefArg = Annotated[str, typer.Argument(help="Id or title of the agreement.")]
-KindOpt = Annotated[
-    str | None, typer.Option("--kind", help=f"One of: {', '.join(AGREEMENT_KINDS)} (default loi).")
-]
+_KINDS = f"One of: {', '.join(AGREEMENT_KINDS)}"
+KindOpt = Annotated[str | None, typer.Option("--kind", help=f"{_KINDS} (default loi).")]
+NewKindOpt = Annotated[str | None, typer.Option("--kind", help=f"{_KINDS}.")]  # edit-agreement
 ProgrammeOpt = Annotated[
     str | None, typer.Option("--programme", help="Programme it belongs to (id, short or name).")
 ]
@@ -343,7 +343,7 @@ def edit_agreement(
     party: Annotated[
         list[str] | None, _list_opt("--party", "Replace the parties; repeat (two or more).")
     ] = None,
-    kind: KindOpt = None,
+    kind: NewKindOpt = None,
     programme: ProgrammeOpt = None,
     signed: SignedOpt = None,
     place: PlaceOpt = None,
