@@ -680,7 +680,7 @@ def test_dates_a_termination_could_not_have_been_given_for_are_refused(
         (["--signed", "2016-10-01"], "so it must start before that day (not on 2016-10-01)"),
         (["--signed", ""], "so it must stay signed"),
     ):
-        result = refused(rit("edit-agreement", "X", *args), "was terminated on 2016-10-01")
+        result = refused(rit("edit-agreement", "X", *args), "is terminated as of 2016-10-01")
         assert message in result.stderr and "end-agreement --undo" in result.stderr
     assert dump() == before
     quiet_ok(rit, "edit-agreement", "X", "--from", "2016-09-30", "--until", "2016-10-01")
@@ -715,3 +715,14 @@ def test_edit_agreement_help_claims_no_default_kind(rit: RitRunner) -> None:
     edit_text, add_text = (" ".join(run.stdout.split()) for run in (edit, add))  # unwrapped
     assert "One of: loi, mou" in edit_text and "default loi" not in edit_text
     assert "(default loi)" in add_text
+
+
+def test_a_termination_still_to_come_is_not_told_in_the_past(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    quiet_ok(rit, "add-agreement", "X", "--party", "LSN", "--party", "FBRI", "--signed",
+             "2016-01-01", "--until", "2018")  # fmt: skip
+    quiet_ok(rit, "end-agreement", "X", "--on", "2017-03-01")  # after today, 2016-08-25
+    result = refused(
+        rit("extend-agreement", "X", "--until", "2019"), "is terminated as of 2017-03-01"
+    )
+    assert "was terminated" not in result.stderr

@@ -346,7 +346,7 @@ def _check_termination(agreement: sqlite3.Row, merged: dict[str, Any]) -> None:
     else:
         return
     raise Conflict(
-        f"agreement {short_repr(agreement['title'])} was terminated on {ended.isoformat()}, "
+        f"agreement {short_repr(agreement['title'])} is terminated as of {ended.isoformat()}, "
         f"so {clash}: take back the termination first (end-agreement --undo)"
     )
 
@@ -441,7 +441,7 @@ def extend_agreement(
         ended = row["terminated_on"]
         if ended and extension.old_until and ended > extension.old_until.isoformat():
             raise Conflict(
-                f"agreement {short_repr(row['title'])} was terminated on {ended}, after the end "
+                f"agreement {short_repr(row['title'])} is terminated as of {ended}, after the end "
                 f"{extension.old_until} the extension replaced: take back the termination "
                 "first (end-agreement --undo)"
             )
@@ -458,7 +458,7 @@ def extend_agreement(
         return get_agreement(conn, row["id"], today), extension
     if row["terminated_on"]:
         raise Conflict(
-            f"agreement {short_repr(row['title'])} was terminated on {row['terminated_on']}; "
+            f"agreement {short_repr(row['title'])} is terminated as of {row['terminated_on']}; "
             "a terminated agreement cannot be extended"
         )
     extension = add_extension(conn, "agreement_id", row, until_text, note, today, "agreement")
@@ -479,7 +479,7 @@ def end_agreement(
     on = parse_date(on_text, today)
     title = short_repr(row["title"])
     if row["terminated_on"]:
-        raise Conflict(f"agreement {title} was already terminated on {row['terminated_on']}")
+        raise Conflict(f"agreement {title} is already terminated as of {row['terminated_on']}")
     if not row["signed_on"]:
         raise Conflict(f"agreement {title} was never signed, so it cannot be terminated")
     start = iso(row["valid_from"]) or date.fromisoformat(row["signed_on"])
