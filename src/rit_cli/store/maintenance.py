@@ -6,13 +6,14 @@ import contextlib
 import os
 import sqlite3
 import stat
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import db
 from ..errors import InvalidInput, StoreError
-from ..outfile import refuse_database
+from ..outfile import copy_into_stream, resolve_target
 
 REQUIRED_TABLES = ("orgs", "contacts", "history")
 
@@ -21,19 +22,42 @@ REQUIRED_TABLES = ("orgs", "contacts", "history")
 
 
 def backup(conn: sqlite3.Connection, target: Path, db_path: Path, force: bool) -> int:
-    """Copy the open database to TARGET (0600) through SQLite's backup API; its size."""
-    refuse_database(target, db_path)
-    if target.is_dir():
-        raise InvalidInput(f"{str(target)!r} is a directory: give a file name")
-    if not target.parent.is_dir():
-        raise InvalidInput(f"the directory {str(target.parent)!r} does not exist")
-    if target.exists() and not force:
+    """Copy the open database to TARGET (0600) through SQLite's backup API; its size.
+
+    A symlink is followed (the file it names is written); a FIFO or character device is
+    written into, never replaced.
+    """
+    if str(target) == "-":
+        raise InvalidInput(
+            "'-' is standard output, and a backup is a database file: give a file name"
+        )
+    where = resolve_target(target, db_path)
+    if where.replaces and not force:
         raise InvalidInput(
             f"{str(target)!r} exists: give a new file name, or --force to replace it"
         )
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    if where.stream:
+        # Built where only we can read it, then copied in: the copy is checked first.
+        with tempfile.TemporaryDirectory(prefix="rit-backup-") as directory:
+            temporary = Path(directory) / "backup.db"
+            size = _checked_copy(conn, temporary, target)
+            copy_into_stream(temporary, where.path)
+        return size
+    temporary = where.path.with_name(f".{where.path.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
+    try:
+        size = _checked_copy(conn, temporary, target)
+        os.replace(temporary, where.path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise StoreError(f"cannot write the backup {str(target)!r}: {exc}") from exc
+    return size
+
+
+def _checked_copy(conn: sqlite3.Connection, temporary: Path, target: Path) -> int:
+    """The database copied to TEMPORARY and checked; its size. Removed again on failure."""
     try:
         db.backup_to(conn, temporary)
         # restore refuses a backup that fails its integrity check: one that could never be
@@ -41,8 +65,6 @@ def backup(conn: sqlite3.Connection, target: Path, db_path: Path, force: bool) -
         problems = first_problem(temporary)
         for side in _sidecars(temporary):  # checking our own copy left them, empty
             side.unlink(missing_ok=True)
-        if problems is None:
-            os.replace(temporary, target)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
@@ -55,7 +77,7 @@ def backup(conn: sqlite3.Connection, target: Path, db_path: Path, force: bool) -
             f"{str(target)!r} is left as it was; rit doctor says more, rit restore puts a "
             "good backup in its place"
         )
-    return target.stat().st_size
+    return temporary.stat().st_size
 
 
 def first_problem(path: Path) -> str | None:
