@@ -63,8 +63,6 @@ def _checked_copy(conn: sqlite3.Connection, temporary: Path, target: Path) -> in
         # restore refuses a backup that fails its integrity check: one that could never be
         # restored must not take the place of a good one (rotating nightly backups).
         problems = first_problem(temporary)
-        for side in _sidecars(temporary):  # checking our own copy left them, empty
-            side.unlink(missing_ok=True)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             temporary.unlink()
@@ -82,7 +80,7 @@ def _checked_copy(conn: sqlite3.Connection, temporary: Path, target: Path) -> in
 
 def first_problem(path: Path) -> str | None:
     """The first problem SQLite's integrity check finds in the file, or None."""
-    conn = _open_read_only(path)
+    conn = db.open_snapshot(path)
     try:
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as exc:  # too broken to be checked at all
@@ -92,19 +90,13 @@ def first_problem(path: Path) -> str | None:
     return None if problems == ["ok"] else problems[0]
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
 def check_rit_file(path: Path) -> int:
     """Refuse a file that is not a sound rit database this rit can read; its schema."""
     shown = repr(str(path))
     if not path.is_file():
         raise InvalidInput(f"no file {shown}")
     try:
-        conn = _open_read_only(path)
+        conn = db.open_snapshot(path)
     except sqlite3.Error as exc:
         raise InvalidInput(f"{shown} cannot be opened: {exc}") from exc
     try:
@@ -152,7 +144,7 @@ def restore(source: Path, live: Path) -> Path | None:
             db.backup_to(current, kept)
         finally:
             current.close()
-    source_conn = _open_read_only(source)
+    source_conn = db.open_snapshot(source)
     target = db.connect(live)  # creates it (0600) when missing
     try:
         source_conn.backup(target)
@@ -234,7 +226,7 @@ def doctor(location: db.DbLocation, mounts: str | None) -> list[Check]:
         return checks
     checks.append(Check("sqlite", "ok", f"SQLite {sqlite3.sqlite_version}"))
     try:
-        conn = _open_read_only(path)
+        conn = db.open_snapshot(path)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:
