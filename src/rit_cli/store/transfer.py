@@ -28,6 +28,9 @@ VERSION = 1
 SKIPPED_TABLES = {"_sqlite_migrations", "reminders_sent"}
 # Tables whose rows are facts about one database, not shared records: never merged.
 LOCAL_TABLES = {"meta"}
+# The meta key that marks a demo database (demo.py): never exported nor imported, since a
+# copy of the demo is the importer's own data, which rit demo must never rebuild.
+MARKER = "demo"
 # What a record is called in messages, by table.
 LABELS = {
     "orgs": "organisation",
@@ -186,6 +189,8 @@ def export_data(conn: sqlite3.Connection) -> dict[str, Any]:
         rows = conn.execute(f"SELECT * FROM {table.name} ORDER BY {order}").fetchall()
         records = []
         for row in rows:
+            if table.name in LOCAL_TABLES and row["key"] == MARKER:
+                continue  # the demo's marker
             record = {}
             for column in table.columns:
                 value = row[column]
@@ -436,6 +441,11 @@ class _Importer:
             if not records:
                 continue
             counts = report.setdefault(table.name, Counts())
+            if table.name in LOCAL_TABLES:
+                # The demo's marker (older rits exported it) is never imported.
+                kept = [r for r in records if r.get("key") != MARKER]
+                counts.skipped += len(records) - len(kept)
+                records = kept
             if not self.merge:
                 self.add_all(table, records, counts)
             elif table.name in LOCAL_TABLES:
