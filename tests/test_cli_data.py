@@ -153,6 +153,19 @@ def test_missing_and_binary_files(rit: RitRunner, tmp_path: Path) -> None:
     assert "not UTF-8" in one_line_error(rit("import", "json", str(binary)))
 
 
+def test_deeply_nested_json_is_refused_as_not_json(
+    rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
+) -> None:
+    ok(rit, "add-org", "Life Science Nord")
+    before = dump()
+    path = tmp_path / "deep.json"
+    for text in ("[" * 100_000, '{"a":' * 100_000):
+        path.write_text(text, encoding="utf-8")
+        error = one_line_error(rit("import", "json", str(path)))
+        assert "is not JSON" in error and "nested too deeply" in error
+    assert dump() == before
+
+
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Change times a second apart, so 'which change is newer' is decided by the test."""

@@ -221,6 +221,11 @@ def parse(text: str, source: str) -> dict[str, Any]:
             f"{short_repr(source)} is not JSON (line {exc.lineno}, column {exc.colno}): "
             "give a file written by rit export json"
         ) from exc
+    except RecursionError as exc:  # thousands of [ or {: no export is nested so deeply
+        raise InvalidInput(
+            f"{short_repr(source)} is not JSON (nested too deeply): "
+            "give a file written by rit export json"
+        ) from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInput(
             f'{short_repr(source)} is not a rit export (no "format": "{FORMAT}"): '
