@@ -153,6 +153,24 @@ def test_missing_and_binary_files(rit: RitRunner, tmp_path: Path) -> None:
     assert "not UTF-8" in one_line_error(rit("import", "json", str(binary)))
 
 
+def test_json_with_a_byte_order_mark_is_imported(rit: RitRunner, tmp_path: Path) -> None:
+    """Notepad and PowerShell save UTF-8 with a BOM; CSV import accepts it, JSON too."""
+    build_story(rit)
+    text = ok(rit, "export", "json")
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    other = tmp_path / "other.db"
+    result = rit("import", "json", str(path), env={"RIT_DB": str(other)})
+    assert result.exit_code == 0, result.output
+    assert ok(rit, "export", "json", env={"RIT_DB": str(other)}) == text
+    stdin = rit(
+        "import", "json", "-", env={"RIT_DB": str(tmp_path / "third.db")}, input="\ufeff" + text
+    )
+    assert stdin.exit_code == 0, stdin.output
+    path.write_bytes(b"\xef\xbb\xbf{oops")
+    assert "(line 1, column 2)" in one_line_error(rit("import", "json", str(path)))
+
+
 def test_deeply_nested_json_is_refused_as_not_json(
     rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
 ) -> None:

@@ -215,7 +215,8 @@ def dumps(document: dict[str, Any]) -> str:
 def parse(text: str, source: str) -> dict[str, Any]:
     """Read and check an export document; a wrong file fails here, before any write."""
     try:
-        document = json.loads(text)
+        # A byte-order mark (Notepad, PowerShell) is no part of the text, as in CSV files.
+        document = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"{short_repr(source)} is not JSON (line {exc.lineno}, column {exc.colno}): "
