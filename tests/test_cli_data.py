@@ -620,6 +620,18 @@ def test_restore_keeps_the_replaced_database(rit: RitRunner, tmp_path: Path, db_
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
 
+def test_restore_makes_the_database_private(rit: RitRunner, tmp_path: Path, db_path: Path) -> None:
+    ok(rit, "add-org", "Before")
+    backup = tmp_path / "b.db"
+    ok(rit, "backup", str(backup))
+    os.chmod(db_path, 0o644)
+    assert rit("restore", str(backup)).exit_code == 0
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    for side in ("-wal", "-shm"):
+        path = Path(str(db_path) + side)
+        assert not path.exists() or stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
 def test_restore_refuses_what_is_not_a_sound_rit_database(
     rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
 ) -> None:

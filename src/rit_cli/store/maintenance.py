@@ -153,6 +153,9 @@ def restore(source: Path, live: Path) -> Path | None:
     finally:
         source_conn.close()
         target.close()
+    # The restored data is as private as any database rit makes, whatever the old file was.
+    with contextlib.suppress(OSError):
+        os.chmod(live, 0o600)
     db.connect(live).close()  # migrates an older backup, back to WAL, private side files
     return kept
 
