@@ -153,6 +153,24 @@ def test_missing_and_binary_files(rit: RitRunner, tmp_path: Path) -> None:
     assert "not UTF-8" in one_line_error(rit("import", "json", str(binary)))
 
 
+def test_a_database_file_given_to_import_is_named_as_such(
+    rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
+) -> None:
+    ok(rit, "add-org", "Life Science Nord")
+    backup = tmp_path / "b.db"
+    ok(rit, "backup", str(backup))
+    before = dump()
+    for args in (
+        ["json", str(backup)],
+        ["csv", "orgs", str(backup)],
+        ["csv", "contacts", str(backup)],
+    ):
+        error = one_line_error(rit("import", *args))
+        assert "is a SQLite database" in error and "rit restore" in error, error
+        assert "UTF-8" not in error
+    assert dump() == before
+
+
 def test_json_with_a_byte_order_mark_is_imported(rit: RitRunner, tmp_path: Path) -> None:
     """Notepad and PowerShell save UTF-8 with a BOM; CSV import accepts it, JSON too."""
     build_story(rit)

@@ -57,6 +57,20 @@ def _opening(path: Path, what: str) -> Iterator[None]:
         raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _refuse_database_file(start: bytes, path: Path, what: str) -> None:
+    """A database (a backup) is not text: say so, rather than that it is not UTF-8."""
+    if start.startswith(SQLITE_HEADER):
+        from ..errors import InvalidInput
+
+        raise InvalidInput(
+            f"{str(path)!r} is a SQLite database, not a {what}; a backup made by rit backup "
+            "goes back with rit restore"
+        )
+
+
 def _read(path: Path, what: str) -> str:
     from ..errors import InvalidInput
 
@@ -67,6 +81,7 @@ def _read(path: Path, what: str) -> str:
             data = path.read_bytes()
     if isinstance(data, str):
         return data
+    _refuse_database_file(data, path, what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -277,8 +292,10 @@ class _CsvLines:
             return
         import codecs
 
+        start = peek(1 << 16)[: 1 << 16]
+        _refuse_database_file(start, self.path, "CSV file")
         try:
-            codecs.getincrementaldecoder("utf-8")().decode(peek(1 << 16)[: 1 << 16])
+            codecs.getincrementaldecoder("utf-8")().decode(start)
         except UnicodeDecodeError as exc:
             raise InvalidInput(
                 f"{str(self.path)!r} is not UTF-8 text (byte {exc.start}): "
