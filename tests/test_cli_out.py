@@ -214,3 +214,16 @@ def test_out_dev_stdout_writes_through_the_open_stream(db_path: Path, tmp_path: 
         )
     assert appended.returncode == 0, appended.stderr
     assert log.read_bytes() == b"earlier\n" + piped.stdout
+
+
+@pytest.mark.usefixtures("story")
+@pytest.mark.parametrize(("args", "start"), OUT_COMMANDS)
+def test_an_empty_out_is_refused(
+    rit: RitRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...],
+    start: bytes,
+) -> None:  # fmt: skip
+    """--out "$FILE" with FILE unset: as --db '', never a guess."""
+    monkeypatch.chdir(tmp_path)
+    for empty in ("", " "):
+        refused(rit(*args, "--out", empty), "--out must not be empty")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
