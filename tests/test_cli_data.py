@@ -727,6 +727,14 @@ def test_doctor_on_a_missing_and_a_foreign_file(rit: RitRunner, tmp_path: Path) 
     assert rit("doctor", env={"RIT_DB": str(junk)}).exit_code == 1
 
 
+def test_doctor_on_a_directory_says_so(rit: RitRunner, tmp_path: Path) -> None:
+    result = rit("doctor", env={"RIT_DB": str(tmp_path)})
+    assert result.exit_code == 1
+    assert f"file\tfail\t{tmp_path} is a directory, not a database" in result.stdout
+    assert "I/O" not in result.stdout
+    assert "is a directory, not a database" in one_line_error(rit("orgs", "--db", str(tmp_path)), 1)
+
+
 MOUNTS = """\
 /dev/sda1 / ext4 rw 0 0
 server:/export /home/nfs nfs4 rw 0 0

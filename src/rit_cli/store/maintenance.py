@@ -227,6 +227,9 @@ def doctor(location: db.DbLocation, mounts: str | None) -> list[Check]:
     if not path.exists():
         checks.append(Check("file", "warn", "does not exist yet; it is created on first use"))
         return checks
+    if path.is_dir():  # as every other command says it (SQLite: "disk I/O error")
+        checks.append(Check("file", "fail", f"{path} is a directory, not a database"))
+        return checks
     checks.append(Check("sqlite", "ok", f"SQLite {sqlite3.sqlite_version}"))
     try:
         conn = db.open_snapshot(path)
