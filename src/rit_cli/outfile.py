@@ -110,6 +110,8 @@ def write_stream(target: Path, data: bytes) -> None:
         try:
             handle.write(data)
             handle.flush()
+        except BrokenPipeError:
+            raise  # the reader went away (| head): quiet, as when rit prints to stdout
         except OSError as exc:
             raise StoreError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
 
@@ -120,6 +122,8 @@ def copy_into_stream(source: Path, target: Path) -> None:
         try:
             shutil.copyfileobj(copy, handle, 1 << 16)
             handle.flush()
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             raise StoreError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
 
