@@ -64,18 +64,23 @@ def _checked_copy(conn: sqlite3.Connection, temporary: Path, target: Path) -> in
         # restored must not take the place of a good one (rotating nightly backups).
         problems = first_problem(temporary)
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        _discard(temporary)
         raise StoreError(f"cannot write the backup {str(target)!r}: {exc}") from exc
     if problems is not None:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        _discard(temporary)
         raise StoreError(
             f"the database fails its integrity check ({problems}): no backup written, "
             f"{str(target)!r} is left as it was; rit doctor says more, rit restore puts a "
             "good backup in its place"
         )
     return temporary.stat().st_size
+
+
+def _discard(temporary: Path) -> None:
+    """A copy that failed, with any -wal/-shm a failure midway left beside it."""
+    for path in (temporary, *_sidecars(temporary)):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def first_problem(path: Path) -> str | None:
