@@ -153,6 +153,55 @@ def test_missing_and_binary_files(rit: RitRunner, tmp_path: Path) -> None:
     assert "not UTF-8" in one_line_error(rit("import", "json", str(binary)))
 
 
+def test_a_database_file_given_to_import_is_named_as_such(
+    rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
+) -> None:
+    ok(rit, "add-org", "Life Science Nord")
+    backup = tmp_path / "b.db"
+    ok(rit, "backup", str(backup))
+    before = dump()
+    for args in (
+        ["json", str(backup)],
+        ["csv", "orgs", str(backup)],
+        ["csv", "contacts", str(backup)],
+    ):
+        error = one_line_error(rit("import", *args))
+        assert "is a SQLite database" in error and "rit restore" in error, error
+        assert "UTF-8" not in error
+    assert dump() == before
+
+
+def test_json_with_a_byte_order_mark_is_imported(rit: RitRunner, tmp_path: Path) -> None:
+    """Notepad and PowerShell save UTF-8 with a BOM; CSV import accepts it, JSON too."""
+    build_story(rit)
+    text = ok(rit, "export", "json")
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    other = tmp_path / "other.db"
+    result = rit("import", "json", str(path), env={"RIT_DB": str(other)})
+    assert result.exit_code == 0, result.output
+    assert ok(rit, "export", "json", env={"RIT_DB": str(other)}) == text
+    stdin = rit(
+        "import", "json", "-", env={"RIT_DB": str(tmp_path / "third.db")}, input="\ufeff" + text
+    )
+    assert stdin.exit_code == 0, stdin.output
+    path.write_bytes(b"\xef\xbb\xbf{oops")
+    assert "(line 1, column 2)" in one_line_error(rit("import", "json", str(path)))
+
+
+def test_deeply_nested_json_is_refused_as_not_json(
+    rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
+) -> None:
+    ok(rit, "add-org", "Life Science Nord")
+    before = dump()
+    path = tmp_path / "deep.json"
+    for text in ("[" * 100_000, '{"a":' * 100_000):
+        path.write_text(text, encoding="utf-8")
+        error = one_line_error(rit("import", "json", str(path)))
+        assert "is not JSON" in error and "nested too deeply" in error
+    assert dump() == before
+
+
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Change times a second apart, so 'which change is newer' is decided by the test."""
@@ -590,6 +639,18 @@ def test_restore_keeps_the_replaced_database(rit: RitRunner, tmp_path: Path, db_
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
 
+def test_restore_makes_the_database_private(rit: RitRunner, tmp_path: Path, db_path: Path) -> None:
+    ok(rit, "add-org", "Before")
+    backup = tmp_path / "b.db"
+    ok(rit, "backup", str(backup))
+    os.chmod(db_path, 0o644)
+    assert rit("restore", str(backup)).exit_code == 0
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    for side in ("-wal", "-shm"):
+        path = Path(str(db_path) + side)
+        assert not path.exists() or stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
 def test_restore_refuses_what_is_not_a_sound_rit_database(
     rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
 ) -> None:
@@ -665,6 +726,14 @@ def test_doctor_on_a_missing_and_a_foreign_file(rit: RitRunner, tmp_path: Path) 
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"hello" * 1000)
     assert rit("doctor", env={"RIT_DB": str(junk)}).exit_code == 1
+
+
+def test_doctor_on_a_directory_says_so(rit: RitRunner, tmp_path: Path) -> None:
+    result = rit("doctor", env={"RIT_DB": str(tmp_path)})
+    assert result.exit_code == 1
+    assert f"file\tfail\t{tmp_path} is a directory, not a database" in result.stdout
+    assert "I/O" not in result.stdout
+    assert "is a directory, not a database" in one_line_error(rit("orgs", "--db", str(tmp_path)), 1)
 
 
 MOUNTS = """\

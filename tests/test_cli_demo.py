@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
+
 from .conftest import RitRunner
+from .helpers import refused
 
 
 def test_demo_builds_story_in_its_own_file(rit: RitRunner, db_path: Path, tmp_path: Path) -> None:
@@ -23,10 +27,62 @@ def test_demo_builds_story_in_its_own_file(rit: RitRunner, db_path: Path, tmp_pa
 def test_demo_runs_again_and_rebuilds(rit: RitRunner, tmp_path: Path) -> None:
     demo = tmp_path / "demo.db"
     assert rit("demo", "--db", str(demo)).exit_code == 0
-    assert rit("--db", str(demo), "add-org", "Extra").exit_code == 0
+    first = rit("--db", str(demo), "export", "json").stdout
+    assert rit("--db", str(demo), "remind", "--new").exit_code == 0  # reads, adds nothing
     assert rit("demo", "--db", str(demo)).exit_code == 0
-    names = [o["name"] for o in json.loads(rit("--db", str(demo), "orgs", "--json").stdout)]
-    assert "Extra" not in names
+    again = rit("--db", str(demo), "export", "json").stdout
+    assert len(again) == len(first)  # rebuilt: the same story (new uuids and times)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("add-org", "Extra"),
+        ("edit-org", "LSN", "--city", "Kiel"),
+        ("remove-exchange", "1"),
+        ("forget-contact", "Hinrich Habeck", "--yes"),
+    ],
+)
+def test_demo_refuses_a_demo_database_changed_since(
+    rit: RitRunner, tmp_path: Path, change: tuple[str, ...]
+) -> None:
+    demo = tmp_path / "demo.db"
+    assert rit("demo", "--db", str(demo)).exit_code == 0
+    assert rit("--db", str(demo), *change).exit_code == 0
+    before = rit("--db", str(demo), "export", "json").stdout
+    refused(rit("demo", "--db", str(demo)), "changed since the demo built it")
+    assert rit("--db", str(demo), "export", "json").stdout == before
+
+
+def test_an_imported_demo_export_is_never_rebuilt(rit: RitRunner, tmp_path: Path) -> None:
+    demo, mine = tmp_path / "demo.db", tmp_path / "mine.db"
+    assert rit("demo", "--db", str(demo)).exit_code == 0
+    export = tmp_path / "demo.json"
+    assert rit("--db", str(demo), "export", "json", "--out", str(export)).exit_code == 0
+    document = json.loads(export.read_text(encoding="utf-8"))
+    assert all(row["key"] != "demo" for row in document["tables"]["meta"])
+    # An export from an older rit held the demo's marker: it is not imported either.
+    document["tables"]["meta"].append({"key": "demo", "value": "1"})
+    export.write_text(json.dumps(document), encoding="utf-8")
+    assert rit("--db", str(mine), "import", "json", str(export)).exit_code == 0
+    assert rit("--db", str(mine), "add-org", "Mine").exit_code == 0
+    conn = sqlite3.connect(mine)
+    assert conn.execute("SELECT count(*) FROM meta WHERE key = 'demo'").fetchone()[0] == 0
+    conn.close()
+    before = rit("--db", str(mine), "export", "json").stdout
+    refused(rit("demo", "--db", str(mine)), "not a rit demo database")
+    assert rit("--db", str(mine), "export", "json").stdout == before
+
+
+def test_demo_refuses_a_database_marked_by_an_older_import(rit: RitRunner, db_path: Path) -> None:
+    """An older rit imported the marker with a demo export: such a database is refused."""
+    assert rit("add-org", "Real Org").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('demo', '1')")
+    conn.commit()
+    conn.close()
+    refused(rit("demo", "--db", str(db_path)), "demo database of an older rit")
+    assert "Real Org" in rit("orgs").stdout
 
 
 def test_demo_refuses_a_real_database(rit: RitRunner, db_path: Path) -> None:

@@ -235,6 +235,12 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], dict[str, Any], str, str]] = 
      "start_on must be given"),
     ("updated not a time", BIOBANK, {"updated": "yesterday"}, "updated", "is not a UTC time"),
     ("history at without zone", HISTORY, {"at": "2016-08-25T10:00:00"}, "at", "is not a UTC time"),
+    ("history of sqlite_master", HISTORY, {"table_name": "sqlite_master"}, "table_name",
+     "unknown history table 'sqlite_master': use one of orgs, contacts"),
+    ("history of a link table", HISTORY, {"table_name": "org_tags"}, "table_name",
+     "unknown history table 'org_tags'"),
+    ("history action drop", HISTORY, {"action": "drop"}, "action",
+     "unknown history action 'drop': use one of create, update, delete, erase, merge, import"),
 ]  # fmt: skip
 
 
@@ -272,6 +278,15 @@ def test_a_bad_value_is_refused_naming_record_and_field(
         assert f", {field}: " in error, error
     assert error.startswith(f"error: {named}"), error
     assert message in error, error
+
+
+def test_the_history_rit_writes_is_what_an_import_accepts(demo: tuple[str, Path]) -> None:
+    from rit_cli.store import HISTORY_ACTIONS, HISTORY_TABLES
+
+    rows = json.loads(demo[0])["tables"]["history"]
+    assert {r["table_name"] for r in rows} <= set(HISTORY_TABLES)
+    assert {r["action"] for r in rows} <= set(HISTORY_ACTIONS)
+    assert set(HISTORY_TABLES) == set(LABELS)  # every record table, no link table
 
 
 def test_several_bad_values_are_named_together(

@@ -146,9 +146,7 @@ class _ReadOnlyWal(StoreError):
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
-    """Read a database nobody may write (read-only file in a read-only directory)."""
-    from urllib.parse import quote
-
+    """Read a database nobody may write (read-only file in a read-only directory or mount)."""
     wal = Path(str(path) + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         raise StoreError(
@@ -156,9 +154,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
             "saved into it; open it once where it can be written"
         )
     try:
-        conn = sqlite3.connect(
-            f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True, isolation_level=None
-        )
+        conn = sqlite3.connect(_read_only_uri(path, immutable=True), uri=True, isolation_level=None)
         conn.row_factory = sqlite3.Row
         _register_functions(conn)
         version, _ = _identify(conn, path)
@@ -173,13 +169,49 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _read_only_uri(path: Path, *, immutable: bool) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path.absolute()))}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def open_snapshot(path: Path) -> sqlite3.Connection:
+    """A database file (a backup, or the database for doctor) opened only to be read,
+    creating no -wal or -shm beside it, in a read-only directory or on a read-only mount too.
+
+    rit's connections keep a -wal file while they are open, so a file without one is in
+    nobody's use: it is read as immutable (no locks, no side files). With a -wal beside it,
+    it is read through SQLite's locks, as it may be in use; an empty -wal that cannot be
+    opened (a read-only place) holds nothing, and the file is read as immutable.
+    """
+    wal = Path(str(path) + "-wal")
+    if wal.exists():
+        conn = sqlite3.connect(_read_only_uri(path, immutable=False), uri=True)
+        try:
+            conn.execute("PRAGMA application_id").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            if wal.stat().st_size > 0:
+                raise
+        else:
+            conn.row_factory = sqlite3.Row
+            return conn
+    conn = sqlite3.connect(_read_only_uri(path, immutable=True), uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
 def _identify(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        if "readonly" in str(exc) and str(path) != ":memory:":
+        # A read-only file and directory ("readonly": no -shm can be made), or a read-only
+        # mount ("unable to open": not even opened for writing): read it all the same.
+        message = str(exc)
+        read_only = "readonly" in message or "unable to open database file" in message
+        if read_only and str(path) != ":memory:":
             raise _ReadOnlyWal(f"cannot read {str(path)!r}: {exc}") from exc
         if "malformed" in str(exc):
             raise StoreError(
@@ -253,12 +285,18 @@ def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) 
 
 
 def backup_to(conn: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy through SQLite's backup API, created 0600."""
+    """A consistent copy through SQLite's backup API, created 0600.
+
+    The copy is switched to a rollback journal: a file complete in itself, which can be
+    read where no -wal or -shm can be made beside it (a read-only mount); restore and
+    the first open switch it back to WAL.
+    """
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
     dest = sqlite3.connect(str(target))
     try:
         conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     os.chmod(target, 0o600)

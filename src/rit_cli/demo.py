@@ -10,6 +10,10 @@ from .errors import Conflict
 from .store.contacts import ContactInput, add_contact
 from .store.orgs import OrgInput, add_org
 
+# meta MARKER (never exported nor imported) holds the history's fingerprint() when the demo
+# was built.
+from .store.transfer import MARKER
+
 # The day the demo is shown as of, unless --today says otherwise: shortly before the
 # decide-by date of the autumn visit window, with the spring window already overdue.
 STORY_TODAY = date(2016, 8, 25)
@@ -21,33 +25,47 @@ def default_path() -> Path:
     return user_data_path("rit", appauthor=False) / "demo.db"
 
 
-def is_demo(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
-    return row is not None and row[0] == "1"
+def fingerprint(conn: sqlite3.Connection) -> str:
+    """The history's size, last row and last change: every change rit makes to a record
+    writes history rows (forget-contact erases some), so any change alters it."""
+    count, last, at = conn.execute(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(max(at), '') FROM history"
+    ).fetchone()
+    return f"history {count} {last} {at}"
 
 
 def check_replaceable(path: Path) -> None:
-    """Refuse to overwrite a file that is not an earlier demo database."""
+    """Refuse to overwrite a file that is not a demo database as the demo left it."""
     if not path.exists() or path.stat().st_size == 0:
         return
+    from .db import open_snapshot
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = open_snapshot(path)
         try:
-            ok = is_demo(conn)
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (MARKER,)).fetchone()
+            unchanged = row is not None and row[0] == fingerprint(conn)
         finally:
             conn.close()
     except sqlite3.Error:
-        ok = False
-    if not ok:
-        raise Conflict(
-            f"{str(path)!r} exists and is not a rit demo database; the demo never writes "
-            "over real data: give another --db"
-        )
+        row, unchanged = None, False
+    if unchanged:
+        return
+    shown = repr(str(path))
+    if row is None:
+        problem = f"{shown} exists and is not a rit demo database"
+    elif row[0] == "1":  # marked by an older rit, which kept no fingerprint
+        problem = f"{shown} is a demo database of an older rit, which cannot tell if it was changed"
+    else:
+        problem = f"{shown} was changed since the demo built it"
+    raise Conflict(
+        f"{problem}; the demo never writes over real data: give another --db, or remove the "
+        "file yourself to rebuild the demo there"
+    )
 
 
 def build(conn: sqlite3.Connection) -> None:
-    """Enter the story: organisations and the people in it."""
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo', '1')")
+    """Enter the story: organisations and the people in it; then mark it as the demo."""
     orgs = [
         OrgInput(
             "Life Science Nord",
@@ -123,6 +141,9 @@ def build(conn: sqlite3.Connection) -> None:
         add_contact(conn, person)
     build_agreements(conn)
     build_exchanges(conn)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (MARKER, fingerprint(conn))
+    )
 
 
 def build_agreements(conn: sqlite3.Connection) -> None:

@@ -67,6 +67,33 @@ def write_lines(lines: Iterable[str]) -> None:
         out.write(line + "\n")
 
 
+def out_option(help: str) -> Any:
+    """--out PATH: a file to write instead of stdout; '-' is stdout (kept as typed, so that
+    './-' is a file)."""
+    return typer.Option("--out", metavar="PATH", help=help, show_default=False)
+
+
+def emit(data: bytes, out: str | None) -> None:
+    """DATA to stdout (no --out, or --out -), or privately to a file, never the database."""
+    if out is not None and not out.strip():
+        from ..errors import InvalidInput
+
+        # --out "$FILE" with FILE unset: refused as --db '' is, not taken for '.'.
+        raise InvalidInput("--out must not be empty")
+    if out is None or out == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from pathlib import Path
+
+    from .. import context
+    from ..outfile import write_private
+
+    write_private(Path(out), data, context.location().path)
+    sys.stderr.write(f"wrote {out}\n")
+
+
 def say(message: str) -> None:
     """A one-line confirmation of what a command did."""
     from ..text import printable

@@ -12,7 +12,7 @@ import typer
 from .. import context
 from ..app import app
 from ..render import Column
-from ._common import JsonOpt, print_listing, say
+from ._common import JsonOpt, emit, out_option, print_listing, say
 
 _SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -34,25 +34,12 @@ app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
 OutOpt = Annotated[
-    Path | None,
-    typer.Option("--out", help="Write to this file (0600, replaced atomically); default stdout."),
+    str | None,
+    out_option("Write to this file (0600, replaced atomically; '-': stdout); default stdout."),
 ]
 ExcelOpt = Annotated[
     bool, typer.Option("--excel", help="UTF-8 with BOM and ';' between cells, for Excel.")
 ]
-
-
-def _emit(data: bytes, out: Path | None) -> None:
-    """To stdout, or privately to a file that is never the database."""
-    if out is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    from ..outfile import write_private
-
-    write_private(out, data, context.location().path)
-    sys.stderr.write(f"wrote {out}\n")
 
 
 @contextlib.contextmanager
@@ -70,6 +57,20 @@ def _opening(path: Path, what: str) -> Iterator[None]:
         raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _refuse_database_file(start: bytes, path: Path, what: str) -> None:
+    """A database (a backup) is not text: say so, rather than that it is not UTF-8."""
+    if start.startswith(SQLITE_HEADER):
+        from ..errors import InvalidInput
+
+        raise InvalidInput(
+            f"{str(path)!r} is a SQLite database, not a {what}; a backup made by rit backup "
+            "goes back with rit restore"
+        )
+
+
 def _read(path: Path, what: str) -> str:
     from ..errors import InvalidInput
 
@@ -80,6 +81,7 @@ def _read(path: Path, what: str) -> str:
             data = path.read_bytes()
     if isinstance(data, str):
         return data
+    _refuse_database_file(data, path, what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -98,7 +100,7 @@ def export_json(out: OutOpt = None) -> None:
 
     with context.reading() as conn:
         document = export_data(conn)
-    _emit(dumps(document).encode("utf-8"), out)
+    emit(dumps(document).encode("utf-8"), out)
 
 
 @export_app.command("csv")
@@ -127,7 +129,7 @@ def export_csv(
 
     with context.reading() as conn:
         header, rows = export_table(conn, table.strip().lower())
-    _emit(write_csv(header, rows, excel=excel, raw=raw).encode("utf-8"), out)
+    emit(write_csv(header, rows, excel=excel, raw=raw).encode("utf-8"), out)
 
 
 @export_app.command("ics")
@@ -159,7 +161,7 @@ def export_ics(
         raise InvalidInput(f"--to {last} is before --from {first}")
     with context.reading() as conn:
         entries = calendar_entries(conn, first, last)
-    _emit(build_calendar(entries), out)
+    emit(build_calendar(entries), out)
 
 
 REPORT_COLUMNS = (
@@ -308,8 +310,10 @@ class _CsvLines:
             return
         import codecs
 
+        start = peek(1 << 16)[: 1 << 16]
+        _refuse_database_file(start, self.path, "CSV file")
         try:
-            codecs.getincrementaldecoder("utf-8")().decode(peek(1 << 16)[: 1 << 16])
+            codecs.getincrementaldecoder("utf-8")().decode(start)
         except UnicodeDecodeError as exc:
             raise InvalidInput(
                 f"{str(self.path)!r} is not UTF-8 text (byte {exc.start}): "

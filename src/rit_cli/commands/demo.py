@@ -15,7 +15,8 @@ def demo() -> None:
     Build the Kobe–Life Science Nord story in a separate demo database and show it.
 
     The demo lives in its own file (--db, else demo.db in rit's data directory), never in
-    your real database; running it again rebuilds it. Example: rit demo --db /tmp/rit-demo.db
+    your real database; running it again rebuilds it, unless something was changed in it
+    since. Example: rit demo --db /tmp/rit-demo.db
     """
     from .. import db
     from .. import demo as story

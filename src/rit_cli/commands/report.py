@@ -1,13 +1,13 @@
 """The report command."""
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .. import context
 from ..app import app
+from ._common import emit, out_option
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -35,8 +35,7 @@ def report(
         typer.Option("--format", metavar="FORMAT", help="table, markdown, json or csv."),
     ] = "table",
     out: Annotated[
-        Path | None,
-        typer.Option("--out", metavar="PATH", help="Write to this file (created 0600)."),
+        str | None, out_option("Write to this file (created 0600; '-': stdout).")
     ] = None,
     excel: Annotated[
         bool, typer.Option("--excel", help="With csv: UTF-8 with BOM and ';' for Excel.")
@@ -88,11 +87,8 @@ def report(
             else current_report(conn, scope, today, zone, details=fmt == "json")
         )
     if out is not None:
-        from ..outfile import write_private
-
         text = render_report.render(result, "text" if fmt == "table" else fmt, excel=excel)
-        write_private(out, text.encode("utf-8"), context.location().path)
-        sys.stderr.write(f"wrote {out}\n")
+        emit(text.encode("utf-8"), out)
         return
     if fmt != "table":
         sys.stdout.write(render_report.render(result, fmt, excel=excel))

@@ -50,6 +50,17 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+# What rit writes in the history: rows about records of these tables (a change to a link
+# table is recorded on the record it belongs to; a trip stop has rows of its own), with
+# these actions (import: a record added by import csv; merge: by import json --merge;
+# erase: by forget-contact). import json refuses any other row.
+HISTORY_TABLES = (
+    "orgs", "contacts", "programmes", "agreements", "extensions", "trips", "trip_stops",
+    "exchanges", "cooperations",
+)  # fmt: skip
+HISTORY_ACTIONS = ("create", "update", "delete", "erase", "merge", "import")
+
+
 def record_history(
     conn: sqlite3.Connection,
     table: str,

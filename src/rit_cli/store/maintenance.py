@@ -6,13 +6,14 @@ import contextlib
 import os
 import sqlite3
 import stat
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import db
 from ..errors import InvalidInput, StoreError
-from ..outfile import refuse_database
+from ..outfile import copy_into_stream, resolve_target
 
 REQUIRED_TABLES = ("orgs", "contacts", "history")
 
@@ -21,46 +22,70 @@ REQUIRED_TABLES = ("orgs", "contacts", "history")
 
 
 def backup(conn: sqlite3.Connection, target: Path, db_path: Path, force: bool) -> int:
-    """Copy the open database to TARGET (0600) through SQLite's backup API; its size."""
-    refuse_database(target, db_path)
-    if target.is_dir():
-        raise InvalidInput(f"{str(target)!r} is a directory: give a file name")
-    if not target.parent.is_dir():
-        raise InvalidInput(f"the directory {str(target.parent)!r} does not exist")
-    if target.exists() and not force:
+    """Copy the open database to TARGET (0600) through SQLite's backup API; its size.
+
+    A symlink is followed (the file it names is written); a FIFO or character device is
+    written into, never replaced.
+    """
+    if str(target) == "-":
+        raise InvalidInput(
+            "'-' is standard output, and a backup is a database file: give a file name"
+        )
+    where = resolve_target(target, db_path)
+    if where.replaces and not force:
         raise InvalidInput(
             f"{str(target)!r} exists: give a new file name, or --force to replace it"
         )
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    if where.stream:
+        # Built where only we can read it, then copied in: the copy is checked first.
+        with tempfile.TemporaryDirectory(prefix="rit-backup-") as directory:
+            temporary = Path(directory) / "backup.db"
+            size = _checked_copy(conn, temporary, target)
+            copy_into_stream(temporary, where.path)
+        return size
+    temporary = where.path.with_name(f".{where.path.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
+    try:
+        size = _checked_copy(conn, temporary, target)
+        os.replace(temporary, where.path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise StoreError(f"cannot write the backup {str(target)!r}: {exc}") from exc
+    return size
+
+
+def _checked_copy(conn: sqlite3.Connection, temporary: Path, target: Path) -> int:
+    """The database copied to TEMPORARY and checked; its size. Removed again on failure."""
     try:
         db.backup_to(conn, temporary)
         # restore refuses a backup that fails its integrity check: one that could never be
         # restored must not take the place of a good one (rotating nightly backups).
         problems = first_problem(temporary)
-        for side in _sidecars(temporary):  # checking our own copy left them, empty
-            side.unlink(missing_ok=True)
-        if problems is None:
-            os.replace(temporary, target)
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        _discard(temporary)
         raise StoreError(f"cannot write the backup {str(target)!r}: {exc}") from exc
     if problems is not None:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        _discard(temporary)
         raise StoreError(
             f"the database fails its integrity check ({problems}): no backup written, "
             f"{str(target)!r} is left as it was; rit doctor says more, rit restore puts a "
             "good backup in its place"
         )
-    return target.stat().st_size
+    return temporary.stat().st_size
+
+
+def _discard(temporary: Path) -> None:
+    """A copy that failed, with any -wal/-shm a failure midway left beside it."""
+    for path in (temporary, *_sidecars(temporary)):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def first_problem(path: Path) -> str | None:
     """The first problem SQLite's integrity check finds in the file, or None."""
-    conn = _open_read_only(path)
+    conn = db.open_snapshot(path)
     try:
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as exc:  # too broken to be checked at all
@@ -70,19 +95,13 @@ def first_problem(path: Path) -> str | None:
     return None if problems == ["ok"] else problems[0]
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
 def check_rit_file(path: Path) -> int:
     """Refuse a file that is not a sound rit database this rit can read; its schema."""
     shown = repr(str(path))
     if not path.is_file():
         raise InvalidInput(f"no file {shown}")
     try:
-        conn = _open_read_only(path)
+        conn = db.open_snapshot(path)
     except sqlite3.Error as exc:
         raise InvalidInput(f"{shown} cannot be opened: {exc}") from exc
     try:
@@ -130,7 +149,7 @@ def restore(source: Path, live: Path) -> Path | None:
             db.backup_to(current, kept)
         finally:
             current.close()
-    source_conn = _open_read_only(source)
+    source_conn = db.open_snapshot(source)
     target = db.connect(live)  # creates it (0600) when missing
     try:
         source_conn.backup(target)
@@ -139,6 +158,9 @@ def restore(source: Path, live: Path) -> Path | None:
     finally:
         source_conn.close()
         target.close()
+    # The restored data is as private as any database rit makes, whatever the old file was.
+    with contextlib.suppress(OSError):
+        os.chmod(live, 0o600)
     db.connect(live).close()  # migrates an older backup, back to WAL, private side files
     return kept
 
@@ -210,9 +232,12 @@ def doctor(location: db.DbLocation, mounts: str | None) -> list[Check]:
     if not path.exists():
         checks.append(Check("file", "warn", "does not exist yet; it is created on first use"))
         return checks
+    if path.is_dir():  # as every other command says it (SQLite: "disk I/O error")
+        checks.append(Check("file", "fail", f"{path} is a directory, not a database"))
+        return checks
     checks.append(Check("sqlite", "ok", f"SQLite {sqlite3.sqlite_version}"))
     try:
-        conn = _open_read_only(path)
+        conn = db.open_snapshot(path)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:

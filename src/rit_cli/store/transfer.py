@@ -28,6 +28,9 @@ VERSION = 1
 SKIPPED_TABLES = {"_sqlite_migrations", "reminders_sent"}
 # Tables whose rows are facts about one database, not shared records: never merged.
 LOCAL_TABLES = {"meta"}
+# The meta key that marks a demo database (demo.py): never exported nor imported, since a
+# copy of the demo is the importer's own data, which rit demo must never rebuild.
+MARKER = "demo"
 # What a record is called in messages, by table.
 LABELS = {
     "orgs": "organisation",
@@ -186,6 +189,8 @@ def export_data(conn: sqlite3.Connection) -> dict[str, Any]:
         rows = conn.execute(f"SELECT * FROM {table.name} ORDER BY {order}").fetchall()
         records = []
         for row in rows:
+            if table.name in LOCAL_TABLES and row["key"] == MARKER:
+                continue  # the demo's marker
             record = {}
             for column in table.columns:
                 value = row[column]
@@ -210,10 +215,16 @@ def dumps(document: dict[str, Any]) -> str:
 def parse(text: str, source: str) -> dict[str, Any]:
     """Read and check an export document; a wrong file fails here, before any write."""
     try:
-        document = json.loads(text)
+        # A byte-order mark (Notepad, PowerShell) is no part of the text, as in CSV files.
+        document = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"{short_repr(source)} is not JSON (line {exc.lineno}, column {exc.colno}): "
+            "give a file written by rit export json"
+        ) from exc
+    except RecursionError as exc:  # thousands of [ or {: no export is nested so deeply
+        raise InvalidInput(
+            f"{short_repr(source)} is not JSON (nested too deeply): "
             "give a file written by rit export json"
         ) from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -447,6 +458,11 @@ class _Importer:
             if not records:
                 continue
             counts = report.setdefault(table.name, Counts())
+            if table.name in LOCAL_TABLES:
+                # The demo's marker (older rits exported it) is never imported.
+                kept = [r for r in records if r.get("key") != MARKER]
+                counts.skipped += len(records) - len(kept)
+                records = kept
             if not self.merge:
                 self.add_all(table, records, counts)
             elif table.name in LOCAL_TABLES:

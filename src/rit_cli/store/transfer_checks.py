@@ -28,6 +28,7 @@ from .. import places
 from ..dates import MAX_YEAR, MIN_YEAR, format_days, localize, parse_date, parse_time, parse_zone
 from ..errors import InvalidInput, RitError
 from ..text import MAX_NAME, MAX_TEXT, clean, email, short_repr, tag
+from . import HISTORY_ACTIONS, HISTORY_TABLES
 from . import SPAN_DAYS as MAX_WINDOW_DAYS  # what scheduling.MAX_WINDOW_DAYS is
 from .transfer import LABELS, Table
 
@@ -322,7 +323,12 @@ def value_checks() -> dict[str, dict[str, Check]]:
             "changed_on": _date,
             "note": note,
         },
-        "history": {"id": _number(1), "at": _instant},
+        "history": {
+            "id": _number(1),
+            "at": _instant,
+            "table_name": _one_of(HISTORY_TABLES, "history table"),
+            "action": _one_of(HISTORY_ACTIONS, "history action"),
+        },
     }
 
 
