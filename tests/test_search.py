@@ -116,6 +116,26 @@ def test_cli_search_json_and_lines(rit: RitRunner) -> None:
     assert empty.stderr.startswith("error: search text must not be empty")
 
 
+def test_a_cut_list_says_more_match(rit: RitRunner) -> None:
+    """Records are listed kind by kind: a list cut at --limit may show no trips at all, so
+    the reader is told on stderr (piped lines stay records, --json stays JSON)."""
+    for n in range(3):
+        assert rit("add-org", f"Kobe Cluster {n}", "--country", "JP").exit_code == 0
+    assert (
+        rit("add-trip", "Kobe delegation", "--from", "2016-09-01", "--to", "2016-09-03").exit_code
+        == 0
+    )
+    cut = rit("search", "kobe", "--limit", "3")
+    assert cut.exit_code == 0
+    assert [line.split("\t")[0] for line in cut.stdout.splitlines()] == ["org"] * 3
+    assert cut.stderr == "more records match: the first 3 are shown; --limit shows more\n"
+    whole = rit("search", "kobe", "--limit", "4")
+    assert whole.stdout.splitlines()[-1].startswith("trip\t1\tKobe delegation")
+    assert whole.stderr == ""
+    as_json = rit("search", "kobe", "--limit", "3", "--json")
+    assert len(json.loads(as_json.stdout)) == 3 and as_json.stderr == ""
+
+
 def _every_hit(conn: sqlite3.Connection, wanted: str) -> list[tuple[str, int, str]]:
     """The search's order without paging: every match read and sorted, one per record."""
     rows = conn.execute(

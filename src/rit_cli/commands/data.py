@@ -488,5 +488,10 @@ def search(
     from ..store.search import search as store_search
 
     with context.reading() as conn:
-        hits = store_search(conn, text, limit)
-    print_listing(SEARCH_COLUMNS, hits, as_json, vars)
+        hits = store_search(conn, text, limit + 1)  # one more tells whether more match
+    more = len(hits) > limit
+    print_listing(SEARCH_COLUMNS, hits[:limit], as_json, vars)
+    if more and not as_json:
+        # On stderr: piped lines stay the records, and the reader learns the list is cut
+        # (records are listed kind by kind, so a cut list may show no trips at all).
+        sys.stderr.write(f"more records match: the first {limit} are shown; --limit shows more\n")
