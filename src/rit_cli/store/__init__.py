@@ -192,12 +192,25 @@ class RefSpec:
     short: str | None = None  # the short-name column, for records that have one
 
 
+# The largest id SQLite can store; a longer number in a reference names no record.
+MAX_ID = 2**63 - 1
+
+
+def id_of(text: str) -> int | None:
+    """The id a reference spells ('12' or '#12'), or None: not ASCII digits, or past MAX_ID."""
+    number = text[1:] if text.startswith("#") else text
+    if not (number.isascii() and number.isdigit()):
+        return None
+    value = int(number)
+    return value if value <= MAX_ID else None
+
+
 def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
     """Find one record by id, short name or name; list the closest candidates otherwise."""
     raw = text.strip()
-    number = raw[1:] if raw.startswith("#") else raw
-    if number.isascii() and number.isdigit():
-        row = conn.execute(f"SELECT * FROM {spec.table} WHERE id = ?", (int(number),)).fetchone()
+    record_id = id_of(raw)
+    if record_id is not None:
+        row = conn.execute(f"SELECT * FROM {spec.table} WHERE id = ?", (record_id,)).fetchone()
         if row is not None:
             return row
     wanted = key(raw)
