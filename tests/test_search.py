@@ -116,6 +116,14 @@ def test_cli_search_json_and_lines(rit: RitRunner) -> None:
     assert empty.stderr.startswith("error: search text must not be empty")
 
 
+@pytest.mark.parametrize("limit", ["9223372036854775807", "99999999999999999999"])
+def test_a_limit_past_any_database_lists_every_hit(rit: RitRunner, limit: str) -> None:
+    assert rit("add-org", "Kobe Cluster", "--country", "JP").exit_code == 0
+    result = rit("search", "kobe", "--limit", limit)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == ["org\t1\tKobe Cluster\tname\tKobe Cluster"]
+
+
 def _every_hit(conn: sqlite3.Connection, wanted: str) -> list[tuple[str, int, str]]:
     """The search's order without paging: every match read and sorted, one per record."""
     rows = conn.execute(
