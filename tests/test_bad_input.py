@@ -683,3 +683,31 @@ def test_real_process_refuses_in_one_line(tmp_path: Path, argv: list[bytes]) -> 
     assert err.startswith("error: ") and err.count("\n") == 1, err
     assert "Traceback" not in err and "Usage:" not in err
     assert result.stdout == b""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("orgs", "--today", HUGE),
+        ("agenda", "--from", HUGE),
+        ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", HUGE),
+        ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12", "--at", HUGE),
+        ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12", "--days", HUGE),
+        ("agenda", "--tz", HUGE),
+        ("remind", "--within", HUGE),
+        ("search", "x", "--limit", HUGE),
+        ("import", "csv", HUGE, "-"),
+    ],
+    ids=lambda a: " ".join(a)[:40],
+)
+def test_a_long_bad_value_is_shown_shortened(
+    tmp_path: Path, seed_db: Path, args: tuple[str, ...]
+) -> None:
+    """The error names a pasted paragraph by its ends, not by all of its 10 000 characters."""
+    db_path = tmp_path / "rit.db"
+    shutil.copy(seed_db, db_path)
+    result = invoke(db_path, *args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and "y…y" in line
+    assert len(line) < 300, line

@@ -258,10 +258,13 @@ def usage_line(exc: Exception, args: Sequence[str] = ()) -> str:
     from .text import printable, short_repr
 
     format_message = getattr(exc, "format_message", None)
-    message = " ".join(str(format_message() if format_message else exc).split()).rstrip(".")
+    raw = str(format_message() if format_message else exc)
+    given = _given_value(getattr(getattr(exc, "param", None), "opts", ()), args)
+    if given is not None:
+        raw = raw.replace(repr(given), short_repr(given))  # Click repeats it whole
+    message = " ".join(raw.split()).rstrip(".")
     message = printable(message) or "bad usage"
     message = message[0].lower() + message[1:]
-    given = _given_value(getattr(getattr(exc, "param", None), "opts", ()), args)
     if given is not None and message.startswith("invalid value for "):
         # Click names the option but not what was typed: name the bad value too.
         message = f"invalid value {short_repr(given)} for " + message[len("invalid value for ") :]

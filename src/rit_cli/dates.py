@@ -76,9 +76,11 @@ _MAX_DURATION_DAYS = {"d": 36525, "w": 36525 // 7, "m": 1200, "y": 100}
 _UNIT_WORD = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 
 
-def _q(value: object) -> str:
-    """Quote a user value for an error message; repr keeps it on one line."""
-    return repr(value)
+def _q(value: str, limit: int = 60) -> str:
+    """Quote a user value for an error message; repr keeps it on one line, and the middle
+    of a long one goes (as text.short_repr), so a pasted paragraph is not echoed whole."""
+    half = (limit - 1) // 2
+    return repr(value if len(value) <= limit else value[:half] + "…" + value[-half:])
 
 
 def _norm(text: str) -> str:
@@ -431,7 +433,7 @@ def localize(day: date, at: time, zone: str | ZoneInfo, fold: int | None = None)
     """
     tz = _zone(zone)
     if fold not in (None, 0, 1):
-        raise InvalidInput(f"fold {_q(fold)} is not allowed: use --fold 0 or --fold 1")
+        raise InvalidInput(f"fold {fold} is not allowed: use --fold 0 or --fold 1")
     first = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=tz)
     second = first.replace(fold=1)
     hhmm = at.strftime("%H:%M") if not at.second else at.strftime("%H:%M:%S")

@@ -235,10 +235,11 @@ def import_csv(
     from ..csvio import read_csv
     from ..errors import InvalidInput
     from ..store.tables import csv_records, import_contacts, import_orgs
+    from ..text import short_repr
 
     kind = entity.strip().lower()
     if kind not in ("orgs", "contacts"):
-        raise InvalidInput(f"cannot import {entity!r} from CSV: use orgs or contacts")
+        raise InvalidInput(f"cannot import {short_repr(entity)} from CSV: use orgs or contacts")
     source = _CsvLines(path)
     with source:
         records = csv_records(kind, read_csv(source, excel=excel, raw=raw))
