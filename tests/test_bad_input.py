@@ -89,6 +89,8 @@ CASES: list[Bad] = [
     Bad("add-org X --country DEU", "'DEU'"),
     Bad("add-org X --tz Europe/Hamburg", "'Europe/Hamburg'"),
     Bad("add-org X --tz Mars/Olympus", "'Mars/Olympus'"),
+    Bad("add-org X --tz localtime", "unknown time zone 'localtime'"),
+    Bad("edit-org FBRI --tz right/Asia/Tokyo", "'right/Asia/Tokyo'"),
     Bad("add-org X --tz ../../etc/passwd", "../../etc/passwd"),
     Bad("add-org X --tz 'Europe/Berlin '", "Europe/Berlin"),
     Bad("add-org X --kind club", "'club'"),
@@ -363,6 +365,7 @@ CASES: list[Bad] = [
     Bad("agenda --org nobody", "'nobody'"),
     Bad("agenda --agreement nothing", "'nothing'"),
     Bad("agenda --tz Nowhere/City", "Nowhere/City"),
+    Bad("agenda --tz posixrules", "'posixrules'"),
     # ---------------------------------------------------------------- trips
     Bad("add-trip X --from 2016-09-05 --to 2016-09-01", "2016-09-01"),
     Bad("add-trip X --from 2016-09-01", "--to"),

@@ -407,7 +407,7 @@ def parse_zone(name: str) -> ZoneInfo:
     not change while rit runs; an unknown name raises and is not cached).
     """
     message = f"unknown time zone {_q(name)}: use an IANA name such as Europe/Berlin or Asia/Tokyo"
-    if not re.fullmatch(_ZONE_NAME, name):
+    if not re.fullmatch(_ZONE_NAME, name) or name not in _iana_names():
         raise InvalidInput(message)
     try:
         return ZoneInfo(name)
@@ -415,8 +415,30 @@ def parse_zone(name: str) -> ZoneInfo:
         raise InvalidInput(message) from exc
 
 
+@functools.cache
+def _iana_names() -> frozenset[str]:
+    """The zone names of the IANA database (the tzdata package's list). The system's
+    zoneinfo directory also holds files that are no zone of a place: 'localtime' (this
+    machine's zone: another on the next machine or the cron server), 'posixrules',
+    'right/…' and 'posix/…' copies."""
+    from pathlib import Path
+
+    import tzdata
+
+    return frozenset(Path(tzdata.__file__).with_name("zones").read_text("utf-8").split())
+
+
+@functools.lru_cache(maxsize=256)
+def _stored_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError, UnicodeError):
+        return parse_zone(name)  # which refuses it with its message
+
+
 def _zone(zone: str | ZoneInfo) -> ZoneInfo:
-    return zone if isinstance(zone, ZoneInfo) else parse_zone(zone)
+    # A zone read back from the database: one a rit before the list check stored is shown.
+    return zone if isinstance(zone, ZoneInfo) else _stored_zone(zone)
 
 
 def _exists(dt: datetime) -> bool:
