@@ -177,6 +177,11 @@ CASES: list[Bad] = [
     Bad("edit-contact 'Hinrich Habeck' --email nope", "'nope'"),
     Bad("edit-contact 'Hinrich Habeck' --phone nope", "'nope'"),
     Bad("edit-contact 'Hinrich Habeck' --name ''", "name must not be empty"),
+    Bad("edit-contact 'Hinrich Habeck' --org JETRO --name 'TARO YAMADA'", "already exists"),
+    Bad(
+        "edit-contact 2 --org JETRO",
+        "contact 'Taro Yamada' already exists at that organisation as #3",
+    ),
     Bad("edit-contact 'Hinrich Habeck' --org nobody", "'nobody'"),
     Bad(("edit-contact", "Hinrich Habeck", "--note", HUGE), "too long"),
     Bad("remove-contact Nobody", "'Nobody'"),
