@@ -370,6 +370,14 @@ CASES: list[Bad] = [
     Bad("agenda --org nobody", "'nobody'"),
     Bad("agenda --agreement nothing", "'nothing'"),
     Bad("agenda --tz Nowhere/City", "Nowhere/City"),
+    Bad("agenda --type visit --type meeting", "--type is given twice ('visit', then 'meeting')"),
+    Bad("agenda --from 2016-01-01 --to 2016-12-31 --from=2016-06-01", "--from is given twice"),
+    Bad(
+        "schedule-visit --from LSN --to FBRI --to Europe-Host --on 2016-10-12",
+        "--to is given twice ('FBRI', then 'Europe-Host'): give it once (see rit schedule-visit",
+    ),
+    Bad("cancel 'FBRI visit' --reason a --reason b --reason c", "--reason is given 3 times"),
+    Bad("export ics --from 2016-01-01 --from 2017-01-01", "see rit export ics --help"),
     Bad("agenda --tz posixrules", "'posixrules'"),
     # ---------------------------------------------------------------- trips
     Bad("add-trip X --from 2016-09-05 --to 2016-09-01", "2016-09-01"),
@@ -719,3 +727,26 @@ def test_a_long_bad_value_is_shown_shortened(
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: ") and "y…y" in line
     assert len(line) < 300, line
+
+
+def test_an_option_repeated_with_the_same_value_is_fine(tmp_path: Path, seed_db: Path) -> None:
+    db_path = tmp_path / "rit.db"
+    shutil.copy(seed_db, db_path)
+    once = invoke(
+        db_path, "agenda", "--from", "2016-01-01", "--to", "2016-12-31", "--type", "visit"
+    )
+    twice = invoke(
+        db_path,
+        "agenda",
+        "--type",
+        "visit",
+        "--from",
+        "2016-01-01",
+        "--to=2016-12-31",
+        "--type=visit",
+    )
+    assert (twice.exit_code, twice.stderr) == (0, "")
+    assert twice.stdout == once.stdout and "FBRI visit" in once.stdout
+    # Options that gather (--from of a visit: its guests) and global options are not counted.
+    many = invoke(db_path, "--today", "2016-01-01", "agenda", "--today", "2016-08-25")
+    assert many.exit_code == 0, many.stderr

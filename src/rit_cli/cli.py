@@ -3,7 +3,7 @@
 import os
 import sys
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -198,7 +198,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         command = _app_for(args)
         _resume_collector()
-        code = command(args=args, prog_name="rit", standalone_mode=False)
+        click_command = typer.main.get_command(command)
+        _refuse_repeated(click_command, args)
+        code = click_command.main(args=args, prog_name="rit", standalone_mode=False)
         if code == 130:
             # Typer turns Ctrl-C into a silent exit status 130; the transaction rolled back.
             sys.stderr.write("error: interrupted\n")
@@ -228,6 +230,48 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
         _usage_or_crash(exc, args)
+
+
+def _refuse_repeated(root: Any, args: Sequence[str]) -> None:
+    """Refuse an option that takes one value given twice with different values: Click would
+    keep the last silently (agenda --type visit --type meeting lists meetings only)."""
+    command, path, rest = root, "rit", list(args)
+    while rest and hasattr(command, "commands"):
+        while rest and rest[0].startswith("-") and rest[0] not in command.commands:
+            rest = rest[1 if "=" in rest[0] or rest[0] not in GLOBAL_OPTIONS else 2 :]
+        if not rest or rest[0] not in command.commands:
+            return
+        command, path, rest = command.commands[rest[0]], f"{path} {rest[0]}", rest[1:]
+    takes_value = {
+        name: param
+        for param in getattr(command, "params", ())
+        if getattr(param, "param_type_name", "") == "option" and not param.is_flag
+        for name in param.opts
+    }
+    given: dict[str, list[str]] = {}
+    i = 0
+    while i < len(rest):
+        token, value = rest[i], None
+        if token == "--":
+            break
+        name = token.split("=", 1)[0]
+        if name in takes_value and "=" in token:
+            value = token.split("=", 1)[1]
+        elif token in takes_value and i + 1 < len(rest):
+            value, i = rest[i + 1], i + 1
+        if value is not None and not takes_value[name].multiple:
+            given.setdefault(takes_value[name].opts[0], []).append(value)
+        i += 1
+    for name, values in given.items():
+        if len(set(values)) > 1:
+            from .errors import InvalidInput
+            from .text import short_repr
+
+            shown = ", then ".join(short_repr(v) for v in values)
+            times = "twice" if len(values) == 2 else f"{len(values)} times"
+            raise InvalidInput(
+                f"{name} is given {times} ({shown}): give it once (see {path} --help)"
+            )
 
 
 def _resume_collector() -> None:
