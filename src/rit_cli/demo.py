@@ -239,8 +239,8 @@ def build_exchanges(conn: sqlite3.Connection) -> None:
         ),
         STORY_TODAY,
     ).exchanges[0]
-    mark_done(conn, str(visit.id), "Intensive exchange between companies agreed", STORY_TODAY)
-    mark_done(conn, str(signing.id), "Letter of Intent signed", STORY_TODAY)
+    mark_done(conn, f"#{visit.id}", "Intensive exchange between companies agreed", STORY_TODAY)
+    mark_done(conn, f"#{signing.id}", "Letter of Intent signed", STORY_TODAY)
     # The next two meetings, narrowed down to windows.
     add_exchange(
         conn,
