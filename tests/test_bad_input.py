@@ -315,6 +315,8 @@ CASES: list[Bad] = [
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --agreement nothing", "'nothing'"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --participant Nobody", "'Nobody'"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --trip nothing", "'nothing'"),
+    Bad("schedule-visit --from LSN --to FBRI --on 2016-05-02 --trip ''", "trip reference must not"),
+    Bad("add-meeting X --org LSN --on 2016-05-02 --trip ''", "trip reference must not be empty"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --title ''", "must not be empty"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --field ''", "field"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --yearly --until 2010", "2010"),
