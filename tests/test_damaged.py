@@ -498,3 +498,26 @@ def test_an_empty_environment_variable_is_refused_like_the_empty_option(
     # The option given wins over the environment, as ever.
     given = ["--db", str(db_path)] if "RIT_DB" in env else ["--today", "2016-08-25"]
     assert rit(*given, *args, env={**home, **env}).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schedule-visit", "--from", "A", "--to", "B", "--on", "2016-10-12"],
+        ["add-meeting", "Call", "--org", "A", "--on", "2016-10-12", "--at", "10:00"],
+        ["orgs"],
+    ],
+)
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "localtime"])
+def test_a_bad_rit_tz_is_refused_before_anything_is_written(
+    rit: RitRunner, dump, args: list[str], zone: str
+) -> None:
+    """Commands that write show the new time in $RIT_TZ: a bad one once failed after the
+    commit (exit 2, the visit saved all the same, and saved again on every retry)."""
+    assert rit("add-org", "A", "--country", "DE").exit_code == 0
+    assert rit("add-org", "B", "--country", "JP").exit_code == 0
+    before = dump()
+    result = rit(*args, env={"RIT_TZ": zone})
+    assert_one_line_error(result, 2, f"RIT_TZ: unknown time zone '{zone}'")
+    assert dump() == before
+    assert rit(*args, env={"RIT_TZ": "Asia/Tokyo"}).exit_code == 0
