@@ -29,6 +29,11 @@ def write_private(target: Path, data: bytes, db_path: Path) -> None:
     refuse_database(target, db_path)
     if target.is_dir():
         raise InvalidInput(f"{str(target)!r} is a directory: give a file name")
+    if target.exists() and not target.is_file():
+        _write_through(target, data)  # /dev/stdout, a named pipe: never replaced by a file
+        return
+    if target.is_symlink():
+        target = target.resolve()  # the file it points to is replaced; the link stays
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InvalidInput(f"the directory {str(directory)!r} does not exist")
@@ -46,4 +51,13 @@ def write_private(target: Path, data: bytes, db_path: Path) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        raise StoreError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    """Write to a device or FIFO as it is: no temporary file, no rename, no mode change."""
+    try:
+        with open(target, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
         raise StoreError(f"cannot write {str(target)!r}: {exc.strerror}") from exc

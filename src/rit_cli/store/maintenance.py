@@ -27,10 +27,14 @@ def backup(conn: sqlite3.Connection, target: Path, db_path: Path, force: bool) -
         raise InvalidInput(f"{str(target)!r} is a directory: give a file name")
     if not target.parent.is_dir():
         raise InvalidInput(f"the directory {str(target.parent)!r} does not exist")
+    if target.exists() and not target.is_file():
+        raise InvalidInput(f"{str(target)!r} is not a regular file: give a file name")
     if target.exists() and not force:
         raise InvalidInput(
             f"{str(target)!r} exists: give a new file name, or --force to replace it"
         )
+    if target.is_symlink():
+        target = target.resolve()  # --force replaces the file it points to; the link stays
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         temporary.unlink()
