@@ -28,6 +28,9 @@ def is_demo(conn: sqlite3.Connection) -> bool:
 
 def check_replaceable(path: Path) -> None:
     """Refuse to overwrite a file that is not an earlier demo database."""
+    if path.exists() and not path.is_file():
+        # A device or pipe (--db /dev/null) has no size: it would be deleted and replaced.
+        raise Conflict(f"{str(path)!r} is not a regular file: give a file for the demo (--db)")
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
