@@ -197,12 +197,19 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn every error into one line and an exit status."""
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     _refuse_undecodable(args)
+    if sys.stdout is None:
+        # Started with stdout closed (rit … >&-): a write command would commit and then
+        # fail to say so; refuse before anything runs.
+        if sys.stderr is not None:
+            sys.stderr.write("error: standard output is closed: redirect it (>/dev/null)\n")
+        sys.exit(1)
     try:
         command = _app_for(args)
         _resume_collector()
         click_command = typer.main.get_command(command)
         _refuse_repeated(click_command, args)
         code = click_command.main(args=args, prog_name="rit", standalone_mode=False)
+        sys.stdout.flush()  # a failed write of buffered output shows here, not at exit
         if code == 130:
             # Typer turns Ctrl-C into a silent exit status 130; the transaction rolled back.
             sys.stderr.write("error: interrupted\n")
@@ -228,6 +235,16 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
+    except OSError as exc:
+        if os.environ.get("RIT_DEBUG") == "1":
+            raise
+        if not _output_failed(exc):
+            _usage_or_crash(exc, args)
+        # Printing failed (stdout on a full disk): say so, and drop what is still buffered.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror}\n")
+        sys.exit(1)
     except Exception as exc:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
@@ -274,6 +291,18 @@ def _refuse_repeated(root: Any, args: Sequence[str]) -> None:
             raise InvalidInput(
                 f"{name} is given {times} ({shown}): give it once (see {path} --help)"
             )
+
+
+def _output_failed(exc: OSError) -> bool:
+    """Whether an error no file is named in is one of writing rit's output."""
+    import errno
+
+    return exc.filename is None and exc.errno in (
+        errno.ENOSPC,
+        errno.EIO,
+        errno.EDQUOT,
+        errno.EFBIG,
+    )
 
 
 def _resume_collector() -> None:
