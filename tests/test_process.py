@@ -170,3 +170,19 @@ def test_output_to_a_full_disk_is_one_clear_line(tmp_path: Path, args: list[str]
         )
     assert result.returncode == 1
     assert result.stderr == "error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["import", "json", "-"], ["import", "csv", "orgs", "-"]])
+def test_reading_a_closed_stdin_is_one_clear_line(tmp_path: Path, args: list[str]) -> None:
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    empty_database(tmp_path / "rit.db")
+    result = subprocess.run(
+        [str(RIT), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert result.returncode == 2
+    assert result.stderr == "error: '-' reads standard input, which is closed: give a file\n"

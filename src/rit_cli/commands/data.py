@@ -70,11 +70,21 @@ def _opening(path: Path, what: str) -> Iterator[None]:
         raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
 
 
+def _stdin() -> Any:
+    """Standard input, for a path '-'; refused when rit was started with it closed."""
+    from ..errors import InvalidInput
+
+    if sys.stdin is None:
+        raise InvalidInput("'-' reads standard input, which is closed: give a file")
+    return sys.stdin
+
+
 def _read(path: Path, what: str) -> str:
     from ..errors import InvalidInput
 
     if str(path) == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        stdin = _stdin()
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
     else:
         with _opening(path, what):
             data = path.read_bytes()
@@ -262,7 +272,7 @@ class _CsvLines:
         self.path, self.offset, self.size = path, 0, 0
         self.text = None
         if str(path) == "-":
-            stream = sys.stdin
+            stream = _stdin()
             self.handle = getattr(stream, "buffer", None)
             if self.handle is None:  # a text stream without bytes underneath
                 self.text = stream
