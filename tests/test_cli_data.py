@@ -145,6 +145,21 @@ def test_out_through_a_symlink_replaces_the_file_and_keeps_the_link(
     assert backup.is_symlink() and (tmp_path / "web" / "backup.db").stat().st_size > 3
 
 
+@pytest.mark.parametrize(
+    "args", [["export", "json"], ["export", "csv", "orgs"], ["report", "--format", "markdown"]]
+)
+def test_out_dash_is_stdout_as_for_import(
+    rit: RitRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """'-' reads stdin for import; for --out it once wrote a file named '-'."""
+    build_story(rit)
+    monkeypatch.chdir(tmp_path)
+    result = rit(*args, "--out", "-")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == ok(rit, *args)
+    assert not (tmp_path / "-").exists()
+
+
 def test_backup_to_a_named_pipe_is_refused(
     rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
 ) -> None:

@@ -35,7 +35,9 @@ app.add_typer(import_app, name="import")
 
 OutOpt = Annotated[
     Path | None,
-    typer.Option("--out", help="Write to this file (0600, replaced atomically); default stdout."),
+    typer.Option(
+        "--out", help="Write to this file (0600, replaced atomically); default or '-': stdout."
+    ),
 ]
 ExcelOpt = Annotated[
     bool, typer.Option("--excel", help="UTF-8 with BOM and ';' between cells, for Excel.")
@@ -44,7 +46,7 @@ ExcelOpt = Annotated[
 
 def _emit(data: bytes, out: Path | None) -> None:
     """To stdout, or privately to a file that is never the database."""
-    if out is None:
+    if out is None or str(out) == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -36,7 +36,9 @@ def report(
     ] = "table",
     out: Annotated[
         Path | None,
-        typer.Option("--out", metavar="PATH", help="Write to this file (created 0600)."),
+        typer.Option(
+            "--out", metavar="PATH", help="Write to this file (created 0600); '-': stdout."
+        ),
     ] = None,
     excel: Annotated[
         bool, typer.Option("--excel", help="With csv: UTF-8 with BOM and ';' for Excel.")
@@ -87,7 +89,7 @@ def report(
             if year is not None
             else current_report(conn, scope, today, zone, details=fmt == "json")
         )
-    if out is not None:
+    if out is not None and str(out) != "-":
         from ..outfile import write_private
 
         text = render_report.render(result, "text" if fmt == "table" else fmt, excel=excel)
