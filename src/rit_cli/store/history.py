@@ -50,6 +50,12 @@ def find_record(conn: sqlite3.Connection, ref: str, kind: str | None) -> tuple[s
             "SELECT table_name, record_id FROM history WHERE record_uuid = ? LIMIT 1",
             (ref.strip(),),
         ).fetchone()
+        if row is not None and kind and row["table_name"] != KINDS[kind].table:
+            label = next(s.label for s in KINDS.values() if s.table == row["table_name"])
+            raise NotFound(
+                f"{short_repr(ref.strip())} is {label} #{row['record_id']}, "
+                f"not a record of kind {kind!r}"
+            )
         if row is not None:
             return row["table_name"], row["record_id"], ref.strip(), ref.strip()
         found = _removed(conn, specs, ref, by_id=kind is not None)
