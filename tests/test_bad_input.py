@@ -89,6 +89,8 @@ CASES: list[Bad] = [
     Bad("add-org X --country DEU", "'DEU'"),
     Bad("add-org X --tz Europe/Hamburg", "'Europe/Hamburg'"),
     Bad("add-org X --tz Mars/Olympus", "'Mars/Olympus'"),
+    Bad("add-org X --tz localtime", "unknown time zone 'localtime'"),
+    Bad("edit-org FBRI --tz right/Asia/Tokyo", "'right/Asia/Tokyo'"),
     Bad("add-org X --tz ../../etc/passwd", "../../etc/passwd"),
     Bad("add-org X --tz 'Europe/Berlin '", "Europe/Berlin"),
     Bad("add-org X --kind club", "'club'"),
@@ -121,6 +123,9 @@ CASES: list[Bad] = [
     Bad("show-org nobody", "no organisation 'nobody'"),
     Bad("show-org 999", "'999'"),
     Bad("show-org '#999'", "'#999'"),
+    Bad("show-org 99999999999999999999999", "no organisation '99999999999999999999999'"),
+    Bad("edit-org '#99999999999999999999999' --city Kiel", "'#99999999999999999999999'"),
+    Bad("contacts --org 18446744073709551616", "'18446744073709551616'"),
     Bad("show-org ''", "must not be empty"),
     Bad("show-org '   '", "must not be empty"),
     Bad(("show-org", "\x1b[2J"), "\\x1b[2J"),
@@ -172,6 +177,11 @@ CASES: list[Bad] = [
     Bad("edit-contact 'Hinrich Habeck' --email nope", "'nope'"),
     Bad("edit-contact 'Hinrich Habeck' --phone nope", "'nope'"),
     Bad("edit-contact 'Hinrich Habeck' --name ''", "name must not be empty"),
+    Bad("edit-contact 'Hinrich Habeck' --org JETRO --name 'TARO YAMADA'", "already exists"),
+    Bad(
+        "edit-contact 2 --org JETRO",
+        "contact 'Taro Yamada' already exists at that organisation as #3",
+    ),
     Bad("edit-contact 'Hinrich Habeck' --org nobody", "'nobody'"),
     Bad(("edit-contact", "Hinrich Habeck", "--note", HUGE), "too long"),
     Bad("remove-contact Nobody", "'Nobody'"),
@@ -184,6 +194,8 @@ CASES: list[Bad] = [
     Bad("history 'taro yamada'", "ambiguous"),
     Bad("history 1", "could be"),
     Bad("history ''", "''"),
+    Bad("history 9223372036854775808", "'9223372036854775808'"),
+    Bad("history 9223372036854775808 --kind org", "'9223372036854775808'"),
     # ---------------------------------------------------------------- programmes
     Bad("add-programme ''", "must not be empty"),
     Bad(("add-programme", LONG), "too long"),
@@ -303,6 +315,8 @@ CASES: list[Bad] = [
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --agreement nothing", "'nothing'"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --participant Nobody", "'Nobody'"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --trip nothing", "'nothing'"),
+    Bad("schedule-visit --from LSN --to FBRI --on 2016-05-02 --trip ''", "trip reference must not"),
+    Bad("add-meeting X --org LSN --on 2016-05-02 --trip ''", "trip reference must not be empty"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --title ''", "must not be empty"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --field ''", "field"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --yearly --until 2010", "2010"),
@@ -358,6 +372,15 @@ CASES: list[Bad] = [
     Bad("agenda --org nobody", "'nobody'"),
     Bad("agenda --agreement nothing", "'nothing'"),
     Bad("agenda --tz Nowhere/City", "Nowhere/City"),
+    Bad("agenda --type visit --type meeting", "--type is given twice ('visit', then 'meeting')"),
+    Bad("agenda --from 2016-01-01 --to 2016-12-31 --from=2016-06-01", "--from is given twice"),
+    Bad(
+        "schedule-visit --from LSN --to FBRI --to Europe-Host --on 2016-10-12",
+        "--to is given twice ('FBRI', then 'Europe-Host'): give it once (see rit schedule-visit",
+    ),
+    Bad("cancel 'FBRI visit' --reason a --reason b --reason c", "--reason is given 3 times"),
+    Bad("export ics --from 2016-01-01 --from 2017-01-01", "see rit export ics --help"),
+    Bad("agenda --tz posixrules", "'posixrules'"),
     # ---------------------------------------------------------------- trips
     Bad("add-trip X --from 2016-09-05 --to 2016-09-01", "2016-09-01"),
     Bad("add-trip X --from 2016-09-01", "--to"),
@@ -425,6 +448,7 @@ CASES: list[Bad] = [
     Bad("remove-exchange nothing", "no exchange 'nothing'"),
     Bad("remove-exchange ''", "must not be empty"),
     Bad("remove-exchange 999", "no exchange '999'"),
+    Bad("remove-exchange 99999999999999999999999", "no exchange '99999999999999999999999'"),
     Bad("remove-exchange visit", "no exchange 'visit'; did you mean"),
     Bad("remove-exchange", "missing argument"),
     Bad("remove-exchange 'Kobe visit' --detach", "--detach"),
@@ -677,3 +701,54 @@ def test_real_process_refuses_in_one_line(tmp_path: Path, argv: list[bytes]) -> 
     assert err.startswith("error: ") and err.count("\n") == 1, err
     assert "Traceback" not in err and "Usage:" not in err
     assert result.stdout == b""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("orgs", "--today", HUGE),
+        ("agenda", "--from", HUGE),
+        ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--window", HUGE),
+        ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12", "--at", HUGE),
+        ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-10-12", "--days", HUGE),
+        ("agenda", "--tz", HUGE),
+        ("remind", "--within", HUGE),
+        ("search", "x", "--limit", HUGE),
+        ("import", "csv", HUGE, "-"),
+    ],
+    ids=lambda a: " ".join(a)[:40],
+)
+def test_a_long_bad_value_is_shown_shortened(
+    tmp_path: Path, seed_db: Path, args: tuple[str, ...]
+) -> None:
+    """The error names a pasted paragraph by its ends, not by all of its 10 000 characters."""
+    db_path = tmp_path / "rit.db"
+    shutil.copy(seed_db, db_path)
+    result = invoke(db_path, *args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and "y…y" in line
+    assert len(line) < 300, line
+
+
+def test_an_option_repeated_with_the_same_value_is_fine(tmp_path: Path, seed_db: Path) -> None:
+    db_path = tmp_path / "rit.db"
+    shutil.copy(seed_db, db_path)
+    once = invoke(
+        db_path, "agenda", "--from", "2016-01-01", "--to", "2016-12-31", "--type", "visit"
+    )
+    twice = invoke(
+        db_path,
+        "agenda",
+        "--type",
+        "visit",
+        "--from",
+        "2016-01-01",
+        "--to=2016-12-31",
+        "--type=visit",
+    )
+    assert (twice.exit_code, twice.stderr) == (0, "")
+    assert twice.stdout == once.stdout and "FBRI visit" in once.stdout
+    # Options that gather (--from of a visit: its guests) and global options are not counted.
+    many = invoke(db_path, "--today", "2016-01-01", "agenda", "--today", "2016-08-25")
+    assert many.exit_code == 0, many.stderr

@@ -104,6 +104,62 @@ def test_json_out_file_is_private_and_never_the_database(
     assert dump() == before
 
 
+@pytest.mark.parametrize(
+    "args", [["export", "ics"], ["export", "csv", "orgs"], ["report", "--format", "markdown"]]
+)
+def test_out_to_a_named_pipe_writes_into_it_and_keeps_it(
+    rit: RitRunner, tmp_path: Path, args: list[str]
+) -> None:
+    """--out /dev/stdout or a FIFO is written to, not replaced by a regular file (which,
+    for root and --out /dev/null, would replace the system's /dev/null)."""
+    import threading
+
+    build_story(rit)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = rit(*args, "--out", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert received and received[0] == ok(rit, *args).encode("utf-8")
+
+
+def test_out_through_a_symlink_replaces_the_file_and_keeps_the_link(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    build_story(rit)
+    (tmp_path / "web").mkdir()
+    served = tmp_path / "web" / "rit.ics"
+    served.write_text("old", encoding="utf-8")
+    link = tmp_path / "rit.ics"
+    link.symlink_to(served)
+    assert rit("export", "ics", "--out", str(link)).exit_code == 0
+    assert link.is_symlink() and served.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+    backup = tmp_path / "latest.db"
+    backup.symlink_to(tmp_path / "web" / "backup.db")
+    (tmp_path / "web" / "backup.db").write_bytes(b"old")
+    assert rit("backup", str(backup), "--force").exit_code == 0
+    assert backup.is_symlink() and (tmp_path / "web" / "backup.db").stat().st_size > 3
+
+
+@pytest.mark.parametrize(
+    "args", [["export", "json"], ["export", "csv", "orgs"], ["report", "--format", "markdown"]]
+)
+def test_out_dash_is_stdout_as_for_import(
+    rit: RitRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """'-' reads stdin for import; for --out it once wrote a file named '-'."""
+    build_story(rit)
+    monkeypatch.chdir(tmp_path)
+    result = rit(*args, "--out", "-")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == ok(rit, *args)
+    assert not (tmp_path / "-").exists()
+
+
 def test_import_into_a_database_with_data_needs_merge(
     rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
 ) -> None:

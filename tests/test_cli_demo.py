@@ -94,6 +94,22 @@ def test_demo_refuses_a_real_database(rit: RitRunner, db_path: Path) -> None:
     assert db_path.read_bytes() == before
 
 
+def test_demo_refuses_a_named_pipe_or_device(rit: RitRunner, tmp_path: Path) -> None:
+    """--db /dev/null (size 0, like an empty file) was deleted and replaced by the demo."""
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = rit("demo", "--db", str(fifo))
+    assert result.exit_code == 2, result.output
+    assert (
+        result.stderr
+        == f"error: {str(fifo)!r} is not a regular file: give a file for the demo (--db)\n"
+    )
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
 def test_demo_ends_with_report_and_reminders_that_are_due_overdue_and_at_risk(
     rit: RitRunner, tmp_path: Path
 ) -> None:

@@ -145,3 +145,13 @@ def test_a_stop_id_taken_again_by_another_trip_stays_in_its_own_trip_s_history(
     a = [new for _, field, new in rows(rit, "Trip A") if field and field.endswith("city")]
     b = [new for _, field, new in rows(rit, "Trip B") if field and field.endswith("city")]
     assert (a, b) == (["Osaka", "Kyoto"], ["Seoul"])
+
+
+def test_a_uuid_of_another_kind_than_kind_says_so(rit: RitRunner) -> None:
+    """--kind narrows a uuid too: it once showed the organisation's history for --kind contact."""
+    removed = removed_org(rit)
+    refused(rit("history", removed, "--kind", "trip"), "not a record of kind 'trip'")
+    ok(rit, *ADD_FBRI)
+    uuid = json.loads(ok(rit, "show-org", "FBRI", "--json"))["uuid"]
+    refused(rit("history", uuid, "--kind", "contact"), f"'{uuid}' is organisation #1, not a")
+    assert "create" in ok(rit, "history", uuid, "--kind", "org")

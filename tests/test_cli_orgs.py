@@ -136,6 +136,25 @@ def test_a_mistyped_short_name_gets_the_closest_candidates(
     assert dump() == before
 
 
+def test_a_number_that_is_an_id_and_another_records_name_is_ambiguous(rit: RitRunner, dump) -> None:
+    """'1' is #1 Alpha by its id and #2 by its name: not guessed; '#1' is always the id."""
+    ok(rit, "add-org", "Alpha")
+    ok(rit, "add-org", "1", "--short", "2")
+    before = dump()
+    for args in (["show-org", "1"], ["remove-org", "1"], ["edit-org", "1", "--city", "Kiel"]):
+        refused(
+            rit(*args),
+            "organisation '1' is ambiguous: #1 'Alpha' by its id, #2 '1' by its name;"
+            " write '#1' or '#2'",
+        )
+    assert dump() == before
+    assert ok(rit, "show-org", "#1").startswith("record: Alpha")
+    assert ok(rit, "show-org", "#2").startswith("record: 1")
+    assert ok(rit, "show-org", "2").startswith("record: 1")  # its id and its own short name
+    ok(rit, "add-contact", "Ann", "--org", "#1")
+    assert "Ann" in ok(rit, "show-org", "#1")  # its contacts: looked up by id, not by '1'
+
+
 def test_remove_org_refuses_while_referred_to(rit: RitRunner, dump) -> None:
     add_story_orgs(rit)
     assert rit("add-contact", "Hinrich Habeck", "--org", "LSN").exit_code == 0

@@ -370,6 +370,47 @@ def test_read_only_database_reads_work_writes_fail_clearly(
     assert db_path.read_bytes() == before
 
 
+def test_restore_into_a_read_only_database_fails_clearly_and_keeps_no_copy(
+    rit: RitRunner, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path, orgs=2)
+    backup = tmp_path / "backup.db"
+    assert rit("backup", str(backup)).exit_code == 0
+    real_access = os.access
+
+    def access(path, mode, *args, **kwargs):
+        if Path(path) == db_path and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    before = db_path.read_bytes()
+    assert_one_line_error(rit("restore", str(backup)), 1, "read-only")
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["rit.db"]
+
+
+def test_restore_where_the_replaced_database_cannot_be_kept_fails_clearly(
+    rit: RitRunner, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory rit may not write in (the copy of the replaced database goes there)."""
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path, orgs=2)
+    backup = tmp_path / "backup.db"
+    assert rit("backup", str(backup)).exit_code == 0
+
+    def backup_to(conn: object, target: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(db, "backup_to", backup_to)
+    before = db_path.read_bytes()
+    result = rit("restore", str(backup))
+    assert_one_line_error(result, 1, "cannot keep the replaced database beside it")
+    assert "unexpected" not in result.stderr
+    assert db_path.read_bytes() == before
+
+
 def _unprivileged() -> list[str] | None:
     """A command prefix that runs a program as 'nobody', when we are root and can."""
     if os.geteuid() != 0 or not RIT.exists():
@@ -457,3 +498,26 @@ def test_an_empty_environment_variable_is_refused_like_the_empty_option(
     # The option given wins over the environment, as ever.
     given = ["--db", str(db_path)] if "RIT_DB" in env else ["--today", "2016-08-25"]
     assert rit(*given, *args, env={**home, **env}).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schedule-visit", "--from", "A", "--to", "B", "--on", "2016-10-12"],
+        ["add-meeting", "Call", "--org", "A", "--on", "2016-10-12", "--at", "10:00"],
+        ["orgs"],
+    ],
+)
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "localtime"])
+def test_a_bad_rit_tz_is_refused_before_anything_is_written(
+    rit: RitRunner, dump, args: list[str], zone: str
+) -> None:
+    """Commands that write show the new time in $RIT_TZ: a bad one once failed after the
+    commit (exit 2, the visit saved all the same, and saved again on every retry)."""
+    assert rit("add-org", "A", "--country", "DE").exit_code == 0
+    assert rit("add-org", "B", "--country", "JP").exit_code == 0
+    before = dump()
+    result = rit(*args, env={"RIT_TZ": zone})
+    assert_one_line_error(result, 2, f"RIT_TZ: unknown time zone '{zone}'")
+    assert dump() == before
+    assert rit(*args, env={"RIT_TZ": "Asia/Tokyo"}).exit_code == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -493,6 +494,10 @@ def test_parse_zone_good(name: str) -> None:
         "zone.tab",
         "Europe/Berlin\x00",
         "utc ",
+        "localtime",  # the system's zoneinfo files that are no IANA zone
+        "posixrules",
+        "right/UTC",
+        "posix/Europe/Berlin",
         "Mars/Olympus",
     ],
 )
@@ -599,6 +604,16 @@ def test_localize_bad_fold(fold: int) -> None:
     with pytest.raises(InvalidInput) as exc:
         localize(D(2016, 10, 30), time(2, 30), "Europe/Berlin", fold)
     assert repr(fold) in str(exc.value)
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/zoneinfo/posix/Europe/Berlin").exists(), reason="no system zoneinfo"
+)
+def test_a_zone_stored_before_the_iana_check_is_still_read() -> None:
+    """Rit once accepted 'posix/Europe/Berlin' (a system file, no IANA name): records that
+    hold it still show."""
+    at = localize(D(2016, 1, 1), time(10, 0), "posix/Europe/Berlin")
+    assert at.utcoffset() == timedelta(hours=1)
 
 
 def test_localize_bad_zone() -> None:

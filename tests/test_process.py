@@ -139,3 +139,50 @@ def test_python_dash_m_runs_rit(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("rit ")
+
+
+def test_a_closed_stdout_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """rit add-org X >&- once committed the organisation and then crashed on printing."""
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    empty_database(tmp_path / "rit.db")
+    result = subprocess.run(
+        [str(RIT), "add-org", "Closed Out"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert result.returncode == 1
+    assert result.stderr == "error: standard output is closed: redirect it (>/dev/null)\n"
+    assert "Closed Out" not in run(["orgs"], env).stdout
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["orgs"], ["orgs", "--json"], ["export", "json"]])
+def test_output_to_a_full_disk_is_one_clear_line(tmp_path: Path, args: list[str]) -> None:
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"), RIT_TODAY="2016-08-25")
+    assert run(["add-org", "Life Science Nord", "--country", "DE"], env).returncode == 0
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(RIT), *args], env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+        )
+    assert result.returncode == 1
+    assert result.stderr == "error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["import", "json", "-"], ["import", "csv", "orgs", "-"]])
+def test_reading_a_closed_stdin_is_one_clear_line(tmp_path: Path, args: list[str]) -> None:
+    env = minimal_env(tmp_path, RIT_DB=str(tmp_path / "rit.db"))
+    empty_database(tmp_path / "rit.db")
+    result = subprocess.run(
+        [str(RIT), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert result.returncode == 2
+    assert result.stderr == "error: '-' reads standard input, which is closed: give a file\n"

@@ -78,9 +78,11 @@ TEXT_COMMANDS = {
 
 
 def _id_of(result: Run) -> str:
+    """'#N' of the record a command added: a bare N is ambiguous when another record's
+    name is N (a generated name can be)."""
     match = re.search(r"#(\d+)", result.stdout)
     assert match, result.stdout
-    return match.group(1)
+    return match.group(0)
 
 
 @pytest.mark.parametrize("command", sorted(TEXT_COMMANDS))

@@ -136,6 +136,14 @@ def test_a_cut_list_says_more_match(rit: RitRunner) -> None:
     assert len(json.loads(as_json.stdout)) == 3 and as_json.stderr == ""
 
 
+@pytest.mark.parametrize("limit", ["9223372036854775807", "99999999999999999999"])
+def test_a_limit_past_any_database_lists_every_hit(rit: RitRunner, limit: str) -> None:
+    assert rit("add-org", "Kobe Cluster", "--country", "JP").exit_code == 0
+    result = rit("search", "kobe", "--limit", limit)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == ["org\t1\tKobe Cluster\tname\tKobe Cluster"]
+
+
 def _every_hit(conn: sqlite3.Connection, wanted: str) -> list[tuple[str, int, str]]:
     """The search's order without paging: every match read and sorted, one per record."""
     rows = conn.execute(

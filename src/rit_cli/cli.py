@@ -3,7 +3,7 @@
 import os
 import sys
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -164,6 +164,8 @@ def root(
     context.configure(db, today)
     if today is not None or os.environ.get("RIT_TODAY") is not None:
         context.today()  # refuse a bad reference date whatever the command
+    if os.environ.get("RIT_TZ"):
+        context.user_zone()  # and a bad zone before a command writes and then shows a time
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
@@ -195,10 +197,19 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn every error into one line and an exit status."""
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     _refuse_undecodable(args)
+    if sys.stdout is None:
+        # Started with stdout closed (rit … >&-): a write command would commit and then
+        # fail to say so; refuse before anything runs.
+        if sys.stderr is not None:
+            sys.stderr.write("error: standard output is closed: redirect it (>/dev/null)\n")
+        sys.exit(1)
     try:
         command = _app_for(args)
         _resume_collector()
-        code = command(args=args, prog_name="rit", standalone_mode=False)
+        click_command = typer.main.get_command(command)
+        _refuse_repeated(click_command, args)
+        code = click_command.main(args=args, prog_name="rit", standalone_mode=False)
+        sys.stdout.flush()  # a failed write of buffered output shows here, not at exit
         if code == 130:
             # Typer turns Ctrl-C into a silent exit status 130; the transaction rolled back.
             sys.stderr.write("error: interrupted\n")
@@ -224,10 +235,74 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
+    except OSError as exc:
+        if os.environ.get("RIT_DEBUG") == "1":
+            raise
+        if not _output_failed(exc):
+            _usage_or_crash(exc, args)
+        # Printing failed (stdout on a full disk): say so, and drop what is still buffered.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror}\n")
+        sys.exit(1)
     except Exception as exc:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
         _usage_or_crash(exc, args)
+
+
+def _refuse_repeated(root: Any, args: Sequence[str]) -> None:
+    """Refuse an option that takes one value given twice with different values: Click would
+    keep the last silently (agenda --type visit --type meeting lists meetings only)."""
+    command, path, rest = root, "rit", list(args)
+    while rest and hasattr(command, "commands"):
+        while rest and rest[0].startswith("-") and rest[0] not in command.commands:
+            rest = rest[1 if "=" in rest[0] or rest[0] not in GLOBAL_OPTIONS else 2 :]
+        if not rest or rest[0] not in command.commands:
+            return
+        command, path, rest = command.commands[rest[0]], f"{path} {rest[0]}", rest[1:]
+    takes_value = {
+        name: param
+        for param in getattr(command, "params", ())
+        if getattr(param, "param_type_name", "") == "option" and not param.is_flag
+        for name in param.opts
+    }
+    given: dict[str, list[str]] = {}
+    i = 0
+    while i < len(rest):
+        token, value = rest[i], None
+        if token == "--":
+            break
+        name = token.split("=", 1)[0]
+        if name in takes_value and "=" in token:
+            value = token.split("=", 1)[1]
+        elif token in takes_value and i + 1 < len(rest):
+            value, i = rest[i + 1], i + 1
+        if value is not None and not takes_value[name].multiple:
+            given.setdefault(takes_value[name].opts[0], []).append(value)
+        i += 1
+    for name, values in given.items():
+        if len(set(values)) > 1:
+            from .errors import InvalidInput
+            from .text import short_repr
+
+            shown = ", then ".join(short_repr(v) for v in values)
+            times = "twice" if len(values) == 2 else f"{len(values)} times"
+            raise InvalidInput(
+                f"{name} is given {times} ({shown}): give it once (see {path} --help)"
+            )
+
+
+def _output_failed(exc: OSError) -> bool:
+    """Whether an error no file is named in is one of writing rit's output."""
+    import errno
+
+    return exc.filename is None and exc.errno in (
+        errno.ENOSPC,
+        errno.EIO,
+        errno.EDQUOT,
+        errno.EFBIG,
+    )
 
 
 def _resume_collector() -> None:
@@ -258,10 +333,13 @@ def usage_line(exc: Exception, args: Sequence[str] = ()) -> str:
     from .text import printable, short_repr
 
     format_message = getattr(exc, "format_message", None)
-    message = " ".join(str(format_message() if format_message else exc).split()).rstrip(".")
+    raw = str(format_message() if format_message else exc)
+    given = _given_value(getattr(getattr(exc, "param", None), "opts", ()), args)
+    if given is not None:
+        raw = raw.replace(repr(given), short_repr(given))  # Click repeats it whole
+    message = " ".join(raw.split()).rstrip(".")
     message = printable(message) or "bad usage"
     message = message[0].lower() + message[1:]
-    given = _given_value(getattr(getattr(exc, "param", None), "opts", ()), args)
     if given is not None and message.startswith("invalid value for "):
         # Click names the option but not what was typed: name the bad value too.
         message = f"invalid value {short_repr(given)} for " + message[len("invalid value for ") :]

@@ -55,9 +55,16 @@ def user_zone(flag: str | None = None) -> str:
     """The zone times are shown in: a listing's --tz, else $RIT_TZ, else the system's zone."""
     from .dates import parse_zone
 
-    name = flag or os.environ.get("RIT_TZ")
+    if flag:
+        return parse_zone(flag).key
+    name = os.environ.get("RIT_TZ")
     if name:
-        return parse_zone(name).key
+        from .errors import InvalidInput
+
+        try:
+            return parse_zone(name).key
+        except InvalidInput as exc:
+            raise InvalidInput(f"RIT_TZ: {exc}, or unset it") from exc
     return _system_zone()
 
 

@@ -75,9 +75,11 @@ _MAX_DURATION_DAYS = {"d": 36525, "w": 36525 // 7, "m": 1200, "y": 100}
 _UNIT_WORD = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 
 
-def _q(value: object) -> str:
-    """Quote a user value for an error message; repr keeps it on one line."""
-    return repr(value)
+def _q(value: str, limit: int = 60) -> str:
+    """Quote a user value for an error message; repr keeps it on one line, and the middle
+    of a long one goes (as text.short_repr), so a pasted paragraph is not echoed whole."""
+    half = (limit - 1) // 2
+    return repr(value if len(value) <= limit else value[:half] + "…" + value[-half:])
 
 
 def _norm(text: str) -> str:
@@ -416,7 +418,7 @@ def parse_zone(name: str) -> ZoneInfo:
     not change while rit runs; an unknown name raises and is not cached).
     """
     message = f"unknown time zone {_q(name)}: use an IANA name such as Europe/Berlin or Asia/Tokyo"
-    if not re.fullmatch(_ZONE_NAME, name):
+    if not re.fullmatch(_ZONE_NAME, name) or name not in _iana_names():
         raise InvalidInput(message)
     try:
         return ZoneInfo(name)
@@ -424,8 +426,30 @@ def parse_zone(name: str) -> ZoneInfo:
         raise InvalidInput(message) from exc
 
 
+@functools.cache
+def _iana_names() -> frozenset[str]:
+    """The zone names of the IANA database (the tzdata package's list). The system's
+    zoneinfo directory also holds files that are no zone of a place: 'localtime' (this
+    machine's zone: another on the next machine or the cron server), 'posixrules',
+    'right/…' and 'posix/…' copies."""
+    from pathlib import Path
+
+    import tzdata
+
+    return frozenset(Path(tzdata.__file__).with_name("zones").read_text("utf-8").split())
+
+
+@functools.lru_cache(maxsize=256)
+def _stored_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError, UnicodeError):
+        return parse_zone(name)  # which refuses it with its message
+
+
 def _zone(zone: str | ZoneInfo) -> ZoneInfo:
-    return zone if isinstance(zone, ZoneInfo) else parse_zone(zone)
+    # A zone read back from the database: one a rit before the list check stored is shown.
+    return zone if isinstance(zone, ZoneInfo) else _stored_zone(zone)
 
 
 def _exists(dt: datetime) -> bool:
@@ -442,7 +466,7 @@ def localize(day: date, at: time, zone: str | ZoneInfo, fold: int | None = None)
     """
     tz = _zone(zone)
     if fold not in (None, 0, 1):
-        raise InvalidInput(f"fold {_q(fold)} is not allowed: use --fold 0 or --fold 1")
+        raise InvalidInput(f"fold {fold} is not allowed: use --fold 0 or --fold 1")
     first = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=tz)
     second = first.replace(fold=1)
     hhmm = at.strftime("%H:%M") if not at.second else at.strftime("%H:%M:%S")

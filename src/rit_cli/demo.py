@@ -36,6 +36,9 @@ def fingerprint(conn: sqlite3.Connection) -> str:
 
 def check_replaceable(path: Path) -> None:
     """Refuse to overwrite a file that is not a demo database as the demo left it."""
+    if path.exists() and not path.is_file():
+        # A device or pipe (--db /dev/null) has no size: it would be deleted and replaced.
+        raise Conflict(f"{str(path)!r} is not a regular file: give a file for the demo (--db)")
     if not path.exists() or path.stat().st_size == 0:
         return
     from .db import open_snapshot
@@ -260,8 +263,8 @@ def build_exchanges(conn: sqlite3.Connection) -> None:
         ),
         STORY_TODAY,
     ).exchanges[0]
-    mark_done(conn, str(visit.id), "Intensive exchange between companies agreed", STORY_TODAY)
-    mark_done(conn, str(signing.id), "Letter of Intent signed", STORY_TODAY)
+    mark_done(conn, f"#{visit.id}", "Intensive exchange between companies agreed", STORY_TODAY)
+    mark_done(conn, f"#{signing.id}", "Letter of Intent signed", STORY_TODAY)
     # The next two meetings, narrowed down to windows.
     add_exchange(
         conn,

@@ -71,11 +71,21 @@ def _refuse_database_file(start: bytes, path: Path, what: str) -> None:
         )
 
 
+def _stdin() -> Any:
+    """Standard input, for a path '-'; refused when rit was started with it closed."""
+    from ..errors import InvalidInput
+
+    if sys.stdin is None:
+        raise InvalidInput("'-' reads standard input, which is closed: give a file")
+    return sys.stdin
+
+
 def _read(path: Path, what: str) -> str:
     from ..errors import InvalidInput
 
     if str(path) == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        stdin = _stdin()
+        data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
     else:
         with _opening(path, what):
             data = path.read_bytes()
@@ -258,7 +268,9 @@ def import_csv(
 
     kind = entity.strip().lower()
     if kind not in ("orgs", "contacts"):
-        raise InvalidInput(f"cannot import {entity!r} from CSV: use orgs or contacts")
+        from ..text import short_repr
+
+        raise InvalidInput(f"cannot import {short_repr(entity)} from CSV: use orgs or contacts")
     source = _CsvLines(path)
     with source:
         records = csv_records(kind, read_csv(source, excel=excel, raw=raw))
@@ -281,7 +293,7 @@ class _CsvLines:
         self.path, self.offset, self.size = path, 0, 0
         self.text = None
         if str(path) == "-":
-            stream = sys.stdin
+            stream = _stdin()
             self.handle = getattr(stream, "buffer", None)
             if self.handle is None:  # a text stream without bytes underneath
                 self.text = stream
@@ -485,12 +497,11 @@ def search(
 
     Example: rit search 山田
     """
-    from ..store.search import search as store_search
+    from ..store.search import search_page
 
     with context.reading() as conn:
-        hits = store_search(conn, text, limit + 1)  # one more tells whether more match
-    more = len(hits) > limit
-    print_listing(SEARCH_COLUMNS, hits[:limit], as_json, vars)
+        hits, more = search_page(conn, text, limit)
+    print_listing(SEARCH_COLUMNS, hits, as_json, vars)
     if more and not as_json:
         # On stderr: piped lines stay the records, and the reader learns the list is cut
         # (records are listed kind by kind, so a cut list may show no trips at all).

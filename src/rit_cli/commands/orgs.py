@@ -119,7 +119,7 @@ def show_org(
 
     with context.reading() as conn:
         org = find_org(conn, ref)
-        contacts = list_contacts(conn, str(org.id))
+        contacts = list_contacts(conn, f"#{org.id}")
         refs = references_to_org(conn, org.id)
     from .contacts import CONTACT_COLUMNS, contact_json
 

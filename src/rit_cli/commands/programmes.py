@@ -133,7 +133,7 @@ def show_programme(ref: RefArg, as_json: JsonOpt = False) -> None:
     today = context.today()
     with context.reading() as conn:
         programme = find_programme(conn, ref)
-        agreements = list_agreements(conn, today, programme=str(programme.id))
+        agreements = list_agreements(conn, today, programme=f"#{programme.id}")
     payload = {
         **programme_json(programme),
         "extensions": [extension_json(e) for e in programme.extensions],

@@ -200,13 +200,28 @@ class RefSpec(NamedTuple):
     short: str | None = None  # the short-name column, for records that have one
 
 
+# The largest id SQLite can store; a longer number in a reference names no record.
+MAX_ID = 2**63 - 1
+
+
+def id_of(text: str) -> int | None:
+    """The id a reference spells ('12' or '#12'), or None: not ASCII digits, or past MAX_ID."""
+    number = text[1:] if text.startswith("#") else text
+    if not (number.isascii() and number.isdigit()):
+        return None
+    value = int(number)
+    return value if value <= MAX_ID else None
+
+
 def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
     """Find one record by id, short name or name; list the closest candidates otherwise."""
     raw = text.strip()
-    number = raw[1:] if raw.startswith("#") else raw
-    if number.isascii() and number.isdigit():
-        row = conn.execute(f"SELECT * FROM {spec.table} WHERE id = ?", (int(number),)).fetchone()
+    record_id = id_of(raw)
+    if record_id is not None:
+        row = conn.execute(f"SELECT * FROM {spec.table} WHERE id = ?", (record_id,)).fetchone()
         if row is not None:
+            if not raw.startswith("#"):
+                _refuse_number_name(conn, spec, raw, row)
             return row
     wanted = key(raw)
     if not wanted:
@@ -232,6 +247,24 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
     if candidates:
         hint = "; did you mean " + ", ".join(_candidate(i, names, shorts) for i in candidates) + "?"
     raise NotFound(f"no {spec.label} {short_repr(raw)}{hint}")
+
+
+def _refuse_number_name(
+    conn: sqlite3.Connection, spec: RefSpec, raw: str, by_id: sqlite3.Row
+) -> None:
+    """A bare number is an id, unless another record is also named so (an organisation
+    called '1' while #1 is another): then which one is meant is not guessed."""
+    for column in spec.keys:
+        other = conn.execute(
+            f"SELECT id, {spec.display} FROM {spec.table} WHERE {column} = ? AND id != ? LIMIT 1",
+            (key(raw), by_id["id"]),
+        ).fetchone()
+        if other is not None:
+            raise Ambiguous(
+                f"{spec.label} {short_repr(raw)} is ambiguous: #{by_id['id']} "
+                f"{short_repr(by_id[spec.display])} by its id, #{other[0]} "
+                f"{short_repr(other[1])} by its name; write '#{by_id['id']}' or '#{other[0]}'"
+            )
 
 
 def closest(

@@ -79,23 +79,38 @@ def add_contact(conn: sqlite3.Connection, data: ContactInput) -> Contact:
     if data.name is None or data.org is None:
         raise InvalidInput("a contact needs a name and an organisation (--org)")
     values = _values(conn, data)
+    _refuse_twin(conn, values["name"], values["name_key"], values["org_id"], 0)
+    return get_contact(conn, insert(conn, "contacts", values))
+
+
+def _refuse_twin(
+    conn: sqlite3.Connection, name: str, name_key: str, org_id: int, contact_id: int
+) -> None:
+    """One person of a name per organisation: two would be ambiguous to refer to."""
     same = conn.execute(
-        "SELECT id FROM contacts WHERE name_key = ? AND org_id = ?",
-        (values["name_key"], values["org_id"]),
+        "SELECT id FROM contacts WHERE name_key = ? AND org_id = ? AND id != ?",
+        (name_key, org_id, contact_id),
     ).fetchone()
     if same is not None:
         raise Conflict(
-            f"contact {short_repr(values['name'])} already exists at that organisation "
-            f"as #{same['id']}"
+            f"contact {short_repr(name)} already exists at that organisation as #{same['id']}"
         )
-    return get_contact(conn, insert(conn, "contacts", values))
 
 
 def edit_contact(
     conn: sqlite3.Connection, ref: str, data: ContactInput
 ) -> tuple[Contact, list[str]]:
     current = resolve(conn, CONTACT, ref)
-    changed = update(conn, "contacts", current["id"], _values(conn, data))
+    values = _values(conn, data)
+    if "name_key" in values or "org_id" in values:
+        _refuse_twin(
+            conn,
+            values.get("name", current["name"]),
+            values.get("name_key", current["name_key"]),
+            values.get("org_id", current["org_id"]),
+            current["id"],
+        )
+    changed = update(conn, "contacts", current["id"], values)
     return get_contact(conn, current["id"]), [c for c in changed if not c.endswith("_key")]
 
 

@@ -93,7 +93,7 @@ def _replace_links(
 
         def shown(items: list[Any], column: str = column) -> str | None:
             if column == "org_id":
-                items = [find_org(conn, str(i)).label for i in items]
+                items = [find_org(conn, f"#{i}").label for i in items]
             return ", ".join(str(i) for i in items) or None
 
         record_history(

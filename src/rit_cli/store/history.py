@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ..errors import Ambiguous, NotFound
 from ..models.orgs import Change, ShownChange
 from ..text import key, short_repr
-from . import RefSpec, batches, resolve
+from . import RefSpec, batches, id_of, resolve
 
 # Every kind of record whose history can be asked for, in the order references are tried.
 KINDS: dict[str, RefSpec] = {
@@ -50,6 +50,12 @@ def find_record(conn: sqlite3.Connection, ref: str, kind: str | None) -> tuple[s
             "SELECT table_name, record_id FROM history WHERE record_uuid = ? LIMIT 1",
             (ref.strip(),),
         ).fetchone()
+        if row is not None and kind and row["table_name"] != KINDS[kind].table:
+            label = next(s.label for s in KINDS.values() if s.table == row["table_name"])
+            raise NotFound(
+                f"{short_repr(ref.strip())} is {label} #{row['record_id']}, "
+                f"not a record of kind {kind!r}"
+            )
         if row is not None:
             return row["table_name"], row["record_id"], ref.strip(), ref.strip()
         found = _removed(conn, specs, ref, by_id=kind is not None)
@@ -74,15 +80,15 @@ def _removed(
     """Removed records REF names: by id (when the kind is given: an id alone names a record
     of every kind), or by the name or short name they last had (kinds rit can remove)."""
     text = ref.strip()
-    number = text[1:] if text.startswith("#") else text
+    number = id_of(text)
     wanted = key(text)
     found = []
     for spec in specs:
-        if by_id and number.isascii() and number.isdigit():
+        if by_id and number is not None:
             rows = conn.execute(
                 "SELECT DISTINCT record_uuid FROM history WHERE table_name = ? AND record_id = ?"
                 " AND (action = 'delete' OR (action = 'erase' AND field IS NULL))",
-                (spec.table, int(number)),
+                (spec.table, number),
             ).fetchall()
             uuids = [r[0] for r in rows]
         elif spec.table in REMOVABLE and wanted:

@@ -137,6 +137,7 @@ def restore(source: Path, live: Path) -> Path | None:
     if source.exists() and source.resolve() in {live.resolve(), *_sidecars(live)}:
         raise InvalidInput(f"{str(source)!r} is the database itself")
     check_rit_file(source)
+    db.check_writable(live)
     kept: Path | None = None
     if live.exists():
         current = db.connect(live)
@@ -147,17 +148,26 @@ def restore(source: Path, live: Path) -> Path | None:
                 n += 1
                 kept = live.with_name(f"{live.name}.before-restore-{_stamp()}-{n}.bak")
             db.backup_to(current, kept)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot restore into {str(live)!r}: cannot keep the replaced database "
+                f"beside it: {exc.strerror}"
+            ) from exc
         finally:
             current.close()
     source_conn = db.open_snapshot(source)
-    target = db.connect(live)  # creates it (0600) when missing
     try:
-        source_conn.backup(target)
+        target = db.connect(live)  # creates it (0600) when missing
+        try:
+            source_conn.backup(target)
+        finally:
+            target.close()
     except sqlite3.Error as exc:
+        if kept is not None:
+            kept.unlink(missing_ok=True)  # the database is as it was: no copy of it to keep
         raise StoreError(f"cannot restore into {str(live)!r}: {exc}") from exc
     finally:
         source_conn.close()
-        target.close()
     # The restored data is as private as any database rit makes, whatever the old file was.
     with contextlib.suppress(OSError):
         os.chmod(live, 0o600)

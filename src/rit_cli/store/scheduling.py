@@ -657,7 +657,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
         raise InvalidInput("--until goes with --yearly")
     if data.place is not None and data.online:
         raise InvalidInput("give either --place or --online, not both")
-    if data.yearly and data.trip:
+    if data.yearly and data.trip is not None:
         raise InvalidInput("a trip happens once: --trip cannot be combined with --yearly")
     parties = _orgs(conn, data)
     orgs = [o for o, _ in parties]
@@ -703,7 +703,9 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
                 f"{first.span.start.isoformat()}"
             )
     stop_id = (
-        _stop(conn, data.trip, first.span, place, host, orgs, data.online) if data.trip else None
+        _stop(conn, data.trip, first.span, place, host, orgs, data.online)
+        if data.trip is not None
+        else None
     )
     agreement_ids, links = _links(
         conn, chosen, data.type, parties, [o.span.start for o in occurrences], data.yearly

@@ -83,7 +83,8 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[Search
     # large database matches tens of thousands), and another only if rows were skipped (a
     # trip found by many of its stops, say).
     sql += f" ORDER BY {ORDER} LIMIT ? OFFSET ?"
-    page = limit * _ROWS_PER_RECORD
+    # A limit past any database's size (99999999999999999999) means all: keep it in int64.
+    page = min(limit, 2**32) * _ROWS_PER_RECORD
     hits: list[SearchHit] = []
     seen: set[tuple[str, int]] = set()
     offset = 0
@@ -101,6 +102,14 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[Search
             break
         offset += page
     return hits
+
+
+def search_page(conn: sqlite3.Connection, query: str, limit: int) -> tuple[list[SearchHit], bool]:
+    """The first `limit` records that match, and whether more do (one more is looked up)."""
+    if limit < 1:
+        raise InvalidInput(f"--limit must be at least 1, not {limit}")
+    hits = search(conn, query, limit + 1)
+    return hits[:limit], len(hits) > limit
 
 
 def _hit(conn: sqlite3.Connection, kind: str, record_id: int, field: str) -> SearchHit | None:
