@@ -350,11 +350,8 @@ def test_real_previous_schema_migrates(rit: RitRunner, db_path: Path) -> None:
 # ------------------------------------------------------------------ read-only databases
 
 
-def test_read_only_database_reads_work_writes_fail_clearly(
-    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    db_path.parent.mkdir(mode=0o700)
-    make_database(db_path, orgs=2)
+def _deny_writing(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
+    """The database file as a read-only one looks to rit (os.access says no to writing)."""
     real_access = os.access
 
     def access(path, mode, *args, **kwargs):
@@ -363,6 +360,14 @@ def test_read_only_database_reads_work_writes_fail_clearly(
         return real_access(path, mode, *args, **kwargs)
 
     monkeypatch.setattr(os, "access", access)
+
+
+def test_read_only_database_reads_work_writes_fail_clearly(
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_path.parent.mkdir(mode=0o700)
+    make_database(db_path, orgs=2)
+    _deny_writing(monkeypatch, db_path)
     before = db_path.read_bytes()
     assert rit("orgs").stdout.count("Organisation") == 2
     for args in (["add-org", "X"], ["edit-org", "1", "--city", "Kiel"], ["remove-org", "1"]):
@@ -377,14 +382,7 @@ def test_restore_into_a_read_only_database_fails_clearly_and_keeps_no_copy(
     make_database(db_path, orgs=2)
     backup = tmp_path / "backup.db"
     assert rit("backup", str(backup)).exit_code == 0
-    real_access = os.access
-
-    def access(path, mode, *args, **kwargs):
-        if Path(path) == db_path and mode & os.W_OK:
-            return False
-        return real_access(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(os, "access", access)
+    _deny_writing(monkeypatch, db_path)
     before = db_path.read_bytes()
     assert_one_line_error(rit("restore", str(backup)), 1, "read-only")
     assert db_path.read_bytes() == before
