@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..reminders import ExchangeFact, Reminder
 from . import batches
@@ -19,7 +19,7 @@ _EXCHANGE_COLUMNS = """
 """
 
 
-def _facts(rows: Iterable[sqlite3.Row], seen: set[int]) -> Iterator[ExchangeFact]:
+def _facts(rows: Iterable[tuple[Any, ...]], seen: set[int]) -> Iterator[ExchangeFact]:
     """Rows of _EXCHANGE_COLUMNS not seen before, unpacked by position and built by
     position: by name costs more, for every row."""
     day, instant, fact = date.fromisoformat, datetime.fromisoformat, ExchangeFact
@@ -60,7 +60,9 @@ def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iter
         " WHERE decide_by <= ? AND decide_by IS NOT NULL AND status = 'planned'",
     )
     for sql in queries:
-        yield from _facts(conn.execute(sql, (end,)), seen)
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: unpacked by position, no sqlite3.Row each
+        yield from _facts(cursor.execute(sql, (end,)), seen)
 
 
 def ending_within(conn: sqlite3.Connection, today: date, until: date) -> list[Reminder]:
