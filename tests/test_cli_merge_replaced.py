@@ -66,9 +66,10 @@ def test_a_change_made_here_and_replaced_shows_everywhere(sides: Sides) -> None:
     result = sides.rit("import", "json", str(theirs), "--merge", env={"RIT_DB": str(sides.ours)})
     assert result.exit_code == 0, result.output
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    # table, added, updated, skipped, replaced (the column only when something was)
-    assert ["exchanges", "0", "1", "0", "1"] in rows
-    assert ["orgs", "0", "0", "2", "0"] in rows
+    # table, added, updated, skipped, kept removed, replaced (the last two only when either
+    # is not 0: then both, so that piped lines keep one shape)
+    assert ["exchanges", "0", "1", "0", "0", "1"] in rows
+    assert ["orgs", "0", "0", "2", "0", "0"] in rows
     assert result.stderr.startswith("replaced: 1 record changed here too")
 
     shown = sides.run(sides.ours, "show-exchange", "1")
@@ -106,3 +107,49 @@ def test_a_merge_of_only_the_partners_changes_replaces_nothing(sides: Sides) -> 
     history = sides.history()
     assert history[-1] == ["merge", "", "", ""]  # their rows hold the change
     assert sides.sequence() == 1  # theirs, raised by their reschedule, outranks our 0
+
+
+def test_a_merge_never_lowers_the_sequence(sides: Sides) -> None:
+    """Ours was raised by a merge; the partner's later change a calendar does not show
+    (the agreement link) must not bring it back to theirs: subscribers saw ours."""
+    sides.run(sides.ours, "reschedule", "1", "--on", "2016-09-22")
+    sides.run(sides.theirs, "edit-exchange", "1", "--note", "agenda attached")
+    sides.run(sides.ours, "import", "json", str(sides.export(sides.theirs, "t1.json")), "--merge")
+    sent = sides.sequence()
+    sides.run(sides.theirs, "edit-exchange", "1", "--purpose", "")  # nothing to clear: no change
+    sides.run(sides.theirs, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI",
+              "--signed", "2016-01-01")  # fmt: skip
+    sides.run(sides.theirs, "edit-exchange", "1", "--agreement", "LoI")
+    sides.run(sides.ours, "import", "json", str(sides.export(sides.theirs, "t2.json")), "--merge")
+    assert sides.sequence() == sent
+
+
+def test_organisations_changed_by_the_merge_raise_the_sequence(sides: Sides) -> None:
+    """A calendar shows an exchange's organisations: the partner's newer copy dropping
+    one we added raises the sequence above ours, though no column a calendar shows did."""
+    sides.run(sides.ours, "add-org", "Third Cluster", "--short", "TC", "--country", "DE")
+    shared = sides.export(sides.ours, "with-tc.json")  # both sides know the third cluster
+    sides.run(sides.theirs, "import", "json", str(shared), "--merge")
+    sides.run(sides.ours, "edit-exchange", "1", "--org", "LSN", "--org", "FBRI", "--org", "TC")
+    sent = sides.sequence()
+    calendar = sides.run(sides.ours, "export", "ics")
+    assert "TC" in calendar
+    sides.run(sides.theirs, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI",
+              "--signed", "2016-01-01")  # fmt: skip
+    sides.run(sides.theirs, "edit-exchange", "1", "--agreement", "LoI")  # later than ours
+    sides.run(sides.ours, "import", "json", str(sides.export(sides.theirs, "t.json")), "--merge")
+    assert "TC" not in sides.run(sides.ours, "export", "ics")
+    assert sides.sequence() == sent + 1
+
+
+def test_a_file_without_history_replaces_nothing_it_can_tell(sides: Sides) -> None:
+    """Without the partner's history rit cannot tell a change made here from one made
+    there: the values it replaces get merge rows, but nothing is counted as replaced."""
+    sides.run(sides.theirs, "reschedule", "1", "--on", "2016-09-23")
+    path = sides.export(sides.theirs, "t.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["tables"]["history"] = []
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = sides.rit("import", "json", str(path), "--merge", env={"RIT_DB": str(sides.ours)})
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    assert ["merge", "day", "2016-09-20", "2016-09-23"] in sides.history()

@@ -82,7 +82,23 @@ def test_windows_line_ends_become_line_breaks(tmp_path: Path) -> None:
     assert row["note"] == NOTE_STORED  # line breaks inside a quoted cell, no \\r
 
 
-def test_a_name_with_windows_line_ends_is_found_by_what_was_typed(tmp_path: Path) -> None:
+def test_a_name_typed_with_windows_line_ends_is_stored_with_line_breaks(tmp_path: Path) -> None:
     db = tmp_path / "rit.db"
     _ok(db, "add-org", "Two\r\nLines", "--country", "DE")
-    assert "Two\\nLines" in _ok(db, "show-org", "two\r\nlines")
+    assert "Two\\nLines" in _ok(db, "show-org", "two\nlines")
+    assert "Two\\nLines" in _ok(db, "show-org", "two\r\nlines")  # as it was typed
+    refused = invoke(db, "add-org", "Two\nLines", "--country", "DE")
+    assert refused.exit_code == 2 and "already" in refused.stderr, refused.stderr
+
+
+def test_a_name_stored_with_carriage_returns_before_is_still_found(tmp_path: Path) -> None:
+    """Keys stored by earlier versions kept \\r: key() leaves line ends alone, so they match."""
+    from rit_cli import db as rit_db
+
+    db = tmp_path / "rit.db"
+    _ok(db, "add-org", "Placeholder", "--country", "DE")
+    conn = rit_db.connect(db)  # as an earlier rit stored 'Alpha\\r\\nBeta'
+    conn.execute("UPDATE orgs SET name = ?, name_key = ? WHERE id = 1",
+                 ("Alpha\r\nBeta", "alpha\r\nbeta"))  # fmt: skip
+    conn.close()
+    assert "Alpha\\r\\nBeta" in _ok(db, "show-org", "alpha\r\nbeta")

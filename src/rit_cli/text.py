@@ -13,13 +13,18 @@ MAX_TEXT = 10_000
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$"
 
 
-def _normal(value: str) -> str:
-    """NFC, lines ended by \\n, trimmed. A note pasted from Windows or a spreadsheet cell
-    (\\r\\n) keeps its line breaks as line breaks, not as carriage returns that every output
-    would show escaped."""
+def line_breaks(value: str) -> str:
+    """Line ends as \\n: a note pasted from Windows or a spreadsheet cell (\\r\\n, or an old
+    Mac's \\r) keeps its line breaks as line breaks, not as carriage returns that every
+    output would show escaped."""
     if "\r" in value:  # rare: most text is spared two replace() calls (imports of 100 000s)
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+def _normal(value: str) -> str:
+    """NFC, line_breaks, trimmed: text as rit stores it."""
+    return unicodedata.normalize("NFC", line_breaks(value)).strip()
 
 
 def clean(value: str, what: str, *, limit: int = MAX_NAME, required: bool = True) -> str | None:
@@ -37,8 +42,11 @@ def clean(value: str, what: str, *, limit: int = MAX_NAME, required: bool = True
 
 
 def key(value: str) -> str:
-    """The comparison key for names: normalised as stored (see _normal), case-folded."""
-    return _normal(value).casefold()
+    """The comparison key for names: NFC, trimmed, case-folded.
+
+    Line ends are left as they are: the keys stored by earlier versions must still match
+    (clean() stores new text with \\n; a reference typed with \\r\\n is not found)."""
+    return unicodedata.normalize("NFC", value).strip().casefold()
 
 
 def tag(value: str, what: str = "tag") -> str:

@@ -211,13 +211,9 @@ def import_json(
     rows = [{"table": name, **vars(counts)} for name, counts in report.items()]
     kept_removed = sum(r["kept_removed"] for r in rows)
     replaced = sum(r["replaced"] for r in rows)
-    # The columns only when a merge kept something removed or replaced values set here:
-    # the usual report is unchanged.
-    columns = (
-        REPORT_COLUMNS
-        + ((KEPT_REMOVED,) if kept_removed else ())
-        + ((REPLACED,) if replaced else ())
-    )
+    # The two columns only when a merge kept something removed or replaced values set here
+    # (then both, so that piped lines keep one shape): the usual report is unchanged.
+    columns = REPORT_COLUMNS + ((KEPT_REMOVED, REPLACED) if kept_removed or replaced else ())
     print_listing(columns, rows, as_json, lambda r: r)
     if as_json:
         return

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from ..errors import Ambiguous, Conflict, NotFound
-from ..text import key, short_repr
+from ..text import key, line_breaks, short_repr
 
 # An agreement is in force on day :d when it is signed, has started, has not ended
 # (valid_until already includes every extension) and was not terminated before :d.
@@ -226,15 +226,20 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
     wanted = key(raw)
     if not wanted:
         raise NotFound(f"{spec.label} reference must not be empty")
-    for column in spec.keys:
-        rows = conn.execute(
-            f"SELECT * FROM {spec.table} WHERE {column} = ? ORDER BY id LIMIT 7", (wanted,)
-        ).fetchall()
-        if len(rows) == 1:
-            return rows[0]
-        if len(rows) > 1:
-            listed = ", ".join(f"#{r['id']} {short_repr(r[spec.display])}" for r in rows[:6])
-            raise Ambiguous(f"{spec.label} {short_repr(raw)} is ambiguous: {listed}; use the id")
+    # Typed with \r\n: as stored now (line breaks), then as an earlier rit stored it.
+    forms = [key(line_breaks(raw)), wanted] if "\r" in raw else [wanted]
+    for form in forms:
+        for column in spec.keys:
+            rows = conn.execute(
+                f"SELECT * FROM {spec.table} WHERE {column} = ? ORDER BY id LIMIT 7", (form,)
+            ).fetchall()
+            if len(rows) == 1:
+                return rows[0]
+            if len(rows) > 1:
+                listed = ", ".join(f"#{r['id']} {short_repr(r[spec.display])}" for r in rows[:6])
+                raise Ambiguous(
+                    f"{spec.label} {short_repr(raw)} is ambiguous: {listed}; use the id"
+                )
     # Not exact: even a unique prefix or substring match is refused, but offered.
     shown = f", {spec.short}" if spec.short else ", NULL"
     rows = conn.execute(

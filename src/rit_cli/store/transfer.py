@@ -314,6 +314,8 @@ class _Importer:
         self.partner_uuids: dict[str, dict[Any, Any]] = {}
         self.gone: dict[str, dict[str, int]] | None = None  # see removed
         self.counts: dict[str, Counts] = {}
+        self.sent: dict[int, int] = {}  # exchange id -> its sequence here before the merge
+        self._partner_history_uuids: set[str] | None = None
 
     def removed(self, table: str) -> dict[str, int]:
         """uuid -> our last id of the records of a table removed here (remove-*) or erased
@@ -500,8 +502,16 @@ class _Importer:
                 if self._latest(table, uuid, field) != _text(new)
             }
             record_history(self.conn, table, local_id, uuid, "merge", missing)
-            if missing.keys() - {"sequence"}:
+            # Replaced: a value set here that the partner's history shows no change of. A
+            # file without history for the record (not rit's export) cannot tell: not counted.
+            if missing.keys() - {"sequence"} and uuid in self.partner_history_uuids():
                 self.counts[table].replaced += 1
+
+    def partner_history_uuids(self) -> set[str]:
+        if self._partner_history_uuids is None:
+            rows = self.data.get("history", [])
+            self._partner_history_uuids = {str(r.get("record_uuid")) for r in rows}
+        return self._partner_history_uuids
 
     def _latest(self, table: str, uuid: str, field: str) -> str | None:
         """The value the latest history row of a record's field gives it (None if none)."""
@@ -597,14 +607,8 @@ class _Importer:
                     self.kept.setdefault(table.name, set()).add(local_id)
                 counts.skipped += 1
                 continue
-            if (
-                table.name == "exchanges"
-                and row["sequence"] <= local["sequence"]
-                and changes.keys() & _CALENDAR_COLUMNS
-            ):
-                # The calendar last exported here had our version under our sequence: the
-                # merged one must outrank it, or a subscribed calendar keeps the old event.
-                changes["sequence"] = (local["sequence"], local["sequence"] + 1)
+            if table.name == "exchanges":
+                self.outrank(changes, local, row["sequence"])
             sets = ", ".join(f"{c} = ?" for c in changes)
             try:
                 self.conn.execute(
@@ -617,6 +621,35 @@ class _Importer:
             self.merged[(table.name, local_id, row["uuid"])] = shown
             self.taken.setdefault(table.name, {})[local_id] = row["uuid"]
             counts.updated += 1
+
+    def outrank(self, changes: dict[str, Any], local: sqlite3.Row, theirs: int) -> None:
+        """An exchange's sequence as the partner's copy is taken: never lower than the one
+        a calendar exported here was sent (ours), and above it when what a calendar shows
+        changes, or a subscribed calendar keeps the old event. Its organisations are
+        compared later, with the links (see outrank_links)."""
+        ours = local["sequence"]
+        self.sent[local["id"]] = ours
+        if theirs > ours:
+            return  # the partner's copy outranks what was sent from here already
+        if changes.keys() & _CALENDAR_COLUMNS:
+            changes["sequence"] = (ours, ours + 1)
+        else:
+            changes.pop("sequence", None)
+
+    def outrank_links(self, exchange_id: int, changes: dict[str, Any]) -> None:
+        """The partner's copy changed an exchange's organisations (a calendar shows them):
+        its sequence goes above ours if the merge has not raised it yet."""
+        sent = self.sent.get(exchange_id)
+        if sent is None:
+            return
+        (now,) = self.conn.execute(
+            "SELECT sequence FROM exchanges WHERE id = ?", (exchange_id,)
+        ).fetchone()
+        if now <= sent:
+            self.conn.execute(
+                "UPDATE exchanges SET sequence = ? WHERE id = ?", (sent + 1, exchange_id)
+            )
+            changes["sequence"] = (now, sent + 1)
 
     def unless_ours_wins(
         self, table: Table, record: dict[str, Any], gone: _RemovedHere, counts: Counts
@@ -753,6 +786,8 @@ class _Importer:
                 self.link_text(table, before),
                 self.link_text(table, list(after.values())),
             )
+            if table.name == "exchange_orgs":
+                self.outrank_links(owner, changes)
 
     def link_text(self, table: Table, rows: list[dict[str, Any]]) -> str | None:
         """Link rows as the commands write them to history: 'guest LSN; host FBRI' for an
