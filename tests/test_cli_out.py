@@ -227,3 +227,27 @@ def test_an_empty_out_is_refused(
     for empty in ("", " "):
         refused(rit(*args, "--out", empty), "--out must not be empty")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+@pytest.mark.usefixtures("story")
+@pytest.mark.parametrize(("args", "start"), OUT_COMMANDS)
+def test_a_trailing_slash_names_a_directory_not_a_file(
+    rit: RitRunner, tmp_path: Path, args: tuple[str, ...], start: bytes
+) -> None:
+    """`--out notes.txt/` meant a folder: as the shell's `> notes.txt/`, refused, and the
+    file before the slash is left alone; a missing folder is not made a file."""
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"keep")
+    for typed in (f"{notes}/", f"{tmp_path / 'newdir'}/"):
+        refused(rit(*args, "--out", typed), "ends with '/'")
+    assert notes.read_bytes() == b"keep" and not (tmp_path / "newdir").exists()
+
+
+@pytest.mark.usefixtures("story")
+def test_backup_with_a_trailing_slash(rit: RitRunner, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_bytes(b"keep")
+    refused(rit("backup", f"{notes}/", "--force"), "ends with '/'")
+    refused(rit("backup", f"{tmp_path / 'newdir'}/"), "ends with '/'")
+    assert notes.read_bytes() == b"keep" and not (tmp_path / "newdir").exists()
+    refused(rit("backup", f"{tmp_path}/"), "is a directory")

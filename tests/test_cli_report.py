@@ -493,3 +493,25 @@ def test_terminal_tables_lose_no_text(hostile_demo: Path, args: list[str], width
             assert word in visible or word in flat, (word, visible)
     if "Zentrum" in piped.stdout:
         assert "[bold]Zentrum[/]" in flat  # literal, never markup
+
+
+def test_an_organisations_report_lists_only_its_own_cooperations(story: RitRunner) -> None:
+    """A cooperation of two other parties under an agreement the organisation is party
+    to is not its result: --org chooses cooperations by their organisations, as it
+    chooses exchanges by their parties (cooperations --org agrees)."""
+    ok(story, "add-agreement", "Three-way MoU", "--party", "LSN", "--party", "FBRI",
+       "--party", "BCV", "--signed", "2016-01-15")  # fmt: skip
+    year = ("report", "--year", "2016", "--json")
+    before = json.loads(ok(story, *year, "--org", "LSN", today="2017-01-05"))["organisations"]
+    ok(story, "add-cooperation", "Kobe–Rostock pilot", "--org", "FBRI", "--org", "BCV",
+       "--agreement", "Three-way MoU", "--status", "agreed", today="2016-07-01")  # fmt: skip
+    titles = lambda org: [  # noqa: E731
+        c["title"]
+        for c in json.loads(ok(story, *year, "--org", org, today="2017-01-05"))["cooperations"]
+    ]
+    assert "Kobe–Rostock pilot" not in titles("LSN")
+    assert "Kobe–Rostock pilot" in titles("FBRI") and "Kobe–Rostock pilot" in titles("BCV")
+    lsn = json.loads(ok(story, *year, "--org", "LSN", today="2017-01-05"))
+    assert lsn["organisations"] == before  # its partners' cooperation involves no one more
+    by_agreement = json.loads(ok(story, *year, "--agreement", "Three-way MoU", today="2017-01-05"))
+    assert [c["title"] for c in by_agreement["cooperations"]] == ["Kobe–Rostock pilot"]

@@ -503,7 +503,7 @@ def test_an_empty_environment_variable_is_refused_like_the_empty_option(
     [
         ["schedule-visit", "--from", "A", "--to", "B", "--on", "2016-10-12"],
         ["add-meeting", "Call", "--org", "A", "--on", "2016-10-12", "--at", "10:00"],
-        ["orgs"],
+        ["add-org", "C", "--country", "FR"],  # any write: checked before the transaction
     ],
 )
 @pytest.mark.parametrize("zone", ["Mars/Olympus", "localtime"])
@@ -519,3 +519,31 @@ def test_a_bad_rit_tz_is_refused_before_anything_is_written(
     assert_one_line_error(result, 2, f"RIT_TZ: unknown time zone '{zone}'")
     assert dump() == before
     assert rit(*args, env={"RIT_TZ": "Asia/Tokyo"}).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["remind"],
+        ["agenda", "--from", "2016-10-01", "--to", "2016-10-31"],
+        ["report"],
+        ["history", "1", "--kind", "exchange"],
+    ],
+)
+def test_a_listings_tz_wins_over_a_bad_rit_tz(rit: RitRunner, args: list[str]) -> None:
+    """The option given wins over the environment, as for --db and --today."""
+    assert rit("add-org", "A", "--country", "DE").exit_code == 0
+    assert rit("add-org", "B", "--country", "JP").exit_code == 0
+    meeting = ["add-meeting", "Call", "--org", "A", "--on", "2016-10-12", "--at", "10:00"]
+    assert rit(*meeting).exit_code == 0
+    assert rit(*args, "--tz", "UTC", env={"RIT_TZ": "Mars/Olympus"}).exit_code == 0
+    assert_one_line_error(rit(*args, env={"RIT_TZ": "Mars/Olympus"}), 2, "RIT_TZ")
+
+
+def test_an_empty_zone_is_refused_not_taken_for_the_systems(rit: RitRunner) -> None:
+    """--tz "$ZONE" or RIT_TZ="$ZONE" with ZONE unset: refused, as --db '' and RIT_DB=''."""
+    assert rit("add-org", "A", "--country", "DE").exit_code == 0
+    for args in (["remind", "--tz", ""], ["agenda", "--tz", " "], ["report", "--tz", ""]):
+        assert_one_line_error(rit(*args), 2, "--tz must not be empty")
+    assert_one_line_error(rit("remind", env={"RIT_TZ": ""}), 2, "RIT_TZ is set but empty")
+    assert_one_line_error(rit("add-org", "B", "--country", "JP", env={"RIT_TZ": " "}), 2, "empty")

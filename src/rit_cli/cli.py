@@ -164,8 +164,6 @@ def root(
     context.configure(db, today)
     if today is not None or os.environ.get("RIT_TODAY") is not None:
         context.today()  # refuse a bad reference date whatever the command
-    if os.environ.get("RIT_TZ"):
-        context.user_zone()  # and a bad zone before a command writes and then shows a time
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:

@@ -54,13 +54,19 @@ def today() -> date:
 def user_zone(flag: str | None = None) -> str:
     """The zone times are shown in: a listing's --tz, else $RIT_TZ, else the system's zone."""
     from .dates import parse_zone
+    from .errors import InvalidInput
 
-    if flag:
+    if flag is not None:
+        if not flag.strip():
+            raise InvalidInput("--tz must not be empty: give a zone such as Europe/Berlin")
         return parse_zone(flag).key
     name = os.environ.get("RIT_TZ")
+    if name is not None and not name.strip():
+        # RIT_TZ="$ZONE" with ZONE unset: not silently the system's zone.
+        raise InvalidInput(
+            "RIT_TZ is set but empty: give a zone such as Europe/Berlin, or unset it"
+        )
     if name:
-        from .errors import InvalidInput
-
         try:
             return parse_zone(name).key
         except InvalidInput as exc:
@@ -116,6 +122,8 @@ def _existing() -> Path:
 def writing(create: bool = True) -> Iterator[sqlite3.Connection]:
     """The database inside one BEGIN IMMEDIATE transaction for a write command; created
     when missing unless create is false (remind --new only remembers what it showed)."""
+    if os.environ.get("RIT_TZ") is not None:
+        user_zone()  # a bad RIT_TZ before anything is written that a confirmation then shows
     path = location().path if create else _existing()
     from . import db
 

@@ -76,6 +76,20 @@ def _standard_stream(info: os.stat_result) -> int | None:
     return None
 
 
+def as_typed(text: str) -> Path:
+    """An output path as the user typed it: a trailing '/' names a directory (the shell's
+    `> notes.txt/` says "Not a directory"), never the file before it."""
+    path = Path(text)
+    if text.endswith(("/", os.sep)) and not path.is_dir():
+        from .text import short_repr
+
+        raise InvalidInput(
+            f"{short_repr(text)} ends with '/', which names a directory, and there is none:"
+            " give a file name"
+        )
+    return path
+
+
 def write_private(target: Path, data: bytes, db_path: Path) -> None:
     """Write DATA to TARGET (0600) through a temporary file and a rename.
 

@@ -85,12 +85,10 @@ def emit(data: bytes, out: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from pathlib import Path
-
     from .. import context
-    from ..outfile import write_private
+    from ..outfile import as_typed, write_private
 
-    write_private(Path(out), data, context.location().path)
+    write_private(as_typed(out), data, context.location().path)
     sys.stderr.write(f"wrote {out}\n")
 
 

@@ -404,7 +404,7 @@ class _Progress:
 
 @app.command("backup")
 def backup(
-    path: Annotated[Path, typer.Argument(help="The backup file to write (0600).")],
+    path: Annotated[str, typer.Argument(help="The backup file to write (0600).", metavar="PATH")],
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
 ) -> None:
     """Copy the database safely, even while in use.
@@ -413,10 +413,12 @@ def backup(
 
     Example: rit backup ~/backups/rit-2016-08-25.db
     """
+    from ..outfile import as_typed
     from ..store.maintenance import backup as store_backup
 
+    target = as_typed(path)
     with context.reading() as conn:
-        size = store_backup(conn, path, context.location().path, force)
+        size = store_backup(conn, target, context.location().path, force)
     say(f"backed up {context.location().path} to {path} ({size // 1024 or 1} KiB)")
 
 

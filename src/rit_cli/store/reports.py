@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .. import schedule
-from ..models.agreements import Agreement, FieldUse
+from ..models.agreements import Agreement, Cooperation, FieldUse
 from ..models.exchanges import Exchange, ExchangeLine
 from ..models.reports import AgreementState, CurrentReport, OrgCount, YearReport
 from ..reminders import Reminder
@@ -59,6 +59,18 @@ def _exchange_in_scope(
         return exchange.agreement_id in agreement_ids
     if org_id is not None:
         return any(p.org_id == org_id for p in exchange.parties)
+    return True
+
+
+def _cooperation_in_scope(
+    cooperation: Cooperation, scope: Scope, agreement_ids: set[int], org_id: int | None
+) -> bool:
+    """As _exchange_in_scope: an agreement's or programme's report by agreement, an
+    organisation's by the cooperation's organisations (not by its partners' agreements)."""
+    if scope.agreement or scope.programme:
+        return cooperation.agreement is not None and cooperation.agreement.id in agreement_ids
+    if org_id is not None:
+        return any(o.id == org_id for o in cooperation.orgs)
     return True
 
 
@@ -220,9 +232,7 @@ def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) 
     cooperations = [
         c
         for c in cooperations_became_concrete(conn, year)
-        if scope == Scope()
-        or (c.agreement is not None and c.agreement.id in ids)
-        or (org_id is not None and any(o.id == org_id for o in c.orgs))
+        if _cooperation_in_scope(c, scope, ids, org_id)
     ]
     in_force = [a for a in agreements if schedule.covered_in_year(terms_of(a), year)]
     trips = _trips(conn, first, last, scope, ids, org_id)
