@@ -251,3 +251,4 @@ def test_backup_with_a_trailing_slash(rit: RitRunner, tmp_path: Path) -> None:
     refused(rit("backup", f"{tmp_path / 'newdir'}/"), "ends with '/'")
     assert notes.read_bytes() == b"keep" and not (tmp_path / "newdir").exists()
     refused(rit("backup", f"{tmp_path}/"), "is a directory")
+    refused(rit("backup", ""), "the backup file must not be empty")  # not taken for '.'

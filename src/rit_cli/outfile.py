@@ -76,9 +76,12 @@ def _standard_stream(info: os.stat_result) -> int | None:
     return None
 
 
-def as_typed(text: str) -> Path:
-    """An output path as the user typed it: a trailing '/' names a directory (the shell's
+def as_typed(text: str, what: str = "--out") -> Path:
+    """An output path as the user typed it: an empty one (`--out "$FILE"` with FILE unset)
+    is refused, never taken for '.'; a trailing '/' names a directory (the shell's
     `> notes.txt/` says "Not a directory"), never the file before it."""
+    if not text.strip():
+        raise InvalidInput(f"{what} must not be empty")
     path = Path(text)
     if text.endswith(("/", os.sep)) and not path.is_dir():
         from .text import short_repr

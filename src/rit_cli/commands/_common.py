@@ -75,11 +75,6 @@ def out_option(help: str) -> Any:
 
 def emit(data: bytes, out: str | None) -> None:
     """DATA to stdout (no --out, or --out -), or privately to a file, never the database."""
-    if out is not None and not out.strip():
-        from ..errors import InvalidInput
-
-        # --out "$FILE" with FILE unset: refused as --db '' is, not taken for '.'.
-        raise InvalidInput("--out must not be empty")
     if out is None or out == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -416,7 +416,7 @@ def backup(
     from ..outfile import as_typed
     from ..store.maintenance import backup as store_backup
 
-    target = as_typed(path)
+    target = as_typed(path, "the backup file")
     with context.reading() as conn:
         size = store_backup(conn, target, context.location().path, force)
     say(f"backed up {context.location().path} to {path} ({size // 1024 or 1} KiB)")
