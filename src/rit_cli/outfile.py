@@ -7,7 +7,7 @@ import contextlib
 import os
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -123,24 +123,22 @@ def write_private(target: Path, data: bytes, db_path: Path) -> None:
 
 def write_stream(target: Path, data: bytes) -> None:
     """Write DATA into a FIFO or character device: opened for writing, never replaced."""
-    with open_stream(target) as handle:
-        try:
-            handle.write(data)
-            handle.flush()
-        except BrokenPipeError:
-            raise  # the reader went away (| head): quiet, as when rit prints to stdout
-        except OSError as exc:
-            raise StoreError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
+    _into_stream(target, lambda handle: handle.write(data))
 
 
 def copy_into_stream(source: Path, target: Path) -> None:
     """Copy the file SOURCE into a FIFO or character device."""
-    with open_stream(target) as handle, open(source, "rb") as copy:
+    with open(source, "rb") as copy:
+        _into_stream(target, lambda handle: shutil.copyfileobj(copy, handle, 1 << 16))
+
+
+def _into_stream(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    with open_stream(target) as handle:
         try:
-            shutil.copyfileobj(copy, handle, 1 << 16)
+            write(handle)
             handle.flush()
         except BrokenPipeError:
-            raise
+            raise  # the reader went away (| head): quiet, as when rit prints to stdout
         except OSError as exc:
             raise StoreError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
 
