@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from rit_cli.errors import InvalidInput
+from rit_cli.text import shortened
 
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
@@ -75,11 +76,10 @@ _MAX_DURATION_DAYS = {"d": 36525, "w": 36525 // 7, "m": 1200, "y": 100}
 _UNIT_WORD = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 
 
-def _q(value: str, limit: int = 60) -> str:
+def _q(value: str) -> str:
     """Quote a user value for an error message; repr keeps it on one line, and the middle
-    of a long one goes (as text.short_repr), so a pasted paragraph is not echoed whole."""
-    half = (limit - 1) // 2
-    return repr(value if len(value) <= limit else value[:half] + "…" + value[-half:])
+    of a long one goes, so a pasted paragraph is not echoed whole."""
+    return repr(shortened(value))
 
 
 def _norm(text: str) -> str:

@@ -70,10 +70,14 @@ def email(value: str) -> str:
 
 def short_repr(value: str, limit: int = 60) -> str:
     """A quoted, escaped and shortened rendering of user text for error messages."""
-    # The middle goes, not the end: a long path keeps its file name, a long name its tail.
+    return "'" + printable(shortened(value, limit)).replace("'", "\\'") + "'"
+
+
+def shortened(value: str, limit: int = 60) -> str:
+    """VALUE, or its two ends around '…' when longer than LIMIT: the middle goes, not the
+    end, so a long path keeps its file name and a long name its tail."""
     half = (limit - 1) // 2
-    shown = value if len(value) <= limit else value[:half] + "…" + value[-half:]
-    return "'" + printable(shown).replace("'", "\\'") + "'"
+    return value if len(value) <= limit else value[:half] + "…" + value[-half:]
 
 
 # Zero-width non-joiner and joiner: format characters that Persian, the Indic scripts and
