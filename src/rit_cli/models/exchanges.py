@@ -6,6 +6,13 @@ from typing import NamedTuple
 
 EXCHANGE_TYPES = ("visit", "meeting")
 EXCHANGE_STATUSES = ("planned", "scheduled", "done", "cancelled")
+# The columns an exported calendar event shows (ics.py: summary, location, description,
+# start, end, status): a change to one (by an edit or a merge) raises the exchange's
+# sequence, so subscribed calendars take the change.
+CALENDAR_COLUMNS = frozenset(
+    "type title status host_id place online tz window_start window_end decide_by day days"
+    " at fold starts_utc start_on end_on purpose note".split()
+)
 
 
 class ExchangeParty(NamedTuple):

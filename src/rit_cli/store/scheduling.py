@@ -25,7 +25,7 @@ from ..dates import (
     parse_zone,
 )
 from ..errors import Ambiguous, Conflict, InvalidInput
-from ..models.exchanges import EXCHANGE_TYPES, Exchange
+from ..models.exchanges import CALENDAR_COLUMNS, EXCHANGE_TYPES, Exchange
 from ..models.orgs import Org, Removed
 from ..text import MAX_TEXT, clean, key, short_repr, tag
 from . import (
@@ -1124,9 +1124,6 @@ EDITABLE = (
     "--field, --participant, --from/--to (a visit) or --org (a meeting), "
     "--agreement or --no-agreement, --trip or --no-trip, --tz"
 )
-# The columns an exported calendar event shows (ics.py: summary, location, description,
-# start): changing one raises the sequence, so subscribed calendars take the change.
-_CALENDAR_COLUMNS = frozenset({"title", "place", "online", "tz", "starts_utc", "purpose", "note"})
 # How a changed column or link is named to the user, in the order they are listed.
 _CHANGE_NAMES = {
     "title": "title",
@@ -1483,7 +1480,7 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
         contacts = sorted({find_contact(conn, c).id for c in data.participants})
 
     current = conn.execute("SELECT * FROM exchanges WHERE id = ?", (ex.id,)).fetchone()
-    if roles or any(current[c] != v for c, v in values.items() if c in _CALENDAR_COLUMNS):
+    if roles or any(current[c] != v for c, v in values.items() if c in CALENDAR_COLUMNS):
         values = {"sequence": ex.sequence + 1, **values}  # the sequence row opens the change
     changed = set(update(conn, "exchanges", ex.id, values))
     changed |= _replace_links(conn, ex, parties if roles else None, fields, contacts).keys()

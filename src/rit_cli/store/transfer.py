@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import db
 from ..errors import Conflict, InvalidInput
+from ..models.exchanges import CALENDAR_COLUMNS
 from ..text import key, short_repr
 from . import _text, record_history
 from .history import FOREIGN, ID_LIST, ID_LISTS, REFERENCES
@@ -273,14 +274,6 @@ class _RemovedHere(Exception):
     def __init__(self, column: str, target: str, uuid: str) -> None:
         super().__init__(column, target, uuid)
         self.column, self.target, self.uuid = column, target, uuid
-
-
-# What an exported calendar shows of an exchange (ics.py): a merge that changes one of them
-# raises the event's sequence.
-_CALENDAR_COLUMNS = frozenset(
-    "type title status host_id place online tz window_start window_end decide_by day days"
-    " at fold starts_utc start_on end_on purpose note".split()
-)
 
 
 def _describe(table: Table, record: dict[str, Any]) -> str:
@@ -631,7 +624,7 @@ class _Importer:
         self.sent[local["id"]] = ours
         if theirs > ours:
             return  # the partner's copy outranks what was sent from here already
-        if changes.keys() & _CALENDAR_COLUMNS:
+        if changes.keys() & CALENDAR_COLUMNS:
             changes["sequence"] = (ours, ours + 1)
         else:
             changes.pop("sequence", None)
