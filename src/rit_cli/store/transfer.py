@@ -308,7 +308,6 @@ class _Importer:
         self.gone: dict[str, dict[str, int]] | None = None  # see removed
         self.counts: dict[str, Counts] = {}
         self.sent: dict[int, int] = {}  # exchange id -> its sequence here before the merge
-        self._partner_history_uuids: set[str] | None = None
 
     def removed(self, table: str) -> dict[str, int]:
         """uuid -> our last id of the records of a table removed here (remove-*) or erased
@@ -488,6 +487,7 @@ class _Importer:
         lacks) gets a 'merge' row with field, old and new value, and the record is
         counted as replaced.
         """
+        told = {str(r.get("record_uuid")) for r in self.data.get("history", [])}
         for (table, local_id, uuid), changes in self.merged.items():
             missing = {
                 field: (old, new)
@@ -497,14 +497,8 @@ class _Importer:
             record_history(self.conn, table, local_id, uuid, "merge", missing)
             # Replaced: a value set here that the partner's history shows no change of. A
             # file without history for the record (not rit's export) cannot tell: not counted.
-            if missing.keys() - {"sequence"} and uuid in self.partner_history_uuids():
+            if missing.keys() - {"sequence"} and uuid in told:
                 self.counts[table].replaced += 1
-
-    def partner_history_uuids(self) -> set[str]:
-        if self._partner_history_uuids is None:
-            rows = self.data.get("history", [])
-            self._partner_history_uuids = {str(r.get("record_uuid")) for r in rows}
-        return self._partner_history_uuids
 
     def _latest(self, table: str, uuid: str, field: str) -> str | None:
         """The value the latest history row of a record's field gives it (None if none)."""
