@@ -31,7 +31,7 @@ from . import (
     update,
 )
 from .contacts import contacts_by_id, find_contact, get_contact
-from .orgs import find_org
+from .orgs import find_org, get_org
 from .programmes import (
     PROGRAMME,
     add_extension,
@@ -244,7 +244,7 @@ def _links(conn: sqlite3.Connection, data: AgreementInput) -> dict[str, tuple[st
 
 def _link_text(conn: sqlite3.Connection, name: str, values: list[Any]) -> str | None:
     if name == "parties":
-        shown = [find_org(conn, f"#{v}").label for v in values]
+        shown = [get_org(conn, v).label for v in values]
     elif name == "signatories":
         shown = [get_contact(conn, v).full_name for v in values]
     else:
@@ -719,7 +719,7 @@ def gaps_between(
         )
     ]
     agreements = [get_agreement(conn, i, today) for i in ids]
-    labels = " and ".join(find_org(conn, f"#{i}").label for i in (a, b))
+    labels = " and ".join(get_org(conn, i).label for i in (a, b))
     if not any(schedule.in_force_span(terms_of(x)) for x in agreements):
         raise NotFound(f"no signed agreement between {labels}: nothing to compare")
     return labels, schedule.pair_gaps([terms_of(x) for x in agreements], today)

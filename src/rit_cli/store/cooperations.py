@@ -21,7 +21,7 @@ from ..models.orgs import Removed
 from ..text import MAX_TEXT, clean, key, short_repr
 from . import RefSpec, delete, insert, links, record_history, resolve, set_links, touch, update
 from .agreements import AGREEMENT, field_of_action, party_ids
-from .orgs import find_org
+from .orgs import find_org, get_org
 
 COOPERATION = RefSpec("cooperations", "cooperation", "title", ("title_key",))
 _NEEDS_ORGS = "a cooperation needs at least two distinct organisations (--org ORG --org ORG)"
@@ -93,7 +93,7 @@ def _replace_links(
 
         def shown(items: list[Any], column: str = column) -> str | None:
             if column == "org_id":
-                items = [find_org(conn, f"#{i}").label for i in items]
+                items = [get_org(conn, i).label for i in items]
             return ", ".join(str(i) for i in items) or None
 
         record_history(
