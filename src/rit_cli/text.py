@@ -22,14 +22,10 @@ def line_breaks(value: str) -> str:
     return value
 
 
-def _normal(value: str) -> str:
-    """NFC, line_breaks, trimmed: text as rit stores it."""
-    return unicodedata.normalize("NFC", line_breaks(value)).strip()
-
-
 def clean(value: str, what: str, *, limit: int = MAX_NAME, required: bool = True) -> str | None:
-    """Normalise (see _normal); refuse empty (when required), over-long or NUL-carrying text."""
-    text = _normal(value)
+    """Text as rit stores it (NFC, line_breaks, trimmed); refuse empty (when required),
+    over-long or NUL-carrying text."""
+    text = unicodedata.normalize("NFC", line_breaks(value)).strip()
     if not text:
         if required:
             raise InvalidInput(f"{what} must not be empty")
@@ -45,7 +41,8 @@ def key(value: str) -> str:
     """The comparison key for names: NFC, trimmed, case-folded.
 
     Line ends are left as they are: the keys stored by earlier versions must still match
-    (clean() stores new text with \\n; a reference typed with \\r\\n is not found)."""
+    (clean() stores new text with \\n; store.resolve tries a reference typed with \\r\\n
+    both ways)."""
     return unicodedata.normalize("NFC", value).strip().casefold()
 
 
