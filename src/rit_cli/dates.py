@@ -17,12 +17,13 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
-from zoneinfo import ZoneInfo
 
 from rit_cli.errors import InvalidInput
 from rit_cli.text import shortened
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from dateutil.relativedelta import relativedelta
 
 __all__ = [
@@ -420,6 +421,8 @@ def parse_zone(name: str) -> ZoneInfo:
     message = f"unknown time zone {_q(name)}: use an IANA name such as Europe/Berlin or Asia/Tokyo"
     if not re.fullmatch(_ZONE_NAME, name) or name not in _iana_names():
         raise InvalidInput(message)
+    from zoneinfo import ZoneInfo
+
     try:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError, UnicodeError) as exc:
@@ -441,6 +444,8 @@ def _iana_names() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=256)
 def _stored_zone(name: str) -> ZoneInfo:
+    from zoneinfo import ZoneInfo
+
     try:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError, UnicodeError):
@@ -449,7 +454,7 @@ def _stored_zone(name: str) -> ZoneInfo:
 
 def _zone(zone: str | ZoneInfo) -> ZoneInfo:
     # A zone read back from the database: one a rit before the list check stored is shown.
-    return zone if isinstance(zone, ZoneInfo) else _stored_zone(zone)
+    return _stored_zone(zone) if isinstance(zone, str) else zone
 
 
 def _exists(dt: datetime) -> bool:
