@@ -674,3 +674,69 @@ def test_a_merge_does_not_bring_an_erased_person_back(
     folded = every_value(db_path)
     for gone in (NAME, EMAIL, OLD_EMAIL):
         assert gone.lower() not in folded.lower(), gone
+
+
+def test_forget_contact_erases_a_removed_contact_whose_history_holds_the_person(
+    rit: RitRunner, db_path: Path
+) -> None:
+    """remove-contact keeps the person's name, e-mail and phone in the history; a later
+    forget-contact (by the name it last had, its id with '#' or its uuid) erases them."""
+    seed_person(rit)
+    uuid = json.loads(rit("show-contact", NAME, "--json").stdout)["uuid"]
+    assert rit("edit-contact", NAME, "--note", f"call {NAME} first").exit_code == 0
+    assert (
+        rit("add-contact", "Anna", "--org", "LSN", "--role", f"assistant to {NAME}").exit_code == 0
+    )
+    assert rit("remove-contact", NAME).exit_code == 0
+    assert EMAIL.encode() in raw_bytes(db_path)
+
+    for ref in (NAME, "#2", uuid):
+        shown = rit("history", ref, "--kind", "contact").stdout
+        assert EMAIL in shown and "\tdelete\t" in shown.splitlines()[-1], ref
+    result = rit("forget-contact", NAME, "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"erased contact #2 (uuid {uuid}, for rit history)")
+
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute(
+        "SELECT action, field, old, new FROM history WHERE record_uuid = ?", (uuid,)
+    )
+    assert rows.fetchall() == [("erase", None, None, None)]
+    assert conn.execute("SELECT role FROM contacts WHERE name = 'Anna'").fetchone() == (
+        "assistant to (erased)",
+    )
+    everything = json.dumps(conn.execute("SELECT * FROM history").fetchall())
+    conn.close()
+    for secret in (NAME, EMAIL, OLD_EMAIL, PHONE, "Quackenbush", "met in Kobe"):
+        assert secret not in everything
+    raw = raw_bytes(db_path)
+    for secret in (EMAIL, OLD_EMAIL, "Quackenbush", PHONE):
+        assert secret.encode() not in raw, secret
+    # Erased once: the uuid and the id now find only the erasure.
+    assert rit("forget-contact", uuid, "--yes").exit_code == 2
+    assert rit("forget-contact", NAME, "--yes").exit_code == 2
+
+
+def test_forget_contact_tells_a_removed_contact_from_the_one_with_its_id(
+    rit: RitRunner, db_path: Path
+) -> None:
+    """SQLite gives a removed contact's id to the next one: erasing either person leaves
+    the other, and the other's history, alone."""
+    seed_person(rit)
+    uuid = json.loads(rit("show-contact", NAME, "--json").stdout)["uuid"]
+    assert rit("remove-contact", NAME).exit_code == 0
+    assert rit("add-contact", "Erika Mustermann", "--org", "LSN").exit_code == 0
+    assert json.loads(rit("show-contact", "2", "--json").stdout)["name"] == "Erika Mustermann"
+    assert rit("forget-contact", "2", "--yes").exit_code == 0  # the live one, by its id
+    kept = json.loads(rit("history", uuid, "--json").stdout)
+    assert [h["action"] for h in kept][-1] == "delete" and NAME in [h["new"] for h in kept]
+
+    assert rit("add-contact", "Max Mustermann", "--org", "LSN").exit_code == 0
+    result = rit("forget-contact", uuid, "--yes")
+    assert result.exit_code == 0, result.output
+    assert json.loads(rit("show-contact", "2", "--json").stdout)["name"] == "Max Mustermann"
+    names = [
+        h["new"] for h in json.loads(rit("history", "2", "--kind", "contact", "--json").stdout)
+    ]
+    assert "Max Mustermann" in names
+    assert EMAIL.encode() not in raw_bytes(db_path)

@@ -16,7 +16,13 @@ def stdin_is_terminal() -> bool:
 
 @app.command("forget-contact")
 def forget_contact(
-    ref: Annotated[str, typer.Argument(help="Id or name of the contact.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="Id, name or uuid of the contact; one removed with remove-contact too (as"
+            " rit history finds it)."
+        ),
+    ],
     yes: Annotated[
         bool, typer.Option("--yes", help="Erase without asking (required when not on a terminal).")
     ] = False,

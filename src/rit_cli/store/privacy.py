@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Conflict
-from ..text import key
+from ..errors import Conflict, NotFound
+from ..text import key, short_repr
 from . import now, record_history, resolve
 from .contacts import CONTACT
 
@@ -69,11 +69,34 @@ class Erasure:
 
 def describe_contact(conn: sqlite3.Connection, ref: str) -> tuple[int, str]:
     """The id and display name of the contact REF names (for a confirmation prompt)."""
-    row = resolve(conn, CONTACT, ref)
-    return row["id"], row["name"]
+    found, _ = _find(conn, ref)
+    return found["id"], found["name"]
 
 
-def _identifiers(conn: sqlite3.Connection, row: sqlite3.Row) -> list[str]:
+def _find(conn: sqlite3.Connection, ref: str) -> tuple[dict[str, Any], bool]:
+    """The contact REF names, and whether it is live. One remove-contact took out is found
+    as rit history finds it (the name it last had, its id with its kind, its uuid): its
+    history still holds the person. Its fields are then only in that history."""
+    try:
+        return dict(resolve(conn, CONTACT, ref)), True
+    except NotFound:
+        from .history import find_record
+
+        _, contact_id, _, uuid = find_record(conn, ref, "contact")
+    live = conn.execute("SELECT * FROM contacts WHERE uuid = ?", (uuid,)).fetchone()
+    if live is not None:
+        return dict(live), True
+    rows = conn.execute(
+        "SELECT action, field, new FROM history WHERE record_uuid = ? ORDER BY id", (uuid,)
+    ).fetchall()
+    if not any(r["action"] == "delete" for r in rows):
+        raise NotFound(f"contact #{contact_id} {short_repr(uuid)} is erased already")
+    names = [r["new"] for r in rows if r["field"] == "name" and r["new"]]
+    removed = dict.fromkeys(_IDENTIFYING)
+    return {**removed, "id": contact_id, "uuid": uuid, "name": names[-1] if names else uuid}, False
+
+
+def _identifiers(conn: sqlite3.Connection, row: Mapping[str, Any]) -> list[str]:
     """Every name, e-mail and phone the person has had (the record and its history), and
     each name after each title, longest first: 'Dr. X' goes before 'X', 'X-Straße' before 'X'.
 
@@ -142,20 +165,23 @@ def _scrub(value: str | None, pattern: re.Pattern[str]) -> str | None:
 
 def forget_contact(conn: sqlite3.Connection, ref: str) -> Erasure:
     """Delete the contact, its links and its history, and erase every name, e-mail and
-    phone it has had from other history values and from the free text of live records."""
-    found = resolve(conn, CONTACT, ref)
+    phone it has had from other history values and from the free text of live records;
+    a contact remove-contact took out, from its history and those mentions."""
+    found, live = _find(conn, ref)
     contact_id, contact_uuid = found["id"], found["uuid"]
     # Before its history goes: the names it had before are in there.
     identifiers = _identifiers(conn, found)
     links = 0
-    for table, column in _CONTACT_LINKS:
-        links += conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (contact_id,)).rowcount
+    if live:
+        for table, column in _CONTACT_LINKS:
+            links += conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (contact_id,)).rowcount
+    # By uuid only: SQLite gives a removed contact's id to a later one, each its history.
     history_removed = conn.execute(
-        "DELETE FROM history WHERE (table_name = 'contacts' AND record_id = ?) OR record_uuid = ?",
-        (contact_id, contact_uuid),
+        "DELETE FROM history WHERE record_uuid = ?", (contact_uuid,)
     ).rowcount
-    # Search-index triggers (if any) remove the row from the index on this DELETE.
-    conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+    if live:
+        # Search-index triggers (if any) remove the row from the index on this DELETE.
+        conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
     history_scrubbed = records_scrubbed = 0
     if identifiers:
