@@ -379,7 +379,10 @@ def test_remove_stop_with_exchanges_needs_detach(visits: RitRunner, dump) -> Non
 def test_remove_trip_with_its_stops(visits: RitRunner, dump) -> None:
     rit = visits
     quiet_ok(rit, "add-trip", "Empty", "--from", "2016-06-01", "--to", "2016-06-02")
-    assert quiet_ok(rit, "remove-trip", "empty") == "removed trip #2 Empty\n"
+    empty = json.loads(quiet_ok(rit, "show-trip", "Empty", "--json"))["uuid"]
+    assert quiet_ok(rit, "remove-trip", "empty") == (
+        f"removed trip #2 Empty (uuid {empty}, for rit history)\n"
+    )
     before = dump()
     refused(
         rit("remove-trip", TRIP),
@@ -389,7 +392,7 @@ def test_remove_trip_with_its_stops(visits: RitRunner, dump) -> None:
     uuid = shown(rit)["uuid"]
     out = quiet_ok(rit, "remove-trip", "1", "--detach")
     assert out.splitlines() == [
-        f"removed trip #1 {TRIP} and its 3 stops",
+        f"removed trip #1 {TRIP} and its 3 stops (uuid {uuid}, for rit history)",
         "detached visit #1 LSN → FBRI visit 2016-05-02 from the trip (kept)",
         "detached meeting #2 Workshop from the trip (kept)",
         "detached visit #3 FBRI → LSN visit 2016-05-04 from the trip (kept)",

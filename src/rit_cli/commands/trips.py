@@ -311,5 +311,8 @@ def remove_trip(trip: TripArg, detach: DetachOpt = False) -> None:
         removed, detached = store_remove_trip(conn, trip, detach)
     stops = len(removed.stops)
     itinerary = {0: "", 1: " and its stop"}.get(stops, f" and its {stops} stops")
-    say(f"removed trip #{removed.id} {removed.title}{itinerary}")
+    say(
+        f"removed trip #{removed.id} {removed.title}{itinerary}"
+        f" (uuid {removed.uuid}, for rit history)"
+    )
     _say_detached(detached)
