@@ -218,6 +218,14 @@ def test_contacts_lifecycle(rit: RitRunner) -> None:
     assert [c["name"] for c in org["contacts"]] == ["Hinrich Habeck"]
 
 
+def test_edit_contact_names_the_organisation_it_moved_to(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    assert rit("add-contact", "Taro Yamada", "--org", "LSN").exit_code == 0
+    result = rit("edit-contact", "Taro Yamada", "--org", "FBRI", "--role", "liaison")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "updated contact #1 Taro Yamada: org, role\n"
+
+
 def test_ambiguous_contact_name_lists_candidates(rit: RitRunner) -> None:
     add_story_orgs(rit)
     assert rit("add-contact", "Taro Yamada", "--org", "LSN").exit_code == 0

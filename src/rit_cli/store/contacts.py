@@ -111,7 +111,9 @@ def edit_contact(
             current["id"],
         )
     changed = update(conn, "contacts", current["id"], values)
-    return get_contact(conn, current["id"]), [c for c in changed if not c.endswith("_key")]
+    return get_contact(conn, current["id"]), [
+        c.removesuffix("_id") for c in changed if not c.endswith("_key")
+    ]
 
 
 def get_contact(conn: sqlite3.Connection, contact_id: int) -> Contact:
