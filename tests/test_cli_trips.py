@@ -90,6 +90,24 @@ def test_itinerary_in_order_with_the_visit_at_its_stop(trip: RitRunner) -> None:
     quiet_ok(rit, "reschedule", "1", "--on", "2016-05-03")
 
 
+def test_show_trip_shows_each_exchange_s_time_there_and_in_the_user_s_zone(
+    trip: RitRunner,
+) -> None:
+    """A trip crosses zones: show-trip --tz (or RIT_TZ) shows the time at the place and in
+    the user's zone, in its lines and its itinerary table, as its help says."""
+    rit = trip
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-05-02", "--at", "07:00", "--trip", TRIP)
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-05-03", "--trip", TRIP)
+    visit = "#1 LSN → FBRI visit 2016-05-02"
+    shown = quiet_ok(rit, "show-trip", "1")
+    assert f": {visit} 07:00 JST (00:00 CEST); #2 LSN → FBRI visit 2016-05-03\n" in shown
+    shown = quiet_ok(rit, "show-trip", "1", "--tz", "America/New_York")
+    assert f"{visit} 07:00 JST (2016-05-01 18:00 EDT);" in shown
+    assert f"{visit} 07:00 JST;" in quiet_ok(rit, "show-trip", "1", "--tz", "Asia/Tokyo")
+    table = quiet_ok(rit, "show-trip", "1", env={"TTY_COMPATIBLE": "1", "COLUMNS": "200"})
+    assert f"{visit} 07:00 JST (00:00 CEST)" in table.split("Itinerary", 1)[1]
+
+
 def test_a_visit_joins_the_stop_in_its_place_or_at_its_host(trip: RitRunner) -> None:
     rit = trip
     # The place matches the stop's city case-insensitively and in any Unicode form.

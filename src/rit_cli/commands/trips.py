@@ -36,16 +36,30 @@ TRIP_COLUMNS = (
     Column("stops", lambda t: " → ".join(s.city for s in t.stops)),
 )
 
-STOP_COLUMNS = (
-    Column("id", lambda s: s.id, justify="right"),
-    Column("from", lambda s: s.start_on, no_wrap=True),
-    Column("to", lambda s: s.end_on, no_wrap=True),
-    Column("city", lambda s: s.city),
-    Column("country", lambda s: s.country),
-    Column("organisation", lambda s: s.org),
-    Column("exchanges", lambda s: [f"#{e.id} {e.title}" for e in s.exchanges]),
-    Column("note", lambda s: s.note, optional=True),
-)
+
+def exchange_at_stop(ex: "Exchange", zone: str) -> str:
+    """'#1 title 07:00 JST (00:00 CEST)': an exchange at a stop, with its time at the place
+    and in the user's zone (a trip crosses zones)."""
+    from ..store.exchanges import local_time, user_time
+
+    local = local_time(ex)
+    if local is None:
+        return f"#{ex.id} {ex.title}"
+    mine = user_time(ex, zone)
+    return f"#{ex.id} {ex.title} {local}" + (f" ({mine})" if mine else "")
+
+
+def stop_columns(zone: str) -> tuple[Column, ...]:
+    return (
+        Column("id", lambda s: s.id, justify="right"),
+        Column("from", lambda s: s.start_on, no_wrap=True),
+        Column("to", lambda s: s.end_on, no_wrap=True),
+        Column("city", lambda s: s.city),
+        Column("country", lambda s: s.country),
+        Column("organisation", lambda s: s.org),
+        Column("exchanges", lambda s: [exchange_at_stop(e, zone) for e in s.exchanges]),
+        Column("note", lambda s: s.note, optional=True),
+    )
 
 
 def stop_json(stop: TripStop, zone: str) -> dict[str, Any]:
@@ -171,7 +185,7 @@ def show_trip(
         ("note", found.note),
     ]
     for stop in found.stops:
-        visits = "; ".join(f"#{e.id} {e.title}" for e in stop.exchanges)
+        visits = "; ".join(exchange_at_stop(e, zone) for e in stop.exchanges)
         org = f" ({stop.org})" if stop.org else ""
         pairs.append(
             (
@@ -182,7 +196,9 @@ def show_trip(
         )
         if stop.note:
             pairs.append((f"stop #{stop.id} note", stop.note))
-    extra = [render.table(STOP_COLUMNS, found.stops, title="Itinerary")] if found.stops else []
+    extra = (
+        [render.table(stop_columns(zone), found.stops, title="Itinerary")] if found.stops else []
+    )
     print_details(found.title, pairs, trip_json(found, zone), as_json, extra)
 
 
