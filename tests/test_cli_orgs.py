@@ -232,7 +232,15 @@ def test_ambiguous_contact_name_lists_candidates(rit: RitRunner) -> None:
     assert rit("add-contact", "Taro Yamada", "--org", "FBRI").exit_code == 0
     result = rit("show-contact", "taro yamada")
     assert result.exit_code == 2
-    assert "ambiguous: #1 'Taro Yamada', #2 'Taro Yamada'" in result.stderr
+    assert result.stderr == (
+        "error: contact 'taro yamada' is ambiguous: #1 'Taro Yamada' at 'LSN', "
+        "#2 'Taro Yamada' at 'FBRI'; use the id\n"
+    )
+    # rit history tells them apart the same way.
+    assert (
+        "#1 'Taro Yamada' at 'LSN', #2 'Taro Yamada' at 'FBRI'"
+        in rit("history", "Taro Yamada").stderr
+    )
 
 
 def test_database_file_and_directory_are_private(rit: RitRunner, db_path) -> None:

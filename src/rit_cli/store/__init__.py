@@ -198,6 +198,9 @@ class RefSpec(NamedTuple):
     display: str  # the column shown to people (name or title)
     keys: tuple[str, ...]  # columns holding case-folded keys (name_key, short_key)
     short: str | None = None  # the short-name column, for records that have one
+    # An SQL expression telling records of the same name apart when a name is ambiguous
+    # (a contact's organisation: two people called Taro Yamada work at two places).
+    context: str | None = None
 
 
 # The largest id SQLite can store; a longer number in a reference names no record.
@@ -236,7 +239,7 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
             if len(rows) == 1:
                 return rows[0]
             if len(rows) > 1:
-                listed = ", ".join(f"#{r['id']} {short_repr(r[spec.display])}" for r in rows[:6])
+                listed = _listed(conn, spec, rows[:6])
                 raise Ambiguous(
                     f"{spec.label} {short_repr(raw)} is ambiguous: {listed}; use the id"
                 )
@@ -252,6 +255,26 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
     if candidates:
         hint = "; did you mean " + ", ".join(_candidate(i, names, shorts) for i in candidates) + "?"
     raise NotFound(f"no {spec.label} {short_repr(raw)}{hint}")
+
+
+def _listed(conn: sqlite3.Connection, spec: RefSpec, rows: Sequence[sqlite3.Row]) -> str:
+    """The records of one name as "#1 'Taro Yamada' at 'LSN', …", told apart by spec.context."""
+    where: dict[int, str] = {}
+    if spec.context:
+        marks = ", ".join("?" for _ in rows)
+        where = {
+            number: text
+            for number, text in conn.execute(
+                f"SELECT id, {spec.context} FROM {spec.table} WHERE id IN ({marks})",
+                [r["id"] for r in rows],
+            )
+            if text
+        }
+    return ", ".join(
+        f"#{r['id']} {short_repr(r[spec.display])}"
+        + (f" at {short_repr(where[r['id']])}" if r["id"] in where else "")
+        for r in rows
+    )
 
 
 def _refuse_number_name(

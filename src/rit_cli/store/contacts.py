@@ -13,7 +13,13 @@ from ..text import MAX_TEXT, clean, email, key, short_repr
 from . import RefSpec, batches, delete, insert, resolve, update
 from .orgs import find_org
 
-CONTACT = RefSpec("contacts", "contact", "name", ("name_key",))
+CONTACT = RefSpec(
+    "contacts",
+    "contact",
+    "name",
+    ("name_key",),
+    context="(SELECT coalesce(short, name) FROM orgs WHERE orgs.id = contacts.org_id)",
+)
 
 _SELECT = (
     "SELECT c.*, coalesce(o.short, o.name) AS org FROM contacts c JOIN orgs o ON o.id = c.org_id"

@@ -10,11 +10,12 @@ from ..errors import Ambiguous, NotFound
 from ..models.orgs import Change, ShownChange
 from ..text import key, short_repr
 from . import RefSpec, batches, id_of, resolve
+from .contacts import CONTACT
 
 # Every kind of record whose history can be asked for, in the order references are tried.
 KINDS: dict[str, RefSpec] = {
     "org": RefSpec("orgs", "organisation", "name", ("name_key", "short_key"), "short"),
-    "contact": RefSpec("contacts", "contact", "name", ("name_key",)),
+    "contact": CONTACT,
     "programme": RefSpec("programmes", "programme", "name", ("name_key", "short_key"), "short"),
     "agreement": RefSpec("agreements", "agreement", "title", ("title_key",)),
     "exchange": RefSpec("exchanges", "exchange", "title", ("title_key",)),
