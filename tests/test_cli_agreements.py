@@ -419,6 +419,15 @@ def test_cooperations(rit: RitRunner) -> None:
         ok(rit, "set-cooperation-status", "1", "AGREED")
         == "cooperation #1 Biobank pilot is already agreed; unchanged\n"
     )
+    # A note with the status it already has has no change to go with: refused, not lost.
+    before = ok(rit, "show-cooperation", "1", "--json")
+    result = rit("set-cooperation-status", "1", "agreed", "--note", "signed at last")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: cooperation 'Biobank pilot' is already agreed, so the note has no change to "
+        "go with: edit-cooperation --note notes it on the plan\n"
+    )
+    assert ok(rit, "show-cooperation", "1", "--json") == before
     assert ok(rit, "cooperations") == (
         f"1\tBiobank pilot\tagreed\t2016-08-20\tLSN, FBRI\t{LOI}\t\n"
         "2\tMedtech fair stand\tidea\t2016-06-01\tLSN, JETRO\t\t\n"

@@ -198,6 +198,12 @@ def set_status(
     if went_back is not None:
         raise InvalidInput(f"{went_back} of cooperation {short_repr(row['title'])}")
     if wanted == row["status"]:
+        if note is not None and note.strip():
+            # A status change's note goes with a change: kept silently it would be lost.
+            raise InvalidInput(
+                f"cooperation {short_repr(row['title'])} is already {wanted}, so the note has "
+                "no change to go with: edit-cooperation --note notes it on the plan"
+            )
         return get_cooperation(conn, row["id"]), False
     text = clean(note, "note", limit=MAX_TEXT, required=False) if note is not None else None
     update(conn, "cooperations", row["id"], {"status": wanted})
