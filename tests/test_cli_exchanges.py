@@ -316,6 +316,21 @@ def test_yearly_window_ending_in_february_follows_the_month_end(story: RitRunner
     assert [r["decide_by"] for r in rows][-1] == "2020-01-15"
 
 
+def test_a_yearly_window_that_a_29_february_would_stretch_past_two_years_is_refused(
+    story: RitRunner, dump
+) -> None:
+    """QA: a two-year window (731 days, the most a window may span) repeated a year later
+    took in a 29 February and spanned 732 days, which import json then refused."""
+    rit = story
+    before = dump()
+    refused(
+        rit("add-meeting", "Programme", "--org", "LSN", "--org", "FBRI", "--place", "Hamburg",
+            "--window", "2017-03-01..2019-03-01", "--yearly", "--until", "2018"),
+        "the 2018 window 2018-03-01..2020-03-01 would span 732 days",
+    )  # fmt: skip
+    assert dump() == before
+
+
 @pytest.mark.parametrize(
     ("day", "kobe", "hamburg"),
     [

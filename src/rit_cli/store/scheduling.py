@@ -566,6 +566,14 @@ def _occurrences(
         )
     if first.day is not None:
         return [fixed(day, first.days, first.at, first.fold, zone) for day in days]
+    # A window of two years spans one day more in the years a 29 February falls into it.
+    for w in windows:
+        if w.days > MAX_WINDOW_DAYS:
+            raise InvalidInput(
+                f"the {w.start.year} window {format_window(w)} would span {w.days} days: a"
+                f" window may span at most {MAX_WINDOW_DAYS} days (two years); give a shorter"
+                " --window"
+            )
     return [
         replace(
             first,
