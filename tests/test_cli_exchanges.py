@@ -138,6 +138,25 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
     assert (gone["status"], gone["cancel_reason"], gone["sequence"]) == ("cancelled", "budget", 7)
 
 
+def test_narrowing_before_the_decide_by_date_asks_for_a_new_one(story: RitRunner, dump) -> None:
+    """QA: narrow without --decide-by keeps the one the window had; when the new window ends
+    before it, the error blamed a '--decide-by' the user never gave."""
+    rit = story
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-11", "--decide-by", "2016-11-15")
+    before = dump()
+    result = refused(
+        rit("narrow", "1", "--window", "2016-11-01..2016-11-10"),
+        "its decide-by date 2016-11-15 is after the window 2016-11-01..2016-11-10 ends:"
+        " give --decide-by with a day by 2016-11-10",
+    )
+    assert "--decide-by 2016-11-15" not in result.stderr
+    assert dump() == before
+    out = quiet_ok(
+        rit, "narrow", "1", "--window", "2016-11-01..2016-11-10", "--decide-by", "2016-10-31"
+    )
+    assert "planned 2016-11-01..2016-11-10, decide by 2016-10-31" in out
+
+
 def test_fix_date_outside_the_window_needs_force_which_widens_it(story: RitRunner, dump) -> None:
     rit = story
     quiet_visit(rit, "FBRI", "LSN", "--window", "2017-H1")

@@ -1027,6 +1027,11 @@ def narrow(
             f"{format_window(current)}: narrowing only makes it smaller "
             "(use rit reschedule --window to move it)"
         )
+    if decide_by is None and ex.decide_by is not None and ex.decide_by > new.end.isoformat():
+        raise InvalidInput(
+            f"its decide-by date {ex.decide_by} is after the window {format_window(new)} ends:"
+            f" give --decide-by with a day by {new.end.isoformat()}"
+        )
     dates = _dates(When(window=window_text, decide_by=decide_by or ex.decide_by), today, ex.tz)
     return _move(conn, ex, _date_values(dates))
 
