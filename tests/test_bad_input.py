@@ -343,7 +343,7 @@ CASES: list[Bad] = [
     Bad("narrow nothing --window 2016-10", "'nothing'"),
     Bad("reschedule nothing --on 2016-10-12", "'nothing'"),
     Bad("reschedule 'LSN visit' --on 2016-10-12 --window 2016-10", "still planned"),
-    Bad("reschedule 'LSN visit' --at 10:00", "no day yet"),
+    Bad("reschedule 'LSN visit' --at 10:00", "still planned"),
     Bad("reschedule 'FBRI visit' --at 7pm", "7pm"),
     Bad("reschedule 'FBRI visit' --on 2016-02-30", "2016-02-30"),
     Bad("reschedule 'FBRI visit' --days 100", "100"),

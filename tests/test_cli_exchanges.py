@@ -1055,6 +1055,9 @@ def test_participants_and_fields(story: RitRunner) -> None:
         (["narrow", "1", "--window", "2016-10-20..2016-10-10"], "is before its start"),
         (["narrow", "2", "--window", "2016-12"], "already fixed"),
         (["reschedule", "1", "--on", "2016-10-12"], "still planned"),
+        # QA: these said "has no day yet: give --on DATE", which the line above refuses.
+        (["reschedule", "1", "--at", "10:00"], "is still planned (2016-10): fix its day with"),
+        (["reschedule", "1", "--days", "3"], "is still planned (2016-10): fix its day with"),
         (["reschedule", "2"], "give the new day"),
         (
             ["reschedule", "2", "--on", "2016-12-02", "--window", "2016-12"],

@@ -1036,6 +1036,14 @@ def narrow(
     return _move(conn, ex, _date_values(dates))
 
 
+def _still_planned(ex: Exchange) -> Conflict:
+    """A day or time given to an exchange that has only a window: fix-date gives it one."""
+    return Conflict(
+        f"exchange #{ex.id} {short_repr(ex.title)} is still planned ({when_text(ex)}): "
+        "fix its day with rit fix-date"
+    )
+
+
 def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> Moved:
     """Move an exchange to another day or time, or back to a window."""
     ex = _open_exchange(conn, ref, "rescheduled")
@@ -1043,15 +1051,10 @@ def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> M
         if when.at is None and when.days is None:
             raise InvalidInput("give the new day (--on), time (--at), --days or --window")
         if ex.day is None:
-            raise InvalidInput(
-                f"exchange #{ex.id} {short_repr(ex.title)} has no day yet: give --on DATE"
-            )
+            raise _still_planned(ex)
         when = replace(when, on=ex.day)
     elif when.on is not None and ex.status == "planned":
-        raise Conflict(
-            f"exchange #{ex.id} {short_repr(ex.title)} is still planned ({when_text(ex)}): "
-            "fix its day with rit fix-date"
-        )
+        raise _still_planned(ex)
     _check_zone_for(ex, when.at)
     if when.window is None and when.at is None:
         # The day, new or kept, keeps the time it had, and which of a repeated hour it was.
