@@ -312,6 +312,11 @@ CASES: list[Bad] = [
         "schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by 2016-12-01", "2016-12-01"
     ),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by never", "never"),
+    # QA: an empty --decide-by was taken as not given (narrow: "unchanged"), one of spaces
+    # was refused as an empty date.
+    Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by ''", "empty date"),
+    Bad("narrow 'LSN visit' --window 2016-10 --decide-by ''", "empty date"),
+    Bad("reschedule 'LSN visit' --window 2016-11 --decide-by ''", "empty date"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --agreement nothing", "'nothing'"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --participant Nobody", "'Nobody'"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --trip nothing", "'nothing'"),

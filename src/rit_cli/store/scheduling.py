@@ -168,7 +168,7 @@ def _dates(
                 raise InvalidInput(f"{flag} goes with a fixed day (--on), not with --window")
         window = parse_window(when.window, today)
         _check_window_length(window, when.window)
-        decide_by = parse_date(when.decide_by, today) if when.decide_by else None
+        decide_by = parse_date(when.decide_by, today) if when.decide_by is not None else None
         if decide_by is not None and decide_by > window.end:
             raise InvalidInput(
                 f"--decide-by {decide_by.isoformat()} is after the window "
@@ -1032,7 +1032,11 @@ def narrow(
             f"its decide-by date {ex.decide_by} is after the window {format_window(new)} ends:"
             f" give --decide-by with a day by {new.end.isoformat()}"
         )
-    dates = _dates(When(window=window_text, decide_by=decide_by or ex.decide_by), today, ex.tz)
+    dates = _dates(
+        When(window=window_text, decide_by=ex.decide_by if decide_by is None else decide_by),
+        today,
+        ex.tz,
+    )
     return _move(conn, ex, _date_values(dates))
 
 
