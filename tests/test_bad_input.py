@@ -308,6 +308,9 @@ CASES: list[Bad] = [
     Bad("schedule-visit --from LSN --to FBRI --on 2016-10-12 --days 61", "61"),
     Bad("schedule-visit --from LSN --to FBRI --on 2016-10-12 --days many", "many"),
     Bad("schedule-visit --from LSN --to FBRI --on 2016-10-12 --tz Mars/Base", "Mars/Base"),
+    # QA: an empty --tz was taken as not given (the host's zone), one of spaces refused.
+    Bad("schedule-visit --from LSN --to FBRI --on 2016-10-12 --at 10:00 --tz ''", "time zone ''"),
+    Bad("add-meeting X --org LSN --on 2016-10-12 --at 10:00 --tz ''", "time zone ''"),
     Bad(
         "schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by 2016-12-01", "2016-12-01"
     ),

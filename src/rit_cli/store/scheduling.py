@@ -678,7 +678,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     place = clean(data.place, "place", required=False) if data.place is not None else None
     zone = (
         parse_zone(data.tz).key
-        if data.tz
+        if data.tz is not None
         else _default_zone(host, orgs, place, data.online, data.when.at)
     )
     if place is None and not data.online and host is not None:
