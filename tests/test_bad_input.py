@@ -374,6 +374,11 @@ CASES: list[Bad] = [
     Bad("show-exchange ''", "must not be empty"),
     Bad("agenda --from 2016-13-01", "2016-13-01"),
     Bad("agenda --to someday", "someday"),
+    # QA: an empty --from/--to (an unset shell variable) was taken as not given.
+    Bad("agenda --from ''", "empty date ''"),
+    Bad("agenda --to ''", "empty date ''"),
+    Bad("export ics --from ''", "empty date ''"),
+    Bad("export ics --to ''", "empty date ''"),
     Bad("agenda --from 2016-12-01 --to 2016-01-01", "2016-01-01"),
     Bad("agenda --type trip", "'trip'"),
     Bad("agenda --status maybe", "'maybe'"),
