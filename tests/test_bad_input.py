@@ -308,10 +308,18 @@ CASES: list[Bad] = [
     Bad("schedule-visit --from LSN --to FBRI --on 2016-10-12 --days 61", "61"),
     Bad("schedule-visit --from LSN --to FBRI --on 2016-10-12 --days many", "many"),
     Bad("schedule-visit --from LSN --to FBRI --on 2016-10-12 --tz Mars/Base", "Mars/Base"),
+    # QA: an empty --tz was taken as not given (the host's zone), one of spaces refused.
+    Bad("schedule-visit --from LSN --to FBRI --on 2016-10-12 --at 10:00 --tz ''", "time zone ''"),
+    Bad("add-meeting X --org LSN --on 2016-10-12 --at 10:00 --tz ''", "time zone ''"),
     Bad(
         "schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by 2016-12-01", "2016-12-01"
     ),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by never", "never"),
+    # QA: an empty --decide-by was taken as not given (narrow: "unchanged"), one of spaces
+    # was refused as an empty date.
+    Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --decide-by ''", "empty date"),
+    Bad("narrow 'LSN visit' --window 2016-10 --decide-by ''", "empty date"),
+    Bad("reschedule 'LSN visit' --window 2016-11 --decide-by ''", "empty date"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --agreement nothing", "'nothing'"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --participant Nobody", "'Nobody'"),
     Bad("schedule-visit --from LSN --to FBRI --window 2016-10 --trip nothing", "'nothing'"),
@@ -343,7 +351,7 @@ CASES: list[Bad] = [
     Bad("narrow nothing --window 2016-10", "'nothing'"),
     Bad("reschedule nothing --on 2016-10-12", "'nothing'"),
     Bad("reschedule 'LSN visit' --on 2016-10-12 --window 2016-10", "still planned"),
-    Bad("reschedule 'LSN visit' --at 10:00", "no day yet"),
+    Bad("reschedule 'LSN visit' --at 10:00", "still planned"),
     Bad("reschedule 'FBRI visit' --at 7pm", "7pm"),
     Bad("reschedule 'FBRI visit' --on 2016-02-30", "2016-02-30"),
     Bad("reschedule 'FBRI visit' --days 100", "100"),
@@ -366,6 +374,11 @@ CASES: list[Bad] = [
     Bad("show-exchange ''", "must not be empty"),
     Bad("agenda --from 2016-13-01", "2016-13-01"),
     Bad("agenda --to someday", "someday"),
+    # QA: an empty --from/--to (an unset shell variable) was taken as not given.
+    Bad("agenda --from ''", "empty date ''"),
+    Bad("agenda --to ''", "empty date ''"),
+    Bad("export ics --from ''", "empty date ''"),
+    Bad("export ics --to ''", "empty date ''"),
     Bad("agenda --from 2016-12-01 --to 2016-01-01", "2016-01-01"),
     Bad("agenda --type trip", "'trip'"),
     Bad("agenda --status maybe", "'maybe'"),

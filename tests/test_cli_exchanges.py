@@ -138,6 +138,25 @@ def test_window_narrowed_then_fixed_keeps_the_history(story: RitRunner) -> None:
     assert (gone["status"], gone["cancel_reason"], gone["sequence"]) == ("cancelled", "budget", 7)
 
 
+def test_narrowing_before_the_decide_by_date_asks_for_a_new_one(story: RitRunner, dump) -> None:
+    """QA: narrow without --decide-by keeps the one the window had; when the new window ends
+    before it, the error blamed a '--decide-by' the user never gave."""
+    rit = story
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-11", "--decide-by", "2016-11-15")
+    before = dump()
+    result = refused(
+        rit("narrow", "1", "--window", "2016-11-01..2016-11-10"),
+        "its decide-by date 2016-11-15 is after the window 2016-11-01..2016-11-10 ends:"
+        " give --decide-by with a day by 2016-11-10",
+    )
+    assert "--decide-by 2016-11-15" not in result.stderr
+    assert dump() == before
+    out = quiet_ok(
+        rit, "narrow", "1", "--window", "2016-11-01..2016-11-10", "--decide-by", "2016-10-31"
+    )
+    assert "planned 2016-11-01..2016-11-10, decide by 2016-10-31" in out
+
+
 def test_fix_date_outside_the_window_needs_force_which_widens_it(story: RitRunner, dump) -> None:
     rit = story
     quiet_visit(rit, "FBRI", "LSN", "--window", "2017-H1")
@@ -314,6 +333,21 @@ def test_yearly_window_ending_in_february_follows_the_month_end(story: RitRunner
         ("2020-01-31", "2020-02-29"),
     ]
     assert [r["decide_by"] for r in rows][-1] == "2020-01-15"
+
+
+def test_a_yearly_window_that_a_29_february_would_stretch_past_two_years_is_refused(
+    story: RitRunner, dump
+) -> None:
+    """QA: a two-year window (731 days, the most a window may span) repeated a year later
+    took in a 29 February and spanned 732 days, which import json then refused."""
+    rit = story
+    before = dump()
+    refused(
+        rit("add-meeting", "Programme", "--org", "LSN", "--org", "FBRI", "--place", "Hamburg",
+            "--window", "2017-03-01..2019-03-01", "--yearly", "--until", "2018"),
+        "the 2018 window 2018-03-01..2020-03-01 would span 732 days",
+    )  # fmt: skip
+    assert dump() == before
 
 
 @pytest.mark.parametrize(
@@ -1021,6 +1055,9 @@ def test_participants_and_fields(story: RitRunner) -> None:
         (["narrow", "1", "--window", "2016-10-20..2016-10-10"], "is before its start"),
         (["narrow", "2", "--window", "2016-12"], "already fixed"),
         (["reschedule", "1", "--on", "2016-10-12"], "still planned"),
+        # QA: these said "has no day yet: give --on DATE", which the line above refuses.
+        (["reschedule", "1", "--at", "10:00"], "is still planned (2016-10): fix its day with"),
+        (["reschedule", "1", "--days", "3"], "is still planned (2016-10): fix its day with"),
         (["reschedule", "2"], "give the new day"),
         (
             ["reschedule", "2", "--on", "2016-12-02", "--window", "2016-12"],

@@ -83,6 +83,25 @@ def test_piped_lines_are_plain_sorted_and_greppable(story: RitRunner) -> None:
     assert "\x1b" not in result.stdout
 
 
+def test_a_day_s_exchanges_are_in_the_order_of_their_times_as_in_the_agenda(
+    story: RitRunner,
+) -> None:
+    """QA: remind listed one day's calls by id, so a 09:00 call in Hamburg came before a
+    09:00 call in Kobe seven hours earlier; the agenda has them in time order."""
+    meeting = ("add-meeting", "--org", "LSN", "--org", "FBRI", "--on", "2016-09-05", "--online")
+    for title, extra in (
+        ("Hamburg call", ("--at", "09:00", "--tz", "Europe/Berlin")),  # 07:00 UTC
+        ("All day", ()),
+        ("Kobe call", ("--at", "09:00", "--tz", "Asia/Tokyo")),  # 00:00 UTC
+    ):
+        assert story(*meeting, title, *extra).exit_code == 0
+    expected = ["All day", "Kobe call", "Hamburg call"]
+    agenda = story("agenda", "--from", "2016-09-05", "--to", "2016-09-05").stdout
+    assert [line.split("\t")[6] for line in agenda.splitlines()] == expected
+    reminded = story("remind", env={"RIT_TODAY": "2016-09-04"}).stdout
+    assert [line.split("\t")[3] for line in reminded.splitlines()] == expected
+
+
 def test_terminal_view_is_grouped(story: RitRunner) -> None:
     schedule(story, "--on", "2016-08-20")
     schedule(story, "--on", "2016-09-05")

@@ -18,7 +18,7 @@ Kinds, in the order a person deals with them:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from .dates import format_span
@@ -72,6 +72,7 @@ class Reminder(NamedTuple):
     end: date | None = None
     local_time: str | None = None
     user_time: str | None = None
+    starts_utc: datetime | None = None  # orders one day's items by their time
 
     @property
     def key(self) -> str:
@@ -141,6 +142,7 @@ def classify_exchange(
             fact.end,
             local,
             mine,
+            fact.starts_utc,
         )
 
     if fact.status == "scheduled":
@@ -197,5 +199,16 @@ def classify_exchange(
     return None
 
 
-def sort_key(reminder: Reminder) -> tuple[date, int, str, int]:
-    return (reminder.on, KINDS.index(reminder.kind), reminder.record, reminder.record_id)
+# Where an item without a time sorts among the timed ones of its day: first, as in agenda.
+_ALL_DAY = datetime.min.replace(tzinfo=UTC)
+
+
+def sort_key(reminder: Reminder) -> tuple[date, int, datetime, str, int]:
+    """By day and kind, then a day's exchanges in the order of their start times."""
+    return (
+        reminder.on,
+        KINDS.index(reminder.kind),
+        reminder.starts_utc or _ALL_DAY,
+        reminder.record,
+        reminder.record_id,
+    )

@@ -163,8 +163,8 @@ def export_ics(
     from ..store.calendar import calendar_entries
 
     today = context.today()
-    first = parse_date(start, today) if start else None
-    last = parse_date(end, today) if end else None
+    first = parse_date(start, today) if start is not None else None
+    last = parse_date(end, today) if end is not None else None
     if first and last and last < first:
         from ..errors import InvalidInput
 

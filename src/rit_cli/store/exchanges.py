@@ -164,8 +164,8 @@ def julian_day(day: date) -> int:
 
 def agenda_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
     """The agenda's days: --from (default today) to --to (default 90 days after --from)."""
-    first = parse_date(start, today) if start else today
-    last = parse_date(end, today) if end else first + timedelta(days=AGENDA_DAYS)
+    first = parse_date(start, today) if start is not None else today
+    last = parse_date(end, today) if end is not None else first + timedelta(days=AGENDA_DAYS)
     return first, last
 
 

@@ -168,7 +168,7 @@ def _dates(
                 raise InvalidInput(f"{flag} goes with a fixed day (--on), not with --window")
         window = parse_window(when.window, today)
         _check_window_length(window, when.window)
-        decide_by = parse_date(when.decide_by, today) if when.decide_by else None
+        decide_by = parse_date(when.decide_by, today) if when.decide_by is not None else None
         if decide_by is not None and decide_by > window.end:
             raise InvalidInput(
                 f"--decide-by {decide_by.isoformat()} is after the window "
@@ -566,6 +566,14 @@ def _occurrences(
         )
     if first.day is not None:
         return [fixed(day, first.days, first.at, first.fold, zone) for day in days]
+    # A window of two years spans one day more in the years a 29 February falls into it.
+    for w in windows:
+        if w.days > MAX_WINDOW_DAYS:
+            raise InvalidInput(
+                f"the {w.start.year} window {format_window(w)} would span {w.days} days: a"
+                f" window may span at most {MAX_WINDOW_DAYS} days (two years); give a shorter"
+                " --window"
+            )
     return [
         replace(
             first,
@@ -670,7 +678,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     place = clean(data.place, "place", required=False) if data.place is not None else None
     zone = (
         parse_zone(data.tz).key
-        if data.tz
+        if data.tz is not None
         else _default_zone(host, orgs, place, data.online, data.when.at)
     )
     if place is None and not data.online and host is not None:
@@ -1019,8 +1027,25 @@ def narrow(
             f"{format_window(current)}: narrowing only makes it smaller "
             "(use rit reschedule --window to move it)"
         )
-    dates = _dates(When(window=window_text, decide_by=decide_by or ex.decide_by), today, ex.tz)
+    if decide_by is None and ex.decide_by is not None and ex.decide_by > new.end.isoformat():
+        raise InvalidInput(
+            f"its decide-by date {ex.decide_by} is after the window {format_window(new)} ends:"
+            f" give --decide-by with a day by {new.end.isoformat()}"
+        )
+    dates = _dates(
+        When(window=window_text, decide_by=ex.decide_by if decide_by is None else decide_by),
+        today,
+        ex.tz,
+    )
     return _move(conn, ex, _date_values(dates))
+
+
+def _still_planned(ex: Exchange) -> Conflict:
+    """A day or time given to an exchange that has only a window: fix-date gives it one."""
+    return Conflict(
+        f"exchange #{ex.id} {short_repr(ex.title)} is still planned ({when_text(ex)}): "
+        "fix its day with rit fix-date"
+    )
 
 
 def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> Moved:
@@ -1030,15 +1055,10 @@ def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> M
         if when.at is None and when.days is None:
             raise InvalidInput("give the new day (--on), time (--at), --days or --window")
         if ex.day is None:
-            raise InvalidInput(
-                f"exchange #{ex.id} {short_repr(ex.title)} has no day yet: give --on DATE"
-            )
+            raise _still_planned(ex)
         when = replace(when, on=ex.day)
     elif when.on is not None and ex.status == "planned":
-        raise Conflict(
-            f"exchange #{ex.id} {short_repr(ex.title)} is still planned ({when_text(ex)}): "
-            "fix its day with rit fix-date"
-        )
+        raise _still_planned(ex)
     _check_zone_for(ex, when.at)
     if when.window is None and when.at is None:
         # The day, new or kept, keeps the time it had, and which of a repeated hour it was.
