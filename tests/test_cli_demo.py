@@ -94,6 +94,13 @@ def test_demo_refuses_a_real_database(rit: RitRunner, db_path: Path) -> None:
     assert db_path.read_bytes() == before
 
 
+def test_demo_refuses_an_empty_db(rit: RitRunner, tmp_path: Path) -> None:
+    """--db "$DEMO" with DEMO unset built the demo in the data directory, where every other
+    command refuses an empty --db rather than fall back to the default."""
+    refused(rit("demo", "--db", ""), "--db must not be empty")
+    assert not (tmp_path / "xdg-data" / "rit" / "demo.db").exists()
+
+
 def test_demo_refuses_a_named_pipe_or_device(rit: RitRunner, tmp_path: Path) -> None:
     """--db /dev/null (size 0, like an empty file) was deleted and replaced by the demo."""
     import os

@@ -25,7 +25,9 @@ def demo() -> None:
     from .cooperations import cooperations
     from .orgs import orgs
 
-    path = Path(context.settings.db).expanduser() if context.settings.db else story.default_path()
+    # --db (an empty one refused, as everywhere), else the demo's own file, never $RIT_DB.
+    flag = context.settings.db
+    path = story.default_path() if flag is None else db.locate(flag).path
     story.check_replaceable(path)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
