@@ -1206,6 +1206,42 @@ def test_a_meeting_s_zone_left_undecided_is_asked_for_when_the_time_comes(
     assert exchange(rit, "WS")["day"] in ("2016-11-15", "2016-11-10")
 
 
+@pytest.mark.parametrize(
+    "plan", [["--window", "2016-11"], ["--on", "2016-11-10"]], ids=["a window", "a day"]
+)
+def test_a_visit_takes_its_host_s_zone_given_after_it_was_scheduled(
+    story: RitRunner, dump, plan: list[str]
+) -> None:
+    """A first week: a visit to a US partner (a country of several zones) scheduled before
+    its zone was set could never be given a time: fix-date/reschedule --at kept asking for
+    the zone, also once edit-org had set the host's, as scheduling takes it."""
+    rit = story
+    quiet_ok(rit, "add-org", "Boston Biotech", "--short", "BB", "--country", "US")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "BB", *plan)
+    assert exchange(rit, "1")["tz"] is None
+    move = (
+        ["fix-date", "1", "--on", "2016-11-15", "--at", "10:00"]
+        if plan[0] == "--window"
+        else ["reschedule", "1", "--at", "10:00"]
+    )
+    title = "LSN → BB visit " + ("2016-11" if plan[0] == "--window" else "2016-11-10")
+    before = dump()
+    result = refused(rit(*move), "error: ")
+    assert result.stderr == (
+        f"error: visit #1 '{title}' has no time zone yet: its host 'BB' has none; set it with"
+        " rit edit-org 3 --tz ZONE (or the visit's own with rit edit-exchange 1 --tz ZONE),"
+        " then give the time\n"
+    )
+    assert dump() == before
+    quiet_ok(rit, "edit-org", "BB", "--tz", "America/New_York")
+    out = quiet_ok(rit, *move, env={"RIT_TZ": "UTC"})
+    assert "10:00 EST (15:00 UTC" in out
+    shown = exchange(rit, "1")
+    assert (shown["tz"], shown["at"]) == ("America/New_York", "10:00")
+    history = quiet_ok(rit, "history", "1", "--kind", "exchange")
+    assert "\ttz\t\tAmerica/New_York" in history  # the zone it took is recorded
+
+
 def test_the_date_history_of_a_new_exchange_on_a_removed_one_s_id_is_its_own(
     story: RitRunner,
 ) -> None:
