@@ -1206,6 +1206,17 @@ def test_a_meeting_s_zone_left_undecided_is_asked_for_when_the_time_comes(
     assert exchange(rit, "WS")["day"] in ("2016-11-15", "2016-11-10")
 
 
+def test_add_meeting_s_help_example_works(story: RitRunner) -> None:
+    """Its example (LSN in Hamburg, FBRI in Kobe, at 14:00 without a place) was refused:
+    the time of organisations in two zones needs the place."""
+    import shlex
+
+    help_text = " ".join(quiet_ok(story, "add-meeting", "--help").split())
+    example = help_text.split("Example: rit ", 1)[1].split(" Arguments:", 1)[0]
+    out = quiet_ok(story, *shlex.split(example))
+    assert out.startswith("added meeting #1 LoI signing: scheduled 2016-05-02 14:00 JST")
+
+
 @pytest.mark.parametrize(
     "plan", [["--window", "2016-11"], ["--on", "2016-11-10"]], ids=["a window", "a day"]
 )

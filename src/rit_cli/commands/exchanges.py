@@ -330,6 +330,7 @@ def add_meeting(
     """Add a meeting: workshop, call or signing.
 
     Example: rit add-meeting "LoI signing" --org LSN --org FBRI --on 2016-05-02 --at 14:00
+    --place Kobe
     """
     from ..store.scheduling import ExchangeInput, When
 
