@@ -376,6 +376,18 @@ def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
     ]
 
 
+def test_reschedule_s_help_says_a_new_day_keeps_the_number_of_days(story: RitRunner) -> None:
+    """reschedule --help said --days defaults to 1, but a three-day visit moved with --on
+    keeps its three days (as it keeps its time)."""
+    rit = story
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-10-12", "--days", "3")
+    quiet_ok(rit, "reschedule", "1", "--on", "2016-10-20")
+    assert exchange(rit, "1")["when"] == "2016-10-20..2016-10-22"
+    help_text = " ".join(quiet_ok(rit, "reschedule", "--help").split())
+    assert "default 1" not in help_text
+    assert "--days <int> How many days it lasts (1..60; default: as many as it has)." in help_text
+
+
 @pytest.mark.parametrize("fold", ["0", "1"])
 def test_rescheduling_keeps_which_of_a_repeated_hour_it_was(story: RitRunner, fold: str) -> None:
     """A 02:30 on the night the clocks go back keeps its --fold when the time is not
