@@ -94,6 +94,29 @@ def test_demo_refuses_a_real_database(rit: RitRunner, db_path: Path) -> None:
     assert db_path.read_bytes() == before
 
 
+def test_demo_says_how_to_explore_it_as_of_the_day_it_shows(rit: RitRunner, tmp_path: Path) -> None:
+    """Without --today the demo is shown as of the story's day, but the command it offered
+    ('rit --db demo.db …') explored it as of the real date: an empty agenda, every window
+    closed. The offered command, with a path that needs quoting, shows what the demo did."""
+    import shlex
+
+    demo = tmp_path / "my demo.db"
+    out = rit("demo", "--db", str(demo), env={"RIT_TODAY": None}).stdout
+    explore = next(line for line in out.splitlines() if "explore it with: " in line)
+    assert explore.startswith("shown as of 2016-08-25; ")
+    command = shlex.split(explore.split("explore it with: ", 1)[1].removesuffix(" …"))
+    assert command == ["rit", "--db", str(demo), "--today", "2016-08-25"]
+    shown = rit(*command[1:], "remind", env={"RIT_TODAY": None}).stdout
+    assert shown and shown in out  # the demo's own reminders, as of its day
+
+
+def test_demo_refuses_an_empty_db(rit: RitRunner, tmp_path: Path) -> None:
+    """--db "$DEMO" with DEMO unset built the demo in the data directory, where every other
+    command refuses an empty --db rather than fall back to the default."""
+    refused(rit("demo", "--db", ""), "--db must not be empty")
+    assert not (tmp_path / "xdg-data" / "rit" / "demo.db").exists()
+
+
 def test_demo_refuses_a_named_pipe_or_device(rit: RitRunner, tmp_path: Path) -> None:
     """--db /dev/null (size 0, like an empty file) was deleted and replaced by the demo."""
     import os

@@ -410,6 +410,18 @@ def test_dst_gap_refused_and_fold_chosen_in_berlin(story: RitRunner) -> None:
     ]
 
 
+def test_reschedule_s_help_says_a_new_day_keeps_the_number_of_days(story: RitRunner) -> None:
+    """reschedule --help said --days defaults to 1, but a three-day visit moved with --on
+    keeps its three days (as it keeps its time)."""
+    rit = story
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-10-12", "--days", "3")
+    quiet_ok(rit, "reschedule", "1", "--on", "2016-10-20")
+    assert exchange(rit, "1")["when"] == "2016-10-20..2016-10-22"
+    help_text = " ".join(quiet_ok(rit, "reschedule", "--help").split())
+    assert "default 1" not in help_text
+    assert "--days <int> How many days it lasts (1..60; default: as many as it has)." in help_text
+
+
 @pytest.mark.parametrize("fold", ["0", "1"])
 def test_rescheduling_keeps_which_of_a_repeated_hour_it_was(story: RitRunner, fold: str) -> None:
     """A 02:30 on the night the clocks go back keeps its --fold when the time is not
@@ -1241,6 +1253,53 @@ def test_a_meeting_s_zone_left_undecided_is_asked_for_when_the_time_comes(
     assert "10:00 CET" in out
     # A day without a time needs no zone: it is the same day everywhere.
     assert exchange(rit, "WS")["day"] in ("2016-11-15", "2016-11-10")
+
+
+def test_add_meeting_s_help_example_works(story: RitRunner) -> None:
+    """Its example (LSN in Hamburg, FBRI in Kobe, at 14:00 without a place) was refused:
+    the time of organisations in two zones needs the place."""
+    import shlex
+
+    help_text = " ".join(quiet_ok(story, "add-meeting", "--help").split())
+    example = help_text.split("Example: rit ", 1)[1].split(" Arguments:", 1)[0]
+    out = quiet_ok(story, *shlex.split(example))
+    assert out.startswith("added meeting #1 LoI signing: scheduled 2016-05-02 14:00 JST")
+
+
+@pytest.mark.parametrize(
+    "plan", [["--window", "2016-11"], ["--on", "2016-11-10"]], ids=["a window", "a day"]
+)
+def test_a_visit_takes_its_host_s_zone_given_after_it_was_scheduled(
+    story: RitRunner, dump, plan: list[str]
+) -> None:
+    """A first week: a visit to a US partner (a country of several zones) scheduled before
+    its zone was set could never be given a time: fix-date/reschedule --at kept asking for
+    the zone, also once edit-org had set the host's, as scheduling takes it."""
+    rit = story
+    quiet_ok(rit, "add-org", "Boston Biotech", "--short", "BB", "--country", "US")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "BB", *plan)
+    assert exchange(rit, "1")["tz"] is None
+    move = (
+        ["fix-date", "1", "--on", "2016-11-15", "--at", "10:00"]
+        if plan[0] == "--window"
+        else ["reschedule", "1", "--at", "10:00"]
+    )
+    title = "LSN → BB visit " + ("2016-11" if plan[0] == "--window" else "2016-11-10")
+    before = dump()
+    result = refused(rit(*move), "error: ")
+    assert result.stderr == (
+        f"error: visit #1 '{title}' has no time zone yet: its host 'BB' has none; set it with"
+        " rit edit-org 3 --tz ZONE (or the visit's own with rit edit-exchange 1 --tz ZONE),"
+        " then give the time\n"
+    )
+    assert dump() == before
+    quiet_ok(rit, "edit-org", "BB", "--tz", "America/New_York")
+    out = quiet_ok(rit, *move, env={"RIT_TZ": "UTC"})
+    assert "10:00 EST (15:00 UTC" in out
+    shown = exchange(rit, "1")
+    assert (shown["tz"], shown["at"]) == ("America/New_York", "10:00")
+    history = quiet_ok(rit, "history", "1", "--kind", "exchange")
+    assert "\ttz\t\tAmerica/New_York" in history  # the zone it took is recorded
 
 
 def test_the_date_history_of_a_new_exchange_on_a_removed_one_s_id_is_its_own(

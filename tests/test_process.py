@@ -186,3 +186,33 @@ def test_reading_a_closed_stdin_is_one_clear_line(tmp_path: Path, args: list[str
     )
     assert result.returncode == 2
     assert result.stderr == "error: '-' reads standard input, which is closed: give a file\n"
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_a_locale_without_utf8_escapes_what_it_cannot_show(tmp_path: Path, encoding: str) -> None:
+    """Cron with LANG=de_DE (ISO-8859-1): a visit's arrow or a Japanese name once failed the
+    command after its change was committed, and every remind; now they are escaped."""
+    env = minimal_env(
+        tmp_path,
+        RIT_DB=str(tmp_path / "rit.db"),
+        RIT_TODAY="2016-08-25",
+        PYTHONIOENCODING=encoding,  # what a locale without UTF-8 gives Python
+    )
+
+    def rit(*args: str) -> tuple[int, str]:
+        done = subprocess.run([str(RIT), *args], env=env, capture_output=True, timeout=60)
+        assert b"error" not in done.stderr, done.stderr
+        return done.returncode, done.stdout.decode(encoding)
+
+    assert rit("add-org", "Lübeck GmbH", "--short", "LUE", "--country", "DE")[0] == 0
+    assert rit("add-org", "神戸医療", "--short", "KOBE", "--country", "JP")[0] == 0
+    scheduled = rit("schedule-visit", "--from", "LUE", "--to", "KOBE", "--on", "2016-09-01")
+    assert scheduled == (0, scheduled[1])
+    assert scheduled[1].startswith("scheduled visit #1 LUE \\u2192 KOBE visit 2016-09-01")
+    code, reminders = rit("remind")
+    assert code == 0
+    assert "\texchange #1\tLUE \\u2192 KOBE visit 2016-09-01\t" in reminders
+    code, orgs = rit("orgs")
+    assert code == 0
+    umlaut = "Lübeck" if encoding == "latin-1" else "L\\xfcbeck"
+    assert f"\t{umlaut} GmbH\t" in orgs and "\t\\u795e\\u6238" in orgs

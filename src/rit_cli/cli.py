@@ -1,5 +1,6 @@
 """The root command, global options and the single error boundary."""
 
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -201,6 +202,10 @@ def main(argv: list[str] | None = None) -> None:
         if sys.stderr is not None:
             sys.stderr.write("error: standard output is closed: redirect it (>/dev/null)\n")
         sys.exit(1)
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        # A locale without UTF-8 (LANG=de_DE is ISO-8859-1, under cron too) cannot encode
+        # every name (a visit's →, Japanese): escape those rather than fail after a commit.
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         command = _app_for(args)
         _resume_collector()

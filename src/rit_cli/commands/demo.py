@@ -1,6 +1,7 @@
 """The demo command."""
 
 import os
+import shlex
 from pathlib import Path
 
 from .. import context
@@ -25,7 +26,9 @@ def demo() -> None:
     from .cooperations import cooperations
     from .orgs import orgs
 
-    path = Path(context.settings.db).expanduser() if context.settings.db else story.default_path()
+    # --db (an empty one refused, as everywhere), else the demo's own file, never $RIT_DB.
+    flag = context.settings.db
+    path = story.default_path() if flag is None else db.locate(flag).path
     story.check_replaceable(path)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -38,8 +41,10 @@ def demo() -> None:
     context.settings.db = str(path)
     if not (context.settings.today or os.environ.get("RIT_TODAY")):
         context.settings.today = story.STORY_TODAY.isoformat()
+    # As of the day it is shown: without --today, rit reads the demo as of the real date.
+    explore = f"rit --db {shlex.quote(str(path))} --today {context.today().isoformat()}"
     say(f"demo database: {path}")
-    say(f"shown as of {context.today().isoformat()}; explore it with: rit --db {path} …")
+    say(f"shown as of {context.today().isoformat()}; explore it with: {explore} …")
     say("")
     say("Organisations")
     orgs(kind=None, country=None, tag=None, as_json=False)
@@ -84,4 +89,4 @@ def demo() -> None:
     say(f"Reminders (rit remind, as of {context.today().isoformat()})")
     remind(within="14d", expiry_within="90d", new=False, tz=None, as_json=False)
     say("")
-    say(f"Next: rit --db {path} --today {context.today().isoformat()} report --year 2016")
+    say(f"Next: {explore} report --year 2016")

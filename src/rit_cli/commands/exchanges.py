@@ -330,6 +330,7 @@ def add_meeting(
     """Add a meeting: workshop, call or signing.
 
     Example: rit add-meeting "LoI signing" --org LSN --org FBRI --on 2016-05-02 --at 14:00
+    --place Kobe
     """
     from ..store.scheduling import ExchangeInput, When
 
@@ -405,7 +406,14 @@ def reschedule(
     ref: RefArg,
     on: OnOpt = None,
     at: AtOpt = None,
-    days: DaysOpt = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            help="How many days it lasts (1..60; default: as many as it has).",
+            show_default=False,
+        ),
+    ] = None,
     fold: FoldOpt = None,
     window: Annotated[
         str | None,
@@ -415,7 +423,8 @@ def reschedule(
 ) -> None:
     """Move an exchange to another day, time or window.
 
-    A new day keeps the time it had unless --at is given; --window opens the day again.
+    A new day keeps the time and the number of days it had unless --at or --days is given;
+    --window opens the day again.
 
     Example: rit reschedule 1 --on 2016-10-14 --at 09:30
     """

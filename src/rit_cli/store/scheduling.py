@@ -955,15 +955,27 @@ def _default_guests(ex: Exchange, period: str) -> str | None:
     return guests
 
 
-def _check_zone_for(ex: Exchange, at: str | None) -> None:
-    """A time given to an exchange whose zone was never decided (a meeting of organisations
-    in several zones, none in its place) needs the zone first: edit-exchange --tz."""
-    if at is not None and ex.tz is None:
+def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | None:
+    """The zone a time given to the exchange is local in: its own. A visit scheduled while
+    its host had no zone (a country of several) takes the host's, once it has one, as
+    scheduling takes it. A meeting whose zone was never decided (organisations in several
+    zones, none in its place) needs it first: edit-exchange --tz."""
+    if at is None or ex.tz is not None:
+        return ex.tz
+    if ex.type == "visit":
+        host = next(org for org, role in _parties_of(conn, ex) if role == "host")
+        if host.tz is not None:
+            return host.tz
         raise InvalidInput(
-            f"{ex.type} #{ex.id} {short_repr(ex.title)} has no time zone yet (its organisations"
-            f" are in different zones or have none): set the zone of its place with"
-            f" rit edit-exchange {ex.id} --tz ZONE, then give the time"
+            f"visit #{ex.id} {short_repr(ex.title)} has no time zone yet: its host"
+            f" {short_repr(host.label)} has none; set it with rit edit-org {host.id} --tz ZONE"
+            f" (or the visit's own with rit edit-exchange {ex.id} --tz ZONE), then give the time"
         )
+    raise InvalidInput(
+        f"{ex.type} #{ex.id} {short_repr(ex.title)} has no time zone yet (its organisations"
+        f" are in different zones or have none): set the zone of its place with"
+        f" rit edit-exchange {ex.id} --tz ZONE, then give the time"
+    )
 
 
 def _window(ex: Exchange) -> Window | None:
@@ -988,13 +1000,13 @@ def fix_date(
         )
     if when.on is None:
         raise InvalidInput("give the day: --on DATE")
-    _check_zone_for(ex, when.at)
-    dates = _dates(When(when.on, when.at, when.days, when.fold), today, ex.tz)
+    zone = _zone_for(conn, ex, when.at)
+    dates = _dates(When(when.on, when.at, when.days, when.fold), today, zone)
     window = _window(ex)
     assert window is not None
     span = dates.span
     widened = None
-    values = _date_values(dates)
+    values = {**_date_values(dates), "tz": zone}
     if not (window.contains(span.start) and window.contains(span.end)):
         if not force:
             raise InvalidInput(
@@ -1059,12 +1071,12 @@ def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> M
         when = replace(when, on=ex.day)
     elif when.on is not None and ex.status == "planned":
         raise _still_planned(ex)
-    _check_zone_for(ex, when.at)
+    zone = _zone_for(conn, ex, when.at)
     if when.window is None and when.at is None:
         # The day, new or kept, keeps the time it had, and which of a repeated hour it was.
         when = replace(when, at=ex.at, fold=when.fold if when.fold is not None else ex.fold)
-    dates = _dates(when, today, ex.tz, current_days=ex.days)
-    values = _date_values(dates)
+    dates = _dates(when, today, zone, current_days=ex.days)
+    values = {**_date_values(dates), "tz": zone}
     if dates.window is None:
         values.pop("decide_by", None)
     return _move(conn, ex, values)
