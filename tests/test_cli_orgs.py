@@ -30,6 +30,70 @@ def test_multi_zone_country_keeps_zone_empty_unless_given(rit: RitRunner) -> Non
     assert json.loads(rit("show-org", "massbio", "--json").stdout)["tz"] == "America/New_York"
 
 
+def test_an_org_left_without_a_zone_is_told_how_to_give_one(rit: RitRunner) -> None:
+    assert ok(rit, "add-org", "Boston Biotech", "--country", "US") == (
+        "added organisation #1 Boston Biotech; no time zone: US has several, set one with"
+        " rit edit-org 1 --tz ZONE (such as America/New_York)\n"
+    )
+    assert ok(rit, "add-org", "Anywhere") == "added organisation #2 Anywhere\n"
+
+
+@pytest.mark.parametrize(
+    ("start", "edit", "said", "zone"),
+    [
+        # A zone that came with the country goes with it.
+        (
+            ("--country", "DE"),
+            ("--country", "JP"),
+            ": country, tz (time zone Asia/Tokyo)",
+            "Asia/Tokyo",
+        ),
+        (
+            ("--country", "DE"),
+            ("--country", "AT"),
+            ": country, tz (time zone Europe/Vienna)",
+            "Europe/Vienna",
+        ),
+        (
+            ("--country", "DE"),
+            ("--country", "US"),
+            ": country, tz; no time zone: US has several, set one with rit edit-org 1 --tz ZONE"
+            " (such as America/New_York)",
+            None,
+        ),
+        # One the new country keeps too stays (US -> US, a zone of both).
+        (
+            ("--country", "US", "--tz", "America/Chicago"),
+            ("--city", "Chicago"),
+            ": city",
+            "America/Chicago",
+        ),
+        # Set apart from the country: stays.
+        (("--country", "DE", "--tz", "UTC"), ("--country", "JP"), ": country", "UTC"),
+        (("--country", "JP"), ("--country", ""), ": country", "Asia/Tokyo"),
+        # None before: the new country's, or the hint.
+        ((), ("--country", "JP"), ": country, tz (time zone Asia/Tokyo)", "Asia/Tokyo"),
+        (
+            (),
+            ("--country", "CA"),
+            ": country; no time zone: CA has several, set one with rit edit-org 1 --tz ZONE"
+            " (such as America/St_Johns)",
+            None,
+        ),
+    ],
+)
+def test_a_new_country_takes_the_zone_that_came_with_the_old_one(
+    rit: RitRunner,
+    start: tuple[str, ...],
+    edit: tuple[str, ...],
+    said: str,
+    zone: str | None,
+) -> None:
+    ok(rit, "add-org", "Movers", *start)
+    assert ok(rit, "edit-org", "Movers", *edit) == f"updated organisation #1 Movers{said}\n"
+    assert json.loads(ok(rit, "show-org", "Movers", "--json"))["tz"] == zone
+
+
 def test_orgs_piped_is_one_line_per_record(rit: RitRunner) -> None:
     add_story_orgs(rit)
     result = rit("orgs")

@@ -31,6 +31,21 @@ def _zones_by_country() -> dict[str, list[str]]:
     return zones
 
 
+def zones(code: str) -> list[str]:
+    """The IANA zones of a country (zone.tab's order: the most populous region first)."""
+    return _zones_by_country().get(code, [])
+
+
+def zone_hint(code: str | None, org_id: int) -> str:
+    """What to say about an organisation left without a zone: its country keeps several."""
+    if code is None or not zones(code):
+        return ""
+    return (
+        f"; no time zone: {code} has several, set one with rit edit-org {org_id} --tz ZONE"
+        f" (such as {zones(code)[0]})"
+    )
+
+
 def country(code: str) -> str:
     """Validate an ISO 3166-1 alpha-2 code and return it upper-cased."""
     value = code.strip().upper()
@@ -44,14 +59,14 @@ def country(code: str) -> str:
 @cache
 def default_zone(code: str) -> str | None:
     """The country's zone when all of it keeps one time today (DE, JP), else None (US, CN)."""
-    zones = _zones_by_country().get(code, [])
-    if not zones:
+    names = zones(code)
+    if not names:
         return None
     probes = (datetime(2025, 1, 15, 12), datetime(2025, 7, 15, 12))
 
     def behaviour(zone: str) -> tuple[object, ...]:
         return tuple(ZoneInfo(zone).utcoffset(p) for p in probes)
 
-    if len({behaviour(zone) for zone in zones}) == 1:
-        return zones[0]
+    if len({behaviour(zone) for zone in names}) == 1:
+        return names[0]
     return None

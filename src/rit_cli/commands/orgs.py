@@ -83,7 +83,9 @@ def add_org(
     )
     with context.writing() as conn:
         org = store_add_org(conn, data)
-    zone = f", time zone {org.tz}" if org.tz else ""
+    from ..places import zone_hint
+
+    zone = f", time zone {org.tz}" if org.tz else zone_hint(org.country, org.id)
     say(f"added organisation #{org.id} {org.name}{f' ({org.short})' if org.short else ''}{zone}")
 
 
@@ -193,7 +195,14 @@ def edit_org(
     with context.writing() as conn:
         org, changed = store_edit_org(conn, ref, data)
     if changed:
-        say(f"updated organisation #{org.id} {org.name}: {', '.join(changed)}")
+        from ..places import zone_hint
+
+        zone = ""
+        if "tz" in changed and org.tz:
+            zone = f" (time zone {org.tz})"
+        elif ("tz" in changed or "country" in changed) and not org.tz:
+            zone = zone_hint(org.country, org.id)
+        say(f"updated organisation #{org.id} {org.name}: {', '.join(changed)}{zone}")
     else:
         say(f"organisation #{org.id} {org.name} unchanged")
 

@@ -109,9 +109,22 @@ def _values(data: OrgInput, current: sqlite3.Row | None) -> dict[str, Any]:
         values["note"] = clean(data.note, "note", limit=MAX_TEXT, required=False)
     if data.tz is not None:
         values["tz"] = parse_zone(data.tz).key if data.tz.strip() else None
-    elif "country" in values and (current is None or current["tz"] is None):
+    elif "country" in values and (current is None or _zone_left(current, values["country"])):
         values["tz"] = places.default_zone(values["country"]) if values["country"] else None
     return values
+
+
+def _zone_left(current: sqlite3.Row, country: str | None) -> bool:
+    """Whether a new country takes the organisation's zone with it: it has none, or one of
+    the country it leaves that is not the new one's (DE -> JP: Europe/Berlin goes). A zone
+    set apart from its country (UTC for a network spread over several) stays, and so does
+    every zone when the country is cleared (no longer known is not elsewhere)."""
+    zone = current["tz"]
+    if zone is None:
+        return True
+    if country is None or current["country"] is None:
+        return False
+    return zone in places.zones(current["country"]) and zone not in places.zones(country)
 
 
 def add_org(conn: sqlite3.Connection, data: OrgInput) -> Org:
