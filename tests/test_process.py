@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -216,3 +217,11 @@ def test_a_locale_without_utf8_escapes_what_it_cannot_show(tmp_path: Path, encod
     assert code == 0
     umlaut = "Lübeck" if encoding == "latin-1" else "L\\xfcbeck"
     assert f"\t{umlaut} GmbH\t" in orgs and "\t\\u795e\\u6238" in orgs
+    # JSON keeps to its own escapes there: valid JSON with the exact text, emoji too.
+    assert rit("add-org", "Lab 👩\u200d🔬", "--country", "DE")[0] == 0
+    code, shown = rit("orgs", "--json")
+    assert code == 0
+    names = [org["name"] for org in json.loads(shown)]
+    assert names == ["Lab 👩\u200d🔬", "Lübeck GmbH", "神戸医療"]
+    code, shown = rit("remind", "--json")
+    assert json.loads(shown)[0]["title"] == "LUE → KOBE visit 2016-09-01"

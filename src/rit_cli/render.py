@@ -265,11 +265,18 @@ def plain_lines(columns: Sequence[Column], records: Iterable[Any]) -> Iterable[s
 
 
 def to_json(value: Any) -> str:
+    import codecs
     import json  # only --json output needs it: tables and plain lines are spared the import
+    import sys
 
     from .text import json_safe
 
-    return json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)) + "\n"
+    # A locale without UTF-8 (LANG=de_DE under cron) cannot show every character: JSON's own
+    # \uXXXX escapes keep the text valid JSON there (the stdout's \U0001f469 would not be).
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    ascii_only = codecs.lookup(encoding).name != "utf-8"
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=2, default=_json_default)
+    return json_safe(text) + "\n"
 
 
 def _json_default(value: Any) -> Any:
