@@ -792,6 +792,16 @@ def test_doctor_on_a_directory_says_so(rit: RitRunner, tmp_path: Path) -> None:
     assert "is a directory, not a database" in one_line_error(rit("orgs", "--db", str(tmp_path)), 1)
 
 
+def test_a_device_as_the_database_is_named_as_no_regular_file(rit: RitRunner) -> None:
+    # RIT_DB=/dev/null: SQLite itself would say "disk I/O error".
+    said = "'/dev/null' is not a regular file, so not a database"
+    for argv in (("orgs",), ("add-org", "X"), ("remind",)):
+        assert one_line_error(rit(*argv, env={"RIT_DB": "/dev/null"}), 1) == f"error: {said}\n"
+    result = rit("doctor", env={"RIT_DB": "/dev/null"})
+    assert result.exit_code == 1
+    assert "file\tfail\t/dev/null is not a regular file, so not a database" in result.stdout
+
+
 MOUNTS = """\
 /dev/sda1 / ext4 rw 0 0
 server:/export /home/nfs nfs4 rw 0 0

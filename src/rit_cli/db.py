@@ -95,6 +95,8 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
             _create_private(path)
         elif path.is_dir():
             raise StoreError(f"{str(path)!r} is a directory, not a database")
+        elif not path.is_file():  # /dev/null, a FIFO: SQLite would say "disk I/O error"
+            raise StoreError(f"{str(path)!r} is not a regular file, so not a database")
     old_umask = os.umask(0o077)
     try:
         conn = _open(path)

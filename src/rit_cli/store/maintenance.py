@@ -245,6 +245,9 @@ def doctor(location: db.DbLocation, mounts: str | None) -> list[Check]:
     if path.is_dir():  # as every other command says it (SQLite: "disk I/O error")
         checks.append(Check("file", "fail", f"{path} is a directory, not a database"))
         return checks
+    if not path.is_file():
+        checks.append(Check("file", "fail", f"{path} is not a regular file, so not a database"))
+        return checks
     checks.append(Check("sqlite", "ok", f"SQLite {sqlite3.sqlite_version}"))
     try:
         conn = db.open_snapshot(path)
