@@ -256,6 +256,18 @@ def test_confirmations_and_errors_escape_user_text(tmp_path: Path) -> None:
         check_no_terminal_control(missing.stderr)
 
 
+def test_the_file_an_export_wrote_is_named_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "rit.db"
+    ok(invoke(path, "add-org", "Life Science Nord", "--country", "DE"), "org")
+    name = "e\x1b]0;title\x07x\x1b[31mred\nline.json"
+    result = invoke(path, "export", "json", "--out", str(tmp_path / name))
+    ok(result, "export")
+    assert (tmp_path / name).exists()
+    assert result.stderr.count("\n") == 1, result.stderr
+    check_no_terminal_control(result.stderr)
+    assert result.stderr == f"wrote {tmp_path}/e\\x1b]0;title\\x07x\\x1b[31mred\\nline.json\n"
+
+
 def test_removals_escape_user_text_in_confirmations_and_refusals(tmp_path: Path) -> None:
     path = tmp_path / "rit.db"
     for args in (
