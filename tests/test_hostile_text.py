@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
+from rit_cli.text import printable
+
 from .helpers import TODAY, Run, commands, invoke
 
 HOSTILE = [
@@ -181,6 +183,23 @@ def test_terminal_output_is_literal_and_aligned(hostile_db: Path, args, columns:
     if args[0] in ("orgs", "contacts") and columns == 120:
         assert "[bold]Kobe[/]" in plain and ":smile:" in plain and "[link=" in plain
         assert "\\x1b[31mRed" in plain
+
+
+@pytest.mark.parametrize(
+    "org", [HOSTILE.index(t) + 3 for t in HOSTILE if "\x1b]8" in t or "\n" in t]
+)
+@pytest.mark.parametrize("year", [[], ["--year", "2016"]], ids=["current", "year"])
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_a_reports_title_names_its_scope_escaped(
+    hostile_db: Path, org: int, year: list[str], terminal: bool
+) -> None:
+    result = invoke(hostile_db, "report", "--org", str(org), *year, terminal=terminal)
+    assert result.exit_code == 0, result.stderr
+    check_no_terminal_control(result.stdout)
+    name = stored(f"{HOSTILE[org - 3]} {org - 3}")
+    title = RICH_STYLE.sub("", result.stdout.splitlines()[0])
+    assert title.startswith("rit report") and printable(name) in title, title
+    assert not result.stdout.splitlines()[1].strip(), "the title took more than a line"
 
 
 @pytest.mark.parametrize("command", ["orgs", "contacts", "agreements", "trips", "cooperations"])
