@@ -202,6 +202,22 @@ def test_a_reports_title_names_its_scope_escaped(
     assert not result.stdout.splitlines()[1].strip(), "the title took more than a line"
 
 
+@pytest.mark.parametrize("columns", [120, 30])
+def test_gaps_names_the_pair_escaped_above_its_table(tmp_path: Path, columns: int) -> None:
+    path = tmp_path / "rit.db"
+    name = "\x1b]8;;http://evil.example\x07Kobe\x1b]8;;\x07\nline"
+    ok(invoke(path, "add-org", "Life Science Nord", "--short", "LSN", "--country", "DE"), "org")
+    ok(invoke(path, "add-org", "--country", "JP", "--", name), "org")
+    for start, end in (("2016-01-01", "2016-03-31"), ("2016-06-01", "2016-12-31")):
+        terms = ("--signed", start, "--from", start, "--until", end)
+        ok(invoke(path, "add-agreement", "--party", "LSN", "--party", "2", *terms, "--", start), "")
+    result = invoke(path, "gaps", "--between", "LSN", "--and", "2", terminal=True, columns=columns)
+    assert result.exit_code == 0, result.stderr
+    check_no_terminal_control(result.stdout)
+    assert "2016-04-01" in result.stdout
+    assert "Kobe\\x1b]8;;\\x07\\nline" in "".join(RICH_STYLE.sub("", result.stdout).split())
+
+
 @pytest.mark.parametrize("command", ["orgs", "contacts", "agreements", "trips", "cooperations"])
 def test_table_rows_are_aligned(hostile_db: Path, command: str) -> None:
     if command not in COMMANDS:
