@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
+from rit_cli.text import printable
+
 from .helpers import TODAY, Run, commands, invoke
 
 HOSTILE = [
@@ -183,6 +185,39 @@ def test_terminal_output_is_literal_and_aligned(hostile_db: Path, args, columns:
         assert "\\x1b[31mRed" in plain
 
 
+@pytest.mark.parametrize(
+    "org", [HOSTILE.index(t) + 3 for t in HOSTILE if "\x1b]8" in t or "\n" in t]
+)
+@pytest.mark.parametrize("year", [[], ["--year", "2016"]], ids=["current", "year"])
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_a_reports_title_names_its_scope_escaped(
+    hostile_db: Path, org: int, year: list[str], terminal: bool
+) -> None:
+    result = invoke(hostile_db, "report", "--org", str(org), *year, terminal=terminal)
+    assert result.exit_code == 0, result.stderr
+    check_no_terminal_control(result.stdout)
+    name = stored(f"{HOSTILE[org - 3]} {org - 3}")
+    title = RICH_STYLE.sub("", result.stdout.splitlines()[0])
+    assert title.startswith("rit report") and printable(name) in title, title
+    assert not result.stdout.splitlines()[1].strip(), "the title took more than a line"
+
+
+@pytest.mark.parametrize("columns", [120, 30])
+def test_gaps_names_the_pair_escaped_above_its_table(tmp_path: Path, columns: int) -> None:
+    path = tmp_path / "rit.db"
+    name = "\x1b]8;;http://evil.example\x07Kobe\x1b]8;;\x07\nline"
+    ok(invoke(path, "add-org", "Life Science Nord", "--short", "LSN", "--country", "DE"), "org")
+    ok(invoke(path, "add-org", "--country", "JP", "--", name), "org")
+    for start, end in (("2016-01-01", "2016-03-31"), ("2016-06-01", "2016-12-31")):
+        terms = ("--signed", start, "--from", start, "--until", end)
+        ok(invoke(path, "add-agreement", "--party", "LSN", "--party", "2", *terms, "--", start), "")
+    result = invoke(path, "gaps", "--between", "LSN", "--and", "2", terminal=True, columns=columns)
+    assert result.exit_code == 0, result.stderr
+    check_no_terminal_control(result.stdout)
+    assert "2016-04-01" in result.stdout
+    assert "Kobe\\x1b]8;;\\x07\\nline" in "".join(RICH_STYLE.sub("", result.stdout).split())
+
+
 @pytest.mark.parametrize("command", ["orgs", "contacts", "agreements", "trips", "cooperations"])
 def test_table_rows_are_aligned(hostile_db: Path, command: str) -> None:
     if command not in COMMANDS:
@@ -254,6 +289,18 @@ def test_confirmations_and_errors_escape_user_text(tmp_path: Path) -> None:
         missing = invoke(path, "show-org", "--", text + " nowhere")
         assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
         check_no_terminal_control(missing.stderr)
+
+
+def test_the_file_an_export_wrote_is_named_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "rit.db"
+    ok(invoke(path, "add-org", "Life Science Nord", "--country", "DE"), "org")
+    name = "e\x1b]0;title\x07x\x1b[31mred\nline.json"
+    result = invoke(path, "export", "json", "--out", str(tmp_path / name))
+    ok(result, "export")
+    assert (tmp_path / name).exists()
+    assert result.stderr.count("\n") == 1, result.stderr
+    check_no_terminal_control(result.stderr)
+    assert result.stderr == f"wrote {tmp_path}/e\\x1b]0;title\\x07x\\x1b[31mred\\nline.json\n"
 
 
 def test_removals_escape_user_text_in_confirmations_and_refusals(tmp_path: Path) -> None:

@@ -102,3 +102,27 @@ def test_a_name_stored_with_carriage_returns_before_is_still_found(tmp_path: Pat
                  ("Alpha\r\nBeta", "alpha\r\nbeta"))  # fmt: skip
     conn.close()
     assert "Alpha\\r\\nBeta" in _ok(db, "show-org", "alpha\r\nbeta")
+
+
+# Spaces other than ' ': Japanese input methods type the ideographic space (U+3000) between
+# family and given name, French puts a narrow no-break space (U+202F) before ':' and German
+# a no-break space (U+00A0) after 'Dr.'. They show as spaces, as they are.
+YAMADA = "山田\u3000太郎"
+DOCTOR = "Dr.\u00a0med."
+FRENCH = "Prix\u202f: 5\u2009000\u00a0€"
+
+
+def test_spaces_of_other_scripts_are_shown_as_they_are(tmp_path: Path) -> None:
+    db = tmp_path / "rit.db"
+    _ok(db, "add-org", "FBRI", "--country", "JP")
+    added = _ok(db, "add-contact", "--org", "FBRI", "--title", DOCTOR, "--note", FRENCH, YAMADA)
+    assert added == f"added contact #1 {DOCTOR} {YAMADA} (FBRI)\n"
+    for args in (("contacts",), ("show-contact", "1")):
+        for terminal in (False, True):
+            shown = invoke(db, *args, terminal=terminal).stdout
+            assert YAMADA in shown and DOCTOR in shown, shown
+            assert "\\u" not in shown and "\\x" not in shown, shown
+    assert FRENCH in _ok(db, "show-contact", "1")
+    # An error message still tells them from a plain space: 'Anna Schmidt' was typed.
+    refused = invoke(db, "show-contact", "山田 太郎x")
+    assert refused.exit_code == 2 and "'山田\\u3000太郎'" in refused.stderr, refused.stderr

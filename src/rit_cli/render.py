@@ -97,7 +97,7 @@ class Listing:
 
     def __init__(self, columns: Sequence[Column], records: Iterable[Any], title: str | None):
         self.columns = tuple(columns)
-        self.title = title
+        self.title = printable(title) if title else title  # may name a record: `gaps`
         self.rows = [[cell(column.get(record)) for column in self.columns] for record in records]
 
     def __rich_console__(self, console: Any, options: Any) -> Any:

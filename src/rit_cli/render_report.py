@@ -189,7 +189,7 @@ def view(report: CurrentReport | YearReport) -> Any:
 
     from .render import Column, table
 
-    parts: list[Any] = [Text(title(report), style="bold")]
+    parts: list[Any] = [Text(cell(title(report)), style="bold")]  # the scope is user text
     for section in sections(report):
         parts.append(Text(""))
         parts.append(Text(section.heading, style="bold underline"))
@@ -213,7 +213,7 @@ _WHOLE = frozenset(
 
 def plain(report: CurrentReport | YearReport) -> Iterable[str]:
     """Piped: a heading line per section, then one tab-separated line per row."""
-    yield title(report)
+    yield cell(title(report))  # the scope names a record: user text
     for section in sections(report):
         yield ""
         yield f"## {section.heading}"

@@ -66,8 +66,9 @@ def email(value: str) -> str:
 
 
 def short_repr(value: str, limit: int = 60) -> str:
-    """A quoted, escaped and shortened rendering of user text for error messages."""
-    return "'" + printable(shortened(value, limit)).replace("'", "\\'") + "'"
+    """A quoted, escaped and shortened rendering of user text for error messages (spaces
+    other than ' ' escaped too: 'Anna\\xa0Schmidt' is not the 'Anna Schmidt' typed)."""
+    return "'" + printable(shortened(value, limit), spaces=False).replace("'", "\\'") + "'"
 
 
 def shortened(value: str, limit: int = 60) -> str:
@@ -83,13 +84,18 @@ def shortened(value: str, limit: int = 60) -> str:
 JOINERS = "\u200c\u200d"
 
 
-def printable(value: str) -> str:
-    """User text made safe for a terminal: control and format characters shown escaped."""
+def printable(value: str, *, spaces: bool = True) -> str:
+    """User text made safe for a terminal: control and format characters shown escaped.
+
+    Spaces other than ' ' (the no-break space, the ideographic space U+3000 that Japanese
+    input methods type) show as spaces and stay, unless `spaces` is False."""
     if value.isprintable():
         return value
     out = []
     for ch in value:
         if ch.isprintable() or ch == " " or ch in JOINERS:
+            out.append(ch)
+        elif spaces and unicodedata.category(ch) == "Zs":
             out.append(ch)
         elif ch == "\n":
             out.append("\\n")

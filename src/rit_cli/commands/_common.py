@@ -82,9 +82,10 @@ def emit(data: bytes, out: str | None) -> None:
         return
     from .. import context
     from ..outfile import as_typed, write_private
+    from ..text import printable
 
     write_private(as_typed(out), data, context.location().path)
-    sys.stderr.write(f"wrote {out}\n")
+    sys.stderr.write(f"wrote {printable(out)}\n")
 
 
 def say(message: str) -> None:
