@@ -133,3 +133,40 @@ def test_replacing(values: list[str] | None, expected: tuple[str, ...] | None) -
 def test_replacing_refuses_an_empty_value_among_others(values: list[str]) -> None:
     with pytest.raises(InvalidInput, match=r"--tag '' clears the list and goes alone"):
         replacing(values, "--tag")
+
+
+# Every option that takes tags or fields of action: (command, reference or None for add-*).
+TAG_OPTIONS = [
+    ("edit-org", "LSN", "--tag", "org", "tags"),
+    ("edit-agreement", "LoI", "--field", "agreement", "fields"),
+    ("edit-cooperation", "Pilot", "--field", "cooperation", "fields"),
+    ("edit-exchange", "1", "--field", "exchange", "fields"),
+]
+
+
+@pytest.mark.parametrize(("command", "ref", "option", "kind", "key"), TAG_OPTIONS)
+def test_commas_and_semicolons_separate_tags_as_in_a_csv_cell(
+    story: RitRunner,
+    dump: Callable[[], str],
+    command: str,
+    ref: str,
+    option: str,
+    kind: str,
+    key: str,
+) -> None:
+    """'--tag "biotech, medtech"' was one tag 'biotech,-medtech', which a CSV export then
+    gave back as two: a comma or semicolon separates tags, as in a CSV cell."""
+    quiet_ok(story, command, ref, option, "Market introduction, networking;Biotech", option, "x")
+    assert shown(story, kind, ref, key) == ["biotech", "market-introduction", "networking", "x"]
+    was = dump()
+    refused(story(command, ref, option, " ,; "), "is not a usable tag")
+    assert dump() == was
+
+
+def test_new_records_take_several_tags_in_one_value(rit: RitRunner) -> None:
+    add_story_orgs(rit)
+    quiet_ok(rit, "add-org", "Medtech GmbH", "--tag", "biotech, medtech")
+    assert shown(rit, "org", "Medtech GmbH", "tags") == ["biotech", "medtech"]
+    quiet_ok(rit, "add-meeting", "Call", "--org", "LSN", "--org", "FBRI", "--on", "2016-10-01",
+             "--online", "--field", "networking; technology transfer")  # fmt: skip
+    assert shown(rit, "exchange", "Call", "fields") == ["networking", "technology-transfer"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from .errors import InvalidInput
 
@@ -55,6 +56,24 @@ def tag(value: str, what: str = "tag") -> str:
     if not slug or any(unicodedata.category(c).startswith("C") for c in slug):
         raise InvalidInput(f"{what} {short_repr(value)} is not a usable tag")
     return slug
+
+
+def separated(value: str) -> list[str]:
+    """The items of a list written in one value, as a CSV cell holds them: 'biotech, medtech'
+    or 'a; b'."""
+    return [part for part in value.replace(",", ";").split(";") if part.strip()]
+
+
+def tags(values: Iterable[str], what: str = "tag") -> list[str]:
+    """The tags (or fields of action) given: each value may hold several, separated by
+    commas or semicolons as in a CSV cell; normalised, each once, in order."""
+    found: set[str] = set()
+    for value in values:
+        parts = separated(value)
+        if not parts:  # ',' alone: no tag in it
+            raise InvalidInput(f"{what} {short_repr(value)} is not a usable tag")
+        found.update(tag(part, what) for part in parts)
+    return sorted(found)
 
 
 def email(value: str) -> str:

@@ -55,7 +55,9 @@ PartyOpt = Annotated[
 ]
 FieldOpt = Annotated[
     list[str] | None,
-    _list_opt("--field", "A field of action, e.g. technology-transfer; repeat for several."),
+    _list_opt(
+        "--field", "A field of action, e.g. technology-transfer; repeat or use commas for several."
+    ),
 ]
 SignatoryOpt = Annotated[
     list[str] | None, _list_opt("--signatory", "A contact who signed it; repeat for several.")
@@ -350,7 +352,8 @@ def edit_agreement(
     valid_from: FromOpt = None,
     valid_until: UntilOpt = None,
     field: Annotated[
-        list[str] | None, _list_opt("--field", "Replace the fields of action; repeat ('' clears).")
+        list[str] | None,
+        _list_opt("--field", "Replace the fields of action; repeat or use commas ('' clears)."),
     ] = None,
     visits_per_year: VisitsOpt = None,
     each_way: Annotated[

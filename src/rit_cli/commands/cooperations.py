@@ -72,7 +72,11 @@ def add_cooperation(
     agreement: AgreementOpt = None,
     field: Annotated[
         list[str] | None,
-        typer.Option("--field", help="A field of action; repeat for several.", show_default=False),
+        typer.Option(
+            "--field",
+            help="A field of action; repeat or use commas for several.",
+            show_default=False,
+        ),
     ] = None,
     status: Annotated[
         str | None, typer.Option("--status", help=f"{StatusHelp} Default: idea.")
@@ -173,7 +177,9 @@ def edit_cooperation(
     field: Annotated[
         list[str] | None,
         typer.Option(
-            "--field", help="Replace the fields of action; repeat ('' clears).", show_default=False
+            "--field",
+            help="Replace the fields of action; repeat or use commas ('' clears).",
+            show_default=False,
         ),
     ] = None,
     note: NoteOpt = None,

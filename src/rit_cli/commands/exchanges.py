@@ -73,7 +73,9 @@ AgreementOpt = Annotated[
 PurposeOpt = Annotated[str | None, typer.Option("--purpose", help="What it is for.")]
 FieldOpt = Annotated[
     list[str] | None,
-    typer.Option("--field", help="Field of action; repeat for several.", show_default=False),
+    typer.Option(
+        "--field", help="Field of action; repeat or use commas for several.", show_default=False
+    ),
 ]
 ParticipantOpt = Annotated[
     list[str] | None,
@@ -620,7 +622,9 @@ def edit_exchange(
     field: Annotated[
         list[str] | None,
         typer.Option(
-            "--field", help="Replace the fields of action; repeat ('' clears).", show_default=False
+            "--field",
+            help="Replace the fields of action; repeat or use commas ('' clears).",
+            show_default=False,
         ),
     ] = None,
     participant: Annotated[

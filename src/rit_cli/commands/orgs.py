@@ -25,7 +25,8 @@ TzOpt = Annotated[
 ]
 WebsiteOpt = Annotated[str | None, typer.Option("--website", help="Web address.")]
 TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", help="A tag; repeat for several.", show_default=False)
+    list[str] | None,
+    typer.Option("--tag", help="A tag; repeat or use commas for several.", show_default=False),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Free text.")]
 
@@ -166,7 +167,7 @@ def edit_org(
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            "--tag", help="Replace the tags; repeat for several ('' clears).", show_default=False
+            "--tag", help="Replace the tags; repeat or use commas ('' clears).", show_default=False
         ),
     ] = None,
     note: NoteOpt = None,

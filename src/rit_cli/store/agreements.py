@@ -14,7 +14,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..models.agreements import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
 from ..models.orgs import Removed
 from ..schedule import AgreementTerms, Compliance, Gap
-from ..text import MAX_TEXT, clean, key, short_repr, tag
+from ..text import MAX_TEXT, clean, key, short_repr, tag, tags
 from . import (
     IN_FORCE_ON,
     Referrer,
@@ -234,7 +234,7 @@ def _links(conn: sqlite3.Connection, data: AgreementInput) -> dict[str, tuple[st
     if data.parties is not None:
         result["parties"] = ("agreement_parties", "org_id", party_ids(conn, data.parties))
     if data.fields is not None:
-        fields = sorted({field_of_action(f) for f in data.fields})
+        fields = tags(data.fields, "field of action")
         result["fields"] = ("agreement_fields", "field", fields)
     if data.signatories is not None:
         ids = sorted({find_contact(conn, ref).id for ref in data.signatories})

@@ -18,7 +18,7 @@ from ..models.agreements import (
     StatusChange,
 )
 from ..models.orgs import Removed
-from ..text import MAX_TEXT, clean, key, short_repr
+from ..text import MAX_TEXT, clean, key, short_repr, tags
 from . import RefSpec, delete, insert, links, record_history, resolve, set_links, touch, update
 from .agreements import AGREEMENT, field_of_action, party_ids
 from .orgs import find_org, get_org
@@ -82,7 +82,7 @@ def _replace_links(
         ids = party_ids(conn, data.orgs, "organisation", _NEEDS_ORGS)
         wanted.append(("organisations", "cooperation_orgs", "org_id", ids))
     if data.fields is not None:
-        fields = sorted({field_of_action(f) for f in data.fields})
+        fields = tags(data.fields, "field of action")
         wanted.append(("fields", "cooperation_fields", "field", fields))
     for name, table, column, values in wanted:
         old = links(conn, table, "cooperation_id", row_id, column)

@@ -11,7 +11,7 @@ from .. import places
 from ..dates import parse_zone
 from ..errors import Conflict, InvalidInput
 from ..models.orgs import ORG_KINDS, Org
-from ..text import MAX_TEXT, clean, key, short_repr, tag
+from ..text import MAX_TEXT, clean, key, short_repr, tag, tags
 from . import RefSpec, delete, insert, links, resolve, set_links, update
 
 ORG = RefSpec("orgs", "organisation", "name", ("name_key", "short_key"), "short")
@@ -135,7 +135,7 @@ def add_org(conn: sqlite3.Connection, data: OrgInput) -> Org:
     _check_unique(conn, values, None)
     org_id = insert(conn, "orgs", values)
     if data.tags:
-        set_links(conn, "org_tags", "org_id", org_id, "tag", sorted({tag(t) for t in data.tags}))
+        set_links(conn, "org_tags", "org_id", org_id, "tag", tags(data.tags))
     return get_org(conn, org_id)
 
 
@@ -147,7 +147,7 @@ def edit_org(conn: sqlite3.Connection, ref: str, data: OrgInput) -> tuple[Org, l
     changed = list(update(conn, "orgs", current["id"], values))
     if data.tags is not None:
         old = links(conn, "org_tags", "org_id", current["id"], "tag")
-        new = sorted({tag(t) for t in data.tags})
+        new = tags(data.tags)
         if old != new:
             set_links(conn, "org_tags", "org_id", current["id"], "tag", new)
             from . import record_history, touch

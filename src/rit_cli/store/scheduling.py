@@ -27,7 +27,7 @@ from ..dates import (
 from ..errors import Ambiguous, Conflict, InvalidInput
 from ..models.exchanges import CALENDAR_COLUMNS, EXCHANGE_TYPES, Exchange
 from ..models.orgs import Org, Removed
-from ..text import MAX_TEXT, clean, key, short_repr, tag
+from ..text import MAX_TEXT, clean, key, short_repr, tags
 from . import (
     SPAN_DAYS,
     delete,
@@ -718,7 +718,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     agreement_ids, links = _links(
         conn, chosen, data.type, parties, [o.span.start for o in occurrences], data.yearly
     )
-    fields = sorted({tag(f, "field of action") for f in data.fields})
+    fields = tags(data.fields, "field of action")
     contacts = list(dict.fromkeys(find_contact(conn, c).id for c in data.participants))
     common: dict[str, Any] = {
         "type": data.type,
@@ -1507,7 +1507,7 @@ def edit_exchange(conn: sqlite3.Connection, ref: str, data: ExchangeEdit) -> Edi
     values["agreement_id"] = _edited_agreement(conn, data, ex, parties, bool(roles))
     fields = contacts = None
     if data.fields is not None:
-        fields = sorted({tag(f, "field of action") for f in data.fields})
+        fields = tags(data.fields, "field of action")
     if data.participants is not None:
         contacts = sorted({find_contact(conn, c).id for c in data.participants})
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidInput, RitError
-from ..text import short_repr, tag
+from ..text import separated, short_repr, tag
 from . import new_uuid, now
 
 # Several organisations or fields in one cell: short names joined by '; '.
@@ -330,7 +330,7 @@ def _validated(
 
 
 def _split(cell: str | None) -> list[str]:
-    return [t for t in (cell or "").replace(",", ";").split(";") if t.strip()]
+    return separated(cell or "")
 
 
 def _fresh_ids(conn: sqlite3.Connection, table: str) -> int:
