@@ -70,8 +70,9 @@ def tags(values: Iterable[str], what: str = "tag") -> list[str]:
     found: set[str] = set()
     for value in values:
         parts = separated(value)
-        if not parts:  # ',' alone: no tag in it
-            raise InvalidInput(f"{what} {short_repr(value)} is not a usable tag")
+        if not parts:
+            tag(value, what)  # a blank one: "must not be empty"
+            raise InvalidInput(f"{what} {short_repr(value)} is not a usable tag")  # ', ;'
         found.update(tag(part, what) for part in parts)
     return sorted(found)
 
