@@ -71,6 +71,25 @@ def test_windows_and_decide_by(story: RitRunner) -> None:
     assert kinds(story, "--within", "3d", today="2017-02-20") == [("window-closed", "2016-10-31")]
 
 
+def test_a_fixed_stay_of_a_whole_month_reads_as_its_days_as_in_the_agenda(
+    story: RitRunner,
+) -> None:
+    schedule(story, "--on", "2016-09-01", "--days", "30")
+    agenda = story("agenda")
+    assert "2016-09-01..2016-09-30" in agenda.stdout
+    for today, said in (
+        ("2016-08-25", "on 2016-09-01..2016-09-30, in 7 days"),
+        ("2016-10-02", "was on 2016-09-01..2016-09-30 (ended 2 days ago)"),
+    ):
+        result = story("remind", env={"RIT_TODAY": today})
+        assert result.exit_code == 0, result.output
+        assert said in result.stdout, result.stdout
+        assert (
+            "2016-09-01"
+            in json.loads(story("remind", "--json", env={"RIT_TODAY": today}).stdout)[0]["message"]
+        )
+
+
 def test_piped_lines_are_plain_sorted_and_greppable(story: RitRunner) -> None:
     schedule(story, "--on", "2016-09-05", "--at", "10:00")
     schedule(story, "--window", "2016-10", "--decide-by", "2016-08-31")

@@ -301,3 +301,73 @@ def test_invalid_trip_input_is_one_line_exit_2_and_changes_nothing(
     before = dump()
     refused(rit(*args), message)
     assert dump() == before
+
+
+@pytest.fixture
+def month_long_trip(rit: RitRunner) -> RitRunner:
+    """A research stay: a trip through September and October 2016 with a stop in Kobe for
+    September and one in Osaka for October."""
+    add_story_orgs(rit)
+    quiet_ok(rit, "add-trip", "Research stay", "--from", "2016-09-01", "--to", "2016-10-31")
+    for city, first, last in (("Kobe", "09-01", "09-30"), ("Osaka", "10-01", "10-31")):
+        quiet_ok(
+            rit,
+            "add-stop",
+            "Research stay",
+            "--city",
+            city,
+            "--country",
+            "JP",
+            "--from",
+            f"2016-{first}",
+            "--to",
+            f"2016-{last}",
+        )
+    return rit
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--on", "2016-09-01", "--days", "30", "--place", "Osaka", "--trip", "1"],
+            "on 2016-09-01..2016-09-30 trip 'Research stay' is in Kobe (JP)",
+        ),
+        (
+            ["--on", "2016-09-15", "--days", "31", "--trip", "1"],
+            "2016-09-15..2016-10-15 lies within no stop",
+        ),
+        (
+            ["--on", "2016-10-01", "--days", "31", "--trip", "1"],
+            "on 2016-10-01..2016-10-31 trip 'Research stay' is in Osaka (JP)",
+        ),
+        (["--window", "2016-10", "--trip", "1"], "on 2016-10 trip 'Research stay' is in Osaka"),
+    ],
+)
+def test_a_fixed_stay_of_a_whole_month_is_named_by_its_days_when_it_misses_a_stop(
+    month_long_trip: RitRunner, dump, args: list[str], message: str
+) -> None:
+    """Fixed days that fill a month are not the window '2016-09' (as agenda shows them)."""
+    before = dump()
+    result = month_long_trip("schedule-visit", "--from", "LSN", "--to", "FBRI", *args)
+    refused(result, message)
+    assert dump() == before
+
+
+def test_a_stay_moved_off_its_stop_is_named_by_its_days(month_long_trip: RitRunner) -> None:
+    quiet_visit(
+        month_long_trip, "LSN", "FBRI", "--on", "2016-09-02", "--place", "Kobe", "--trip", "1"
+    )
+    result = month_long_trip("reschedule", "1", "--on", "2016-09-01", "--days", "31")
+    refused(result, "2016-09-01..2016-10-01 is outside the trip stop Kobe 2016-09-01..2016-09-30")
+    result = month_long_trip("reschedule", "1", "--on", "2016-10-01", "--days", "31")
+    refused(result, "2016-10-01..2016-10-31 is outside the trip stop Kobe")
+
+
+def test_a_stay_joined_to_a_trip_afterwards_is_named_by_its_days(
+    month_long_trip: RitRunner,
+) -> None:
+    args = ("--on", "2016-09-01", "--days", "30", "--place", "Osaka")
+    quiet_visit(month_long_trip, "LSN", "FBRI", *args)
+    result = month_long_trip("edit-exchange", "1", "--trip", "1")
+    refused(result, "on 2016-09-01..2016-09-30 trip 'Research stay' is in Kobe (JP)")

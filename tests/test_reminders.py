@@ -86,6 +86,26 @@ def test_an_overdue_visit_of_several_days_counts_from_its_last_day(
     assert item.message == f"{said}; mark it done or cancel it"
 
 
+@pytest.mark.parametrize(
+    ("today", "said"),
+    [
+        ("2016-08-25", "on 2016-09-01..2016-09-30, in 7 days"),
+        ("2016-09-05", "under way (2016-09-01..2016-09-30)"),
+        ("2016-10-05", "was on 2016-09-01..2016-09-30 (ended 5 days ago)"),
+    ],
+)
+def test_a_fixed_visit_of_a_whole_month_is_named_by_its_days_not_as_a_window(
+    today: str, said: str
+) -> None:
+    """30 fixed days from 1 September are not the window '2016-09' (as agenda shows them)."""
+    stay = fact("scheduled", "2016-09-01", "2016-09-30")
+    day = date.fromisoformat(today)
+    item = classify_exchange(stay, day, day + timedelta(days=14), "UTC")
+    assert item is not None
+    assert item.message.startswith(said), item.message
+    assert "2016-09," not in item.message and "2016-09)" not in item.message
+
+
 def test_upcoming_shows_local_time_and_users_time() -> None:
     starts = datetime(2016, 9, 5, 1, 0, tzinfo=UTC)  # 10:00 in Kobe
     exchange = fact("scheduled", "2016-09-05", at="10:00", tz="Asia/Tokyo", starts_utc=starts)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
-from .dates import format_span
+from .dates import format_days, format_span
 
 KINDS = (
     "overdue",
@@ -124,7 +124,9 @@ def classify_exchange(
     fact: ExchangeFact, today: date, horizon: date, user_zone: str
 ) -> Reminder | None:
     """The one reminder an exchange deserves today, if any (the most pressing one)."""
-    window = format_span(fact.start, fact.end)
+    # Fixed days read as agenda writes them: 30 days from 1 September are not the window
+    # '2016-09'.
+    window = (format_days if fact.fixed else format_span)(fact.start, fact.end)
 
     def item(
         kind: str, on: date, message: str, local: str | None = None, mine: str | None = None

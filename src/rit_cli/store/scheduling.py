@@ -447,18 +447,26 @@ def _stop_for(conn: sqlite3.Connection, trip_id: int, span: Window) -> sqlite3.R
     ).fetchone()
 
 
+def _span_text(span: Window, fixed: bool) -> str:
+    """An exchange's days in a message, as agenda shows them: fixed days as days (30 from 1
+    September are not the window '2016-09'), a window as a window."""
+    return format_days(span.start, span.end) if fixed else format_window(span)
+
+
 def _stop(
     conn: sqlite3.Connection,
     trip_ref: str,
     span: Window,
+    fixed: bool,
     place: str | None,
     host: Org | None,
     orgs: list[Org],
     online: bool,
 ) -> int:
-    """The trip's stop the exchange belongs to: the one covering its days, in its place
-    (the city, compared case-insensitively) or at its host (a meeting: one of its orgs).
-    An online meeting belongs to the stop the delegation is at."""
+    """The trip's stop the exchange belongs to: the one covering its days (fixed: a day and
+    those after it, else a window), in its place (the city, compared case-insensitively)
+    or at its host (a meeting: one of its orgs). An online meeting belongs to the stop the
+    delegation is at."""
     trip = resolve(conn, TRIP, trip_ref)
     stop = _stop_for(conn, trip["id"], span)
     if stop is None:
@@ -468,10 +476,10 @@ def _stop(
         ).fetchall()
         listed = ", ".join(f"{s['city']} {s['start_on']}..{s['end_on']}" for s in stops)
         raise InvalidInput(
-            f"{format_window(span)} lies within no stop of trip {short_repr(trip['title'])}"
+            f"{_span_text(span, fixed)} lies within no stop of trip {short_repr(trip['title'])}"
             f" (stops: {listed or 'none yet; add them with rit add-stop'})"
         )
-    _check_stop(conn, stop, trip["title"], span, place, host, orgs, online)
+    _check_stop(conn, stop, trip["title"], span, fixed, place, host, orgs, online)
     return int(stop["id"])
 
 
@@ -519,6 +527,7 @@ def _check_stop(
     stop: sqlite3.Row,
     trip_title: str,
     span: Window,
+    fixed: bool,
     place: str | None,
     host: Org | None,
     orgs: list[Org],
@@ -538,7 +547,7 @@ def _check_stop(
     else:
         rule = "a meeting belongs to a stop in its place or at one of its organisations"
     raise InvalidInput(
-        f"on {format_window(span)} trip {short_repr(trip_title)} is in {where}, not in "
+        f"on {_span_text(span, fixed)} trip {short_repr(trip_title)} is in {where}, not in "
         f"{short_repr(place or '')}: {rule}"
     )
 
@@ -711,7 +720,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
                 f"{first.span.start.isoformat()}"
             )
     stop_id = (
-        _stop(conn, data.trip, first.span, place, host, orgs, data.online)
+        _stop(conn, data.trip, first.span, first.day is not None, place, host, orgs, data.online)
         if data.trip is not None
         else None
     )
@@ -793,7 +802,8 @@ def _change(conn: sqlite3.Connection, ex: Exchange, values: dict[str, Any]) -> E
         stop = conn.execute("SELECT * FROM trip_stops WHERE id = ?", (ex.stop_id,)).fetchone()
         if not (stop["start_on"] <= values["start_on"] and values["end_on"] <= stop["end_on"]):
             raise InvalidInput(
-                f"{format_window(span)} is outside the trip stop {stop['city']} "
+                f"{_span_text(span, values.get('day', ex.day) is not None)} is outside the"
+                f" trip stop {stop['city']} "
                 f"{stop['start_on']}..{stop['end_on']} this visit belongs to"
             )
     title = _moved_title(ex, values)
@@ -1404,19 +1414,20 @@ def _edited_stop(
     if data.no_trip:
         return None
     span = Window(date.fromisoformat(ex.start_on), date.fromisoformat(ex.end_on))
+    fixed = ex.day is not None
     place = values.get("place", ex.place)
     host = next((org for org, role in parties if role == "host"), None)
     orgs = [org for org, _ in parties]
     online = bool(values.get("online", ex.online))
     if data.trip is not None:
-        return _stop(conn, data.trip, span, place, host, orgs, online)
+        return _stop(conn, data.trip, span, fixed, place, host, orgs, online)
     if ex.stop_id is not None and moved:
         stop = conn.execute(
             "SELECT s.*, t.title AS trip_title FROM trip_stops s"
             " JOIN trips t ON t.id = s.trip_id WHERE s.id = ?",
             (ex.stop_id,),
         ).fetchone()
-        _check_stop(conn, stop, stop["trip_title"], span, place, host, orgs, online)
+        _check_stop(conn, stop, stop["trip_title"], span, fixed, place, host, orgs, online)
     return ex.stop_id
 
 
