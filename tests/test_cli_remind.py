@@ -317,6 +317,21 @@ def test_an_agreement_coming_into_force_later_this_year_is_at_risk_as_report_say
     assert kinds(story, today="2020-06-01") == []
 
 
+def test_an_agreement_at_risk_on_the_years_last_days_counts_them_in_words(
+    story: RitRunner,
+) -> None:
+    """QA: on 30 December remind and report said '1 more to schedule, 1 days left'."""
+    add = story(
+        "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI",
+        "--signed", "2016-05-02", "--until", "2017-12-31", "--visits-per-year", "1",
+    )  # fmt: skip
+    assert add.exit_code == 0, add.output
+    for today, left in (("2016-12-29", "2 days left"), ("2016-12-30", "1 day left")):
+        env = {"RIT_TODAY": today}
+        assert f"1 more to schedule, {left}" in story("remind", env=env).stdout
+        assert f"1 more to schedule, {left}" in story("report", env=env).stdout
+
+
 def test_a_draft_ending_soon_is_not_expiring_until_it_is_signed(story: RitRunner) -> None:
     """QA: an agreement to be signed on 15 October was 'expiring' on 1 September."""
     add = story(

@@ -277,7 +277,8 @@ def obligations_at_risk(
                 row["id"],
                 row["uuid"],
                 row["title"],
-                f"{year} requires {need}; {short} more to schedule, {days} days left"
+                f"{year} requires {need}; {short} more to schedule,"
+                f" {days} day{'s' if days != 1 else ''} left"
                 + (f" (in force from {covered.start})" if covered.start > today else ""),
                 days,
                 covered.start,
