@@ -515,3 +515,26 @@ def test_an_organisations_report_lists_only_its_own_cooperations(story: RitRunne
     assert lsn["organisations"] == before  # its partners' cooperation involves no one more
     by_agreement = json.loads(ok(story, *year, "--agreement", "Three-way MoU", today="2017-01-05"))
     assert [c["title"] for c in by_agreement["cooperations"]] == ["Kobe–Rostock pilot"]
+
+
+def test_a_cancelled_visit_does_not_bring_its_trip_into_a_scoped_report(
+    story: RitRunner,
+) -> None:
+    """QA: LSN's 2017 report listed a trip and FBRI as involved though LSN's only visit on
+    that trip was cancelled: a scope takes a trip by what is held or planned on it."""
+    ok(story, "add-trip", "Delegation 2017", "--from", "2017-05-01", "--to", "2017-05-05")
+    ok(story, "add-stop", "Delegation 2017", "--city", "Kobe", "--country", "JP",
+       "--from", "2017-05-02", "--to", "2017-05-03", "--org", "FBRI")  # fmt: skip
+    schedule_visit(story, "LSN", "FBRI", "--on", "2017-05-02", "--trip", "Delegation 2017",
+                   "--title", "Kobe 2017", today="2017-04-01")  # fmt: skip
+    year = ("report", "--year", "2017", "--json")
+    for scope in (("--org", "LSN"), ("--agreement", "LoI Kobe–LSN"), ("--programme", "RIT")):
+        data = json.loads(ok(story, *year, *scope, today="2017-04-01"))
+        assert [t["title"] for t in data["trips"]] == ["Delegation 2017"], scope
+    ok(story, "cancel", "Kobe 2017", today="2017-04-01")
+    for scope in (("--org", "LSN"), ("--agreement", "LoI Kobe–LSN"), ("--programme", "RIT")):
+        data = json.loads(ok(story, *year, *scope, today="2017-06-01"))
+        assert (data["trips"], data["organisations"]) == ([], []), scope
+    # The trip itself still took place: the report on everything lists it.
+    data = json.loads(ok(story, *year, today="2017-06-01"))
+    assert [t["title"] for t in data["trips"]] == ["Delegation 2017"]

@@ -313,9 +313,14 @@ def _trips(
             row[0]
             for row in conn.execute("SELECT trip_id FROM trip_stops WHERE org_id = ?", (org_id,))
         }
+    # A cancelled exchange ties no one to the trip: only what is held or planned on it.
     return [
         t
         for t in trips
         if t.id in with_org
-        or any(_exchange_in_scope(e, scope, ids, org_id) for s in t.stops for e in s.exchanges)
+        or any(
+            e.status != "cancelled" and _exchange_in_scope(e, scope, ids, org_id)
+            for s in t.stops
+            for e in s.exchanges
+        )
     ]
