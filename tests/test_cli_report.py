@@ -538,3 +538,19 @@ def test_a_cancelled_visit_does_not_bring_its_trip_into_a_scoped_report(
     # The trip itself still took place: the report on everything lists it.
     data = json.loads(ok(story, *year, today="2017-06-01"))
     assert [t["title"] for t in data["trips"]] == ["Delegation 2017"]
+
+
+def test_an_unsigned_draft_is_not_in_force_open_ended(story: RitRunner) -> None:
+    """QA: the current report said an agreement not signed yet was in force 'open-ended'
+    (show-agreement and agreements give it no end; a signed one without an end is)."""
+    ok(story, "add-agreement", "Draft MoU", "--party", "LSN", "--party", "BCV")
+    ok(story, "add-agreement", "Open LoI", "--party", "LSN", "--party", "BCV",
+       "--signed", "2016-03-01")  # fmt: skip
+    until = {}
+    for line in ok(story, "report", today="2016-06-01").splitlines():
+        cells = line.split("\t")
+        if len(cells) == 6:
+            until[cells[0].split(" ", 1)[1]] = cells[3]
+    assert until["Draft MoU"] == "" and until["Open LoI"] == "open-ended"
+    assert "open-ended" not in ok(story, "report", "--agreement", "Draft MoU", "--format",
+                                  "markdown", today="2016-06-01")  # fmt: skip

@@ -40,11 +40,12 @@ def _verdict(result: Any, agreement: Any) -> str:
     return f"{result.verdict}: {result.held} held + {result.planned} planned of {result.required}"
 
 
-def _until(agreement: Any) -> str:
-    """The last day in force, '(terminated on …)' when a termination ended it early."""
+def _until(agreement: Any) -> str | None:
+    """The last day in force, '(terminated on …)' when a termination ended it early; none
+    for a draft not signed (and without an end) yet."""
     last = agreement.in_force_until
     if last is None:
-        return "open-ended"
+        return "open-ended" if agreement.signed_on else None
     if agreement.terminated_on is None or last == agreement.valid_until:
         return last.isoformat()
     return f"{last.isoformat()} (terminated on {agreement.terminated_on.isoformat()})"
