@@ -402,8 +402,8 @@ def test_forget_contact_erases_the_names_the_person_had_before(
     result = rit("forget-contact", "Hanako Yamada", "--yes")
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        r"erased contact #1 \(uuid [0-9a-f-]{36}, for rit history\): 1 links, 9 history rows"
-        r" removed, mentions scrubbed from 2 history rows and 1 records\n",
+        r"erased contact #1 \(uuid [0-9a-f-]{36}, for rit history\): 1 link, 9 history rows"
+        r" removed, mentions scrubbed from 2 history rows and 1 record\n",
         result.stdout,
     ), result.stdout
     assert_gone(

@@ -50,11 +50,13 @@ def forget_contact(
         erasure = privacy.forget_contact(conn, ref)
     with context.reading() as conn:
         purged = privacy.purge_free_space(conn)
+    from ..text import count
+
     say(
         f"erased contact #{erasure.contact_id} (uuid {erasure.uuid}, for rit history):"
-        f" {erasure.links} links, "
-        f"{erasure.history_removed} history rows removed, mentions scrubbed from "
-        f"{erasure.history_scrubbed} history rows and {erasure.records_scrubbed} records"
+        f" {count(erasure.links, 'link')}, {count(erasure.history_removed, 'history row')}"
+        f" removed, mentions scrubbed from {count(erasure.history_scrubbed, 'history row')}"
+        f" and {count(erasure.records_scrubbed, 'record')}"
     )
     if not purged:
         say("note: another rit process was reading; erased data leaves the -wal file later")
