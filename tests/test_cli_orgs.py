@@ -305,6 +305,11 @@ def test_ambiguous_contact_name_lists_candidates(rit: RitRunner) -> None:
         "#1 'Taro Yamada' at 'LSN', #2 'Taro Yamada' at 'FBRI'"
         in rit("history", "Taro Yamada").stderr
     )
+    # A name mistyped offers them told apart too (they were offered alike).
+    assert rit("show-contact", "Taro Yamad").stderr == (
+        "error: no contact 'Taro Yamad'; did you mean #1 'Taro Yamada' at 'LSN',"
+        " #2 'Taro Yamada' at 'FBRI'?\n"
+    )
 
 
 def test_database_file_and_directory_are_private(rit: RitRunner, db_path) -> None:
