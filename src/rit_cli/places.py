@@ -32,7 +32,8 @@ def _zones_by_country() -> dict[str, list[str]]:
 
 
 def zones(code: str) -> list[str]:
-    """The IANA zones of a country (zone.tab's order: the most populous region first)."""
+    """The IANA zones of a country, in zone.tab's order: east to west or north to south
+    more than by population (AU begins with Lord_Howe, CA with St_Johns)."""
     return _zones_by_country().get(code, [])
 
 
