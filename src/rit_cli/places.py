@@ -38,8 +38,9 @@ def zones(code: str) -> list[str]:
 
 
 def zone_hint(code: str | None, org_id: int) -> str:
-    """What to say about an organisation left without a zone: its country keeps several."""
-    if code is None or not zones(code):
+    """What to say about an organisation left without a zone: its country keeps several.
+    Nothing when it keeps one: its zone was cleared on purpose (--tz '')."""
+    if code is None or not zones(code) or default_zone(code) is not None:
         return ""
     return (
         f"; no time zone: {code} has several, set one with rit edit-org {org_id} --tz ZONE"
