@@ -1302,6 +1302,34 @@ def test_a_visit_takes_its_host_s_zone_given_after_it_was_scheduled(
     assert "\ttz\t\tAmerica/New_York" in history  # the zone it took is recorded
 
 
+@pytest.mark.parametrize(
+    "plan", [["--window", "2016-11"], ["--on", "2016-11-10"]], ids=["a window", "a day"]
+)
+def test_a_meeting_takes_the_zone_its_organisations_tell_once_they_have_one(
+    story: RitRunner, dump, plan: list[str]
+) -> None:
+    """Review: the visits' fix left meetings behind. A workshop in Boston added before the
+    Boston partner had a zone kept asking for one after edit-org gave it its zone and city,
+    though add-meeting would now take that zone for the same meeting."""
+    rit = story
+    quiet_ok(rit, "add-org", "Boston Biotech", "--short", "BB", "--country", "US")
+    quiet_ok(rit, "add-meeting", "WS", "--org", "LSN", "--org", "BB", "--place", "Boston", *plan)
+    assert exchange(rit, "WS")["tz"] is None
+    move = (
+        ["fix-date", "WS", "--on", "2016-11-15", "--at", "10:00"]
+        if plan[0] == "--window"
+        else ["reschedule", "WS", "--at", "10:00"]
+    )
+    before = dump()
+    refused(rit(*move), "error: meeting #1 'WS' has no time zone yet")
+    assert dump() == before
+    quiet_ok(rit, "edit-org", "BB", "--tz", "America/New_York", "--city", "Boston")
+    out = quiet_ok(rit, *move, env={"RIT_TZ": "UTC"})
+    assert "10:00 EST (15:00 UTC" in out
+    shown = exchange(rit, "WS")
+    assert (shown["tz"], shown["at"]) == ("America/New_York", "10:00")
+
+
 def test_the_date_history_of_a_new_exchange_on_a_removed_one_s_id_is_its_own(
     story: RitRunner,
 ) -> None:

@@ -36,6 +36,12 @@ def test_an_org_left_without_a_zone_is_told_how_to_give_one(rit: RitRunner) -> N
         " rit edit-org 1 --tz ZONE (such as America/New_York)\n"
     )
     assert ok(rit, "add-org", "Anywhere") == "added organisation #2 Anywhere\n"
+    # Review: a zone cleared on purpose in a country of one zone is not "one of several".
+    assert ok(rit, "add-org", "Kobe Lab", "--country", "JP", "--tz", "") == (
+        "added organisation #3 Kobe Lab\n"
+    )
+    assert ok(rit, "edit-org", "Kobe Lab", "--tz", "Asia/Tokyo").startswith("updated")
+    assert ok(rit, "edit-org", "Kobe Lab", "--tz", "") == "updated organisation #3 Kobe Lab: tz\n"
 
 
 @pytest.mark.parametrize(
@@ -304,6 +310,11 @@ def test_ambiguous_contact_name_lists_candidates(rit: RitRunner) -> None:
     assert (
         "#1 'Taro Yamada' at 'LSN', #2 'Taro Yamada' at 'FBRI'"
         in rit("history", "Taro Yamada").stderr
+    )
+    # A name mistyped offers them told apart too (they were offered alike).
+    assert rit("show-contact", "Taro Yamad").stderr == (
+        "error: no contact 'Taro Yamad'; did you mean #1 'Taro Yamada' at 'LSN',"
+        " #2 'Taro Yamada' at 'FBRI'?\n"
     )
 
 

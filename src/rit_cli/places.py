@@ -32,13 +32,15 @@ def _zones_by_country() -> dict[str, list[str]]:
 
 
 def zones(code: str) -> list[str]:
-    """The IANA zones of a country (zone.tab's order: the most populous region first)."""
+    """The IANA zones of a country, in zone.tab's order: east to west or north to south
+    more than by population (AU begins with Lord_Howe, CA with St_Johns)."""
     return _zones_by_country().get(code, [])
 
 
 def zone_hint(code: str | None, org_id: int) -> str:
-    """What to say about an organisation left without a zone: its country keeps several."""
-    if code is None or not zones(code):
+    """What to say about an organisation left without a zone: its country keeps several.
+    Nothing when it keeps one: its zone was cleared on purpose (--tz '')."""
+    if code is None or not zones(code) or default_zone(code) is not None:
         return ""
     return (
         f"; no time zone: {code} has several, set one with rit edit-org {org_id} --tz ZONE"

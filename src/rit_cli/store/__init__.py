@@ -239,7 +239,11 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
             if len(rows) == 1:
                 return rows[0]
             if len(rows) > 1:
-                listed = _listed(conn, spec, rows[:6])
+                at = _told_apart(conn, spec, [r["id"] for r in rows[:6]])
+                listed = ", ".join(
+                    f"#{r['id']} {short_repr(r[spec.display])}{at.get(r['id'], '')}"
+                    for r in rows[:6]
+                )
                 raise Ambiguous(
                     f"{spec.label} {short_repr(raw)} is ambiguous: {listed}; use the id"
                 )
@@ -253,28 +257,25 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
     hint = ""
     candidates = closest(wanted, names, shorts)
     if candidates:
-        hint = "; did you mean " + ", ".join(_candidate(i, names, shorts) for i in candidates) + "?"
+        at = _told_apart(conn, spec, candidates)
+        offered = ", ".join(_candidate(i, names, shorts) + at.get(i, "") for i in candidates)
+        hint = f"; did you mean {offered}?"
     raise NotFound(f"no {spec.label} {short_repr(raw)}{hint}")
 
 
-def _listed(conn: sqlite3.Connection, spec: RefSpec, rows: Sequence[sqlite3.Row]) -> str:
-    """The records of one name as "#1 'Taro Yamada' at 'LSN', …", told apart by spec.context."""
-    where: dict[int, str] = {}
-    if spec.context:
-        marks = ", ".join("?" for _ in rows)
-        where = {
-            number: text
-            for number, text in conn.execute(
-                f"SELECT id, {spec.context} FROM {spec.table} WHERE id IN ({marks})",
-                [r["id"] for r in rows],
-            )
-            if text
-        }
-    return ", ".join(
-        f"#{r['id']} {short_repr(r[spec.display])}"
-        + (f" at {short_repr(where[r['id']])}" if r["id"] in where else "")
-        for r in rows
-    )
+def _told_apart(conn: sqlite3.Connection, spec: RefSpec, ids: Sequence[int]) -> dict[int, str]:
+    """Where spec.context places each record (a contact: " at 'LSN'"), so that records of
+    one name, ambiguous or offered, are told apart."""
+    if not spec.context or not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    return {
+        number: f" at {short_repr(text)}"
+        for number, text in conn.execute(
+            f"SELECT id, {spec.context} FROM {spec.table} WHERE id IN ({marks})", list(ids)
+        )
+        if text
+    }
 
 
 def _refuse_number_name(

@@ -645,13 +645,13 @@ def list_agreements(
     field: str | None = None,
 ) -> list[Agreement]:
     where, params = [], []
-    if programme:
+    if programme is not None:
         where.append("a.programme_id = ?")
         params.append(resolve(conn, PROGRAMME, programme)["id"])
-    if org:
+    if org is not None:
         where.append("a.id IN (SELECT agreement_id FROM agreement_parties WHERE org_id = ?)")
         params.append(find_org(conn, org).id)
-    if field:
+    if field is not None:
         where.append("a.id IN (SELECT agreement_id FROM agreement_fields WHERE field = ?)")
         params.append(field_of_action(field))
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")

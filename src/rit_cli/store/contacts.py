@@ -142,7 +142,7 @@ def find_contact(conn: sqlite3.Connection, ref: str) -> Contact:
 
 
 def list_contacts(conn: sqlite3.Connection, org: str | None = None) -> list[Contact]:
-    if org:
+    if org is not None:
         rows = conn.execute(
             _SELECT + " WHERE c.org_id = ? ORDER BY c.name_key, c.id", (find_org(conn, org).id,)
         )

@@ -267,16 +267,16 @@ def list_cooperations(
 ) -> list[Cooperation]:
     where: list[str] = []
     params: list[Any] = []
-    if status_filter:
+    if status_filter is not None:
         where.append("c.status = ?")
         params.append(status(status_filter))
-    if agreement:
+    if agreement is not None:
         where.append("c.agreement_id = ?")
         params.append(resolve(conn, AGREEMENT, agreement)["id"])
-    if field:
+    if field is not None:
         where.append("c.id IN (SELECT cooperation_id FROM cooperation_fields WHERE field = ?)")
         params.append(field_of_action(field))
-    if org:
+    if org is not None:
         where.append("c.id IN (SELECT cooperation_id FROM cooperation_orgs WHERE org_id = ?)")
         params.append(find_org(conn, org).id)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.title_key"

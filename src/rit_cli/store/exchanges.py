@@ -177,12 +177,12 @@ def _with_org_or_agreement(
     agreement: str | None,
 ) -> None:
     """Add the conditions of --org (a party) and --agreement (linked to it)."""
-    if org:
+    if org is not None:
         from .orgs import find_org
 
         where.append("e.id IN (SELECT exchange_id FROM exchange_orgs WHERE org_id = ?)")
         params.append(find_org(conn, org).id)
-    if agreement:
+    if agreement is not None:
         where.append("e.agreement_id = ?")
         params.append(resolve(conn, AGREEMENT, agreement)["id"])
 
@@ -210,10 +210,10 @@ def _agenda_where(
     ]
     params: list[Any] = [julian_day(end), julian_day(start), end.isoformat(), start.isoformat()]
     _with_org_or_agreement(conn, where, params, org, agreement)
-    if type_filter:
+    if type_filter is not None:
         where.append("e.type = ?")
         params.append(_choice(type_filter, EXCHANGE_TYPES, "type"))
-    if status:
+    if status is not None:
         where.append("+e.status = ?")
         params.append(_choice(status, EXCHANGE_STATUSES, "status"))
     return " WHERE " + " AND ".join(where) + IN_DATE_ORDER, params

@@ -182,13 +182,13 @@ def list_orgs(
     tag_filter: str | None = None,
 ) -> list[Org]:
     where, params = [], []
-    if kind_filter:
+    if kind_filter is not None:
         where.append("kind = ?")
         params.append(kind(kind_filter))
-    if country:
+    if country is not None:
         where.append("country = ?")
         params.append(places.country(country))
-    if tag_filter:
+    if tag_filter is not None:
         where.append("id IN (SELECT org_id FROM org_tags WHERE tag = ?)")
         params.append(tag(tag_filter))
     sql = "SELECT * FROM orgs"

@@ -966,14 +966,16 @@ def _default_guests(ex: Exchange, period: str) -> str | None:
 
 
 def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | None:
-    """The zone a time given to the exchange is local in: its own. A visit scheduled while
-    its host had no zone (a country of several) takes the host's, once it has one, as
-    scheduling takes it. A meeting whose zone was never decided (organisations in several
-    zones, none in its place) needs it first: edit-exchange --tz."""
+    """The zone a time given to the exchange is local in: its own. One added while its
+    organisations had no zone (a country of several) takes the zone they tell once they
+    have it, as scheduling takes it: a visit its host's, a meeting that of an organisation
+    in its place or the one they share. A meeting they still cannot tell (several zones,
+    none in its place; online: its organiser is not kept) needs it first: edit-exchange --tz."""
     if at is None or ex.tz is not None:
         return ex.tz
+    parties = _parties_of(conn, ex)
     if ex.type == "visit":
-        host = next(org for org, role in _parties_of(conn, ex) if role == "host")
+        host = next(org for org, role in parties if role == "host")
         if host.tz is not None:
             return host.tz
         raise InvalidInput(
@@ -981,6 +983,9 @@ def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | N
             f" {short_repr(host.label)} has none; set it with rit edit-org {host.id} --tz ZONE"
             f" (or the visit's own with rit edit-exchange {ex.id} --tz ZONE), then give the time"
         )
+    told = None if ex.online else _zone_at([org for org, _ in parties], ex.place)[0]
+    if told is not None:
+        return told
     raise InvalidInput(
         f"{ex.type} #{ex.id} {short_repr(ex.title)} has no time zone yet (its organisations"
         f" are in different zones or have none): set the zone of its place with"
