@@ -37,15 +37,26 @@ def zones(code: str) -> list[str]:
     return _zones_by_country().get(code, [])
 
 
-def zone_hint(code: str | None, org_id: int) -> str:
+def zone_hint(code: str | None, org_id: int, city: str | None = None) -> str:
     """What to say about an organisation left without a zone: its country keeps several.
-    Nothing when it keeps one: its zone was cleared on purpose (--tz '')."""
+    Nothing when it keeps one: its zone was cleared on purpose (--tz '').
+
+    The zone named after its city is offered (Chicago: America/Chicago); zone.tab's first
+    is no example for the rest of a country (AU begins with Lord_Howe)."""
     if code is None or not zones(code) or default_zone(code) is not None:
         return ""
-    return (
-        f"; no time zone: {code} has several, set one with rit edit-org {org_id} --tz ZONE"
-        f" (such as {zones(code)[0]})"
-    )
+    wanted = _plain(city or "")
+    named = [zone for zone in zones(code) if _plain(zone.rsplit("/", 1)[-1]) == wanted]
+    such = f" ({named[0]} for {city})" if named else ""
+    return f"; no time zone: {code} has several, set one with rit edit-org {org_id} --tz ZONE{such}"
+
+
+def _plain(name: str) -> str:
+    """A city's name as zone names spell it: 'São Paulo' -> 'sao_paulo'."""
+    import unicodedata
+
+    letters = unicodedata.normalize("NFKD", name.strip().replace(" ", "_"))
+    return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
 
 
 def country(code: str) -> str:

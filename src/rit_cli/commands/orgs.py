@@ -86,7 +86,7 @@ def add_org(
         org = store_add_org(conn, data)
     from ..places import zone_hint
 
-    zone = f", time zone {org.tz}" if org.tz else zone_hint(org.country, org.id)
+    zone = f", time zone {org.tz}" if org.tz else zone_hint(org.country, org.id, org.city)
     say(f"added organisation #{org.id} {org.name}{f' ({org.short})' if org.short else ''}{zone}")
 
 
@@ -202,7 +202,7 @@ def edit_org(
         if "tz" in changed and org.tz:
             zone = f" (time zone {org.tz})"
         elif ("tz" in changed or "country" in changed) and not org.tz:
-            zone = zone_hint(org.country, org.id)
+            zone = zone_hint(org.country, org.id, org.city)
         say(f"updated organisation #{org.id} {org.name}: {', '.join(changed)}{zone}")
     else:
         say(f"organisation #{org.id} {org.name} unchanged")
