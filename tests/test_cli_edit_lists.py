@@ -170,3 +170,20 @@ def test_new_records_take_several_tags_in_one_value(rit: RitRunner) -> None:
     quiet_ok(rit, "add-meeting", "Call", "--org", "LSN", "--org", "FBRI", "--on", "2016-10-01",
              "--online", "--field", "networking; technology transfer")  # fmt: skip
     assert shown(rit, "exchange", "Call", "fields") == ["networking", "technology-transfer"]
+
+
+@pytest.mark.parametrize(
+    ("listing", "option", "what"),
+    [("orgs", "--tag", "tag"), ("agreements", "--field", "field of action"),
+     ("cooperations", "--field", "field of action")],
+)  # fmt: skip
+def test_a_listing_filters_by_one_tag_and_refuses_several(
+    story: RitRunner, listing: str, option: str, what: str
+) -> None:
+    """Since a comma separates tags, 'biotech, medtech' as a filter would match nothing."""
+    value = "networking" if option == "--field" else "biomedical"
+    assert quiet_ok(story, listing, option, value).count("\n") == 1
+    refused(
+        story(listing, option, f"{value}, other"),
+        f"error: {what} '{value}, other' names several: filter by one\n",
+    )

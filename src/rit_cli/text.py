@@ -77,6 +77,14 @@ def tags(values: Iterable[str], what: str = "tag") -> list[str]:
     return sorted(found)
 
 
+def one_tag(value: str, what: str = "tag") -> str:
+    """The one tag (or field of action) a listing is filtered by: several are refused rather
+    than matched by none ('biotech, medtech' would be two)."""
+    if len(separated(value)) > 1:
+        raise InvalidInput(f"{what} {short_repr(value)} names several: filter by one")
+    return tag(value, what)
+
+
 def email(value: str) -> str:
     text = clean(value, "e-mail", limit=254)
     assert text is not None

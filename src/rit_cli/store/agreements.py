@@ -14,7 +14,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..models.agreements import AGREEMENT_KINDS, Agreement, Extension, FieldUse, Party
 from ..models.orgs import Removed
 from ..schedule import AgreementTerms, Compliance, Gap
-from ..text import MAX_TEXT, clean, key, short_repr, tag, tags
+from ..text import MAX_TEXT, clean, key, one_tag, short_repr, tags
 from . import (
     IN_FORCE_ON,
     Referrer,
@@ -133,10 +133,6 @@ def kind(value: str) -> str:
             f"unknown agreement kind {short_repr(value)}: use one of {', '.join(AGREEMENT_KINDS)}"
         )
     return wanted
-
-
-def field_of_action(value: str) -> str:
-    return tag(value, "field of action")
 
 
 def visits_per_year(text: str) -> int | None:
@@ -653,7 +649,7 @@ def list_agreements(
         params.append(find_org(conn, org).id)
     if field is not None:
         where.append("a.id IN (SELECT agreement_id FROM agreement_fields WHERE field = ?)")
-        params.append(field_of_action(field))
+        params.append(one_tag(field, "field of action"))
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     rows = conn.execute(sql + " ORDER BY coalesce(a.signed_on, '9999'), a.title_key", params)
     found = _load(conn, rows.fetchall(), today, full=False)

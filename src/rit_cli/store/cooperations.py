@@ -18,9 +18,9 @@ from ..models.agreements import (
     StatusChange,
 )
 from ..models.orgs import Removed
-from ..text import MAX_TEXT, clean, key, short_repr, tags
+from ..text import MAX_TEXT, clean, key, one_tag, short_repr, tags
 from . import RefSpec, delete, insert, links, record_history, resolve, set_links, touch, update
-from .agreements import AGREEMENT, field_of_action, party_ids
+from .agreements import AGREEMENT, party_ids
 from .orgs import find_org, get_org
 
 COOPERATION = RefSpec("cooperations", "cooperation", "title", ("title_key",))
@@ -275,7 +275,7 @@ def list_cooperations(
         params.append(resolve(conn, AGREEMENT, agreement)["id"])
     if field is not None:
         where.append("c.id IN (SELECT cooperation_id FROM cooperation_fields WHERE field = ?)")
-        params.append(field_of_action(field))
+        params.append(one_tag(field, "field of action"))
     if org is not None:
         where.append("c.id IN (SELECT cooperation_id FROM cooperation_orgs WHERE org_id = ?)")
         params.append(find_org(conn, org).id)

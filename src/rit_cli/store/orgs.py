@@ -11,7 +11,7 @@ from .. import places
 from ..dates import parse_zone
 from ..errors import Conflict, InvalidInput
 from ..models.orgs import ORG_KINDS, Org
-from ..text import MAX_TEXT, clean, key, short_repr, tag, tags
+from ..text import MAX_TEXT, clean, key, one_tag, short_repr, tags
 from . import RefSpec, delete, insert, links, resolve, set_links, update
 
 ORG = RefSpec("orgs", "organisation", "name", ("name_key", "short_key"), "short")
@@ -190,7 +190,7 @@ def list_orgs(
         params.append(places.country(country))
     if tag_filter is not None:
         where.append("id IN (SELECT org_id FROM org_tags WHERE tag = ?)")
-        params.append(tag(tag_filter))
+        params.append(one_tag(tag_filter))
     sql = "SELECT * FROM orgs"
     if where:
         sql += " WHERE " + " AND ".join(where)
