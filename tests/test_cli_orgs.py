@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from .conftest import RitRunner
-from .helpers import ADD_JETRO, add_story_orgs, ok, refused
+from .helpers import ADD_JETRO, ADD_LSN, add_story_orgs, ok, refused
 
 
 def test_add_org_defaults_zone_from_country(rit: RitRunner) -> None:
@@ -355,3 +355,47 @@ def test_history_times_are_in_the_users_zone(rit: RitRunner) -> None:
     utc = rit("history", "LSN", "--tz", "UTC").stdout.splitlines()
     assert all(" UTC\t" in line for line in utc)
     assert rit("history", "LSN", "--tz", "Mars/Olympus").exit_code == 2
+
+
+def test_a_corrected_short_name_carries_into_default_visit_titles(rit: RitRunner) -> None:
+    """QA: a short name typed wrongly ('FRBI') and corrected with edit-org left every visit
+    titled by default 'LSN → FRBI visit …', and such a title no longer followed its dates
+    (narrow) or parties: it no longer matched the default, so it read as one the user gave."""
+    ok(rit, *ADD_LSN)
+    ok(rit, "add-org", "Foundation for Biomedical Research", "--short", "FRBI", "--country", "JP")
+    ok(rit, "add-org", "Kobe City", "--country", "JP")  # no short name: its name is its label
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FRBI", "--window", "2016-10")
+    ok(rit, "schedule-visit", "--from", "Kobe City", "--from", "FRBI", "--to", "LSN",
+       "--on", "2016-11-02")  # fmt: skip
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FRBI", "--on", "2016-12-01",
+       "--title", "Biobank talks FRBI")  # fmt: skip
+    out = ok(rit, "edit-org", "FRBI", "--short", "FBRI")
+    assert out == (
+        "updated organisation #2 Foundation for Biomedical Research: short;"
+        " the default titles of 2 visits follow (#1, #2)\n"
+    )
+    titles = [
+        (e["title"], e["sequence"])
+        for e in json.loads(ok(rit, "agenda", "--to", "2016-12-31", "--json"))
+    ]
+    assert titles == [
+        ("LSN → FBRI visit 2016-10", 1),
+        ("Kobe City + FBRI → LSN visit 2016-11-02", 1),
+        ("Biobank talks FRBI", 0),  # a title the user gave is kept
+    ]
+    ok(rit, "edit-org", "Kobe City", "--name", "City of Kobe")
+    assert json.loads(ok(rit, "show-exchange", "2", "--json"))["title"] == (
+        "City of Kobe + FBRI → LSN visit 2016-11-02"
+    )
+    rows = json.loads(ok(rit, "history", "1", "--kind", "exchange", "--json"))
+    assert [(r["field"], r["old"], r["new"]) for r in rows if r["field"] == "title"][-1] == (
+        "title",
+        "LSN → FRBI visit 2016-10",
+        "LSN → FBRI visit 2016-10",
+    )
+    # Still the default title: it follows the date again.
+    ok(rit, "narrow", "1", "--window", "2016-10-01..2016-10-15")
+    assert json.loads(ok(rit, "show-exchange", "1", "--json"))["title"] == (
+        "LSN → FBRI visit 2016-10-01..2016-10-15"
+    )
+    assert ok(rit, "edit-org", "LSN", "--city", "Kiel").endswith(": city\n")

@@ -194,7 +194,7 @@ def edit_org(
         replacing(tag, "--tag"),
     )
     with context.writing() as conn:
-        org, changed = store_edit_org(conn, ref, data)
+        org, changed, followed = store_edit_org(conn, ref, data)
     if changed:
         from ..places import zone_hint
 
@@ -203,7 +203,13 @@ def edit_org(
             zone = f" (time zone {org.tz})"
         elif ("tz" in changed or "country" in changed) and not org.tz:
             zone = zone_hint(org.country, org.id, org.city)
-        say(f"updated organisation #{org.id} {org.name}: {', '.join(changed)}{zone}")
+        titles = ""
+        if followed:
+            visits = f"{len(followed)} visit{'s' if len(followed) != 1 else ''}"
+            titles = (
+                f"; the default titles of {visits} follow ({', '.join(f'#{i}' for i in followed)})"
+            )
+        say(f"updated organisation #{org.id} {org.name}: {', '.join(changed)}{zone}{titles}")
     else:
         say(f"organisation #{org.id} {org.name} unchanged")
 

@@ -139,7 +139,11 @@ def add_org(conn: sqlite3.Connection, data: OrgInput) -> Org:
     return get_org(conn, org_id)
 
 
-def edit_org(conn: sqlite3.Connection, ref: str, data: OrgInput) -> tuple[Org, list[str]]:
+def edit_org(
+    conn: sqlite3.Connection, ref: str, data: OrgInput
+) -> tuple[Org, list[str], list[int]]:
+    """Change an organisation; also the ids of the visits whose default title follows its
+    new short name or name."""
     current = resolve(conn, ORG, ref)
     values = _values(data, current)
     merged = {"name": current["name"], "short": current["short"], **values}
@@ -162,7 +166,14 @@ def edit_org(conn: sqlite3.Connection, ref: str, data: OrgInput) -> tuple[Org, l
                 {"tags": (", ".join(old) or None, ", ".join(new) or None)},
             )
             changed.append("tags")
-    return get_org(conn, current["id"]), [c for c in changed if not c.endswith("_key")]
+    org = get_org(conn, current["id"])
+    followed: list[int] = []
+    old_label = current["short"] or current["name"]
+    if org.label != old_label:
+        from .scheduling import follow_org_label
+
+        followed = follow_org_label(conn, org.id, old_label)
+    return org, [c for c in changed if not c.endswith("_key")], followed
 
 
 def get_org(conn: sqlite3.Connection, org_id: int) -> Org:

@@ -965,6 +965,37 @@ def _default_guests(ex: Exchange, period: str) -> str | None:
     return guests
 
 
+def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> list[int]:
+    """The ids of the visits whose default title named the organisation by OLD_LABEL ('LSN
+    → FRBI visit 2016-10') and that now name it by its label (edit-org corrected its short
+    name or name), so they keep following their dates and parties; a title the user gave
+    is kept. Each is a change of its own: the calendar event's title changes."""
+    rows = conn.execute(
+        "SELECT DISTINCT e.id FROM exchanges e JOIN exchange_orgs o ON o.exchange_id = e.id"
+        " WHERE o.org_id = ? AND e.type = 'visit' AND instr(e.title, ?) > 0 ORDER BY e.id",
+        (org_id, old_label),
+    ).fetchall()
+    followed = []
+    for (exchange_id,) in rows:
+        ex = get_exchange(conn, exchange_id)
+        before = ex._replace(
+            parties=tuple(
+                p._replace(label=old_label) if p.org_id == org_id else p for p in ex.parties
+            )
+        )
+        period = _period(ex.day, ex.window_start, ex.window_end)
+        guests = _default_guests(before, period) if period is not None else None
+        if guests is None:
+            continue
+        label = {p.label: q.label for p, q in zip(before.parties, ex.parties, strict=True)}
+        named = " + ".join(label[guest] for guest in guests.split(" + "))
+        title = f"{named} → {ex.labels('host')[0]} visit {period}"
+        if title != ex.title:
+            _change(conn, ex, {"title": title, "title_key": key(title)})
+            followed.append(ex.id)
+    return followed
+
+
 def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | None:
     """The zone a time given to the exchange is local in: its own. One added while its
     organisations had no zone (a country of several) takes the zone they tell once they
