@@ -307,3 +307,27 @@ def test_undo_without_a_database_creates_none(rit: RitRunner, db_path: Path) -> 
         assert result.exit_code == 1 and result.stderr.startswith("error: no database at ")
         assert len(result.stderr.splitlines()) == 1
     assert not db_path.exists()
+
+
+def test_a_closed_exchange_that_cannot_be_moved_or_closed_names_the_undo(
+    story: RitRunner, dump
+) -> None:
+    """QA: a meeting marked done that was in fact called off (`cancel` refused), or a done
+    visit whose day was wrong (`reschedule` refused), said only that it cannot be; the way
+    on is to take the step back first, and the refusal says how."""
+    rit = story
+    quiet_ok(rit, "done", "1", today="2016-09-21")
+    quiet_ok(rit, "cancel", "2", "--reason", "moved")
+    before = dump()
+    for args, message in (
+        (["cancel", "1"], "exchange #1 'LSN → FBRI visit 2016-09-20' is done: it cannot be"
+         " cancelled (rit done 1 --undo takes back the done first)"),
+        (["reschedule", "1", "--on", "2016-09-19"], "is done: it cannot be rescheduled"
+         " (rit done 1 --undo takes back the done first)"),
+        (["done", "2"], "is cancelled: it cannot be marked done"
+         " (rit cancel 2 --undo takes back the cancel first)"),
+        (["fix-date", "2", "--on", "2016-10-21"], "(rit cancel 2 --undo takes back the cancel"),
+        (["narrow", "2", "--window", "2016-10"], "(rit cancel 2 --undo takes back the cancel"),
+    ):  # fmt: skip
+        refused(rit(*args, env={"RIT_TODAY": "2016-09-21"}), message)
+        assert dump() == before

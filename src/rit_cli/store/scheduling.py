@@ -788,9 +788,11 @@ def _link(
 
 def _open_exchange(conn: sqlite3.Connection, ref: str, action: str) -> Exchange:
     ex = find_exchange(conn, ref)
-    if ex.status in ("done", "cancelled"):
+    if ex.status in _STEP_COMMANDS:
+        step = _STEP_COMMANDS[ex.status]
         raise Conflict(
             f"exchange #{ex.id} {short_repr(ex.title)} is {ex.status}: it cannot be {action}"
+            f" (rit {step} {ex.id} --undo takes back the {step} first)"
         )
     return ex
 
