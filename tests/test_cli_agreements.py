@@ -646,6 +646,26 @@ def test_a_mistyped_extension_or_termination_is_taken_back(rit: RitRunner, dump)
     assert dump() != before  # the one real --undo above
 
 
+def test_a_terminated_agreement_refused_a_new_end_names_the_undo(rit: RitRunner, dump) -> None:
+    """QA: a termination on the wrong day, given again or followed by the extension that
+    was meant, was refused without the way on: take back the termination first."""
+    add_story_orgs(rit)
+    quiet_ok(rit, *NEW_X, "--signed", "2016-01-10", "--until", "2017")
+    quiet_ok(rit, "end-agreement", "X", "--on", "2016-10-01")
+    before = dump()
+    refused(
+        rit("end-agreement", "X", "--on", "2016-11-01"),
+        "agreement 'X' is already terminated as of 2016-10-01: to give another day, take back"
+        " the termination first (end-agreement --undo)",
+    )
+    refused(
+        rit("extend-agreement", "X", "--until", "2018"),
+        "a terminated agreement cannot be extended: take back the termination first"
+        " (end-agreement --undo)",
+    )
+    assert dump() == before
+
+
 def test_an_extension_is_not_taken_back_under_a_later_termination(rit: RitRunner, dump) -> None:
     add_story_orgs(rit)
     quiet_ok(rit, "add-agreement", "MoU", "--party", "LSN", "--party", "FBRI",

@@ -455,7 +455,8 @@ def extend_agreement(
     if row["terminated_on"]:
         raise Conflict(
             f"agreement {short_repr(row['title'])} is terminated as of {row['terminated_on']}; "
-            "a terminated agreement cannot be extended"
+            "a terminated agreement cannot be extended: take back the termination first"
+            " (end-agreement --undo)"
         )
     extension = add_extension(conn, "agreement_id", row, until_text, note, today, "agreement")
     return get_agreement(conn, row["id"], today), extension
@@ -475,7 +476,10 @@ def end_agreement(
     on = parse_date(on_text, today)
     title = short_repr(row["title"])
     if row["terminated_on"]:
-        raise Conflict(f"agreement {title} is already terminated as of {row['terminated_on']}")
+        raise Conflict(
+            f"agreement {title} is already terminated as of {row['terminated_on']}: to give"
+            " another day, take back the termination first (end-agreement --undo)"
+        )
     if not row["signed_on"]:
         raise Conflict(f"agreement {title} was never signed, so it cannot be terminated")
     start = iso(row["valid_from"]) or date.fromisoformat(row["signed_on"])
