@@ -755,3 +755,47 @@ def test_a_termination_still_to_come_is_not_told_in_the_past(rit: RitRunner) -> 
         rit("extend-agreement", "X", "--until", "2019"), "is terminated as of 2017-03-01"
     )
     assert "was terminated" not in result.stderr
+
+
+def test_a_mistaken_cooperation_status_is_taken_back(rit: RitRunner, dump) -> None:
+    """QA: a status set by mistake (`running` for a plan still in talks, or the right status
+    with the wrong --on) could not be corrected: going back to talks kept the dated
+    `running` in its status history, so the report still counted the plan as concrete that
+    year, and a date can never go back. --undo takes back the last change, as
+    done/cancel/extend-*/end-agreement --undo do; the history keeps both."""
+    add_story_orgs(rit)
+    quiet_ok(rit, "add-cooperation", "Biobank", "--org", "LSN", "--org", "FBRI",
+             "--status", "talks", "--on", "2016-03-01")  # fmt: skip
+    quiet_ok(rit, "set-cooperation-status", "Biobank", "running", "--on", "2016-08-20")
+    out = quiet_ok(rit, "set-cooperation-status", "Biobank", "--undo")
+    assert out == (
+        "took back the change of cooperation #1 Biobank to running (on 2016-08-20):"
+        " talks again, since 2016-03-01\n"
+    )
+    data = json.loads(quiet_ok(rit, "show-cooperation", "Biobank", "--json"))
+    assert (data["status"], data["since"]) == ("talks", "2016-03-01")
+    assert [(s["status"], s["changed_on"]) for s in data["history"]] == [("talks", "2016-03-01")]
+    report = json.loads(quiet_ok(rit, "report", "--year", "2016", "--format", "json"))
+    assert report["cooperations"] == []
+    rows = json.loads(quiet_ok(rit, "history", "Biobank", "--json"))
+    assert [(r["field"], r["old"], r["new"]) for r in rows if r["action"] == "update"] == [
+        ("status", "talks", "running"),
+        ("status", "running", "talks"),
+    ]
+    # The change that was meant, on its day (before the one taken back: allowed now).
+    quiet_ok(rit, "set-cooperation-status", "Biobank", "agreed", "--on", "2016-07-01")
+    before = dump()
+    for args, message in (
+        (["Biobank", "agreed", "--undo"], "--undo takes back the last status change:"
+         " give it without STATUS, --note or --on"),
+        (["Biobank", "--undo", "--on", "2016-08-01"], "give it without STATUS, --note or --on"),
+        (["Biobank"], "missing STATUS: give the new status, or --undo to take back the last change"),
+    ):  # fmt: skip
+        refused(rit("set-cooperation-status", *args), message)
+    assert dump() == before
+    quiet_ok(rit, "set-cooperation-status", "Biobank", "--undo")
+    refused(
+        rit("set-cooperation-status", "Biobank", "--undo"),
+        "cooperation 'Biobank' has no status change to take back: talks is the status it was"
+        " added with",
+    )

@@ -213,21 +213,44 @@ def edit_cooperation(
 @app.command("set-cooperation-status")
 def set_cooperation_status(
     ref: RefArg,
-    status: Annotated[str, typer.Argument(help=StatusHelp)],
+    status: Annotated[str | None, typer.Argument(help=StatusHelp, show_default=False)] = None,
     note: NoteOpt = None,
     on: Annotated[
         str | None,
         typer.Option("--on", help="The day it changed (default today; not before the last)."),
     ] = None,
+    undo: Annotated[
+        bool,
+        typer.Option("--undo", help="Take back the last status change (a wrong status or day)."),
+    ] = False,
 ) -> None:
     """Move a cooperation to a new, dated status.
 
     Move a cooperation to a new status, dated, so reports can say when it became concrete.
+    --undo takes back the last change given by mistake (then give the right one); the
+    history keeps both.
 
     Example: rit set-cooperation-status "Biobank pilot" agreed --note "MoU between partners"
     """
-    from ..store.cooperations import set_status
+    from ..errors import InvalidInput
+    from ..store.cooperations import set_status, take_back_status
 
+    if undo:
+        if status is not None or note is not None or on is not None:
+            raise InvalidInput(
+                "--undo takes back the last status change: give it without STATUS, --note or --on"
+            )
+        with context.writing(create=False) as conn:
+            c, taken = take_back_status(conn, ref)
+        say(
+            f"took back the change of cooperation #{c.id} {c.title} to {taken.status}"
+            f" (on {taken.changed_on}): {c.status} again, since {c.since}"
+        )
+        return
+    if status is None:
+        raise InvalidInput(
+            "missing STATUS: give the new status, or --undo to take back the last change"
+        )
     with context.writing() as conn:
         c, changed = set_status(conn, ref, status, note, context.today(), on)
     if changed:

@@ -211,6 +211,28 @@ def set_status(
     return get_cooperation(conn, row["id"]), True
 
 
+def take_back_status(conn: sqlite3.Connection, ref: str) -> tuple[Cooperation, StatusChange]:
+    """Take back the last status change (a mistaken status, or the right one on the wrong
+    day): the cooperation has the status of the change before again, and the change taken
+    back. The status it was added with stays (it needs one); the history keeps both."""
+    row = resolve(conn, COOPERATION, ref)
+    changes = conn.execute(
+        "SELECT id, status, changed_on, note FROM cooperation_status_changes"
+        " WHERE cooperation_id = ? ORDER BY changed_on DESC, id DESC LIMIT 2",
+        (row["id"],),
+    ).fetchall()
+    if len(changes) < 2:
+        raise Conflict(
+            f"cooperation {short_repr(row['title'])} has no status change to take back:"
+            f" {row['status']} is the status it was added with"
+        )
+    last, before = changes
+    conn.execute("DELETE FROM cooperation_status_changes WHERE id = ?", (last["id"],))
+    update(conn, "cooperations", row["id"], {"status": before["status"]})
+    taken = StatusChange(last["status"], date.fromisoformat(last["changed_on"]), last["note"])
+    return get_cooperation(conn, row["id"]), taken
+
+
 _SELECT = """
     SELECT c.*, a.title AS agreement_title FROM cooperations c
     LEFT JOIN agreements a ON a.id = c.agreement_id
