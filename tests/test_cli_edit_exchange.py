@@ -226,6 +226,25 @@ def test_history_field_by_field(story: RitRunner) -> None:
     ]
 
 
+def test_a_new_host_of_a_visit_without_a_time_adds_no_date_step(story: RitRunner) -> None:
+    """QA: a window's time zone tells nothing until it has a time, but the zone that came
+    with a corrected host made show-exchange list a date step (`date #1`) the same as
+    the one before, as if the date had changed."""
+    rit = story
+    quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2016-11")
+    quiet_ok(rit, "edit-exchange", "4", "--to", "JETRO", "--no-agreement")  # Tokyo's zone
+    shown = exchange(rit, "4")
+    assert shown["sequence"] == 1
+    assert [(s["sequence"], s["when"]) for s in shown["date_history"]] == [(0, "2016-11")]
+    quiet_ok(rit, "fix-date", "4", "--on", "2016-11-10", "--at", "10:00")
+    quiet_ok(rit, "edit-exchange", "4", "--to", "LSN")  # Hamburg's: the time moves
+    assert [(s["sequence"], s["when"]) for s in exchange(rit, "4")["date_history"]] == [
+        (0, "2016-11"),
+        (2, "2016-11-10 10:00 JST (Asia/Tokyo)"),
+        (3, "2016-11-10 10:00 CET (Europe/Berlin)"),
+    ]
+
+
 def test_fields_of_action_and_participants_are_kept_when_only_other_things_change(
     story: RitRunner,
 ) -> None:

@@ -415,11 +415,14 @@ def date_history(conn: sqlite3.Connection, ex: Exchange) -> list[dict[str, Any]]
         if touched or not steps:
             # Open again after done or cancelled: `done --undo` / `cancel --undo` took it back.
             reopened = was in ("done", "cancelled") and state.get("status") in _OPEN
+            described = _describe(state)
+            if steps and not reopened and described.items() <= steps[-1].items():
+                continue  # the zone of a new host, for dates without a time: no new date
             steps.append(
                 {
                     "at": at,
                     "sequence": int(state.get("sequence") or 0),
-                    **_describe(state),
+                    **described,
                     "taken_back": was if reopened else None,
                 }
             )
