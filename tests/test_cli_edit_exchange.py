@@ -262,6 +262,24 @@ def test_a_title_given_is_kept_when_the_parties_change(story: RitRunner) -> None
     assert out == "updated visit #1 Kobe matchmaking: guests\n"
 
 
+def test_an_empty_title_gives_a_visit_its_default_title_back(
+    story: RitRunner, dump: Callable[[], str]
+) -> None:
+    """A title typed over the default one can be taken back: '' gives the default title,
+    which then follows the visit's dates and parties again."""
+    rit = story
+    quiet_ok(rit, "edit-exchange", "1", "--title", "Kobe matchmaking")
+    out = quiet_ok(rit, "edit-exchange", "1", "--title", "")
+    assert out == "updated visit #1 LSN → FBRI visit 2016-10-12: title\n"
+    quiet_ok(rit, "reschedule", "1", "--on", "2016-10-14")
+    assert exchange(rit, "1")["title"] == "LSN → FBRI visit 2016-10-14"
+    assert quiet_ok(rit, "edit-exchange", "1", "--title", " ").endswith("unchanged\n")
+    # A meeting has no default title: '' is refused and changes nothing.
+    was = dump()
+    refused(rit("edit-exchange", "Steering", "--title", ""), "title must not be empty")
+    assert dump() == was
+
+
 def test_search_follows_the_edit(story: RitRunner) -> None:
     rit = story
 
@@ -309,8 +327,8 @@ REFUSALS = [
     (["--trip", "Nowhere", "--no-trip"], "give either --trip or --no-trip, not both"),
 ]
 REFUSALS_OF = [
-    ("1", ["--title", ""], "title must not be empty"),
-    ("1", ["--title", "  "], "title must not be empty"),
+    ("2", ["--title", ""], "title must not be empty"),
+    ("2", ["--title", "  "], "title must not be empty"),
     ("1", ["--from", "Nobody"], "no organisation 'Nobody'"),
     ("1", ["--to", "Nobody"], "no organisation 'Nobody'"),
     ("1", ["--to", "LSN"], "'LSN' cannot visit itself: --from and --to must differ"),

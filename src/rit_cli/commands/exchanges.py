@@ -609,7 +609,10 @@ def show_exchange(ref: RefArg, tz: ListTzOpt = None, as_json: JsonOpt = False) -
 @app.command("edit-exchange")
 def edit_exchange(
     ref: RefArg,
-    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", help="New title; '' gives a visit its default title back."),
+    ] = None,
     purpose: PurposeOpt = None,
     outcome: Annotated[
         str | None, typer.Option("--outcome", help="What came of it (a done exchange).")

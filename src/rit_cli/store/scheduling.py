@@ -1421,12 +1421,16 @@ def _edited_title(
     data: ExchangeEdit, ex: Exchange, parties: list[tuple[Org, str]], roles: list[str]
 ) -> str | None:
     """The new title: the one given, or a visit's default title following its parties
-    ('LSN → FBRI visit 2016-10'); None to keep it."""
+    ('LSN → FBRI visit 2016-10'), also when '' asks for it back; None to keep it."""
+    period = _period(ex.day, ex.window_start, ex.window_end)
+    if data.title is not None and not data.title.strip() and ex.type == "visit" and period:
+        guests_of = " + ".join(org.label for org, role in parties if role == "guest")
+        host_of = next(org for org, role in parties if role == "host")
+        return f"{guests_of} → {host_of.label} visit {period}"
     if data.title is not None:
         return clean(data.title, "title")
     if not roles or ex.type != "visit":
         return None
-    period = _period(ex.day, ex.window_start, ex.window_end)
     guests = _default_guests(ex, period) if period is not None else None
     if guests is None:
         return None
