@@ -465,6 +465,8 @@ class _Importer:
                 self.merge_records(table, records, counts)
             else:
                 self.merge_rows(table, records, counts)
+        if self.merge:
+            self.follow_extensions()
         self.record_merges()
         if self.merge:
             self.scrub_erased()
@@ -475,6 +477,38 @@ class _Importer:
         scope = merge_scope(self.conn, self.schema, data, self.local_ids) if self.merge else None
         check_records(self.conn, self.schema, data, scope)
         return report
+
+    def follow_extensions(self) -> None:
+        """An extended programme's or agreement's end is where its last extension put it
+        (edit-* --until is refused once it is extended). A merge may take one side's copy
+        of the record and the other side's extension: the end follows the extensions, so
+        an extension is not lost to a note edited later on the other side, and both sides
+        end on the same day."""
+        for table, owner in (("programmes", "programme_id"), ("agreements", "agreement_id")):
+            for local_id, uuid, ours, last in self.conn.execute(
+                f"SELECT t.id, t.uuid, t.valid_until, e.until FROM {table} t JOIN"
+                f" (SELECT {owner} AS owner, max(new_until) AS until FROM extensions"
+                f"  WHERE {owner} IS NOT NULL GROUP BY {owner}) e ON e.owner = t.id"
+                " WHERE t.valid_until IS NOT e.until"
+            ).fetchall():
+                self.derive(table, local_id, uuid, "valid_until", ours, last)
+
+    def derive(
+        self, table: str, local_id: int, uuid: str, column: str, ours: Any, value: Any
+    ) -> None:
+        """Set a value other records decide (see follow_extensions), for history and the
+        report as a change the merge made: a record it had skipped is updated."""
+        self.conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (value, local_id))
+        changes = self.merged.setdefault((table, local_id, uuid), {})
+        before = changes.pop(column, (ours, value))[0]
+        if before != value:
+            changes[column] = (before, value)
+        if local_id in self.taken.get(table, {}) or local_id in self.added.get(table, set()):
+            return
+        counts = self.counts.setdefault(table, Counts())
+        if counts.skipped:
+            counts.skipped -= 1
+        counts.updated += 1
 
     def record_merges(self) -> None:
         """History for the records a merge changed: each change once, with its field.
