@@ -103,3 +103,44 @@ def test_extensions_made_on_both_sides_end_on_the_later(sides: Sides) -> None:
         assert shown["valid_until"] == "2018-12-31", db.name
     # The last extension can still be taken back: the end is where it put it.
     sides.run(sides.kobe, "extend-agreement", "LoI Kobe–LSN", "--undo")
+
+
+def statuses(sides: Sides, db: Path) -> tuple[object, list[tuple[object, object]]]:
+    shown = sides.show(db, "show-cooperation", "Biobank pilot")
+    history = shown["history"]
+    assert isinstance(history, list)
+    return shown["status"], [(change["status"], change["changed_on"]) for change in history]
+
+
+@pytest.mark.parametrize(
+    ("kobe", "hamburg", "status", "history"),
+    [
+        # Kobe moved it first, dated earlier; Hamburg later: Hamburg's file alone merged.
+        (("talks", "2016-05-10"), ("agreed", "2016-05-12"), "agreed",
+         [("idea", "2016-05-02"), ("talks", "2016-05-10"), ("agreed", "2016-05-12")]),
+        # Both on one day: the newer copy's status is the last of that day.
+        (("talks", "2016-05-10"), ("agreed", "2016-05-10"), "agreed",
+         [("idea", "2016-05-02"), ("talks", "2016-05-10"), ("agreed", "2016-05-10")]),
+        # Hamburg changed it last, but dated it before Kobe's: the latest dated status.
+        (("talks", "2016-05-12"), ("agreed", "2016-05-10"), "talks",
+         [("idea", "2016-05-02"), ("agreed", "2016-05-10"), ("talks", "2016-05-12")]),
+    ],
+)  # fmt: skip
+def test_status_changes_on_both_sides_merge_into_one_dated_history(
+    sides: Sides,
+    kobe: tuple[str, str],
+    hamburg: tuple[str, str],
+    status: str,
+    history: list[tuple[str, str]],
+) -> None:
+    sides.run(sides.kobe, "set-cooperation-status", "Biobank pilot", kobe[0], "--on", kobe[1])
+    sides.run(sides.hamburg, "set-cooperation-status", "Biobank pilot", *hamburg[:1],
+              "--on", hamburg[1])  # fmt: skip
+    sides.exchange()
+    for db in (sides.hamburg, sides.kobe):
+        assert statuses(sides, db) == (status, history), db.name
+    # Converged: the next exchange changes nothing, and the pipeline goes on from there.
+    for report in sides.exchange():
+        assert "cooperations\t0\t0\t1\n" in report
+        assert "cooperation_status_changes\t0\t0\t3\n" in report
+    sides.run(sides.hamburg, "set-cooperation-status", "Biobank pilot", "running")

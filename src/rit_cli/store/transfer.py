@@ -467,6 +467,7 @@ class _Importer:
                 self.merge_rows(table, records, counts)
         if self.merge:
             self.follow_extensions()
+            self.order_status_changes()
         self.record_merges()
         if self.merge:
             self.scrub_erased()
@@ -492,6 +493,62 @@ class _Importer:
                 " WHERE t.valid_until IS NOT e.until"
             ).fetchall():
                 self.derive(table, local_id, uuid, "valid_until", ours, last)
+
+    def order_status_changes(self) -> None:
+        """A cooperation's status changes made on both sides between two exchanges, in one
+        dated history: its rows are numbered again in date order (as the rules read them),
+        the status of the copy that won last among the changes of its day, and the status is
+        the last change's, so both sides end alike. A history the file contradicts itself
+        (a hand-edited file) is left for the rules to refuse."""
+        from .cooperations import status_misfit
+
+        cooperations = self.data.get("cooperations", [])
+        statuses = {c.get("uuid"): str(c.get("status")) for c in cooperations}
+        theirs: dict[Any, list[tuple[str, str]]] = {}
+        for change in self.data.get("cooperation_status_changes", []):
+            entry = (str(change.get("status")), str(change.get("changed_on")))
+            theirs.setdefault(change.get("cooperation_uuid"), []).append(entry)
+        wanted = {
+            self.local_ids("cooperations").get(str(uuid))
+            for uuid, changes in theirs.items()
+            if uuid in statuses and status_misfit(statuses[uuid], changes) is None
+        }
+        histories: dict[int, list[sqlite3.Row]] = {}
+        for row in self.conn.execute(
+            "SELECT s.*, c.uuid, c.status AS current FROM cooperation_status_changes s"
+            " JOIN cooperations c ON c.id = s.cooperation_id"
+            " WHERE s.cooperation_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY s.cooperation_id, s.id",
+            (json.dumps(sorted(i for i in wanted if i is not None)),),
+        ):
+            histories.setdefault(row["cooperation_id"], []).append(row)
+        for cooperation_id, rows in histories.items():
+            current, last_day = rows[0]["current"], max(r["changed_on"] for r in rows)
+            ordered = sorted(
+                rows,
+                key=lambda r: (
+                    r["changed_on"],
+                    r["changed_on"] == last_day and r["status"] == current,
+                ),
+            )
+            if ordered != rows:
+                self.conn.execute(
+                    "DELETE FROM cooperation_status_changes WHERE cooperation_id = ?",
+                    (cooperation_id,),
+                )
+                self.conn.executemany(
+                    "INSERT INTO cooperation_status_changes"
+                    " (id, cooperation_id, status, changed_on, note) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (at["id"], cooperation_id, r["status"], r["changed_on"], r["note"])
+                        for at, r in zip(rows, ordered, strict=True)
+                    ],
+                )
+            if ordered[-1]["status"] != current:
+                last = ordered[-1]["status"]
+                self.derive(
+                    "cooperations", cooperation_id, rows[0]["uuid"], "status", current, last
+                )
 
     def derive(
         self, table: str, local_id: int, uuid: str, column: str, ours: Any, value: Any
