@@ -465,6 +465,9 @@ class _Importer:
                 self.merge_records(table, records, counts)
             else:
                 self.merge_rows(table, records, counts)
+        if self.merge:
+            self.follow_extensions()
+            self.order_status_changes()
         self.record_merges()
         if self.merge:
             self.scrub_erased()
@@ -475,6 +478,94 @@ class _Importer:
         scope = merge_scope(self.conn, self.schema, data, self.local_ids) if self.merge else None
         check_records(self.conn, self.schema, data, scope)
         return report
+
+    def follow_extensions(self) -> None:
+        """An extended programme's or agreement's end is where its last extension put it
+        (edit-* --until is refused once it is extended). A merge may take one side's copy
+        of the record and the other side's extension: the end follows the extensions, so
+        an extension is not lost to a note edited later on the other side, and both sides
+        end on the same day."""
+        for table, owner in (("programmes", "programme_id"), ("agreements", "agreement_id")):
+            for local_id, uuid, ours, last in self.conn.execute(
+                f"SELECT t.id, t.uuid, t.valid_until, e.until FROM {table} t JOIN"
+                f" (SELECT {owner} AS owner, max(new_until) AS until FROM extensions"
+                f"  WHERE {owner} IS NOT NULL GROUP BY {owner}) e ON e.owner = t.id"
+                " WHERE t.valid_until IS NOT e.until"
+            ).fetchall():
+                self.derive(table, local_id, uuid, "valid_until", ours, last)
+
+    def order_status_changes(self) -> None:
+        """A cooperation's status changes made on both sides between two exchanges, in one
+        dated history: its rows are numbered again in date order (as the rules read them),
+        the status of the copy that won last among the changes of its day, and the status is
+        the last change's, so both sides end alike. A history the file contradicts itself
+        (a hand-edited file) is left for the rules to refuse."""
+        from .cooperations import status_misfit
+
+        cooperations = self.data.get("cooperations", [])
+        statuses = {c.get("uuid"): str(c.get("status")) for c in cooperations}
+        theirs: dict[Any, list[tuple[str, str]]] = {}
+        for change in self.data.get("cooperation_status_changes", []):
+            entry = (str(change.get("status")), str(change.get("changed_on")))
+            theirs.setdefault(change.get("cooperation_uuid"), []).append(entry)
+        wanted = {
+            self.local_ids("cooperations").get(str(uuid))
+            for uuid, changes in theirs.items()
+            if uuid in statuses and status_misfit(statuses[uuid], changes) is None
+        }
+        histories: dict[int, list[sqlite3.Row]] = {}
+        for row in self.conn.execute(
+            "SELECT s.*, c.uuid, c.status AS current FROM cooperation_status_changes s"
+            " JOIN cooperations c ON c.id = s.cooperation_id"
+            " WHERE s.cooperation_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY s.cooperation_id, s.id",
+            (json.dumps(sorted(i for i in wanted if i is not None)),),
+        ):
+            histories.setdefault(row["cooperation_id"], []).append(row)
+        for cooperation_id, rows in histories.items():
+            current, last_day = rows[0]["current"], max(r["changed_on"] for r in rows)
+            ordered = sorted(
+                rows,
+                key=lambda r: (
+                    r["changed_on"],
+                    r["changed_on"] == last_day and r["status"] == current,
+                ),
+            )
+            if ordered != rows:
+                self.conn.execute(
+                    "DELETE FROM cooperation_status_changes WHERE cooperation_id = ?",
+                    (cooperation_id,),
+                )
+                self.conn.executemany(
+                    "INSERT INTO cooperation_status_changes"
+                    " (id, cooperation_id, status, changed_on, note) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (at["id"], cooperation_id, r["status"], r["changed_on"], r["note"])
+                        for at, r in zip(rows, ordered, strict=True)
+                    ],
+                )
+            if ordered[-1]["status"] != current:
+                last = ordered[-1]["status"]
+                self.derive(
+                    "cooperations", cooperation_id, rows[0]["uuid"], "status", current, last
+                )
+
+    def derive(
+        self, table: str, local_id: int, uuid: str, column: str, ours: Any, value: Any
+    ) -> None:
+        """Set a value other records decide (see follow_extensions), for history and the
+        report as a change the merge made: a record it had skipped is updated."""
+        self.conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (value, local_id))
+        changes = self.merged.setdefault((table, local_id, uuid), {})
+        before = changes.pop(column, (ours, value))[0]
+        if before != value:
+            changes[column] = (before, value)
+        if local_id in self.taken.get(table, {}) or local_id in self.added.get(table, set()):
+            return
+        counts = self.counts.setdefault(table, Counts())
+        if counts.skipped:
+            counts.skipped -= 1
+        counts.updated += 1
 
     def record_merges(self) -> None:
         """History for the records a merge changed: each change once, with its field.
