@@ -341,3 +341,30 @@ def test_a_draft_ending_soon_is_not_expiring_until_it_is_signed(story: RitRunner
     assert add.exit_code == 0, add.output
     assert kinds(story, today="2016-09-01") == []
     assert kinds(story, today="2016-10-15") == [("expiring", "2016-11-30")]
+
+
+def test_today_and_tomorrow_are_the_users_days_for_a_time_in_another_zone(
+    story: RitRunner,
+) -> None:
+    """07:00 in Kobe on 1 December is 23:00 on 30 November in Hamburg: that evening is
+    'today' for the Hamburg cron mail of the 30th, not 'tomorrow'; and an 18:00 call in
+    Hamburg is 02:00 the next day in Kobe: 'tomorrow' there."""
+    schedule(story, "--on", "2016-12-01", "--at", "07:00")
+    berlin = {"RIT_TODAY": "2016-11-30", "RIT_TZ": "Europe/Berlin"}
+    said = story("remind", env=berlin).stdout
+    assert "at 07:00 JST (2016-11-30 23:00 CET), today" in said, said
+    said = story("remind", env={**berlin, "RIT_TODAY": "2016-11-29"}).stdout
+    assert "(2016-11-30 23:00 CET), tomorrow" in said, said
+    said = story("remind", env={**berlin, "RIT_TODAY": "2016-12-01"}).stdout
+    assert "(2016-11-30 23:00 CET), yesterday" in said, said  # Kobe's day, over in Hamburg
+    assert story("remind", env={**berlin, "RIT_TZ": "Asia/Tokyo"}).stdout.endswith(
+        "on 2016-12-01 at 07:00 JST, tomorrow\n"
+    )  # in Kobe's own zone: the day at the place
+    added = story(
+        "add-meeting", "Evening call", "--org", "LSN", "--org", "FBRI", "--online",
+        "--on", "2016-11-21", "--at", "18:00", "--tz", "Europe/Berlin",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    kobe = {"RIT_TODAY": "2016-11-21", "RIT_TZ": "Asia/Tokyo"}
+    said = story("remind", env=kobe).stdout
+    assert "at 18:00 CET (2016-11-22 02:00 JST), tomorrow" in said, said

@@ -104,20 +104,23 @@ def _in(days: int) -> str:
     return f"{-days} days ago"
 
 
-def _times(fact: ExchangeFact, user_zone: str) -> tuple[str | None, str | None]:
+def _times(fact: ExchangeFact, user_zone: str) -> tuple[str | None, str | None, date]:
     """'10:00 JST' at the place and '03:00 CEST' in the user's zone (with the date when it
-    differs), written as agenda writes them, so the two sides of a clock change differ."""
+    differs), written as agenda writes them, so the two sides of a clock change differ;
+    and the user's day of the start, which 'today' and 'tomorrow' count from (07:00 in
+    Kobe is 23:00 the evening before in Hamburg)."""
     if fact.at is None or fact.tz is None:
-        return None, None
+        return None, None, fact.start
     if fact.starts_utc is None:
-        return f"{fact.at} {fact.tz}", None
+        return f"{fact.at} {fact.tz}", None, fact.start
     from .dates import convert, format_instant
 
     local = convert(fact.starts_utc, fact.tz)
     if fact.tz == user_zone:
-        return format_instant(local), None
+        return format_instant(local), None, fact.start
     mine = convert(fact.starts_utc, user_zone)
-    return format_instant(local), format_instant(mine, with_date=mine.date() != local.date())
+    day = mine.date()
+    return format_instant(local), format_instant(mine, with_date=day != local.date()), day
 
 
 def classify_exchange(
@@ -156,11 +159,11 @@ def classify_exchange(
                 "overdue", fact.start, f"was on {window} ({when}); mark it done or cancel it"
             )
         if fact.start <= horizon:
-            local, mine = _times(fact, user_zone)
+            local, mine, day = _times(fact, user_zone)
             at = f" at {local}" if local else ""
             also = f" ({mine})" if mine else ""
             if fact.start >= today:
-                message = f"on {window}{at}{also}, {_in((fact.start - today).days)}"
+                message = f"on {window}{at}{also}, {_in((day - today).days)}"
             else:
                 message = f"under way ({window}){at}{also}"
             return item("upcoming", max(fact.start, today), message, local, mine)
