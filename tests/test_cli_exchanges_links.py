@@ -472,6 +472,23 @@ def test_an_exchange_after_a_termination_does_not_block_other_corrections(
     quiet_ok(rit, "edit-agreement", "MoU", "--from", "2018-02-01")
 
 
+def test_a_visit_moved_past_a_termination_follows_the_link_rule(story: RitRunner) -> None:
+    """QA: a visit that counted for the LoI, moved after the LoI's early end into the MoU
+    that followed it, stayed linked to the LoI without a word and counted for neither.
+    Only what was planned after the termination keeps its link there."""
+    rit = story
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2017-05-10")
+    quiet_ok(rit, "edit-agreement", "MoU", "--from", "2017-07-01")
+    quiet_ok(rit, "end-agreement", "LoI", "--on", "2017-07-01", "--reason", "the MoU")
+    out = quiet_ok(rit, "reschedule", "1", "--on", "2017-09-12")
+    assert link_lines(out) == [
+        "now linked to agreement 'MoU': agreement 'LoI' (in force 2016-01-01..2017-06-30)"
+        " is not in force on 2017-09-12"
+    ]
+    assert linked(rit) == [("2017-09-12", "MoU")]
+    assert compliance(rit, "MoU", "2017-08-01")[0] == (2017, 1, "on-track")
+
+
 def test_a_move_within_the_planned_term_of_an_agreement_ended_early_keeps_the_link(
     story: RitRunner,
 ) -> None:

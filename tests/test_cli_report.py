@@ -182,6 +182,21 @@ def test_each_way_compliance_names_the_directions_like_show_agreement(story: Rit
     assert "at-risk (to LSN: 0 held + 0 planned of 2; to BCV: 1 held + 0 planned of 2)" in out
 
 
+def test_each_way_directions_in_json_name_their_host_like_show_agreement(
+    story: RitRunner,
+) -> None:
+    """A direction's host is {id, label} as in show-agreement --json: the report lists the
+    parties by label only, so a bare id could not be told apart in a three-party agreement."""
+    shown = json.loads(ok(story, "show-agreement", "MoU LSN–BCV", "--json"))["compliance"]
+    for args in (["report"], ["report", "--year", "2016"]):
+        data = json.loads(ok(story, *args, "--json"))
+        entries = data["agreements"] if len(args) == 1 else data["compliance"]
+        mou = next(a for a in entries if a["title"] == "MoU LSN–BCV")
+        hosts = [d["host"] for d in mou["compliance"]["directions"]]
+        assert hosts == [{"id": 1, "label": "LSN"}, {"id": 4, "label": "BCV"}]
+        assert hosts == [d["host"] for d in shown[1]["directions"]]
+
+
 def test_current_report_piped_has_sections_and_lines(story: RitRunner) -> None:
     out = ok(story, "report")
     assert out.startswith("rit report — all agreements, as of 2016-08-25\n")

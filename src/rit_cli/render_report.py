@@ -299,9 +299,11 @@ def _exchange_dict(e: Exchange | ExchangeLine) -> dict[str, Any]:
     }
 
 
-def _compliance_dict(result: Any) -> dict[str, Any] | None:
+def _compliance_dict(result: Any, agreement: Any) -> dict[str, Any] | None:
+    """A year's compliance; each way, a direction's host as show-agreement --json names it."""
     if result is None:
         return None
+    labels = {p.id: p.label for p in agreement.parties}
     return {
         "year": result.year,
         "required": result.required,
@@ -311,7 +313,7 @@ def _compliance_dict(result: Any) -> dict[str, Any] | None:
         "each_way": result.each_way,
         "directions": [
             {
-                "host": d.host,
+                "host": {"id": d.host, "label": labels.get(d.host)},
                 "required": d.required,
                 "held": d.held,
                 "planned": d.planned,
@@ -346,7 +348,7 @@ def json_text(report: CurrentReport | YearReport) -> str:
             "agreements": [
                 {
                     **_agreement_dict(s.agreement),
-                    "compliance": _compliance_dict(s.compliance),
+                    "compliance": _compliance_dict(s.compliance, s.agreement),
                     "next_exchange": _exchange_dict(s.next_exchange) if s.next_exchange else None,
                 }
                 for s in report.agreements
@@ -363,7 +365,7 @@ def json_text(report: CurrentReport | YearReport) -> str:
             "scope": report.scope,
             "held": [_exchange_dict(e) for e in report.held],
             "compliance": [
-                {**_agreement_dict(a), "compliance": _compliance_dict(c)}
+                {**_agreement_dict(a), "compliance": _compliance_dict(c, a)}
                 for a, c in report.compliance
             ],
             "cooperations": [

@@ -838,8 +838,9 @@ def _link_after_move(
     the user when that changes.
 
     An exchange is only linked to an agreement in force on its start day. The link stays
-    while that holds (or the day is in the planned term of an agreement ended early);
-    otherwise the exchange is linked as when it was scheduled: to the
+    while that holds (or, for what was planned after an early termination, the day is in
+    the agreement's planned term); otherwise the exchange is linked as when it was
+    scheduled: to the
     only fitting agreement in force on the new day, or to none (several fit: the user
     chooses with edit-exchange). An unlinked exchange stays unlinked: that may have been
     asked for (--no-agreement).
@@ -849,7 +850,11 @@ def _link_after_move(
     row = conn.execute("SELECT * FROM agreements WHERE id = ?", (ex.agreement_id,)).fetchone()
     # An early termination leaves what was planned after it linked (end-agreement): a move
     # within the planned term keeps it so, and end-agreement --undo finds it counted again.
-    if _in_force(row, start, termination=False):
+    # One that counted, moved past the termination, follows the rule like any other.
+    if _in_force(row, start) or (
+        _in_force(row, start, termination=False)
+        and not _in_force(row, date.fromisoformat(ex.start_on))
+    ):
         return ex.agreement_id, None
     why = (
         f"agreement {short_repr(row['title'])} ({_term_text(row)}) is not in force"
