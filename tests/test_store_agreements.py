@@ -15,7 +15,7 @@ from rit_cli.store.agreements import (
     add_agreement,
     agreement_compliance,
     agreement_detail,
-    agreements_in_force,
+    agreements_in_force_with_any,
     edit_agreement,
     end_agreement,
     extend_agreement,
@@ -191,9 +191,13 @@ def test_end_agreement_refuses_dates_outside_its_term(
 
 
 def test_agreements_in_force_keeps_its_contract(story: sqlite3.Connection) -> None:
-    assert [r["id"] for r in agreements_in_force(story, [1, 2], D("2016-06-01"))] == [1]
-    assert agreements_in_force(story, [1, 2], D("2016-05-01")) == []
-    assert agreements_in_force(story, [1, 3], D("2016-06-01")) == []
+    def of_both(first: int, second: int, day: str) -> list[int]:
+        found = agreements_in_force_with_any(story, [first, second], D(day))
+        return [row["id"] for row, parties in found if {first, second} <= parties]
+
+    assert of_both(1, 2, "2016-06-01") == [1]
+    assert of_both(1, 2, "2016-05-01") == []
+    assert of_both(1, 3, "2016-06-01") == []
 
 
 def test_list_filters(story: sqlite3.Connection) -> None:

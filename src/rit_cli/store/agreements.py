@@ -48,23 +48,6 @@ MAX_VISITS_PER_YEAR = 365
 MIN_PARTIES = 2
 
 
-def agreements_in_force(
-    conn: sqlite3.Connection, org_ids: list[int], on: date
-) -> list[sqlite3.Row]:
-    """Agreements in force on a day to which every one of the organisations is a party."""
-    ids = sorted(set(org_ids))
-    marks = ", ".join("?" for _ in ids)
-    sql = f"""
-        SELECT a.* FROM agreements a
-        WHERE {IN_FORCE_ON.replace(":d", "?")}
-          AND (SELECT count(*) FROM agreement_parties p
-               WHERE p.agreement_id = a.id AND p.org_id IN ({marks})) = ?
-        ORDER BY a.id
-    """
-    day = on.isoformat()
-    return conn.execute(sql, [day, day, day, *ids, len(ids)]).fetchall()
-
-
 def agreements_in_force_with_any(
     conn: sqlite3.Connection, org_ids: Sequence[int], on: date
 ) -> list[tuple[sqlite3.Row, frozenset[int]]]:
