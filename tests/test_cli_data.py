@@ -618,6 +618,22 @@ def test_import_5000_rows(rit: RitRunner, tmp_path: Path) -> None:
     assert [h["title"] for h in hits] == ["Straße 4999 GmbH"]
 
 
+def test_empty_rows_of_separators_are_skipped(rit: RitRunner, tmp_path: Path) -> None:
+    # Excel writes a row left empty inside or below the data as ';;' (one ';' per column).
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "\ufeffName;Land;Stadt\r\n;;\r\nA GmbH;DE;Kiel\r\n;;\r\n\r\n"
+        "B GmbH;XX;Kiel\r\n;;\r\n".encode()
+    )
+    error = one_line_error(rit("import", "csv", "orgs", str(path), "--excel"))
+    assert error.startswith("error: line 6, column ") and "unknown country 'XX'" in error
+    assert "2 more" not in error and "must not be empty" not in error
+    path.write_bytes(path.read_bytes().replace(b"XX", b"DE"))
+    assert ok(rit, "import", "csv", "orgs", str(path), "--excel") == "imported 2 organisations\n"
+    only = write_csv(tmp_path / "only.csv", [[";;"], [";;"]])
+    assert "the file is empty" in one_line_error(rit("import", "csv", "orgs", str(only), "--excel"))
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

@@ -60,6 +60,9 @@ def read_csv(
 ) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for every record, the header first; a BOM is ignored.
 
+    An empty row is skipped, also one of separators only (';;'), as Excel writes a row
+    left empty in a sheet with data beside or below it.
+
     ``text`` is the whole file, or its lines one at a time (with their line ends, as a
     file opened with newline='' gives them), so a large file is never held whole.
     """
@@ -80,6 +83,6 @@ def read_csv(
             raise InvalidInput(f"line {line}: not valid CSV ({exc})") from exc
         if cells is None:
             return
-        if cells:
+        if any(cells):
             yield line, cells if raw else [restore(c) for c in cells]
         line = reader.line_num + 1
