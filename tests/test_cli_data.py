@@ -634,6 +634,24 @@ def test_empty_rows_of_separators_are_skipped(rit: RitRunner, tmp_path: Path) ->
     assert "the file is empty" in one_line_error(rit("import", "csv", "orgs", str(only), "--excel"))
 
 
+def test_empty_headings_after_the_columns_are_ignored(
+    rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
+) -> None:
+    # Excel writes 'Name;Land;;;' when cells right of the data were ever formatted.
+    rows = [["Name", "Land", "", "", ""], ["A GmbH", "DE", "", "", ""], ["B GmbH", "JP"]]
+    path = write_csv(tmp_path / "wide.csv", rows, excel=True)
+    assert ok(rit, "import", "csv", "orgs", str(path), "--excel") == "imported 2 organisations\n"
+    before = dump()
+    stray = write_csv(tmp_path / "stray.csv", [["Name", "Land", ""], ["C GmbH", "DE", "x"]])
+    assert "line 2: 3 cells, but the header names 2 columns" in one_line_error(
+        rit("import", "csv", "orgs", str(stray))
+    )
+    gap = write_csv(tmp_path / "gap.csv", [["Name", "", "Land"], ["C GmbH", "", "DE"]])
+    error = one_line_error(rit("import", "csv", "orgs", str(gap)))
+    assert "line 1: column 2 has no heading" in error and "columns are name," in error
+    assert dump() == before
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

@@ -241,16 +241,27 @@ def _heading_key(text: str) -> str:
 
 
 def map_header(entity: str, header: Sequence[str]) -> list[str]:
-    """The field each column holds; an unknown, repeated or missing column is an error."""
+    """The field each column holds; an unknown, repeated or missing column is an error.
+
+    Empty headings after the last column are ignored (Excel writes 'Name;Land;;;' when
+    cells right of the data were ever used); a cell below one is refused row by row.
+    """
     aliases = {_heading_key(a): f for f, names in HEADERS[entity].items() for a in names}
+    known = ", ".join(f for f in HEADERS[entity] if f != "id")
+    while header and not header[-1].strip():
+        header = header[:-1]
     fields: list[str] = []
-    for text in header:
+    for number, text in enumerate(header, 1):
+        if not text.strip():
+            raise InvalidInput(
+                f"line 1: column {number} has no heading: name it (columns are {known})"
+                " or delete it"
+            )
         found = aliases.get(_heading_key(text))
         if found is None:
             hint = ""
             if len(header) == 1 and (";" in text or "," in text):
                 hint = " (a ';'-separated file needs --excel)" if ";" in text else ""
-            known = ", ".join(f for f in HEADERS[entity] if f != "id")
             raise InvalidInput(
                 f"line 1: unknown column {short_repr(text)}{hint}; columns are {known}"
             )
