@@ -652,6 +652,21 @@ def test_empty_headings_after_the_columns_are_ignored(
     assert dump() == before
 
 
+def test_errors_name_the_column_by_its_heading_in_the_file(rit: RitRunner, tmp_path: Path) -> None:
+    ok(rit, "add-org", "Life Science Nord", "--short", "LSN")
+    orgs = write_csv(tmp_path / "o.csv", [[" Name ", "LAND"], ["A GmbH", "Deutschland"]])
+    assert "line 2, column LAND: unknown country 'Deutschland'" in one_line_error(
+        rit("import", "csv", "orgs", str(orgs))
+    )
+    people = write_csv(
+        tmp_path / "c.csv",
+        [["Name", "Firma", "E-Mail-Adresse"], ["A B", "LSN", "a b@x.de"], ["", "Niemand", ""]],
+    )
+    error = one_line_error(rit("import", "csv", "contacts", str(people)))
+    assert "line 2, column E-Mail-Adresse: e-mail 'a b@x.de'" in error
+    assert "line 3, column Firma: no organisation 'Niemand'" in error
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

@@ -269,10 +269,10 @@ def import_csv(
         raise InvalidInput(f"cannot import {short_repr(entity)} from CSV: use orgs or contacts")
     source = _CsvLines(path)
     with source:
-        records = csv_records(kind, read_csv(source, excel=excel, raw=raw))
+        headings, records = csv_records(kind, read_csv(source, excel=excel, raw=raw))
         importer = import_orgs if kind == "orgs" else import_contacts
         with context.writing() as conn, _Progress(source) as progress:
-            result = importer(conn, records, progress.advance)
+            result = importer(conn, records, progress.advance, headings)
     from ..text import count
 
     say(f"imported {count(result.added, 'organisation' if kind == 'orgs' else 'contact')}")
