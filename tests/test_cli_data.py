@@ -667,6 +667,19 @@ def test_errors_name_the_column_by_its_heading_in_the_file(rit: RitRunner, tmp_p
     assert "line 3, column Firma: no organisation 'Niemand'" in error
 
 
+def test_lines_are_counted_as_a_spreadsheet_numbers_its_rows(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    # A cell with line breaks (LibreOffice, Google Sheets) is one row of the sheet.
+    rows = [["name", "country", "note"], ["A GmbH", "DE", "eins\nzwei\ndrei"], ["B GmbH", "XX"]]
+    path = write_csv(tmp_path / "lo.csv", rows)
+    assert "error: line 3, column country: unknown country 'XX'" in one_line_error(
+        rit("import", "csv", "orgs", str(path))
+    )
+    path.write_text('name,note\n"C GmbH","a\nb"\n"D GmbH","x",y\n', encoding="utf-8")
+    assert "line 3: 3 cells" in one_line_error(rit("import", "csv", "orgs", str(path)))
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

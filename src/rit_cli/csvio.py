@@ -60,6 +60,9 @@ def read_csv(
 ) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for every record, the header first; a BOM is ignored.
 
+    The line number is the row's number in a spreadsheet: a cell with line breaks does
+    not move the rows after it.
+
     An empty row is skipped, also one of separators only (';;'), as Excel writes a row
     left empty in a sheet with data beside or below it.
 
@@ -85,4 +88,4 @@ def read_csv(
             return
         if any(cells):
             yield line, cells if raw else [restore(c) for c in cells]
-        line = reader.line_num + 1
+        line += 1
