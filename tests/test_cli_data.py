@@ -680,6 +680,24 @@ def test_lines_are_counted_as_a_spreadsheet_numbers_its_rows(
     assert "line 3: 3 cells" in one_line_error(rit("import", "csv", "orgs", str(path)))
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00b\xee\x9dh^\x01",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    ],
+    ids=["xlsx-ods-numbers", "xls"],
+)
+def test_a_workbook_named_csv_is_named_as_such(
+    rit: RitRunner, tmp_path: Path, start: bytes
+) -> None:
+    path = tmp_path / "Partner.csv"
+    path.write_bytes(start + bytes(range(256)) * 8)
+    error = one_line_error(rit("import", "csv", "orgs", str(path), "--excel"))
+    assert "'" + str(path) + "' is a spreadsheet workbook, not a CSV file" in error
+    assert "CSV UTF-8" in error and "not UTF-8 text" not in error
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

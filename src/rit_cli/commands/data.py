@@ -71,6 +71,21 @@ def _refuse_database_file(start: bytes, path: Path, what: str) -> None:
         )
 
 
+# An .xlsx, .ods or .numbers file is a zip archive; an .xls an OLE2 compound file.
+WORKBOOK_HEADERS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _refuse_workbook(start: bytes, path: Path) -> None:
+    """A workbook renamed .csv is not text: say what to save it as, not that it is not UTF-8."""
+    if start.startswith(WORKBOOK_HEADERS):
+        from ..errors import InvalidInput
+
+        raise InvalidInput(
+            f"{str(path)!r} is a spreadsheet workbook, not a CSV file: save it from the "
+            "spreadsheet as CSV UTF-8 and import that file"
+        )
+
+
 def _stdin() -> Any:
     """Standard input, for a path '-'; refused when rit was started with it closed."""
     from ..errors import InvalidInput
@@ -320,6 +335,7 @@ class _CsvLines:
 
         start = peek(1 << 16)[: 1 << 16]
         _refuse_database_file(start, self.path, "CSV file")
+        _refuse_workbook(start, self.path)
         try:
             codecs.getincrementaldecoder("utf-8")().decode(start)
         except UnicodeDecodeError as exc:
