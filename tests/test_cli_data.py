@@ -698,6 +698,18 @@ def test_a_workbook_named_csv_is_named_as_such(
     assert "CSV UTF-8" in error and "not UTF-8 text" not in error
 
 
+def test_a_windows_1252_file_says_how_to_save_it(
+    rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
+) -> None:
+    # Excel's "CSV (Trennzeichen-getrennt)" on a German Windows: cp1252, no BOM.
+    path = tmp_path / "alt.csv"
+    path.write_bytes("Name;Land;Notiz\r\nMüller GmbH;DE;5 €\r\n".encode("cp1252"))
+    before = dump()
+    error = one_line_error(rit("import", "csv", "orgs", str(path), "--excel"))
+    assert "is not UTF-8 text (byte 18): save it as CSV UTF-8" in error
+    assert dump() == before
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

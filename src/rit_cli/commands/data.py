@@ -326,8 +326,6 @@ class _CsvLines:
 
     def _check_start(self) -> None:
         """A file that is not UTF-8 near its start (a binary file) fails before its header."""
-        from ..errors import InvalidInput
-
         peek = getattr(self.handle, "peek", None)
         if peek is None:
             return
@@ -339,18 +337,23 @@ class _CsvLines:
         try:
             codecs.getincrementaldecoder("utf-8")().decode(start)
         except UnicodeDecodeError as exc:
-            raise InvalidInput(
-                f"{str(self.path)!r} is not UTF-8 text (byte {exc.start}): "
-                "save it as UTF-8 and try again"
-            ) from exc
+            raise self._not_utf8(exc.start) from exc
+
+    def _not_utf8(self, byte: int) -> Exception:
+        """The error for a byte that is not UTF-8, saying how to save the file."""
+        from ..errors import InvalidInput
+
+        # Excel's plain "CSV" type writes the Windows code page (cp1252 in Western Europe).
+        return InvalidInput(
+            f"{str(self.path)!r} is not UTF-8 text (byte {byte}): save it as CSV UTF-8 "
+            "(in Excel, not the plain CSV type) and try again"
+        )
 
     def __exit__(self, *exc: object) -> None:
         if str(self.path) != "-" and self.handle is not None:
             self.handle.close()
 
     def __iter__(self) -> Iterator[str]:
-        from ..errors import InvalidInput
-
         if self.text is not None:
             import io
 
@@ -363,10 +366,7 @@ class _CsvLines:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise InvalidInput(
-                    f"{str(self.path)!r} is not UTF-8 text (byte {start + exc.start}): "
-                    "save it as UTF-8 and try again"
-                ) from exc
+                raise self._not_utf8(start + exc.start) from exc
             if "\r" in text and not (text.endswith("\r\n") and text.count("\r") == 1):
                 # A CR on its own ends a line too (old Mac files).
                 import re
