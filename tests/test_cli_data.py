@@ -710,6 +710,12 @@ def test_a_windows_1252_file_says_how_to_save_it(
     assert dump() == before
 
 
+def test_a_comma_separated_file_read_with_excel_says_so(rit: RitRunner, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "google.csv", [["name", "country"], ["A GmbH", "DE"]])
+    error = one_line_error(rit("import", "csv", "orgs", str(path), "--excel"))
+    assert "(a ','-separated file is read without --excel)" in error
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

@@ -261,7 +261,11 @@ def map_header(entity: str, header: Sequence[str]) -> list[str]:
         if found is None:
             hint = ""
             if len(header) == 1 and (";" in text or "," in text):
-                hint = " (a ';'-separated file needs --excel)" if ";" in text else ""
+                hint = (
+                    " (a ';'-separated file needs --excel)"
+                    if ";" in text
+                    else " (a ','-separated file is read without --excel)"
+                )
             raise InvalidInput(
                 f"line 1: unknown column {short_repr(text)}{hint}; columns are {known}"
             )
