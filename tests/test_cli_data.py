@@ -716,6 +716,13 @@ def test_a_comma_separated_file_read_with_excel_says_so(rit: RitRunner, tmp_path
     assert "(a ','-separated file is read without --excel)" in error
 
 
+def test_two_headings_for_one_column_are_both_named(rit: RitRunner, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", [["Name", "Firma", "Organisation"], ["A", "X", "X"]])
+    assert "line 1: columns 'Firma' and 'Organisation' both hold org; keep one" in one_line_error(
+        rit("import", "csv", "contacts", str(path))
+    )
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

@@ -270,7 +270,13 @@ def map_header(entity: str, header: Sequence[str]) -> list[str]:
                 f"line 1: unknown column {short_repr(text)}{hint}; columns are {known}"
             )
         if found in fields:
-            raise InvalidInput(f"line 1: column {short_repr(text)} appears twice")
+            first = header[fields.index(found)]
+            if _heading_key(first) == _heading_key(text):
+                raise InvalidInput(f"line 1: column {short_repr(text)} appears twice")
+            raise InvalidInput(
+                f"line 1: columns {short_repr(first)} and {short_repr(text)} both hold"
+                f" {found}; keep one"
+            )
         fields.append(found)
     for required in REQUIRED[entity]:
         if required not in fields:
