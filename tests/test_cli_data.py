@@ -723,6 +723,28 @@ def test_two_headings_for_one_column_are_both_named(rit: RitRunner, tmp_path: Pa
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'name,country\nA,DE\n"B GmbH,DE\nC,DE\n',
+            'line 3: a cell opens a quote (") that is never closed',
+        ),
+        (
+            'name;country\n"Foo" GmbH;DE\n',
+            "line 2: text follows a cell's closing quote (\"): put the whole cell in quotes",
+        ),
+    ],
+)
+def test_broken_quotes_say_what_to_correct(
+    rit: RitRunner, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "hand.csv"
+    path.write_text(text, encoding="utf-8")
+    excel = ["--excel"] if ";" in text else []
+    assert message in one_line_error(rit("import", "csv", "orgs", str(path), *excel))
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

@@ -55,6 +55,22 @@ def write_csv(
     return out.getvalue()
 
 
+def _broken(exc: csv.Error) -> str:
+    """What is wrong with a record the csv module refused, and how to correct it."""
+    problem = str(exc)
+    if problem == "unexpected end of data":
+        return (
+            'a cell opens a quote (") that is never closed: close it, or double each " '
+            "inside a quoted cell"
+        )
+    if problem.endswith("expected after '\"'"):
+        return (
+            "text follows a cell's closing quote (\"): put the whole cell in quotes and "
+            'double each " in it'
+        )
+    return f"not valid CSV ({problem})"
+
+
 def read_csv(
     text: str | Iterable[str], *, excel: bool, raw: bool
 ) -> Iterator[tuple[int, list[str]]]:
@@ -83,7 +99,7 @@ def read_csv(
         try:
             cells = next(reader, None)
         except csv.Error as exc:
-            raise InvalidInput(f"line {line}: not valid CSV ({exc})") from exc
+            raise InvalidInput(f"line {line}: {_broken(exc)}") from exc
         if cells is None:
             return
         if any(cells):
