@@ -745,6 +745,16 @@ def test_broken_quotes_say_what_to_correct(
     assert message in one_line_error(rit("import", "csv", "orgs", str(path), *excel))
 
 
+def test_a_country_written_out_in_english_is_given_its_code(rit: RitRunner, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "o.csv", [["name", "country"], ["A", "germany"], ["B", "DEU"]])
+    error = one_line_error(rit("import", "csv", "orgs", str(path)))
+    assert (
+        "line 2, column country: unknown country 'germany': use its ISO 3166-1 alpha-2 code, DE"
+        in error
+    )
+    assert "line 3, column country: unknown country 'DEU': use an ISO 3166-1" in error
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))
