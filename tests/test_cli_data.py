@@ -618,6 +618,143 @@ def test_import_5000_rows(rit: RitRunner, tmp_path: Path) -> None:
     assert [h["title"] for h in hits] == ["Straße 4999 GmbH"]
 
 
+def test_empty_rows_of_separators_are_skipped(rit: RitRunner, tmp_path: Path) -> None:
+    # Excel writes a row left empty inside or below the data as ';;' (one ';' per column).
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "\ufeffName;Land;Stadt\r\n;;\r\nA GmbH;DE;Kiel\r\n;;\r\n\r\n"
+        "B GmbH;XX;Kiel\r\n;;\r\n".encode()
+    )
+    error = one_line_error(rit("import", "csv", "orgs", str(path), "--excel"))
+    assert error.startswith("error: line 6, column ") and "unknown country 'XX'" in error
+    assert "2 more" not in error and "must not be empty" not in error
+    path.write_bytes(path.read_bytes().replace(b"XX", b"DE"))
+    assert ok(rit, "import", "csv", "orgs", str(path), "--excel") == "imported 2 organisations\n"
+    only = write_csv(tmp_path / "only.csv", [[";;"], [";;"]])
+    assert "the file is empty" in one_line_error(rit("import", "csv", "orgs", str(only), "--excel"))
+
+
+def test_empty_headings_after_the_columns_are_ignored(
+    rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
+) -> None:
+    # Excel writes 'Name;Land;;;' when cells right of the data were ever formatted.
+    rows = [["Name", "Land", "", "", ""], ["A GmbH", "DE", "", "", ""], ["B GmbH", "JP"]]
+    path = write_csv(tmp_path / "wide.csv", rows, excel=True)
+    assert ok(rit, "import", "csv", "orgs", str(path), "--excel") == "imported 2 organisations\n"
+    before = dump()
+    stray = write_csv(tmp_path / "stray.csv", [["Name", "Land", ""], ["C GmbH", "DE", "x"]])
+    assert "line 2: 3 cells, but the header names 2 columns" in one_line_error(
+        rit("import", "csv", "orgs", str(stray))
+    )
+    gap = write_csv(tmp_path / "gap.csv", [["Name", "", "Land"], ["C GmbH", "", "DE"]])
+    error = one_line_error(rit("import", "csv", "orgs", str(gap)))
+    assert "line 1: column 2 has no heading" in error and "columns are name," in error
+    assert dump() == before
+
+
+def test_errors_name_the_column_by_its_heading_in_the_file(rit: RitRunner, tmp_path: Path) -> None:
+    ok(rit, "add-org", "Life Science Nord", "--short", "LSN")
+    orgs = write_csv(tmp_path / "o.csv", [[" Name ", "LAND"], ["A GmbH", "Deutschland"]])
+    assert "line 2, column LAND: unknown country 'Deutschland'" in one_line_error(
+        rit("import", "csv", "orgs", str(orgs))
+    )
+    people = write_csv(
+        tmp_path / "c.csv",
+        [["Name", "Firma", "E-Mail-Adresse"], ["A B", "LSN", "a b@x.de"], ["", "Niemand", ""]],
+    )
+    error = one_line_error(rit("import", "csv", "contacts", str(people)))
+    assert "line 2, column E-Mail-Adresse: e-mail 'a b@x.de'" in error
+    assert "line 3, column Firma: no organisation 'Niemand'" in error
+
+
+def test_lines_are_counted_as_a_spreadsheet_numbers_its_rows(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    # A cell with line breaks (LibreOffice, Google Sheets) is one row of the sheet.
+    rows = [["name", "country", "note"], ["A GmbH", "DE", "eins\nzwei\ndrei"], ["B GmbH", "XX"]]
+    path = write_csv(tmp_path / "lo.csv", rows)
+    assert "error: line 3, column country: unknown country 'XX'" in one_line_error(
+        rit("import", "csv", "orgs", str(path))
+    )
+    path.write_text('name,note\n"C GmbH","a\nb"\n"D GmbH","x",y\n', encoding="utf-8")
+    assert "line 3: 3 cells" in one_line_error(rit("import", "csv", "orgs", str(path)))
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00b\xee\x9dh^\x01",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    ],
+    ids=["xlsx-ods-numbers", "xls"],
+)
+def test_a_workbook_named_csv_is_named_as_such(
+    rit: RitRunner, tmp_path: Path, start: bytes
+) -> None:
+    path = tmp_path / "Partner.csv"
+    path.write_bytes(start + bytes(range(256)) * 8)
+    error = one_line_error(rit("import", "csv", "orgs", str(path), "--excel"))
+    assert "'" + str(path) + "' is a spreadsheet workbook, not a CSV file" in error
+    assert "CSV UTF-8" in error and "not UTF-8 text" not in error
+
+
+def test_a_windows_1252_file_says_how_to_save_it(
+    rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
+) -> None:
+    # Excel's "CSV (Trennzeichen-getrennt)" on a German Windows: cp1252, no BOM.
+    path = tmp_path / "alt.csv"
+    path.write_bytes("Name;Land;Notiz\r\nMüller GmbH;DE;5 €\r\n".encode("cp1252"))
+    before = dump()
+    error = one_line_error(rit("import", "csv", "orgs", str(path), "--excel"))
+    assert "is not UTF-8 text (byte 18): save it as CSV UTF-8" in error
+    assert dump() == before
+
+
+def test_a_comma_separated_file_read_with_excel_says_so(rit: RitRunner, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "google.csv", [["name", "country"], ["A GmbH", "DE"]])
+    error = one_line_error(rit("import", "csv", "orgs", str(path), "--excel"))
+    assert "(a ','-separated file is read without --excel)" in error
+
+
+def test_two_headings_for_one_column_are_both_named(rit: RitRunner, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", [["Name", "Firma", "Organisation"], ["A", "X", "X"]])
+    assert "line 1: columns 'Firma' and 'Organisation' both hold org; keep one" in one_line_error(
+        rit("import", "csv", "contacts", str(path))
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'name,country\nA,DE\n"B GmbH,DE\nC,DE\n',
+            'line 3: a cell opens a quote (") that is never closed',
+        ),
+        (
+            'name;country\n"Foo" GmbH;DE\n',
+            "line 2: text follows a cell's closing quote (\"): put the whole cell in quotes",
+        ),
+    ],
+)
+def test_broken_quotes_say_what_to_correct(
+    rit: RitRunner, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "hand.csv"
+    path.write_text(text, encoding="utf-8")
+    excel = ["--excel"] if ";" in text else []
+    assert message in one_line_error(rit("import", "csv", "orgs", str(path), *excel))
+
+
+def test_a_country_written_out_in_english_is_given_its_code(rit: RitRunner, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "o.csv", [["name", "country"], ["A", "germany"], ["B", "DEU"]])
+    error = one_line_error(rit("import", "csv", "orgs", str(path)))
+    assert (
+        "line 2, column country: unknown country 'germany': use its ISO 3166-1 alpha-2 code, DE"
+        in error
+    )
+    assert "line 3, column country: unknown country 'DEU': use an ISO 3166-1" in error
+
+
 def test_import_csv_rejects_other_tables(rit: RitRunner, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["title"], ["x"]])
     assert "use orgs or contacts" in one_line_error(rit("import", "csv", "agreements", str(path)))

@@ -120,7 +120,7 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], dict[str, Any], str, str]] = 
     ("exchange tz unknown", KOBE_VISIT, {"tz": "Mars/X"}, "tz", "unknown time zone 'Mars/X'"),
     ("org tz unknown", LSN, {"tz": "Europe/Nowhere"}, "tz", "unknown time zone"),
     ("org country name", LSN, {"country": "Germany"}, "country",
-     "unknown country 'Germany': use an ISO 3166-1 alpha-2 code"),
+     "unknown country 'Germany': use its ISO 3166-1 alpha-2 code, DE"),
     ("org country lower case", LSN, {"country": "de"}, "country", "must be written DE"),
     ("stop country unknown", KOBE_STOP, {"country": "XX"}, "country", "unknown country 'XX'"),
     # --- text: empty, too long, NUL (text.clean), addresses

@@ -55,10 +55,32 @@ def write_csv(
     return out.getvalue()
 
 
+def _broken(exc: csv.Error) -> str:
+    """What is wrong with a record the csv module refused, and how to correct it."""
+    problem = str(exc)
+    if problem == "unexpected end of data":
+        return (
+            'a cell opens a quote (") that is never closed: close it, or double each " '
+            "inside a quoted cell"
+        )
+    if problem.endswith("expected after '\"'"):
+        return (
+            "text follows a cell's closing quote (\"): put the whole cell in quotes and "
+            'double each " in it'
+        )
+    return f"not valid CSV ({problem})"
+
+
 def read_csv(
     text: str | Iterable[str], *, excel: bool, raw: bool
 ) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for every record, the header first; a BOM is ignored.
+
+    The line number is the row's number in a spreadsheet: a cell with line breaks does
+    not move the rows after it.
+
+    An empty row is skipped, also one of separators only (';;'), as Excel writes a row
+    left empty in a sheet with data beside or below it.
 
     ``text`` is the whole file, or its lines one at a time (with their line ends, as a
     file opened with newline='' gives them), so a large file is never held whole.
@@ -77,9 +99,9 @@ def read_csv(
         try:
             cells = next(reader, None)
         except csv.Error as exc:
-            raise InvalidInput(f"line {line}: not valid CSV ({exc})") from exc
+            raise InvalidInput(f"line {line}: {_broken(exc)}") from exc
         if cells is None:
             return
-        if cells:
+        if any(cells):
             yield line, cells if raw else [restore(c) for c in cells]
-        line = reader.line_num + 1
+        line += 1

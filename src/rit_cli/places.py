@@ -63,10 +63,20 @@ def country(code: str) -> str:
     """Validate an ISO 3166-1 alpha-2 code and return it upper-cased."""
     value = code.strip().upper()
     if value not in countries():
-        raise InvalidInput(
-            f"unknown country {short_repr(code)}: use an ISO 3166-1 alpha-2 code such as DE or JP"
+        named = _codes_by_name().get(code.strip().casefold())
+        use = (
+            f"its ISO 3166-1 alpha-2 code, {named}"
+            if named
+            else "an ISO 3166-1 alpha-2 code such as DE or JP"
         )
+        raise InvalidInput(f"unknown country {short_repr(code)}: use {use}")
     return value
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    """English short name, case-folded -> code: a country written out gets its code named."""
+    return {name.casefold(): code for code, name in countries().items()}
 
 
 @cache

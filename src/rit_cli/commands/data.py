@@ -71,6 +71,21 @@ def _refuse_database_file(start: bytes, path: Path, what: str) -> None:
         )
 
 
+# An .xlsx, .ods or .numbers file is a zip archive; an .xls an OLE2 compound file.
+WORKBOOK_HEADERS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _refuse_workbook(start: bytes, path: Path) -> None:
+    """A workbook renamed .csv is not text: say what to save it as, not that it is not UTF-8."""
+    if start.startswith(WORKBOOK_HEADERS):
+        from ..errors import InvalidInput
+
+        raise InvalidInput(
+            f"{str(path)!r} is a spreadsheet workbook, not a CSV file: save it from the "
+            "spreadsheet as CSV UTF-8 and import that file"
+        )
+
+
 def _stdin() -> Any:
     """Standard input, for a path '-'; refused when rit was started with it closed."""
     from ..errors import InvalidInput
@@ -269,10 +284,10 @@ def import_csv(
         raise InvalidInput(f"cannot import {short_repr(entity)} from CSV: use orgs or contacts")
     source = _CsvLines(path)
     with source:
-        records = csv_records(kind, read_csv(source, excel=excel, raw=raw))
+        headings, records = csv_records(kind, read_csv(source, excel=excel, raw=raw))
         importer = import_orgs if kind == "orgs" else import_contacts
         with context.writing() as conn, _Progress(source) as progress:
-            result = importer(conn, records, progress.advance)
+            result = importer(conn, records, progress.advance, headings)
     from ..text import count
 
     say(f"imported {count(result.added, 'organisation' if kind == 'orgs' else 'contact')}")
@@ -311,8 +326,6 @@ class _CsvLines:
 
     def _check_start(self) -> None:
         """A file that is not UTF-8 near its start (a binary file) fails before its header."""
-        from ..errors import InvalidInput
-
         peek = getattr(self.handle, "peek", None)
         if peek is None:
             return
@@ -320,21 +333,27 @@ class _CsvLines:
 
         start = peek(1 << 16)[: 1 << 16]
         _refuse_database_file(start, self.path, "CSV file")
+        _refuse_workbook(start, self.path)
         try:
             codecs.getincrementaldecoder("utf-8")().decode(start)
         except UnicodeDecodeError as exc:
-            raise InvalidInput(
-                f"{str(self.path)!r} is not UTF-8 text (byte {exc.start}): "
-                "save it as UTF-8 and try again"
-            ) from exc
+            raise self._not_utf8(exc.start) from exc
+
+    def _not_utf8(self, byte: int) -> Exception:
+        """The error for a byte that is not UTF-8, saying how to save the file."""
+        from ..errors import InvalidInput
+
+        # Excel's plain "CSV" type writes the Windows code page (cp1252 in Western Europe).
+        return InvalidInput(
+            f"{str(self.path)!r} is not UTF-8 text (byte {byte}): save it as CSV UTF-8 "
+            "(in Excel, not the plain CSV type) and try again"
+        )
 
     def __exit__(self, *exc: object) -> None:
         if str(self.path) != "-" and self.handle is not None:
             self.handle.close()
 
     def __iter__(self) -> Iterator[str]:
-        from ..errors import InvalidInput
-
         if self.text is not None:
             import io
 
@@ -347,10 +366,7 @@ class _CsvLines:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise InvalidInput(
-                    f"{str(self.path)!r} is not UTF-8 text (byte {start + exc.start}): "
-                    "save it as UTF-8 and try again"
-                ) from exc
+                raise self._not_utf8(start + exc.start) from exc
             if "\r" in text and not (text.endswith("\r\n") and text.count("\r") == 1):
                 # A CR on its own ends a line too (old Mac files).
                 import re

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -241,21 +241,42 @@ def _heading_key(text: str) -> str:
 
 
 def map_header(entity: str, header: Sequence[str]) -> list[str]:
-    """The field each column holds; an unknown, repeated or missing column is an error."""
+    """The field each column holds; an unknown, repeated or missing column is an error.
+
+    Empty headings after the last column are ignored (Excel writes 'Name;Land;;;' when
+    cells right of the data were ever used); a cell below one is refused row by row.
+    """
     aliases = {_heading_key(a): f for f, names in HEADERS[entity].items() for a in names}
+    known = ", ".join(f for f in HEADERS[entity] if f != "id")
+    while header and not header[-1].strip():
+        header = header[:-1]
     fields: list[str] = []
-    for text in header:
+    for number, text in enumerate(header, 1):
+        if not text.strip():
+            raise InvalidInput(
+                f"line 1: column {number} has no heading: name it (columns are {known})"
+                " or delete it"
+            )
         found = aliases.get(_heading_key(text))
         if found is None:
             hint = ""
             if len(header) == 1 and (";" in text or "," in text):
-                hint = " (a ';'-separated file needs --excel)" if ";" in text else ""
-            known = ", ".join(f for f in HEADERS[entity] if f != "id")
+                hint = (
+                    " (a ';'-separated file needs --excel)"
+                    if ";" in text
+                    else " (a ','-separated file is read without --excel)"
+                )
             raise InvalidInput(
                 f"line 1: unknown column {short_repr(text)}{hint}; columns are {known}"
             )
         if found in fields:
-            raise InvalidInput(f"line 1: column {short_repr(text)} appears twice")
+            first = header[fields.index(found)]
+            if _heading_key(first) == _heading_key(text):
+                raise InvalidInput(f"line 1: column {short_repr(text)} appears twice")
+            raise InvalidInput(
+                f"line 1: columns {short_repr(first)} and {short_repr(text)} both hold"
+                f" {found}; keep one"
+            )
         fields.append(found)
     for required in REQUIRED[entity]:
         if required not in fields:
@@ -272,9 +293,13 @@ class ImportResult:
 
 
 class RowErrors:
-    """Collects every row's problems so the first error names them all at once."""
+    """Collects every row's problems so the first error names them all at once.
 
-    def __init__(self) -> None:
+    A column is named by its heading in the file (``headings``: field -> heading).
+    """
+
+    def __init__(self, headings: Mapping[str, str] | None = None) -> None:
+        self.headings = headings or {}
         self.items: list[str] = []
         self.count = 0
         self.pending: list[tuple[int, int, str, str]] = []
@@ -287,7 +312,8 @@ class RowErrors:
         for line, _, column, message in sorted(self.pending):
             self.count += 1
             if len(self.items) < 5:
-                self.items.append(f"line {line}, column {column}: {message}")
+                shown = self.headings.get(column, column)
+                self.items.append(f"line {line}, column {shown}: {message}")
         self.pending.clear()
 
     def raise_if_any(self) -> None:
@@ -460,10 +486,11 @@ def import_orgs(
     conn: sqlite3.Connection,
     rows: Iterable[tuple[int, dict[str, str]]],
     progress: Callable[[int], None] = lambda n: None,
+    headings: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Validate every row as add-org does and insert them in batches; any error: none."""
     fields = tuple(f for f in ORG_HEADERS if f not in ("tags", "uuid", "id"))
-    return _run_import(conn, "orgs", fields, rows, progress, _import_org_batch)
+    return _run_import(conn, "orgs", fields, rows, progress, _import_org_batch, headings)
 
 
 @dataclass
@@ -487,11 +514,13 @@ def _run_import(
     rows: Iterable[tuple[int, dict[str, str]]],
     progress: Callable[[int], None],
     import_batch: Callable[[_Import, list[tuple[int, dict[str, str]]]], None],
+    headings: Mapping[str, str] | None,
 ) -> ImportResult:
     """Rows are inserted batch by batch inside the caller's transaction while the file is
     read; errors are collected to the end and then raised, which rolls everything back."""
     next_id = _fresh_ids(conn, table)
-    run = _Import(conn, fields, now(), next_id, _Lines(next_id), RowErrors(), progress)
+    errors = RowErrors(headings)
+    run = _Import(conn, fields, now(), next_id, _Lines(next_id), errors, progress)
     with _search_in_bulk(conn, table) as run.index:
         for batch in _batches(rows):
             import_batch(run, batch)
@@ -582,6 +611,7 @@ def import_contacts(
     conn: sqlite3.Connection,
     rows: Iterable[tuple[int, dict[str, str]]],
     progress: Callable[[int], None] = lambda n: None,
+    headings: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Validate every row as add-contact does and insert them in batches; any error: none."""
     fields = tuple(f for f in CONTACT_HEADERS if f not in ("org", "uuid", "id"))
@@ -593,6 +623,7 @@ def import_contacts(
         rows,
         progress,
         lambda run, b: _import_contact_batch(run, b, org_ids),
+        headings,
     )
 
 
@@ -689,8 +720,9 @@ def _insert_many(
 
 def csv_records(
     entity: str, lines: Iterable[tuple[int, list[str]]]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, {field: cell}) for each record after the header row, checked for its width.
+) -> tuple[dict[str, str], Iterator[tuple[int, dict[str, str]]]]:
+    """{field: heading as written}, and (line, {field: cell}) for each record after the
+    header row, checked for its width.
 
     The header is read and checked at once (before any database is opened); the records
     are read as they are asked for.
@@ -704,7 +736,9 @@ def csv_records(
         raise InvalidInput(f"the file is not valid CSV: {exc}") from exc
     if first is None:
         raise InvalidInput("the file is empty: the first line must name the columns")
-    return _records(map_header(entity, first[1]), iterator)
+    fields = map_header(entity, first[1])
+    headings = dict(zip(fields, (h.strip() for h in first[1]), strict=False))
+    return headings, _records(fields, iterator)
 
 
 def _records(
