@@ -105,6 +105,35 @@ def test_extensions_made_on_both_sides_end_on_the_later(sides: Sides) -> None:
     sides.run(sides.kobe, "extend-agreement", "LoI Kobe–LSN", "--undo")
 
 
+def test_history_tells_the_value_a_merge_keeps_over_the_partners_newer_copy(
+    sides: Sides,
+) -> None:
+    """Review: Kobe extended to 2018 and kept it, but Hamburg's copy (its 2017 extension
+    made later) won in Kobe: Kobe's history ended at Hamburg's row '→ 2017' and a bare
+    merge row, while the end was 2018. The same for a status taken back with --undo
+    after Kobe had it: the status came back, its history said it was gone."""
+    sides.run(sides.kobe, "extend-agreement", "LoI Kobe–LSN", "--until", "2018")
+    sides.run(sides.hamburg, "extend-agreement", "LoI Kobe–LSN", "--until", "2017")
+    sides.run(sides.hamburg, "set-cooperation-status", "Biobank pilot", "agreed",
+              "--on", "2016-05-10")  # fmt: skip
+    hamburg_report, kobe_report = sides.exchange()
+    for db in (sides.hamburg, sides.kobe):
+        ends = [r for r in sides.history(db, "LoI Kobe–LSN") if r["field"] == "valid_until"]
+        assert (ends[-1]["action"], ends[-1]["new"]) == ("merge", "2018-12-31"), db.name
+    # Kobe's end stayed its own: nothing of Kobe's was replaced; Hamburg's 2017 was.
+    assert "agreements\t0\t1\t0\n" in kobe_report
+    assert "agreements\t0\t1\t0\t0\t1\n" in hamburg_report
+    sides.run(sides.hamburg, "set-cooperation-status", "Biobank pilot", "--undo")
+    hamburg_report, kobe_report = sides.exchange()
+    for db in (sides.hamburg, sides.kobe):
+        assert statuses(sides, db)[0] == "agreed", db.name
+        status = [r for r in sides.history(db, "Biobank pilot") if r["field"] == "status"]
+        assert (status[-1]["action"], status[-1]["new"]) == ("merge", "agreed"), db.name
+    # The same for the status: Hamburg's undo was replaced, nothing of Kobe's.
+    assert "cooperations\t0\t1\t0\n" in kobe_report
+    assert "cooperations\t0\t1\t0\t0\t1\n" in hamburg_report
+
+
 def statuses(sides: Sides, db: Path) -> tuple[object, list[tuple[object, object]]]:
     shown = sides.show(db, "show-cooperation", "Biobank pilot")
     history = shown["history"]
