@@ -173,3 +173,25 @@ def test_status_changes_on_both_sides_merge_into_one_dated_history(
         assert "cooperations\t0\t0\t1\n" in report
         assert "cooperation_status_changes\t0\t0\t3\n" in report
     sides.run(sides.hamburg, "set-cooperation-status", "Biobank pilot", "running")
+
+
+def test_an_extension_taken_back_after_the_partner_had_it_is_taken_back_on_both_sides(
+    sides: Sides,
+) -> None:
+    """Review: the README said an extension taken back with --undo comes back with the
+    partner's next file; it does not (removed here, a merge does not bring it back), and
+    the partner keeps its end: the two ends stay apart until both take it back."""
+    sides.run(sides.hamburg, "extend-agreement", "LoI Kobe–LSN", "--until", "2017")
+    sides.exchange()
+    sides.run(sides.hamburg, "extend-agreement", "LoI Kobe–LSN", "--undo")
+
+    def ends() -> list[object]:
+        return [sides.show(db, "show-agreement", "LoI Kobe–LSN")["valid_until"]
+                for db in (sides.hamburg, sides.kobe)]  # fmt: skip
+
+    for _ in range(2):
+        sides.exchange()
+        assert ends() == ["2016-12-31", "2017-12-31"]
+    sides.run(sides.kobe, "extend-agreement", "LoI Kobe–LSN", "--undo")
+    sides.exchange()
+    assert ends() == ["2016-12-31", "2016-12-31"]
