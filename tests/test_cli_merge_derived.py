@@ -105,6 +105,35 @@ def test_extensions_made_on_both_sides_end_on_the_later(sides: Sides) -> None:
     sides.run(sides.kobe, "extend-agreement", "LoI Kobe–LSN", "--undo")
 
 
+def test_history_tells_the_value_a_merge_keeps_over_the_partners_newer_copy(
+    sides: Sides,
+) -> None:
+    """Review: Kobe extended to 2018 and kept it, but Hamburg's copy (its 2017 extension
+    made later) won in Kobe: Kobe's history ended at Hamburg's row '→ 2017' and a bare
+    merge row, while the end was 2018. The same for a status taken back with --undo
+    after Kobe had it: the status came back, its history said it was gone."""
+    sides.run(sides.kobe, "extend-agreement", "LoI Kobe–LSN", "--until", "2018")
+    sides.run(sides.hamburg, "extend-agreement", "LoI Kobe–LSN", "--until", "2017")
+    sides.run(sides.hamburg, "set-cooperation-status", "Biobank pilot", "agreed",
+              "--on", "2016-05-10")  # fmt: skip
+    hamburg_report, kobe_report = sides.exchange()
+    for db in (sides.hamburg, sides.kobe):
+        ends = [r for r in sides.history(db, "LoI Kobe–LSN") if r["field"] == "valid_until"]
+        assert (ends[-1]["action"], ends[-1]["new"]) == ("merge", "2018-12-31"), db.name
+    # Kobe's end stayed its own: nothing of Kobe's was replaced; Hamburg's 2017 was.
+    assert "agreements\t0\t1\t0\n" in kobe_report
+    assert "agreements\t0\t1\t0\t0\t1\n" in hamburg_report
+    sides.run(sides.hamburg, "set-cooperation-status", "Biobank pilot", "--undo")
+    hamburg_report, kobe_report = sides.exchange()
+    for db in (sides.hamburg, sides.kobe):
+        assert statuses(sides, db)[0] == "agreed", db.name
+        status = [r for r in sides.history(db, "Biobank pilot") if r["field"] == "status"]
+        assert (status[-1]["action"], status[-1]["new"]) == ("merge", "agreed"), db.name
+    # The same for the status: Hamburg's undo was replaced, nothing of Kobe's.
+    assert "cooperations\t0\t1\t0\n" in kobe_report
+    assert "cooperations\t0\t1\t0\t0\t1\n" in hamburg_report
+
+
 def statuses(sides: Sides, db: Path) -> tuple[object, list[tuple[object, object]]]:
     shown = sides.show(db, "show-cooperation", "Biobank pilot")
     history = shown["history"]
@@ -144,3 +173,25 @@ def test_status_changes_on_both_sides_merge_into_one_dated_history(
         assert "cooperations\t0\t0\t1\n" in report
         assert "cooperation_status_changes\t0\t0\t3\n" in report
     sides.run(sides.hamburg, "set-cooperation-status", "Biobank pilot", "running")
+
+
+def test_an_extension_taken_back_after_the_partner_had_it_is_taken_back_on_both_sides(
+    sides: Sides,
+) -> None:
+    """Review: the README said an extension taken back with --undo comes back with the
+    partner's next file; it does not (removed here, a merge does not bring it back), and
+    the partner keeps its end: the two ends stay apart until both take it back."""
+    sides.run(sides.hamburg, "extend-agreement", "LoI Kobe–LSN", "--until", "2017")
+    sides.exchange()
+    sides.run(sides.hamburg, "extend-agreement", "LoI Kobe–LSN", "--undo")
+
+    def ends() -> list[object]:
+        return [sides.show(db, "show-agreement", "LoI Kobe–LSN")["valid_until"]
+                for db in (sides.hamburg, sides.kobe)]  # fmt: skip
+
+    for _ in range(2):
+        sides.exchange()
+        assert ends() == ["2016-12-31", "2017-12-31"]
+    sides.run(sides.kobe, "extend-agreement", "LoI Kobe–LSN", "--undo")
+    sides.exchange()
+    assert ends() == ["2016-12-31", "2016-12-31"]

@@ -356,7 +356,9 @@ def test_today_and_tomorrow_are_the_users_days_for_a_time_in_another_zone(
     said = story("remind", env={**berlin, "RIT_TODAY": "2016-11-29"}).stdout
     assert "(2016-11-30 23:00 CET), tomorrow" in said, said
     said = story("remind", env={**berlin, "RIT_TODAY": "2016-12-01"}).stdout
-    assert "(2016-11-30 23:00 CET), yesterday" in said, said  # Kobe's day, over in Hamburg
+    # Begun the evening before in Hamburg: under way, not upcoming 'yesterday' (review: a
+    # visit of three days said so on its first day).
+    assert "under way (2016-12-01) at 07:00 JST (2016-11-30 23:00 CET)" in said, said
     assert story("remind", env={**berlin, "RIT_TZ": "Asia/Tokyo"}).stdout.endswith(
         "on 2016-12-01 at 07:00 JST, tomorrow\n"
     )  # in Kobe's own zone: the day at the place
@@ -368,3 +370,9 @@ def test_today_and_tomorrow_are_the_users_days_for_a_time_in_another_zone(
     kobe = {"RIT_TODAY": "2016-11-21", "RIT_TZ": "Asia/Tokyo"}
     said = story("remind", env=kobe).stdout
     assert "at 18:00 CET (2016-11-22 02:00 JST), tomorrow" in said, said
+    # A visit of three days, on its first day there, begun the evening before here.
+    schedule(story, "--on", "2016-12-05", "--days", "3", "--at", "07:00", "--title", "Week")
+    said = story("remind", env={**berlin, "RIT_TODAY": "2016-12-05"}).stdout
+    assert "Week\tunder way (2016-12-05..2016-12-07) at 07:00 JST (2016-12-04 23:00 CET)\n" in (
+        said
+    ), said

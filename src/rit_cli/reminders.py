@@ -162,7 +162,7 @@ def classify_exchange(
             local, mine, day = _times(fact, user_zone)
             at = f" at {local}" if local else ""
             also = f" ({mine})" if mine else ""
-            if fact.start >= today:
+            if day >= today:
                 message = f"on {window}{at}{also}, {_in((day - today).days)}"
             else:
                 message = f"under way ({window}){at}{also}"

@@ -637,10 +637,10 @@ def _parties_of(conn: sqlite3.Connection, ex: Exchange) -> list[tuple[Org, str]]
     return [(get_org(conn, p.org_id), p.role) for p in ex.parties]
 
 
-def _default_title(parties: list[tuple[Org, str]], dates: Dates) -> str:
+def _default_title(parties: list[tuple[Org, str]], period: str) -> str:
+    """A visit's default title: 'LSN + MWVATT → FBRI visit 2016-10' (see _period)."""
     guests = " + ".join(o.label for o, role in parties if role == "guest")
     host = next(o.label for o, role in parties if role == "host")
-    period = format_window(dates.window) if dates.window else dates.span.start.isoformat()
     return f"{guests} → {host} visit {period}"
 
 
@@ -749,7 +749,10 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     created = []
     for dates, agreement_id in zip(occurrences, agreement_ids, strict=True):
         if title is None:
-            name = _default_title(parties, dates)
+            name = _default_title(
+                parties,
+                format_window(dates.window) if dates.window else dates.span.start.isoformat(),
+            )
         elif data.yearly:
             name = f"{title} {dates.span.start.year}"
         else:
@@ -1429,18 +1432,16 @@ def _edited_title(
     ('LSN → FBRI visit 2016-10'), also when '' asks for it back; None to keep it."""
     period = _period(ex.day, ex.window_start, ex.window_end)
     if data.title is not None and not data.title.strip() and ex.type == "visit" and period:
-        guests_of = " + ".join(org.label for org, role in parties if role == "guest")
-        host_of = next(org for org, role in parties if role == "host")
-        return f"{guests_of} → {host_of.label} visit {period}"
+        return _default_title(parties, period)
     if data.title is not None:
         return clean(data.title, "title")
-    if not roles or ex.type != "visit":
+    if not roles or ex.type != "visit" or period is None:
         return None
-    guests = _default_guests(ex, period) if period is not None else None
+    guests = _default_guests(ex, period)
     if guests is None:
         return None
     if data.guests is not None:
-        guests = " + ".join(org.label for org, role in parties if role == "guest")
+        return _default_title(parties, period)
     host = next(org for org, role in parties if role == "host")
     return f"{guests} → {host.label} visit {period}"
 

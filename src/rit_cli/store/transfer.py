@@ -293,6 +293,9 @@ class _Importer:
         # Records a merge changed: (table, local id, uuid) -> {field: (old, new)}, written
         # to history once the partner's history is in (see record_merges).
         self.merged: dict[tuple[str, int, str], dict[str, tuple[Any, Any]]] = {}
+        # Values derive() set back to ours over the partner's copy that had won: history
+        # tells it, but nothing of ours was replaced (see record_merges).
+        self.restored: dict[tuple[str, int, str], dict[str, tuple[Any, Any]]] = {}
         self.statements: dict[tuple[str, ...], str] = {}  # SQL by what and its columns
         self.data: dict[str, list[dict[str, Any]]] = {}
         # Which side won each record a merge found here too, by table: the partner's
@@ -560,6 +563,9 @@ class _Importer:
         before = changes.pop(column, (ours, value))[0]
         if before != value:
             changes[column] = (before, value)
+        elif ours != value:
+            # Ours again over the partner's copy, whose history row says otherwise.
+            self.restored.setdefault((table, local_id, uuid), {})[column] = (ours, value)
         if local_id in self.taken.get(table, {}) or local_id in self.added.get(table, set()):
             return
         counts = self.counts.setdefault(table, Counts())
@@ -580,15 +586,16 @@ class _Importer:
         """
         told = {str(r.get("record_uuid")) for r in self.data.get("history", [])}
         for (table, local_id, uuid), changes in self.merged.items():
+            restored = self.restored.get((table, local_id, uuid), {})
             missing = {
                 field: (old, new)
-                for field, (old, new) in changes.items()
+                for field, (old, new) in {**changes, **restored}.items()
                 if self._latest(table, uuid, field) != _text(new)
             }
             record_history(self.conn, table, local_id, uuid, "merge", missing)
             # Replaced: a value set here that the partner's history shows no change of. A
             # file without history for the record (not rit's export) cannot tell: not counted.
-            if missing.keys() - {"sequence"} and uuid in told:
+            if missing.keys() - {"sequence"} - restored.keys() and uuid in told:
                 self.counts[table].replaced += 1
 
     def _latest(self, table: str, uuid: str, field: str) -> str | None:
