@@ -227,8 +227,8 @@ def set_cooperation_status(
     """Move a cooperation to a new, dated status.
 
     Move a cooperation to a new status, dated, so reports can say when it became concrete.
-    --undo takes back the last change given by mistake (then give the right one); the
-    history keeps both.
+    --undo takes back the last change given by mistake, its day and note with it (then give
+    the right one); rit history shows the status going there and back.
 
     Example: rit set-cooperation-status "Biobank pilot" agreed --note "MoU between partners"
     """
