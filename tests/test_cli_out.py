@@ -252,3 +252,20 @@ def test_backup_with_a_trailing_slash(rit: RitRunner, tmp_path: Path) -> None:
     assert notes.read_bytes() == b"keep" and not (tmp_path / "newdir").exists()
     refused(rit("backup", f"{tmp_path}/"), "is a directory")
     refused(rit("backup", ""), "the backup file must not be empty")  # not taken for '.'
+
+
+def test_an_export_written_in_pieces_leaves_no_file_when_it_fails(tmp_path: Path) -> None:
+    from rit_cli.outfile import write_private
+
+    def pieces() -> Iterator[bytes]:
+        yield b"{\n"
+        raise RuntimeError("the database went away")
+
+    target = tmp_path / "export.json"
+    target.write_bytes(b"the last export")
+    with pytest.raises(RuntimeError):
+        write_private(target, pieces(), tmp_path / "rit.db")
+    assert target.read_bytes() == b"the last export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json"]
+    write_private(target, iter([b"{", b"}\n"]), tmp_path / "rit.db")
+    assert target.read_bytes() == b"{}\n"

@@ -7,11 +7,23 @@ import contextlib
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from .errors import InvalidInput, StoreError
+
+# What is written: the bytes, or the pieces of a large export as they are made.
+Data = bytes | Iterable[bytes]
+
+
+def write_all(handle: BinaryIO, data: Data) -> None:
+    """DATA into HANDLE, piece by piece when it comes in pieces."""
+    if isinstance(data, bytes):
+        handle.write(data)
+        return
+    for piece in data:
+        handle.write(piece)
 
 
 def database_files(db_path: Path) -> set[Path]:
@@ -93,7 +105,7 @@ def as_typed(text: str, what: str = "--out") -> Path:
     return path
 
 
-def write_private(target: Path, data: bytes, db_path: Path) -> None:
+def write_private(target: Path, data: Data, db_path: Path) -> None:
     """Write DATA to TARGET (0600) through a temporary file and a rename.
 
     A reader (a web server serving a subscribed calendar) sees the old or the new file,
@@ -111,7 +123,7 @@ def write_private(target: Path, data: bytes, db_path: Path) -> None:
         raise StoreError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, where.path)
@@ -119,11 +131,15 @@ def write_private(target: Path, data: bytes, db_path: Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise StoreError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
+    except BaseException:  # a failure while the pieces are made, or ^C: no file is left
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
-def write_stream(target: Path, data: bytes) -> None:
+def write_stream(target: Path, data: Data) -> None:
     """Write DATA into a FIFO or character device: opened for writing, never replaced."""
-    _into_stream(target, lambda handle: handle.write(data))
+    _into_stream(target, lambda handle: write_all(handle, data))
 
 
 def copy_into_stream(source: Path, target: Path) -> None:

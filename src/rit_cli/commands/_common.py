@@ -12,6 +12,7 @@ from .. import render
 
 if TYPE_CHECKING:
     from ..models.orgs import Removed
+    from ..outfile import Data
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
 
@@ -73,11 +74,15 @@ def out_option(help: str) -> Any:
     return typer.Option("--out", metavar="PATH", help=help, show_default=False)
 
 
-def emit(data: bytes, out: str | None) -> None:
-    """DATA to stdout (no --out, or --out -), or privately to a file, never the database."""
+def emit(data: Data, out: str | None) -> None:
+    """DATA to stdout (no --out, or --out -), or privately to a file, never the database.
+
+    DATA in pieces (a large export) is written as they are made, never held whole."""
+    from ..outfile import write_all
+
     if out is None or out == "-":
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+        write_all(sys.stdout.buffer, data)
         sys.stdout.buffer.flush()
         return
     from .. import context

@@ -121,11 +121,10 @@ def export_json(out: OutOpt = None) -> None:
 
     Example: rit export json --out rit-export.json
     """
-    from ..store.transfer import dumps, export_data
+    from ..store.transfer import export_text
 
     with context.reading() as conn:
-        document = export_data(conn)
-    emit(dumps(document).encode("utf-8"), out)
+        emit((piece.encode("utf-8") for piece in export_text(conn)), out)
 
 
 @export_app.command("csv")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -176,41 +177,42 @@ def _ordered(found: dict[str, Table]) -> list[Table]:
     return ordered
 
 
-def _uuids(conn: sqlite3.Connection, table: str) -> dict[int, str]:
-    return dict(conn.execute(f"SELECT id, uuid FROM {table}").fetchall())
+def export_text(conn: sqlite3.Connection) -> Iterator[str]:
+    """The export document as text, a record at a time: sorted keys, real UTF-8.
 
-
-def export_data(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Everything, as the export document (a dict ready for json.dumps)."""
-    schema = tables(conn)
-    uuid_of: dict[str, dict[int, str]] = {}
-    out: dict[str, list[dict[str, Any]]] = {}
-    for table in schema:
-        order = ", ".join(table.primary_key) or "rowid"
-        rows = conn.execute(f"SELECT * FROM {table.name} ORDER BY {order}").fetchall()
-        records = []
-        for row in rows:
-            if table.name in LOCAL_TABLES and row["key"] == MARKER:
-                continue  # the demo's marker
-            record = {}
-            for column in table.columns:
-                value = row[column]
-                target = table.references.get(column)
-                if target is not None and value is not None:
-                    if target not in uuid_of:
-                        uuid_of[target] = _uuids(conn, target)
-                    value = uuid_of[target][value]
-                record[table.exported_name(column)] = value
-            records.append(record)
-        out[table.name] = records
-    return {"format": FORMAT, "version": VERSION, "schema": db.SCHEMA_VERSION, "tables": out}
-
-
-def dumps(document: dict[str, Any]) -> str:
-    """The export as text: sorted keys, real UTF-8, one stable layout."""
+    The layout of json.dumps(document, sort_keys=True, indent=1), written as it is read:
+    the whole document of 500 000 exchanges would take gigabytes. A reference becomes its
+    record's uuid in the query itself, so no table of ids is kept either.
+    """
     from ..text import json_safe
 
-    return json_safe(json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)) + "\n"
+    yield f'{{\n "format": "{FORMAT}",\n "schema": {db.SCHEMA_VERSION},\n "tables": {{'
+    for number, table in enumerate(sorted(tables(conn), key=lambda t: t.name)):
+        order = ", ".join(table.primary_key) or "rowid"
+        cells = [
+            f"(SELECT uuid FROM {table.references[c]} WHERE id = t.{c})"
+            if c in table.references
+            else f"t.{c}"
+            for c in table.columns
+        ]
+        names = [table.exported_name(c) for c in table.columns]
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(f"SELECT {', '.join(cells)} FROM {table.name} t ORDER BY {order}")
+        if table.name in LOCAL_TABLES:
+            rows = (r for r in rows if r[names.index("key")] != MARKER)  # the demo's marker
+        yield f"{',' if number else ''}\n  {json.dumps(table.name, ensure_ascii=False)}: ["
+        separator = "\n   "
+        for row in rows:
+            record = json.dumps(dict(zip(names, row, strict=True)), **_LAYOUT)
+            yield separator + json_safe(record.replace("\n", "\n   "))
+            separator = ",\n   "
+        yield "]" if separator == "\n   " else "\n  ]"
+    yield f'\n }},\n "version": {VERSION}\n}}\n'
+
+
+# json.dumps of one record; its lines are indented to its place in the document.
+_LAYOUT: dict[str, Any] = {"ensure_ascii": False, "sort_keys": True, "indent": 1}
 
 
 def parse(text: str, source: str) -> dict[str, Any]:
