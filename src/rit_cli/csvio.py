@@ -42,17 +42,23 @@ def delimiter(excel: bool) -> str:
 
 def write_csv(
     header: Sequence[str], rows: Iterable[Sequence[object]], *, excel: bool, raw: bool
-) -> str:
-    """The table as CSV text: UTF-8 (with BOM for Excel), ',' or ';', CRLF line ends."""
+) -> Iterator[str]:
+    """The table as CSV text: UTF-8 (with BOM for Excel), ',' or ';', CRLF line ends.
+
+    The text comes in pieces of a few hundred rows, as the rows are read."""
     out = io.StringIO()
     if excel:
         out.write("\ufeff")
     writer = csv.writer(out, delimiter=delimiter(excel), lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         cells = ["" if v is None else str(v) for v in row]
         writer.writerow(cells if raw else [neutralise(c) for c in cells])
-    return out.getvalue()
+        if number % 500 == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def _broken(exc: csv.Error) -> str:

@@ -153,7 +153,8 @@ def export_csv(
 
     with context.reading() as conn:
         header, rows = export_table(conn, table.strip().lower())
-    emit(write_csv(header, rows, excel=excel, raw=raw).encode("utf-8"), out)
+        pieces = write_csv(header, rows, excel=excel, raw=raw)
+        emit((piece.encode("utf-8") for piece in pieces), out)
 
 
 @export_app.command("ics")
