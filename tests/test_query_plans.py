@@ -116,6 +116,21 @@ def test_agenda_lines(bench_conn: sqlite3.Connection) -> None:
     assert "exchange_spans VIRTUAL TABLE" in plan, plan
 
 
+def test_ics_export_of_a_month(bench_conn: sqlite3.Connection) -> None:
+    from rit_cli.store.calendar import calendar_entries
+
+    month = lambda: calendar_entries(bench_conn, TODAY, date(2020, 6, 30))  # noqa: E731
+    assert_no_full_scan(bench_conn, month)
+    statements = _statements(bench_conn, month)
+    main = next(s for s in statements if "FROM exchanges e" in s)
+    plan = " ".join(r[3] for r in bench_conn.execute("EXPLAIN QUERY PLAN " + main))
+    assert "exchange_spans VIRTUAL TABLE" in plan, plan
+    # Only the shown exchanges' parties, not every exchange's.
+    for sql in statements:
+        plan = [r[3] for r in bench_conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert not [step for step in plan if step.startswith("SCAN x")], (sql, plan)
+
+
 def test_report_current(bench_conn: sqlite3.Connection) -> None:
     reports = pytest.importorskip("rit_cli.store.reports")
     assert_no_full_scan(

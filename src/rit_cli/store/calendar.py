@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
+
+from . import batches
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,21 @@ def calendar_entries(
     conn: sqlite3.Connection, start: date | None = None, end: date | None = None
 ) -> list[CalendarEntry]:
     """Exchanges whose days (or window) overlap START..END, in date order."""
+    from .exchanges import julian_day
+
     where, params = [], []
+    if start is not None or end is not None:
+        # The R*Tree of spans (m003) finds a month's exchanges without reading the years
+        # around it; the ISO dates only confirm what it found, as in the agenda.
+        where.append(
+            "e.id IN (SELECT id FROM exchange_spans WHERE first_day <= ? AND last_day >= ?)"
+        )
+        params += [julian_day(end or date.max), julian_day(start or date.min)]
     if start is not None:
-        where.append("e.end_on >= ?")
+        where.append("+e.end_on >= ?")
         params.append(start.isoformat())
     if end is not None:
-        where.append("e.start_on <= ?")
+        where.append("+e.start_on <= ?")
         params.append(end.isoformat())
     sql = "SELECT e.*, (SELECT coalesce(short, name) FROM orgs WHERE id = e.host_id) AS host"
     sql += " FROM exchanges e"
@@ -52,10 +64,20 @@ def calendar_entries(
         sql += " WHERE " + " AND ".join(where)
     rows = conn.execute(sql + " ORDER BY e.start_on, e.id", params).fetchall()
     roles: dict[int, dict[str, list[str]]] = {}
-    for exchange_id, role, name in conn.execute(
+    party_sql = (
         "SELECT x.exchange_id, x.role, coalesce(o.short, o.name) FROM exchange_orgs x"
-        " JOIN orgs o ON o.id = x.org_id ORDER BY o.name_key"
-    ):
+        " JOIN orgs o ON o.id = x.org_id"
+    )
+    if where:  # only the parties of what is shown, not every exchange's
+        parties = (
+            conn.execute(
+                party_sql + f" WHERE x.exchange_id IN ({marks}) ORDER BY o.name_key", chunk
+            )
+            for chunk, marks in batches([r["id"] for r in rows])
+        )
+    else:
+        parties = iter([conn.execute(party_sql + " ORDER BY o.name_key")])
+    for exchange_id, role, name in chain.from_iterable(parties):
         roles.setdefault(exchange_id, {}).setdefault(role, []).append(name)
     entries = []
     for r in rows:
