@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -44,7 +45,8 @@ def calendar_entries(
     """Exchanges whose days (or window) overlap START..END, in date order."""
     from .exchanges import julian_day
 
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if start is not None or end is not None:
         # The R*Tree of spans (m003) finds a month's exchanges without reading the years
         # around it; the ISO dates only confirm what it found, as in the agenda.
@@ -68,6 +70,7 @@ def calendar_entries(
         "SELECT x.exchange_id, x.role, coalesce(o.short, o.name) FROM exchange_orgs x"
         " JOIN orgs o ON o.id = x.org_id"
     )
+    parties: Iterable[sqlite3.Cursor]
     if where:  # only the parties of what is shown, not every exchange's
         parties = (
             conn.execute(
@@ -76,7 +79,7 @@ def calendar_entries(
             for chunk, marks in batches([r["id"] for r in rows])
         )
     else:
-        parties = iter([conn.execute(party_sql + " ORDER BY o.name_key")])
+        parties = [conn.execute(party_sql + " ORDER BY o.name_key")]
     for exchange_id, role, name in chain.from_iterable(parties):
         roles.setdefault(exchange_id, {}).setdefault(role, []).append(name)
     entries = []

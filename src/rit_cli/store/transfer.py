@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -198,7 +198,9 @@ def export_text(conn: sqlite3.Connection) -> Iterator[str]:
         names = [table.exported_name(c) for c in table.columns]
         cursor = conn.cursor()
         cursor.row_factory = None
-        rows = cursor.execute(f"SELECT {', '.join(cells)} FROM {table.name} t ORDER BY {order}")
+        rows: Iterable[tuple[Any, ...]] = cursor.execute(
+            f"SELECT {', '.join(cells)} FROM {table.name} t ORDER BY {order}"
+        )
         if table.name in LOCAL_TABLES:
             rows = (r for r in rows if r[names.index("key")] != MARKER)  # the demo's marker
         yield f"{',' if number else ''}\n  {json.dumps(table.name, ensure_ascii=False)}: ["
