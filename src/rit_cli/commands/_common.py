@@ -22,17 +22,18 @@ stdout_is_terminal = render.stdout_is_terminal
 
 def print_listing(
     columns: Sequence[render.Column],
-    records: Sequence[Any],
+    records: Iterable[Any],
     as_json: bool,
     to_json: Any = None,
     title: str | None = None,
 ) -> None:
-    """A table on a terminal, tab-separated lines when piped, or JSON."""
+    """A table on a terminal, tab-separated lines when piped (as the records come), or JSON."""
     if as_json:
         payload = [to_json(r) for r in records] if to_json else list(records)
         sys.stdout.write(render.to_json(payload))
         return
     if stdout_is_terminal():
+        records = list(records)  # a table measures every row before it prints one
         console = render.make_console()
         if records:
             console.print(render.table(columns, records, title=title))

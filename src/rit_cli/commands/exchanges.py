@@ -539,16 +539,17 @@ def agenda(
     first, last = store.agenda_range(start, end, context.today())
     # JSON gives every field of each exchange; a listing only what its lines show.
     select = store.agenda if as_json else store.agenda_lines
-    with context.reading() as conn:
-        records = select(
-            conn, first, last, org=org, agreement=agreement, type_filter=type_, status=status
-        )
     columns = exchange_columns(zone)
     if not as_json and stdout_is_terminal():
         from ..render import make_console
 
         columns = terminal_columns(zone, make_console().width)
-    print_listing(columns, records, as_json, lambda e: store.exchange_json(e, zone))
+    with context.reading() as conn:
+        records = select(
+            conn, first, last, org=org, agreement=agreement, type_filter=type_, status=status
+        )
+        # Piped lines are printed as they are read (an agenda of years is not held whole).
+        print_listing(columns, records, as_json, lambda e: store.exchange_json(e, zone))
 
 
 @app.command("show-exchange")

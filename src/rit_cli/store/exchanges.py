@@ -10,7 +10,7 @@ Creating and changing exchanges is in store/scheduling.py, so that reading comma
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -271,17 +271,23 @@ def agenda_lines(
     agreement: str | None = None,
     type_filter: str | None = None,
     status: str | None = None,
-) -> list[ExchangeLine]:
+) -> Iterator[ExchangeLine]:
     """The same exchanges as agenda(), as listing lines: the columns a line shows, and the
-    parties. Half the columns and two queries fewer per batch, for agendas of hundreds."""
+    parties. Half the columns and two queries fewer per batch, for agendas of hundreds.
+
+    Read a batch at a time while the connection is open, so an agenda of years is printed
+    as it is read, not held whole. The references (--org, --agreement) are checked here."""
     where, params = _agenda_where(conn, start, end, org, agreement, type_filter, status)
     cursor = conn.cursor()
     cursor.row_factory = None
-    rows = cursor.execute(_LINE_SELECT + where, params).fetchall()
-    parties = _parties(conn, [r[0] for r in rows])
-    return [
-        ExchangeLine._make((*r[:5], bool(r[5]), *r[6:], tuple(parties.get(r[0], ())))) for r in rows
-    ]
+    return _lines(conn, cursor.execute(_LINE_SELECT + where, params))
+
+
+def _lines(conn: sqlite3.Connection, cursor: sqlite3.Cursor) -> Iterator[ExchangeLine]:
+    while rows := cursor.fetchmany(500):
+        parties = _parties(conn, [r[0] for r in rows])
+        for r in rows:
+            yield ExchangeLine._make((*r[:5], bool(r[5]), *r[6:], tuple(parties.get(r[0], ()))))
 
 
 # ------------------------------------------------------------ presentation
