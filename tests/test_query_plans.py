@@ -312,15 +312,25 @@ def test_visit_facts_of_many_agreements_are_bounded_ranges_of_the_visits_index(
         (date(2015, 1, 1), date(2025, 12, 31), {"org": "1"}),
     ],
 )
+@pytest.mark.parametrize("at_a_time", [500, 7])
 def test_agenda_lines_are_the_agenda_s_exchanges(
-    bench_conn: sqlite3.Connection, first: date, last: date, filters: dict[str, str]
+    bench_conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    filters: dict[str, str],
+    at_a_time: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The listing's lines hold exactly what the full records hold, in the same order."""
+    """The listing's lines hold exactly what the full records hold, in the same order,
+    read a batch at a time (7: many batches, each with its own parties)."""
     from rit_cli.models.exchanges import ExchangeLine
+    from rit_cli.store import exchanges
     from rit_cli.store.exchanges import agenda, agenda_lines
 
+    monkeypatch.setattr(exchanges, "LINES_AT_A_TIME", at_a_time)
+
     full = agenda(bench_conn, first, last, **filters)  # type: ignore[arg-type]
-    lines = agenda_lines(bench_conn, first, last, **filters)  # type: ignore[arg-type]
+    lines = list(agenda_lines(bench_conn, first, last, **filters))  # type: ignore[arg-type]
     assert full, "the case should find exchanges"
     assert lines == [
         ExchangeLine(**{name: getattr(e, name) for name in ExchangeLine._fields}) for e in full

@@ -283,8 +283,12 @@ def agenda_lines(
     return _lines(conn, cursor.execute(_LINE_SELECT + where, params))
 
 
+# Rows agenda_lines reads at a time, with one query for their parties.
+LINES_AT_A_TIME = 500
+
+
 def _lines(conn: sqlite3.Connection, cursor: sqlite3.Cursor) -> Iterator[ExchangeLine]:
-    while rows := cursor.fetchmany(500):
+    while rows := cursor.fetchmany(LINES_AT_A_TIME):
         parties = _parties(conn, [r[0] for r in rows])
         for r in rows:
             yield ExchangeLine._make((*r[:5], bool(r[5]), *r[6:], tuple(parties.get(r[0], ()))))
