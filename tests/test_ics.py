@@ -141,6 +141,34 @@ def test_from_to_select_overlapping_exchanges(rit: RitRunner) -> None:
     assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: ")
 
 
+@pytest.mark.parametrize(
+    "edit", [["FBRI", "--short", "FBRK"], ["LSN", "--name", "Aalto Life Science Nord"]]
+)
+def test_a_renamed_organisation_raises_the_sequence_of_its_events(
+    rit: RitRunner, edit: list[str]
+) -> None:
+    """QA: the events name the organisations (DESCRIPTION: guests, host, participants, in
+    the order of their names); edit-org changed that text in every event while SEQUENCE,
+    DTSTAMP and LAST-MODIFIED stayed, so a calendar kept the old names."""
+    story(rit)
+    ok(rit, "add-org", "Kiel Region", "--short", "KR", "--country", "DE", "--city", "Kiel")
+    ok(rit, "add-meeting", "Kiel only", "--org", "KR", "--on", "2016-09-01")
+    before = events(rit("export", "ics").stdout.encode())
+    ok(rit, "edit-org", *edit)
+    after = events(rit("export", "ics").stdout.encode())
+    changed = 0
+    for summary, event in before.items():
+        renamed = next(e for e in after.values() if e["uid"] == event["uid"])
+        shown = [str(e.get(p)) for e in (event, renamed) for p in ("summary", "description")]
+        if shown[:2] != shown[2:]:
+            changed += 1
+            assert int(renamed["sequence"]) > int(event["sequence"]), summary
+            assert renamed.decoded("last-modified") >= event.decoded("last-modified")
+    assert changed
+    kiel = after["Kiel only"]
+    assert int(kiel["sequence"]) == int(before["Kiel only"]["sequence"])  # not named
+
+
 @pytest.mark.parametrize("fold", ["0", "1"])
 def test_a_time_that_happens_twice_keeps_its_instant(rit: RitRunner, fold: str) -> None:
     """RFC 5545 reads an ambiguous TZID time as its first occurrence: fold 1 goes in UTC."""
