@@ -169,6 +169,43 @@ def test_a_renamed_organisation_raises_the_sequence_of_its_events(
     assert int(kiel["sequence"]) == int(before["Kiel only"]["sequence"])  # not named
 
 
+def test_an_edit_committed_while_exporting_is_not_half_in_the_file(
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: export ics read the exchanges, then their organisations, each statement in a
+    snapshot of its own: an edit committed in between (cron exporting while you edit) gave
+    an event the new organisations under its old SEQUENCE and DTSTAMP, which a calendar
+    holding that SEQUENCE keeps unchanged."""
+    import sqlite3
+
+    from rit_cli.store import calendar
+
+    story(rit)
+    ok(rit, "add-org", "JETRO", "--country", "JP", "--city", "Tokyo")
+    read = calendar.calendar_entries
+    env = {**os.environ, "RIT_DB": str(db_path), "RIT_TODAY": "2016-08-25"}
+    edit = [sys.executable, "-m", "rit_cli", "edit-exchange", "Partnering day"]
+
+    def edited_meanwhile(conn: sqlite3.Connection, *args: date | None) -> object:
+        def between(sql: str) -> None:
+            if "exchange_orgs" in sql:
+                conn.set_trace_callback(None)
+                orgs = ["--org", "LSN", "--org", "FBRI", "--org", "JETRO"]
+                subprocess.run([*edit, *orgs], env=env, capture_output=True, check=True)
+
+        conn.set_trace_callback(between)
+        return read(conn, *args)
+
+    monkeypatch.setattr(calendar, "calendar_entries", edited_meanwhile)
+    event = events(rit("export", "ics").stdout.encode())["Partnering day"]
+    assert (str(event["description"]), int(event["sequence"])) == ("participants: FBRI, LSN", 0)
+    event = events(rit("export", "ics").stdout.encode())["Partnering day"]
+    assert (str(event["description"]), int(event["sequence"])) == (
+        "participants: FBRI, JETRO, LSN",
+        1,
+    )
+
+
 @pytest.mark.parametrize("fold", ["0", "1"])
 def test_a_time_that_happens_twice_keeps_its_instant(rit: RitRunner, fold: str) -> None:
     """RFC 5545 reads an ambiguous TZID time as its first occurrence: fold 1 goes in UTC."""
