@@ -381,7 +381,7 @@ def test_a_corrected_short_name_carries_into_default_visit_titles(rit: RitRunner
     assert titles == [
         ("LSN → FBRI visit 2016-10", 1),
         ("Kobe City + FBRI → LSN visit 2016-11-02", 1),
-        ("Biobank talks FRBI", 0),  # a title the user gave is kept
+        ("Biobank talks FRBI", 1),  # a title the user gave is kept (its event's host: FBRI)
     ]
     ok(rit, "edit-org", "Kobe City", "--name", "City of Kobe")
     assert json.loads(ok(rit, "show-exchange", "2", "--json"))["title"] == (

@@ -141,6 +141,71 @@ def test_from_to_select_overlapping_exchanges(rit: RitRunner) -> None:
     assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: ")
 
 
+@pytest.mark.parametrize(
+    "edit", [["FBRI", "--short", "FBRK"], ["LSN", "--name", "Aalto Life Science Nord"]]
+)
+def test_a_renamed_organisation_raises_the_sequence_of_its_events(
+    rit: RitRunner, edit: list[str]
+) -> None:
+    """QA: the events name the organisations (DESCRIPTION: guests, host, participants, in
+    the order of their names); edit-org changed that text in every event while SEQUENCE,
+    DTSTAMP and LAST-MODIFIED stayed, so a calendar kept the old names."""
+    story(rit)
+    ok(rit, "add-org", "Kiel Region", "--short", "KR", "--country", "DE", "--city", "Kiel")
+    ok(rit, "add-meeting", "Kiel only", "--org", "KR", "--on", "2016-09-01")
+    before = events(rit("export", "ics").stdout.encode())
+    ok(rit, "edit-org", *edit)
+    after = events(rit("export", "ics").stdout.encode())
+    changed = 0
+    for summary, event in before.items():
+        renamed = next(e for e in after.values() if e["uid"] == event["uid"])
+        shown = [str(e.get(p)) for e in (event, renamed) for p in ("summary", "description")]
+        if shown[:2] != shown[2:]:
+            changed += 1
+            assert int(renamed["sequence"]) > int(event["sequence"]), summary
+            assert renamed.decoded("last-modified") >= event.decoded("last-modified")
+    assert changed
+    kiel = after["Kiel only"]
+    assert int(kiel["sequence"]) == int(before["Kiel only"]["sequence"])  # not named
+
+
+def test_an_edit_committed_while_exporting_is_not_half_in_the_file(
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: export ics read the exchanges, then their organisations, each statement in a
+    snapshot of its own: an edit committed in between (cron exporting while you edit) gave
+    an event the new organisations under its old SEQUENCE and DTSTAMP, which a calendar
+    holding that SEQUENCE keeps unchanged."""
+    import sqlite3
+
+    from rit_cli.store import calendar
+
+    story(rit)
+    ok(rit, "add-org", "JETRO", "--country", "JP", "--city", "Tokyo")
+    read = calendar.calendar_entries
+    env = {**os.environ, "RIT_DB": str(db_path), "RIT_TODAY": "2016-08-25"}
+    edit = [sys.executable, "-m", "rit_cli", "edit-exchange", "Partnering day"]
+
+    def edited_meanwhile(conn: sqlite3.Connection, *args: date | None) -> object:
+        def between(sql: str) -> None:
+            if "exchange_orgs" in sql:
+                conn.set_trace_callback(None)
+                orgs = ["--org", "LSN", "--org", "FBRI", "--org", "JETRO"]
+                subprocess.run([*edit, *orgs], env=env, capture_output=True, check=True)
+
+        conn.set_trace_callback(between)
+        return read(conn, *args)
+
+    monkeypatch.setattr(calendar, "calendar_entries", edited_meanwhile)
+    event = events(rit("export", "ics").stdout.encode())["Partnering day"]
+    assert (str(event["description"]), int(event["sequence"])) == ("participants: FBRI, LSN", 0)
+    event = events(rit("export", "ics").stdout.encode())["Partnering day"]
+    assert (str(event["description"]), int(event["sequence"])) == (
+        "participants: FBRI, JETRO, LSN",
+        1,
+    )
+
+
 @pytest.mark.parametrize("fold", ["0", "1"])
 def test_a_time_that_happens_twice_keeps_its_instant(rit: RitRunner, fold: str) -> None:
     """RFC 5545 reads an ambiguous TZID time as its first occurrence: fold 1 goes in UTC."""

@@ -169,9 +169,14 @@ def _discard_if_empty(conn: sqlite3.Connection, path: Path, made: list[Path]) ->
 
 
 @contextlib.contextmanager
-def reading() -> Iterator[sqlite3.Connection]:
+def reading(snapshot: bool = False) -> Iterator[sqlite3.Connection]:
+    """The database for a command that only reads. With snapshot, its statements all read
+    one state (a deferred transaction, WAL): a write committed meanwhile is neither waited
+    for nor half seen, as it would be by statements that each read the latest."""
     conn = open_db()
     try:
+        if snapshot:
+            conn.execute("BEGIN")
         yield conn
     finally:
         conn.close()

@@ -184,7 +184,7 @@ def export_ics(
         from ..errors import InvalidInput
 
         raise InvalidInput(f"--to {last} is before --from {first}")
-    with context.reading() as conn:
+    with context.reading(snapshot=True) as conn:  # an event's parties match its sequence
         entries = calendar_entries(conn, first, last)
     emit(build_calendar(entries), out)
 

@@ -169,7 +169,7 @@ def edit_org(
     org = get_org(conn, current["id"])
     followed: list[int] = []
     old_label = current["short"] or current["name"]
-    if org.label != old_label:
+    if org.label != old_label or org.name != current["name"]:
         from .scheduling import follow_org_label
 
         followed = follow_org_label(conn, org.id, old_label)

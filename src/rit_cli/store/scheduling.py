@@ -979,7 +979,9 @@ def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> l
     """The ids of the visits whose default title named the organisation by OLD_LABEL ('LSN
     → FRBI visit 2016-10') and that now name it by its label (edit-org corrected its short
     name or name), so they keep following their dates and parties; a title the user gave
-    is kept. Each is a change of its own: the calendar event's title changes."""
+    is kept. Each is a change of its own: the calendar event's title changes. The other
+    exchanges it takes part in get a new sequence: their events name it too (ics.py's
+    description, in the order of the names)."""
     rows = conn.execute(
         "SELECT DISTINCT e.id FROM exchanges e JOIN exchange_orgs o ON o.exchange_id = e.id"
         " WHERE o.org_id = ? AND e.type = 'visit' AND instr(e.title, ?) > 0 ORDER BY e.id",
@@ -1003,6 +1005,13 @@ def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> l
         if title != ex.title:
             _change(conn, ex, {"title": title, "title_key": key(title)})
             followed.append(ex.id)
+    for exchange_id, sequence in conn.execute(
+        "SELECT DISTINCT e.id, e.sequence FROM exchanges e"
+        " JOIN exchange_orgs o ON o.exchange_id = e.id WHERE o.org_id = ? ORDER BY e.id",
+        (org_id,),
+    ).fetchall():
+        if exchange_id not in followed:
+            update(conn, "exchanges", exchange_id, {"sequence": sequence + 1})
     return followed
 
 
