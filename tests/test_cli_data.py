@@ -968,3 +968,34 @@ def test_doctor_warns_on_a_network_file_system(db_path: Path, rit: RitRunner) ->
     checks = {c.name: c for c in doctor(db.locate(str(db_path)), mounts)}
     assert checks["file system"].status == "warn"
     assert "network file system" in checks["file system"].detail
+
+
+def test_an_edit_committed_while_exporting_json_is_not_half_in_the_file(
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """export json reads one table after another: an exchange removed between them (cron
+    exporting while someone edits) left its organisations in the file without it, which
+    import json then refuses. It reads one snapshot, as export ics does."""
+    from rit_cli.store import transfer
+
+    ok(rit, *ADD_LSN)
+    ok(rit, *ADD_FBRI)
+    schedule_visit(rit, "LSN", "FBRI", "--on", "2016-10-12")
+    env = {**os.environ, "RIT_DB": str(db_path), "RIT_TODAY": "2016-08-25"}
+    remove = [sys.executable, "-m", "rit_cli", "remove-exchange", "1"]
+    read = transfer.export_text
+
+    def removed_meanwhile(conn: sqlite3.Connection) -> object:
+        def between(sql: str) -> None:
+            if "FROM exchange_orgs" in sql:  # read before the exchanges (by name)
+                conn.set_trace_callback(None)
+                subprocess.run(remove, env=env, capture_output=True, check=True)
+
+        conn.set_trace_callback(between)
+        yield from read(conn)
+
+    monkeypatch.setattr(transfer, "export_text", removed_meanwhile)
+    document = json.loads(ok(rit, "export", "json"))["tables"]
+    assert ok(rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31") == ""  # removed
+    assert [e["title"] for e in document["exchanges"]] == ["LSN → FBRI visit 2016-10-12"]
+    assert len(document["exchange_orgs"]) == 2

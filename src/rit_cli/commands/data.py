@@ -123,7 +123,7 @@ def export_json(out: OutOpt = None) -> None:
     """
     from ..store.transfer import export_text
 
-    with context.reading() as conn:
+    with context.reading(snapshot=True) as conn:  # one state, though read table by table
         emit((piece.encode("utf-8") for piece in export_text(conn)), out)
 
 
