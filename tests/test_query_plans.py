@@ -109,8 +109,10 @@ def test_agenda_by_status(bench_conn: sqlite3.Connection) -> None:
 def test_agenda_lines(bench_conn: sqlite3.Connection) -> None:
     from rit_cli.store.exchanges import agenda_lines
 
-    assert_no_full_scan(bench_conn, lambda: agenda_lines(bench_conn, TODAY, date(2020, 6, 14)))
-    statements = _statements(bench_conn, lambda: agenda_lines(bench_conn, TODAY, TODAY))
+    assert_no_full_scan(
+        bench_conn, lambda: list(agenda_lines(bench_conn, TODAY, date(2020, 6, 14)))
+    )
+    statements = _statements(bench_conn, lambda: list(agenda_lines(bench_conn, TODAY, TODAY)))
     main = next(s for s in statements if "FROM exchanges e" in s)
     plan = " ".join(r[3] for r in bench_conn.execute("EXPLAIN QUERY PLAN " + main))
     assert "exchange_spans VIRTUAL TABLE" in plan, plan

@@ -154,7 +154,7 @@ def test_parties_come_guests_first_then_the_host_each_by_name(conn: sqlite3.Conn
     )
     for found in (
         agenda(conn, TODAY, date(2016, 12, 31)),
-        agenda_lines(conn, TODAY, date(2016, 12, 31)),
+        list(agenda_lines(conn, TODAY, date(2016, 12, 31))),
     ):
         assert [(p.role, p.label) for p in found[0].parties] == [
             ("guest", "Yokohama Lab"),
