@@ -146,6 +146,22 @@ def quiet_ok(rit: RitRunner, *args: str, env: Env | None = None, today: str | No
     return ok(rit, *args, env=env, today=today, quiet=True)
 
 
+class TwoDatabases:
+    """Two partners' databases in one test (import json --merge): run rit on either, and
+    write either's export to a file."""
+
+    def __init__(self, rit: RitRunner, tmp_path: Path) -> None:
+        self.rit, self.tmp_path = rit, tmp_path
+
+    def run(self, db: Path, *args: str) -> str:
+        return ok(self.rit, *args, env={"RIT_DB": str(db)})
+
+    def export(self, db: Path, name: str) -> Path:
+        path = self.tmp_path / name
+        path.write_text(self.run(db, "export", "json"), encoding="utf-8")
+        return path
+
+
 def add_story_orgs(rit: RitRunner, env: Env | None = None) -> None:
     """#1 LSN (Hamburg, Europe/Berlin) and #2 FBRI (Kobe, Asia/Tokyo)."""
     ok(rit, *ADD_LSN, env=env)

@@ -16,17 +16,17 @@ from pathlib import Path
 import pytest
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, ok
+from .helpers import TwoDatabases, add_story_orgs
 from .test_cli_data import clock  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("clock")
 
 
-class Sides:
+class Sides(TwoDatabases):
     """Hamburg's database, shared once with Kobe; each side then changes its copy."""
 
     def __init__(self, rit: RitRunner, tmp_path: Path) -> None:
-        self.rit, self.tmp_path = rit, tmp_path
+        super().__init__(rit, tmp_path)
         self.hamburg, self.kobe = tmp_path / "hamburg.db", tmp_path / "kobe.db"
         add_story_orgs(rit, env={"RIT_DB": str(self.hamburg)})
         self.run(self.hamburg, "add-programme", "Regional Industry-Tie-Up", "--short", "RIT",
@@ -36,14 +36,6 @@ class Sides:
         self.run(self.hamburg, "add-cooperation", "Biobank pilot", "--org", "LSN", "--org",
                  "FBRI", "--on", "2016-05-02")  # fmt: skip
         self.run(self.kobe, "import", "json", str(self.export(self.hamburg, "shared.json")))
-
-    def run(self, db: Path, *args: str) -> str:
-        return ok(self.rit, *args, env={"RIT_DB": str(db)})
-
-    def export(self, db: Path, name: str) -> Path:
-        path = self.tmp_path / name
-        path.write_text(self.run(db, "export", "json"), encoding="utf-8")
-        return path
 
     def exchange(self) -> tuple[str, str]:
         """Each side merges the other's file (both written before either merge)."""

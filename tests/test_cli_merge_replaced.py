@@ -17,7 +17,7 @@ import pytest
 from icalendar import Calendar
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, ok, quiet_ok
+from .helpers import TwoDatabases, add_story_orgs, quiet_ok
 from .test_cli_data import clock  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -25,22 +25,14 @@ pytestmark = pytest.mark.usefixtures("clock")
 MEETING = ("1", "--kind", "exchange")
 
 
-class Sides:
+class Sides(TwoDatabases):
     def __init__(self, rit: RitRunner, tmp_path: Path) -> None:
-        self.rit, self.tmp_path = rit, tmp_path
+        super().__init__(rit, tmp_path)
         self.ours, self.theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
         add_story_orgs(rit, env={"RIT_DB": str(self.ours)})
         self.run(self.ours, "add-meeting", "Sync call", "--org", "LSN", "--org", "FBRI",
                  "--on", "2016-09-20", "--online")  # fmt: skip
         self.run(self.theirs, "import", "json", str(self.export(self.ours, "shared.json")))
-
-    def run(self, db: Path, *args: str) -> str:
-        return ok(self.rit, *args, env={"RIT_DB": str(db)})
-
-    def export(self, db: Path, name: str) -> Path:
-        path = self.tmp_path / name
-        path.write_text(self.run(db, "export", "json"), encoding="utf-8")
-        return path
 
     def sequence(self) -> int:
         calendar = Calendar.from_ical(self.run(self.ours, "export", "ics"))
