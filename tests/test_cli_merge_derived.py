@@ -187,3 +187,25 @@ def test_an_extension_taken_back_after_the_partner_had_it_is_taken_back_on_both_
     sides.run(sides.kobe, "extend-agreement", "LoI Kobe–LSN", "--undo")
     sides.exchange()
     assert ends() == ["2016-12-31", "2016-12-31"]
+
+
+@pytest.mark.parametrize(("kind", "ref"), [("agreement", "LoI Kobe–LSN"), ("programme", "RIT")])
+def test_an_extension_taken_back_stays_taken_back_when_the_partner_s_copy_wins(
+    sides: Sides, kind: str, ref: str
+) -> None:
+    """QA: after Hamburg took an extension back, Kobe (which still has it) edited the
+    note: its newer copy won whole in Hamburg and brought the extended end along, with no
+    extension left to explain it or to take back (extend-* --undo: nothing to take back).
+    The end stays where the extension taken back here started."""
+    sides.run(sides.hamburg, f"extend-{kind}", ref, "--until", "2017")
+    sides.exchange()
+    sides.run(sides.hamburg, f"extend-{kind}", ref, "--undo")
+    sides.run(sides.kobe, f"edit-{kind}", ref, "--note", "renewed in Kobe")
+    sides.exchange()
+    hamburg = sides.show(sides.hamburg, f"show-{kind}", ref)
+    assert (hamburg["valid_until"], hamburg["extensions"], hamburg["note"]) == (
+        "2016-12-31",
+        [],
+        "renewed in Kobe",
+    )
+    assert sides.show(sides.kobe, f"show-{kind}", ref)["valid_until"] == "2017-12-31"

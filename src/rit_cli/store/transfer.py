@@ -500,6 +500,37 @@ class _Importer:
                 " WHERE t.valid_until IS NOT e.until"
             ).fetchall():
                 self.derive(table, local_id, uuid, "valid_until", ours, last)
+        self.follow_extensions_taken_back()
+
+    def follow_extensions_taken_back(self) -> None:
+        """The partner's copy that won may carry the end of an extension taken back here
+        (extend-* --undo after the partner had it; a merge does not bring it back). With
+        no extension left here, the end is where the first one taken back started."""
+        started: dict[tuple[str, str], tuple[str, Any]] = {}  # record -> (new_until, old)
+        for extension in self.data.get("extensions", []):
+            if not self.removed_here("extensions", extension.get("uuid")):
+                continue
+            for table, owner in (
+                ("programmes", "programme_uuid"),
+                ("agreements", "agreement_uuid"),
+            ):
+                record = extension.get(owner)
+                if isinstance(record, str):
+                    entry = (str(extension.get("new_until")), extension.get("old_until"))
+                    started[(table, record)] = min(started.get((table, record), entry), entry)
+        for (table, uuid), (_, start) in started.items():
+            local_id = self.local_ids(table).get(uuid)
+            if local_id is None or local_id not in self.taken.get(table, {}):
+                continue  # ours won: it has the end it had
+            owner = "programme_id" if table == "programmes" else "agreement_id"
+            (extended,) = self.conn.execute(
+                f"SELECT count(*) FROM extensions WHERE {owner} = ?", (local_id,)
+            ).fetchone()
+            (ours,) = self.conn.execute(
+                f"SELECT valid_until FROM {table} WHERE id = ?", (local_id,)
+            ).fetchone()
+            if not extended and ours != start:
+                self.derive(table, local_id, uuid, "valid_until", ours, start)
 
     def order_status_changes(self) -> None:
         """A cooperation's status changes made on both sides between two exchanges, in one
