@@ -1330,6 +1330,27 @@ def test_a_meeting_takes_the_zone_its_organisations_tell_once_they_have_one(
     assert (shown["tz"], shown["at"]) == ("America/New_York", "10:00")
 
 
+def test_an_online_meeting_takes_the_one_zone_its_organisations_come_to_share(
+    story: RitRunner, dump
+) -> None:
+    """QA: an online call of two partners in a country of several zones, added before
+    either had a zone, was refused a time for ever after both were given the same zone
+    (it asked for the zone of a place an online meeting does not have)."""
+    rit = story
+    quiet_ok(rit, "add-org", "Boston Biotech", "--short", "BB", "--country", "US")
+    quiet_ok(rit, "add-org", "MassBio", "--short", "MB", "--country", "US")
+    quiet_ok(rit, "add-meeting", "Call", "--org", "BB", "--org", "MB", "--online",
+             "--window", "2016-11")  # fmt: skip
+    move = ["fix-date", "Call", "--on", "2016-11-15", "--at", "10:00"]
+    quiet_ok(rit, "edit-org", "BB", "--tz", "America/New_York")
+    before = dump()
+    refused(rit(*move), "error: meeting #1 'Call' has no time zone yet")  # MB has none yet
+    assert dump() == before
+    quiet_ok(rit, "edit-org", "MB", "--tz", "America/New_York")
+    assert "10:00 EST" in quiet_ok(rit, *move)
+    assert exchange(rit, "Call")["tz"] == "America/New_York"
+
+
 def test_the_date_history_of_a_new_exchange_on_a_removed_one_s_id_is_its_own(
     story: RitRunner,
 ) -> None:

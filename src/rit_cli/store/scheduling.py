@@ -1019,8 +1019,9 @@ def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | N
     """The zone a time given to the exchange is local in: its own. One added while its
     organisations had no zone (a country of several) takes the zone they tell once they
     have it, as scheduling takes it: a visit its host's, a meeting that of an organisation
-    in its place or the one they share. A meeting they still cannot tell (several zones,
-    none in its place; online: its organiser is not kept) needs it first: edit-exchange --tz."""
+    in its place or the one they share (online, only that one). A meeting they still cannot
+    tell (several zones, none in its place; online, its organiser is not kept) needs it
+    first: edit-exchange --tz."""
     if at is None or ex.tz is not None:
         return ex.tz
     parties = _parties_of(conn, ex)
@@ -1033,7 +1034,8 @@ def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | N
             f" {short_repr(host.label)} has none; set it with rit edit-org {host.id} --tz ZONE"
             f" (or the visit's own with rit edit-exchange {ex.id} --tz ZONE), then give the time"
         )
-    told = None if ex.online else _zone_at([org for org, _ in parties], ex.place)[0]
+    # Online, no place: only the one zone all its organisations share tells it.
+    told = _zone_at([org for org, _ in parties], None if ex.online else ex.place)[0]
     if told is not None:
         return told
     raise InvalidInput(
