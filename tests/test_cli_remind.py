@@ -353,6 +353,9 @@ def test_today_and_tomorrow_are_the_users_days_for_a_time_in_another_zone(
     berlin = {"RIT_TODAY": "2016-11-30", "RIT_TZ": "Europe/Berlin"}
     said = story("remind", env=berlin).stdout
     assert "at 07:00 JST (2016-11-30 23:00 CET), today" in said, said
+    # Its date and days_left say the same as its message (they followed Kobe's day).
+    (item,) = json.loads(story("remind", "--json", env=berlin).stdout)
+    assert (item["date"], item["days_left"]) == ("2016-11-30", 0)
     said = story("remind", env={**berlin, "RIT_TODAY": "2016-11-29"}).stdout
     assert "(2016-11-30 23:00 CET), tomorrow" in said, said
     said = story("remind", env={**berlin, "RIT_TODAY": "2016-12-01"}).stdout

@@ -166,7 +166,8 @@ def classify_exchange(
                 message = f"on {window}{at}{also}, {_in((day - today).days)}"
             else:
                 message = f"under way ({window}){at}{also}"
-            return item("upcoming", max(fact.start, today), message, local, mine)
+            # Due on the user's day, as the message counts it (its date and days_left too).
+            return item("upcoming", max(day, today), message, local, mine)
         return None
     if fact.status != "planned":
         return None
