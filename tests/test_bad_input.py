@@ -46,9 +46,11 @@ CASES: list[Bad] = [
     Bad("add-org", "missing argument"),
     Bad("add-org X --bogus", "--bogus"),
     Bad("add-org X --shrt LSN", "--shrt"),
-    Bad("add-org X --short", "--short"),
+    # QA: an option without its value, or a flag given one, pointed to `rit --help`
+    Bad("add-org X --short", "requires an argument (see rit add-org --help)"),
+    Bad("export ics --out", "(see rit export ics --help)"),
+    Bad("orgs --json=yes", "does not take a value (see rit orgs --help)"),
     Bad("add-org X Y", "unexpected extra argument"),
-    Bad("orgs --json=yes", "--json"),
     Bad("orgs extra", "extra argument"),
     Bad("show-org", "missing argument"),
     Bad("show-contact", "missing argument"),
