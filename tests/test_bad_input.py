@@ -50,6 +50,9 @@ CASES: list[Bad] = [
     Bad("add-org X --short", "requires an argument (see rit add-org --help)"),
     Bad("export ics --out", "(see rit export ics --help)"),
     Bad("orgs --json=yes", "does not take a value (see rit orgs --help)"),
+    # QA: Click's type name: "'abc' is not a valid int"
+    Bad("search Kobe --limit abc", "invalid value 'abc' for '--limit': not a whole number"),
+    Bad("reschedule 1 --days 2.5", "invalid value '2.5' for '--days': not a whole number"),
     Bad("add-org X Y", "unexpected extra argument"),
     Bad("orgs extra", "extra argument"),
     Bad("show-org", "missing argument"),

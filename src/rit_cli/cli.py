@@ -356,6 +356,8 @@ def usage_line(exc: Exception, args: Sequence[str] = (), root: Any = None) -> st
     if given is not None and message.startswith("invalid value for "):
         # Click names the option but not what was typed: name the bad value too.
         message = f"invalid value {short_repr(given)} for " + message[len("invalid value for ") :]
+        # ... and then again, with the type's Python name: "'2.5' is not a valid int".
+        message = message.replace(f"{short_repr(given)} is not a valid int", "not a whole number")
     ctx = getattr(exc, "ctx", None)
     command = getattr(ctx, "command_path", "")
     if not command and root is not None:
