@@ -63,6 +63,10 @@ CASES: list[Bad] = [
     Bad(("add-org", "X", "--\x1b[31m"), "\\x1b"),
     Bad("--db", "--db"),
     Bad("--today", "--today"),
+    # QA: a global option after the command, last and without its value: "no such option:
+    # --today (Possible options: --tag)"
+    Bad("orgs --today", "option '--today' requires an argument (see rit orgs --help)"),
+    Bad("export ics --db", "option '--db' requires an argument (see rit export ics --help)"),
     Bad(("add-org", "K\u014dbe\udcff"), "not valid UTF-8"),
     Bad(("show-org", "\udcff"), "not valid UTF-8"),
     Bad(("orgs", "--today", "2016-10-1\udcff"), "not valid UTF-8"),

@@ -347,6 +347,10 @@ def usage_line(exc: Exception, args: Sequence[str] = (), root: Any = None) -> st
 
     format_message = getattr(exc, "format_message", None)
     raw = str(format_message() if format_message else exc)
+    if getattr(exc, "option_name", None) in GLOBAL_OPTIONS:
+        # Hoisting moved every --db/--today to the front but one given last without its
+        # value, which the command then does not know.
+        raw = f"option '{exc.option_name}' requires an argument"  # type: ignore[attr-defined]
     given = _given_value(getattr(getattr(exc, "param", None), "opts", ()), args)
     if given is not None:
         raw = raw.replace(repr(given), short_repr(given))  # Click repeats it whole
