@@ -184,7 +184,8 @@ def _values(conn: sqlite3.Connection, data: AgreementInput, today: date) -> dict
 
 def _check(merged: dict[str, Any]) -> None:
     start = merged.get("valid_from") or merged.get("signed_on")
-    check_order(start, merged.get("valid_until"), "agreement")
+    option = "--from" if merged.get("valid_from") else "--signed"
+    check_order(start, merged.get("valid_until"), "agreement", option)
     if merged.get("each_way") and not merged.get("visits_per_year"):
         raise InvalidInput("--each-way needs an obligation: give --visits-per-year N")
 
