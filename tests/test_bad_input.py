@@ -347,7 +347,8 @@ CASES: list[Bad] = [
     Bad("add-meeting '' --org LSN --on 2016-10-12", "must not be empty"),
     Bad("add-meeting X --org LSN --on 2016-10-12 --at 24:01", "24:01"),
     Bad("add-meeting X --org LSN --on 2016-10-12 --fold 2", "--fold"),
-    Bad("add-meeting X --org LSN --on 2016-10-12 --at 10:00 --fold 2", "2"),
+    # QA: "fold 2 is not allowed", where --days 0 says "--days 0 is not allowed"
+    Bad("add-meeting X --org LSN --on 2016-10-12 --at 10:00 --fold 2", "--fold 2 is not allowed"),
     Bad("add-meeting X --org LSN --on 2016-10-12 --fold one", "'one'"),
     Bad("add-meeting X --org LSN --window 2016-10 --decide-by 2016-11-30", "2016-11-30"),
     Bad("fix-date nothing --on 2016-10-12", "'nothing'"),
