@@ -499,7 +499,8 @@ CASES: list[Bad] = [
     Bad("remind --tz Mars/Base", "Mars/Base"),
     Bad("report --year 20166", "20166"),
     Bad("report --year nineteen", "nineteen"),
-    Bad("report --year 1800", "1800"),
+    # QA: "year '1800' is out of range", where a year not a number says "--year 'x' …"
+    Bad("report --year 1800", "--year '1800' is out of range: use 1900..2199"),
     Bad("report --format pdf", "'pdf'"),
     Bad("report --agreement nothing", "'nothing'"),
     Bad("report --programme nothing", "'nothing'"),
