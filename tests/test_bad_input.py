@@ -265,6 +265,8 @@ CASES: list[Bad] = [
     Bad("end-agreement 'LoI Kobe' --on 2010-01-01", "2010-01-01"),
     Bad("end-agreement 'LoI Kobe' --on 31.02.2016", "31.02.2016"),
     Bad("end-agreement nothing --on 2016-09-01", "'nothing'"),
+    # QA: the other --undo steps say so ("nothing to take back"); this one did not
+    Bad("end-agreement 'LoI Kobe' --undo", "is not terminated: nothing to take back"),
     Bad("remove-agreement nothing", "no agreement 'nothing'"),
     Bad("remove-agreement ''", "must not be empty"),
     Bad("remove-agreement '#999'", "'#999'"),

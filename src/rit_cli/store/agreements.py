@@ -454,7 +454,9 @@ def end_agreement(
     row = resolve(conn, AGREEMENT, ref)
     if on_text is None:
         if not row["terminated_on"]:
-            raise Conflict(f"agreement {short_repr(row['title'])} is not terminated")
+            raise Conflict(
+                f"agreement {short_repr(row['title'])} is not terminated: nothing to take back"
+            )
         update(conn, "agreements", row["id"], {"terminated_on": None, "termination_reason": None})
         return get_agreement(conn, row["id"], today)
     on = parse_date(on_text, today)
