@@ -46,9 +46,14 @@ CASES: list[Bad] = [
     Bad("add-org", "missing argument"),
     Bad("add-org X --bogus", "--bogus"),
     Bad("add-org X --shrt LSN", "--shrt"),
-    Bad("add-org X --short", "--short"),
+    # QA: an option without its value, or a flag given one, pointed to `rit --help`
+    Bad("add-org X --short", "requires an argument (see rit add-org --help)"),
+    Bad("export ics --out", "(see rit export ics --help)"),
+    Bad("orgs --json=yes", "does not take a value (see rit orgs --help)"),
+    # QA: Click's type name: "'abc' is not a valid int"
+    Bad("search Kobe --limit abc", "invalid value 'abc' for '--limit': not a whole number"),
+    Bad("reschedule 1 --days 2.5", "invalid value '2.5' for '--days': not a whole number"),
     Bad("add-org X Y", "unexpected extra argument"),
-    Bad("orgs --json=yes", "--json"),
     Bad("orgs extra", "extra argument"),
     Bad("show-org", "missing argument"),
     Bad("show-contact", "missing argument"),
@@ -58,6 +63,10 @@ CASES: list[Bad] = [
     Bad(("add-org", "X", "--\x1b[31m"), "\\x1b"),
     Bad("--db", "--db"),
     Bad("--today", "--today"),
+    # QA: a global option after the command, last and without its value: "no such option:
+    # --today (Possible options: --tag)"
+    Bad("orgs --today", "option '--today' requires an argument (see rit orgs --help)"),
+    Bad("export ics --db", "option '--db' requires an argument (see rit export ics --help)"),
     Bad(("add-org", "K\u014dbe\udcff"), "not valid UTF-8"),
     Bad(("show-org", "\udcff"), "not valid UTF-8"),
     Bad(("orgs", "--today", "2016-10-1\udcff"), "not valid UTF-8"),
@@ -256,6 +265,8 @@ CASES: list[Bad] = [
     Bad("end-agreement 'LoI Kobe' --on 2010-01-01", "2010-01-01"),
     Bad("end-agreement 'LoI Kobe' --on 31.02.2016", "31.02.2016"),
     Bad("end-agreement nothing --on 2016-09-01", "'nothing'"),
+    # QA: the other --undo steps say so ("nothing to take back"); this one did not
+    Bad("end-agreement 'LoI Kobe' --undo", "is not terminated: nothing to take back"),
     Bad("remove-agreement nothing", "no agreement 'nothing'"),
     Bad("remove-agreement ''", "must not be empty"),
     Bad("remove-agreement '#999'", "'#999'"),
@@ -338,7 +349,8 @@ CASES: list[Bad] = [
     Bad("add-meeting '' --org LSN --on 2016-10-12", "must not be empty"),
     Bad("add-meeting X --org LSN --on 2016-10-12 --at 24:01", "24:01"),
     Bad("add-meeting X --org LSN --on 2016-10-12 --fold 2", "--fold"),
-    Bad("add-meeting X --org LSN --on 2016-10-12 --at 10:00 --fold 2", "2"),
+    # QA: "fold 2 is not allowed", where --days 0 says "--days 0 is not allowed"
+    Bad("add-meeting X --org LSN --on 2016-10-12 --at 10:00 --fold 2", "--fold 2 is not allowed"),
     Bad("add-meeting X --org LSN --on 2016-10-12 --fold one", "'one'"),
     Bad("add-meeting X --org LSN --window 2016-10 --decide-by 2016-11-30", "2016-11-30"),
     Bad("fix-date nothing --on 2016-10-12", "'nothing'"),
@@ -489,7 +501,8 @@ CASES: list[Bad] = [
     Bad("remind --tz Mars/Base", "Mars/Base"),
     Bad("report --year 20166", "20166"),
     Bad("report --year nineteen", "nineteen"),
-    Bad("report --year 1800", "1800"),
+    # QA: "year '1800' is out of range", where a year not a number says "--year 'x' …"
+    Bad("report --year 1800", "--year '1800' is out of range: use 1900..2199"),
     Bad("report --format pdf", "'pdf'"),
     Bad("report --agreement nothing", "'nothing'"),
     Bad("report --programme nothing", "'nothing'"),

@@ -465,11 +465,11 @@ def test_cooperations(rit: RitRunner) -> None:
         (["add-agreement", "X", "--party", "LSN", "--party", "nobody"], "no organisation 'nobody'"),
         (
             [*NEW_X, "--from", "2016-05-02", "--until", "2016-05-01"],
-            "until 2016-05-01 is before from 2016-05-02",
+            "agreement end 2016-05-01 (--until) is before its start 2016-05-02 (--from)",
         ),
         (
             [*NEW_X, "--signed", "2016-05-02", "--until", "2015"],
-            "until 2015-12-31 is before from 2016-05-02",
+            "agreement end 2015-12-31 (--until) is before its start 2016-05-02 (--signed)",
         ),
         ([*NEW_X, "--programme", "NOPE"], "no programme 'NOPE'"),
         ([*NEW_X, "--visits-per-year", "-1"], "visits per year '-1' is out of range"),
@@ -493,7 +493,7 @@ def test_cooperations(rit: RitRunner) -> None:
         (["edit-agreement", LOI, "--party", "LSN"], "at least two distinct parties"),
         (
             ["edit-agreement", LOI, "--until", "2016-01-01"],
-            "until 2016-01-01 is before from 2016-05-02",
+            "agreement end 2016-01-01 (--until) is before its start 2016-05-02 (--signed)",
         ),
         (["edit-agreement", LOI, "--visits-per-year", "1000"], "out of range"),
         (
@@ -509,7 +509,7 @@ def test_cooperations(rit: RitRunner) -> None:
         (["add-programme", "Other", "--run-by", "nobody"], "no organisation 'nobody'"),
         (
             ["add-programme", "Other", "--from", "2017-01-01", "--until", "2016"],
-            "until 2016-12-31 is before from 2017-01-01",
+            "programme end 2016-12-31 (--until) is before its start 2017-01-01 (--from)",
         ),
         (["extend-programme", "RIT", "--until", "2015"], "not after the current end 2016-12-31"),
         (["extend-programme", "NOPE", "--until", "2018"], "no programme 'NOPE'"),

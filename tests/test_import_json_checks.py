@@ -355,6 +355,52 @@ def test_duplicates_in_the_file_are_refused(
     assert "id: id '1' appears twice in table trips" in error
 
 
+def test_a_name_twice_in_the_file_is_refused_by_name(
+    rit: RitRunner, db_path: Path, tmp_path: Path, dump: Callable[[], str], demo: tuple[str, Path]
+) -> None:
+    """QA: two records of one name said SQLite's 'UNIQUE constraint failed: orgs.name_key'."""
+    text, _ = demo
+    document = json.loads(text)
+    orgs = document["tables"]["orgs"]
+    twin = {**orgs[0], "id": 99, "uuid": "0" * 8 + "-0000-4000-8000-" + "0" * 12}
+    orgs.append({**twin, "name": orgs[0]["name"].upper(), "short": None})
+    path = tmp_path / "twins.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    empty_database(db_path)
+    error = refused(rit, path, "fresh", dump)
+    assert "constraint" not in error
+    assert (
+        f"name: name '{orgs[0]['name'].upper()}' is also the name of organisation"
+        f" '{orgs[0]['name']}' (uuid {orgs[0]['uuid']}) in the file: rename one of them"
+    ) in error
+
+
+@pytest.mark.parametrize("mode", ["fresh", "merge"])
+@pytest.mark.parametrize("table", ["org_tags", "agreement_parties"])
+def test_a_link_row_twice_in_the_file_is_refused(
+    rit: RitRunner,
+    db_path: Path,
+    tmp_path: Path,
+    dump: Callable[[], str],
+    demo: tuple[str, Path],
+    mode: str,
+    table: str,
+) -> None:
+    """QA: a tag or party given twice said SQLite's 'UNIQUE constraint failed: org_tags.…'."""
+    text, template = demo
+    document = json.loads(text)
+    rows = document["tables"][table]
+    rows.append(dict(rows[0]))
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    prepare(mode, db_path, template)
+    error = refused(rit, path, mode, dump)
+    assert "constraint" not in error
+    value = rows[0]["tag" if table == "org_tags" else "org_uuid"]
+    assert f"{table} row {len(rows)} of " in error
+    assert f"'{value}' appears twice in the file" in error
+
+
 @pytest.mark.parametrize("mode", ["fresh", "merge"])
 def test_a_good_file_is_still_accepted(
     rit: RitRunner,

@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         # A locale without UTF-8 (LANG=de_DE is ISO-8859-1, under cron too) cannot encode
         # every name (a visit's →, Japanese): escape those rather than fail after a commit.
         sys.stdout.reconfigure(errors="backslashreplace")
+    click_command = None
     try:
         command = _app_for(args)
         _resume_collector()
@@ -251,19 +252,28 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
-        _usage_or_crash(exc, args)
+        _usage_or_crash(exc, args, click_command)
 
 
-def _refuse_repeated(root: Any, args: Sequence[str]) -> None:
-    """Refuse an option that takes one value given twice with different values: Click would
-    keep the last silently (agenda --type visit --type meeting lists meetings only)."""
+def _invoked(root: Any, args: Sequence[str]) -> tuple[Any, str, list[str]]:
+    """The (sub)command the arguments run, its path ('rit export ics') and the arguments
+    after its name; the deepest group reached when they name no command."""
     command, path, rest = root, "rit", list(args)
     while rest and hasattr(command, "commands"):
         while rest and rest[0].startswith("-") and rest[0] not in command.commands:
             rest = rest[1 if "=" in rest[0] or rest[0] not in GLOBAL_OPTIONS else 2 :]
         if not rest or rest[0] not in command.commands:
-            return
+            break
         command, path, rest = command.commands[rest[0]], f"{path} {rest[0]}", rest[1:]
+    return command, path, rest
+
+
+def _refuse_repeated(root: Any, args: Sequence[str]) -> None:
+    """Refuse an option that takes one value given twice with different values: Click would
+    keep the last silently (agenda --type visit --type meeting lists meetings only)."""
+    command, path, rest = _invoked(root, args)
+    if hasattr(command, "commands"):
+        return
     takes_value = {
         name: param
         for param in getattr(command, "params", ())
@@ -331,12 +341,16 @@ def _refuse_undecodable(args: list[str]) -> None:
             sys.exit(2)
 
 
-def usage_line(exc: Exception, args: Sequence[str] = ()) -> str:
+def usage_line(exc: Exception, args: Sequence[str] = (), root: Any = None) -> str:
     """A usage error (unknown option, missing argument, bad value) as ONE 'error: …' line."""
     from .text import printable, short_repr
 
     format_message = getattr(exc, "format_message", None)
     raw = str(format_message() if format_message else exc)
+    if getattr(exc, "option_name", None) in GLOBAL_OPTIONS:
+        # Hoisting moved every --db/--today to the front but one given last without its
+        # value, which the command then does not know.
+        raw = f"option '{exc.option_name}' requires an argument"  # type: ignore[attr-defined]
     given = _given_value(getattr(getattr(exc, "param", None), "opts", ()), args)
     if given is not None:
         raw = raw.replace(repr(given), short_repr(given))  # Click repeats it whole
@@ -346,8 +360,15 @@ def usage_line(exc: Exception, args: Sequence[str] = ()) -> str:
     if given is not None and message.startswith("invalid value for "):
         # Click names the option but not what was typed: name the bad value too.
         message = f"invalid value {short_repr(given)} for " + message[len("invalid value for ") :]
+        # ... and then again, with the type's Python name: "'2.5' is not a valid int".
+        message = message.replace(f"{short_repr(given)} is not a valid int", "not a whole number")
     ctx = getattr(exc, "ctx", None)
-    command = getattr(ctx, "command_path", "") or "rit"
+    command = getattr(ctx, "command_path", "")
+    if not command and root is not None:
+        # Click's parser gives no context with an option missing its value or a flag given
+        # one: the help to see is still the command's.
+        command = _invoked(root, args)[1]
+    command = command or "rit"
     return f"error: {message} (see {printable(command)} --help)"
 
 
@@ -364,7 +385,7 @@ def _given_value(opts: Sequence[str], args: Sequence[str]) -> str | None:
     return None
 
 
-def _usage_or_crash(exc: Exception, args: Sequence[str] = ()) -> None:
+def _usage_or_crash(exc: Exception, args: Sequence[str] = (), root: Any = None) -> None:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: PLC0415
 
     from .text import printable
@@ -373,7 +394,7 @@ def _usage_or_crash(exc: Exception, args: Sequence[str] = ()) -> None:
         exc.show()  # `rit` alone: the help text, as the user expects
         sys.exit(exc.exit_code)
     if isinstance(exc, ClickException):
-        sys.stderr.write(usage_line(exc, args) + "\n")
+        sys.stderr.write(usage_line(exc, args, root) + "\n")
         sys.exit(exc.exit_code)
     sqlite3 = sys.modules.get("sqlite3")  # not imported at all: cannot be its error
     if sqlite3 is not None and isinstance(exc, sqlite3.Error):

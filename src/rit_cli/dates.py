@@ -471,7 +471,7 @@ def localize(day: date, at: time, zone: str | ZoneInfo, fold: int | None = None)
     """
     tz = _zone(zone)
     if fold not in (None, 0, 1):
-        raise InvalidInput(f"fold {fold} is not allowed: use --fold 0 or --fold 1")
+        raise InvalidInput(f"--fold {fold} is not allowed: use --fold 0 or --fold 1")
     first = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=tz)
     second = first.replace(fold=1)
     hhmm = at.strftime("%H:%M") if not at.second else at.strftime("%H:%M:%S")

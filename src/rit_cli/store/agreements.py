@@ -184,7 +184,8 @@ def _values(conn: sqlite3.Connection, data: AgreementInput, today: date) -> dict
 
 def _check(merged: dict[str, Any]) -> None:
     start = merged.get("valid_from") or merged.get("signed_on")
-    check_order(start, merged.get("valid_until"), "agreement")
+    option = "--from" if merged.get("valid_from") else "--signed"
+    check_order(start, merged.get("valid_until"), "agreement", option)
     if merged.get("each_way") and not merged.get("visits_per_year"):
         raise InvalidInput("--each-way needs an obligation: give --visits-per-year N")
 
@@ -453,7 +454,9 @@ def end_agreement(
     row = resolve(conn, AGREEMENT, ref)
     if on_text is None:
         if not row["terminated_on"]:
-            raise Conflict(f"agreement {short_repr(row['title'])} is not terminated")
+            raise Conflict(
+                f"agreement {short_repr(row['title'])} is not terminated: nothing to take back"
+            )
         update(conn, "agreements", row["id"], {"terminated_on": None, "termination_reason": None})
         return get_agreement(conn, row["id"], today)
     on = parse_date(on_text, today)

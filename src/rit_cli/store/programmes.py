@@ -41,10 +41,14 @@ def optional_date(text: str, today: date, *, until: bool = False) -> date | None
     return parse_until(text, today) if until else parse_date(text, today)
 
 
-def check_order(valid_from: date | None, valid_until: date | None, what: str) -> None:
+def check_order(
+    valid_from: date | None, valid_until: date | None, what: str, start: str = "--from"
+) -> None:
+    """Refuse an end before the start; START names the option the start comes from."""
     if valid_from and valid_until and valid_until < valid_from:
         raise InvalidInput(
-            f"{what}: until {valid_until.isoformat()} is before from {valid_from.isoformat()}"
+            f"{what} end {valid_until.isoformat()} (--until) is before its start "
+            f"{valid_from.isoformat()} ({start})"
         )
 
 

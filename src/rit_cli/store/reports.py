@@ -211,7 +211,7 @@ def year_report(conn: sqlite3.Connection, scope: Scope, year: int, today: date) 
     if not 1900 <= year <= 2199:
         from ..errors import InvalidInput
 
-        raise InvalidInput(f"year {short_repr(str(year))} is out of range: use 1900..2199")
+        raise InvalidInput(f"--year {short_repr(str(year))} is out of range: use 1900..2199")
     first, last = date(year, 1, 1), date(year, 12, 31)
     agreements = _agreements(conn, scope, today)
     ids = {a.id for a in agreements}

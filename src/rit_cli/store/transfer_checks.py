@@ -27,7 +27,7 @@ from typing import Any
 from .. import places
 from ..dates import MAX_YEAR, MIN_YEAR, format_days, localize, parse_date, parse_time, parse_zone
 from ..errors import InvalidInput, RitError
-from ..text import MAX_NAME, MAX_TEXT, clean, email, short_repr, tag
+from ..text import MAX_NAME, MAX_TEXT, clean, email, key, short_repr, tag
 from . import HISTORY_ACTIONS, HISTORY_TABLES
 from . import SPAN_DAYS as MAX_WINDOW_DAYS  # what scheduling.MAX_WINDOW_DAYS is
 from .transfer import LABELS, Table
@@ -632,6 +632,11 @@ class _Table:
             self.check_unique("uuid", columns["uuid"], "in the file")
         if not merge and "id" in columns:
             self.check_unique("id", columns["id"], f"in table {table.name}")
+        for key_column, named in table.derived.items():
+            if key_column in table.unique and named in columns:
+                self.check_unique_name(named, columns[named])
+        if table.is_link:
+            self.check_unique_link(*(columns[c] for c in table.primary_key))
         if table.name in RECORD_CHECKS:
             names, record_check = RECORD_CHECKS[table.name]
             for i, row in enumerate(zip(*(columns[c] for c in names), strict=True)):
@@ -702,6 +707,41 @@ class _Table:
                     column,
                     f"refers to {what} {short_repr(v)}, which is neither in the file nor here",
                 )
+
+    def check_unique_name(self, column: str, values: list[Any]) -> None:
+        """Refuse two records of one name (compared as the commands compare names), which
+        SQLite would refuse as 'UNIQUE constraint failed: orgs.name_key'."""
+        first: dict[str, int] = {}
+        for i, v in enumerate(values):
+            if not isinstance(v, str) or i in self.bad:
+                continue
+            other = first.setdefault(key(v), i)
+            if other != i:
+                self.note(
+                    i,
+                    column,
+                    f"{column} {short_repr(v)} is also the {column} of "
+                    f"{describe(self.table, self.records[other], other + 1)} in the file:"
+                    " rename one of them",
+                )
+
+    def check_unique_link(self, owners: list[Any], values: list[Any]) -> None:
+        """Refuse a link row given twice (a tag, a party), which SQLite would refuse."""
+        if len(set(zip(owners, values, strict=True))) == len(values):
+            return
+        owner, column = self.table.primary_key
+        what = LABELS.get(self.table.references[owner], self.table.references[owner])
+        name = self.table.exported_name(column)
+        seen: set[tuple[Any, Any]] = set()
+        for i, pair in enumerate(zip(owners, values, strict=True)):
+            if pair in seen and i not in self.bad:
+                self.note(
+                    i,
+                    column,
+                    f"{name} {short_repr(str(pair[1]))} appears twice in the file for {what}"
+                    f" {short_repr(str(pair[0]))}",
+                )
+            seen.add(pair)
 
     def check_unique(self, column: str, values: list[Any], where: str) -> None:
         present = [v for v in values if v is not None] if None in values else values
