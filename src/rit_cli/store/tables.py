@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidInput, RitError
-from ..text import separated, short_repr, tag
+from ..text import separated, short_repr, tags
 from . import new_uuid, now
 
 # Several organisations or fields in one cell: short names joined by '; '.
@@ -361,10 +361,6 @@ def _validated(
     return None
 
 
-def _split(cell: str | None) -> list[str]:
-    return separated(cell or "")
-
-
 def _fresh_ids(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]) + 1
 
@@ -546,7 +542,7 @@ def _import_org_batch(run: _Import, batch: list[tuple[int, dict[str, str]]]) -> 
         given = {k: v for k, v in cells.items() if k in fields and v.strip()}
         values = _validated(lambda d: _values(d, None), OrgInput, given, line, errors)
         try:
-            row_tags = sorted({tag(t) for t in _split(cells.get("tags"))})
+            row_tags = tags(separated(cells.get("tags") or ""))
         except RitError as exc:
             errors.add(line, "tags", str(exc))
             continue
@@ -568,7 +564,7 @@ def _import_org_batch(run: _Import, batch: list[tuple[int, dict[str, str]]]) -> 
     )
     here: dict[str, int] = {}  # keys taken by earlier rows of this batch -> line
     records: list[dict[str, Any]] = []
-    tags: list[tuple[int, str]] = []
+    tag_rows: list[tuple[int, str]] = []
     for line, values, row_tags, record_uuid in checked:
         clash = False
         for column, shown_column in (("name_key", "name"), ("short_key", "short")):
@@ -602,12 +598,12 @@ def _import_org_batch(run: _Import, batch: list[tuple[int, dict[str, str]]]) -> 
         values.update(id=next_id, uuid=record_uuid or new_uuid(), created=stamp, updated=stamp)
         records.append(values)
         added.lines.append(line)
-        tags.extend((next_id, t) for t in row_tags)
+        tag_rows.extend((next_id, t) for t in row_tags)
         next_id += 1
     # Inserted even after an error, so later rows are checked against them; the error
     # raised at the end rolls them back.
     _insert_many(conn, "orgs", records, stamp)
-    conn.executemany("INSERT INTO org_tags (org_id, tag) VALUES (?, ?)", tags)
+    conn.executemany("INSERT INTO org_tags (org_id, tag) VALUES (?, ?)", tag_rows)
     run.index(first_id, next_id - 1)
     errors.flush()
     run.next_id = next_id
