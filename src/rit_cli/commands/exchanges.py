@@ -6,7 +6,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange, ExchangeLine
+from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange
 from ..render import Column
 from ._common import (
     JsonOpt,
@@ -128,25 +128,17 @@ def exchange_columns(zone: str) -> tuple[Column, ...]:
     )
 
 
-def _times(ex: Exchange | ExchangeLine, zone: str) -> str | None:
-    """The local time, then the time in the user's zone in parentheses when it differs."""
-    from ..store.exchanges import local_time, user_time
-
-    local, mine = local_time(ex), user_time(ex, zone)
-    return f"{local} ({mine})" if local and mine else local
-
-
 def terminal_columns(zone: str, width: int) -> tuple[Column, ...]:
     """The agenda as a terminal table: the date, type and status are never cut; the times
     (at the place, then in your zone) share a column and wrap, like the title and the
     parties. Below 100 columns the place is left out, below 90 the parties too
     (show-exchange has them; a visit's default title names them)."""
-    from ..store.exchanges import parties_text, when_text
+    from ..store.exchanges import parties_text, times_text, when_text
 
     columns = [
         Column("id", lambda e: e.id, justify="right", no_wrap=True),
         Column("date", when_text, no_wrap=True),
-        Column("time (yours)", lambda e: _times(e, zone)),
+        Column("time (yours)", lambda e: times_text(e, zone)),
         Column("type", lambda e: e.type, no_wrap=True),
         Column("status", lambda e: e.status, no_wrap=True),
         Column("title", lambda e: e.title),

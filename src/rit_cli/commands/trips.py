@@ -40,13 +40,10 @@ TRIP_COLUMNS = (
 def exchange_at_stop(ex: "Exchange", zone: str) -> str:
     """'#1 title 07:00 JST (00:00 CEST)': an exchange at a stop, with its time at the place
     and in the user's zone (a trip crosses zones)."""
-    from ..store.exchanges import local_time, user_time
+    from ..store.exchanges import times_text
 
-    local = local_time(ex)
-    if local is None:
-        return f"#{ex.id} {ex.title}"
-    mine = user_time(ex, zone)
-    return f"#{ex.id} {ex.title} {local}" + (f" ({mine})" if mine else "")
+    times = times_text(ex, zone)
+    return f"#{ex.id} {ex.title}" + (f" {times}" if times else "")
 
 
 def stop_columns(zone: str) -> tuple[Column, ...]:

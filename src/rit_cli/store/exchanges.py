@@ -333,6 +333,13 @@ def user_time(ex: Shown, zone: str) -> str | None:
     return format_instant(mine, with_date=mine.date() != instant.date())
 
 
+def times_text(ex: Shown, zone: str) -> str | None:
+    """The local time, then the time in the user's zone in parentheses when it differs:
+    '07:00 JST (2016-11-30 23:00 CET)'."""
+    local, mine = local_time(ex), user_time(ex, zone)
+    return f"{local} ({mine})" if local and mine else local
+
+
 def parties_text(ex: Shown) -> str:
     if ex.type == "visit":
         return f"{' + '.join(ex.labels('guest'))} → {', '.join(ex.labels('host'))}"
