@@ -205,10 +205,10 @@ def edit_org(
             zone = zone_hint(org.country, org.id, org.city)
         titles = ""
         if followed:
-            visits = f"{len(followed)} visit{'s' if len(followed) != 1 else ''}"
-            titles = (
-                f"; the default titles of {visits} follow ({', '.join(f'#{i}' for i in followed)})"
-            )
+            from ..text import count
+
+            numbers = ", ".join(f"#{i}" for i in followed)
+            titles = f"; the default titles of {count(len(followed), 'visit')} follow ({numbers})"
         say(f"updated organisation #{org.id} {org.name}: {', '.join(changed)}{zone}{titles}")
     else:
         say(f"organisation #{org.id} {org.name} unchanged")

@@ -214,7 +214,8 @@ def set_status(
 def take_back_status(conn: sqlite3.Connection, ref: str) -> tuple[Cooperation, StatusChange]:
     """Take back the last status change (a mistaken status, or the right one on the wrong
     day): the cooperation has the status of the change before again, and the change taken
-    back. The status it was added with stays (it needs one); the history keeps both."""
+    back, its day and note with it. The status it was added with stays (it needs one);
+    rit history shows the status going there and back."""
     row = resolve(conn, COOPERATION, ref)
     changes = conn.execute(
         "SELECT id, status, changed_on, note FROM cooperation_status_changes"
