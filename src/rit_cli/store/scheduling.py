@@ -641,6 +641,11 @@ def _default_title(parties: list[tuple[Org, str]], period: str) -> str:
     """A visit's default title: 'LSN + MWVATT → FBRI visit 2016-10' (see _period)."""
     guests = " + ".join(o.label for o, role in parties if role == "guest")
     host = next(o.label for o, role in parties if role == "host")
+    return _visit_title(guests, host, period)
+
+
+def _visit_title(guests: str, host: str, period: str) -> str:
+    """The default title from its parts; _default_guests reads the guests back from it."""
     return f"{guests} → {host} visit {period}"
 
 
@@ -956,7 +961,7 @@ def _moved_title(ex: Exchange, values: dict[str, Any]) -> str | None:
     guests = _default_guests(ex, old)
     if guests is None:
         return None
-    return f"{guests} → {ex.labels('host')[0]} visit {new}"
+    return _visit_title(guests, ex.labels("host")[0], new)
 
 
 def _default_guests(ex: Exchange, period: str) -> str | None:
@@ -1001,7 +1006,7 @@ def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> l
             continue
         label = {p.label: q.label for p, q in zip(before.parties, ex.parties, strict=True)}
         named = " + ".join(label[guest] for guest in guests.split(" + "))
-        title = f"{named} → {ex.labels('host')[0]} visit {period}"
+        title = _visit_title(named, ex.labels("host")[0], period)
         if title != ex.title:
             _change(conn, ex, {"title": title, "title_key": key(title)})
             followed.append(ex.id)
@@ -1454,7 +1459,7 @@ def _edited_title(
     if data.guests is not None:
         return _default_title(parties, period)
     host = next(org for org, role in parties if role == "host")
-    return f"{guests} → {host.label} visit {period}"
+    return _visit_title(guests, host.label, period)
 
 
 def _edited_stop(
