@@ -1002,7 +1002,7 @@ def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> l
         )
         period = _period(ex.day, ex.window_start, ex.window_end)
         guests = _default_guests(before, period) if period is not None else None
-        if guests is None:
+        if period is None or guests is None:
             continue
         label = {p.label: q.label for p, q in zip(before.parties, ex.parties, strict=True)}
         named = " + ".join(label[guest] for guest in guests.split(" + "))
