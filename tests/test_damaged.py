@@ -375,13 +375,19 @@ def test_read_only_database_reads_work_writes_fail_clearly(
     assert db_path.read_bytes() == before
 
 
-def test_restore_into_a_read_only_database_fails_clearly_and_keeps_no_copy(
-    rit: RitRunner, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _database_and_backup(rit: RitRunner, db_path: Path, tmp_path: Path) -> Path:
+    """A database of two organisations and a backup of it, to restore."""
     db_path.parent.mkdir(mode=0o700)
     make_database(db_path, orgs=2)
     backup = tmp_path / "backup.db"
     assert rit("backup", str(backup)).exit_code == 0
+    return backup
+
+
+def test_restore_into_a_read_only_database_fails_clearly_and_keeps_no_copy(
+    rit: RitRunner, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backup = _database_and_backup(rit, db_path, tmp_path)
     _deny_writing(monkeypatch, db_path)
     before = db_path.read_bytes()
     assert_one_line_error(rit("restore", str(backup)), 1, "read-only")
@@ -393,10 +399,7 @@ def test_restore_where_the_replaced_database_cannot_be_kept_fails_clearly(
     rit: RitRunner, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A directory rit may not write in (the copy of the replaced database goes there)."""
-    db_path.parent.mkdir(mode=0o700)
-    make_database(db_path, orgs=2)
-    backup = tmp_path / "backup.db"
-    assert rit("backup", str(backup)).exit_code == 0
+    backup = _database_and_backup(rit, db_path, tmp_path)
 
     def backup_to(conn: object, target: Path) -> None:
         raise PermissionError(13, "Permission denied", str(target))
