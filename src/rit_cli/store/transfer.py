@@ -272,6 +272,10 @@ class Counts:
     replaced: int = 0
 
 
+# The records extensions extend, and the column of an extension that names one.
+_EXTENDED = (("programmes", "programme_id"), ("agreements", "agreement_id"))
+
+
 class _RemovedHere(Exception):
     """A record's reference names a record removed here (see _Importer.removed)."""
 
@@ -492,7 +496,7 @@ class _Importer:
         of the record and the other side's extension: the end follows the extensions, so
         an extension is not lost to a note edited later on the other side, and both sides
         end on the same day."""
-        for table, owner in (("programmes", "programme_id"), ("agreements", "agreement_id")):
+        for table, owner in _EXTENDED:
             for local_id, uuid, ours, last in self.conn.execute(
                 f"SELECT t.id, t.uuid, t.valid_until, e.until FROM {table} t JOIN"
                 f" (SELECT {owner} AS owner, max(new_until) AS until FROM extensions"
@@ -500,29 +504,23 @@ class _Importer:
                 " WHERE t.valid_until IS NOT e.until"
             ).fetchall():
                 self.derive(table, local_id, uuid, "valid_until", ours, last)
-        self.follow_extensions_taken_back()
+            self.follow_extensions_taken_back(table, owner)
 
-    def follow_extensions_taken_back(self) -> None:
+    def follow_extensions_taken_back(self, table: str, owner: str) -> None:
         """The partner's copy that won may carry the end of an extension taken back here
         (extend-* --undo after the partner had it; a merge does not bring it back). With
         no extension left here, the end is where the first one taken back started."""
-        started: dict[tuple[str, str], tuple[str, Any]] = {}  # record -> (new_until, old)
+        exported = self.schema["extensions"].exported_name(owner)  # programme_uuid
+        started: dict[str, tuple[str, Any]] = {}  # record uuid -> (new_until, old_until)
         for extension in self.data.get("extensions", []):
-            if not self.removed_here("extensions", extension.get("uuid")):
-                continue
-            for table, owner in (
-                ("programmes", "programme_uuid"),
-                ("agreements", "agreement_uuid"),
-            ):
-                record = extension.get(owner)
-                if isinstance(record, str):
-                    entry = (str(extension.get("new_until")), extension.get("old_until"))
-                    started[(table, record)] = min(started.get((table, record), entry), entry)
-        for (table, uuid), (_, start) in started.items():
+            record = extension.get(exported)
+            if isinstance(record, str) and self.removed_here("extensions", extension.get("uuid")):
+                entry = (str(extension.get("new_until")), extension.get("old_until"))
+                started[record] = min(started.get(record, entry), entry)
+        for uuid, (_, start) in started.items():
             local_id = self.local_ids(table).get(uuid)
             if local_id is None or local_id not in self.taken.get(table, {}):
                 continue  # ours won: it has the end it had
-            owner = "programme_id" if table == "programmes" else "agreement_id"
             (extended,) = self.conn.execute(
                 f"SELECT count(*) FROM extensions WHERE {owner} = ?", (local_id,)
             ).fetchone()
