@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
         if not _output_failed(exc):
-            _usage_or_crash(exc, args)
+            _usage_or_crash(exc, args, click_command)
         # Printing failed (stdout on a full disk): say so, and drop what is still buffered.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
