@@ -299,29 +299,13 @@ def _exchange_dict(e: Exchange | ExchangeLine) -> dict[str, Any]:
     }
 
 
-def _compliance_dict(result: Any, agreement: Any) -> dict[str, Any] | None:
-    """A year's compliance; each way, a direction's host as show-agreement --json names it."""
+def _compliance_dict(result: Any, agreement: Any) -> dict[str, object] | None:
+    """A year's compliance as show-agreement --json gives it."""
+    from .schedule import compliance_json
+
     if result is None:
         return None
-    labels = {p.id: p.label for p in agreement.parties}
-    return {
-        "year": result.year,
-        "required": result.required,
-        "held": result.held,
-        "planned": result.planned,
-        "verdict": result.verdict,
-        "each_way": result.each_way,
-        "directions": [
-            {
-                "host": {"id": d.host, "label": labels.get(d.host)},
-                "required": d.required,
-                "held": d.held,
-                "planned": d.planned,
-                "verdict": d.verdict,
-            }
-            for d in result.directions
-        ],
-    }
+    return compliance_json(result, {p.id: p.label for p in agreement.parties})
 
 
 def _agreement_dict(a: Any) -> dict[str, Any]:

@@ -115,6 +115,29 @@ class Compliance(NamedTuple):
     directions: tuple[DirectionCompliance, ...] = ()
 
 
+def compliance_json(c: Compliance, labels: dict[int, str]) -> dict[str, object]:
+    """A year's compliance as JSON (show-agreement, the report): each way, a direction's
+    host by id and label (labels: the agreement's parties)."""
+    return {
+        "year": c.year,
+        "required": c.required,
+        "held": c.held,
+        "planned": c.planned,
+        "verdict": c.verdict,
+        "each_way": c.each_way,
+        "directions": [
+            {
+                "host": {"id": d.host, "label": labels.get(d.host)},
+                "required": d.required,
+                "held": d.held,
+                "planned": d.planned,
+                "verdict": d.verdict,
+            }
+            for d in c.directions
+        ],
+    }
+
+
 def agreement_status(terms: AgreementTerms, today: date) -> str:
     """The agreement's status on today (see the module docstring)."""
     if terms.terminated_on is not None and terms.terminated_on <= today:

@@ -8,7 +8,7 @@ from .. import context
 from ..app import app
 from ..models.agreements import AGREEMENT_KINDS, Agreement, FieldUse
 from ..render import Column
-from ..schedule import Compliance, Gap
+from ..schedule import Compliance, Gap, compliance_json
 from ._common import (
     JsonOpt,
     UndoOpt,
@@ -146,27 +146,6 @@ def agreement_json(a: Agreement) -> dict[str, object]:
             {"id": c.id, "name": c.name, "title": c.title, "org": c.org} for c in a.signatories
         ],
         "note": a.note,
-    }
-
-
-def compliance_json(c: Compliance, labels: dict[int, str]) -> dict[str, object]:
-    return {
-        "year": c.year,
-        "required": c.required,
-        "held": c.held,
-        "planned": c.planned,
-        "verdict": c.verdict,
-        "each_way": c.each_way,
-        "directions": [
-            {
-                "host": {"id": d.host, "label": labels.get(d.host)},
-                "required": d.required,
-                "held": d.held,
-                "planned": d.planned,
-                "verdict": d.verdict,
-            }
-            for d in c.directions
-        ],
     }
 
 
