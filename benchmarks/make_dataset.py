@@ -521,7 +521,10 @@ class ExchangeRows:
             values = store_scheduling._date_values(dates)
             status, outcome, reason = self._status(dates)
             if title is None:
-                name = store_scheduling._default_title(parties, dates)  # type: ignore[arg-type]
+                name = store_scheduling._default_title(
+                    parties,  # type: ignore[arg-type]
+                    store_scheduling.dates_period(dates),
+                )
             else:
                 name = f"{title} {dates.span.start.year}" if plan.years > 1 else title
             agreement = plan.agreement

@@ -90,6 +90,17 @@ def test_dataset_holds_what_it_promises(small_db: Path) -> None:
         )
         for title, title_key in conn.execute("SELECT title, title_key FROM exchanges"):
             assert title_key == key(title)
+        # A visit's default title ends with its dates as the store writes them ('2016-10',
+        # a day): a build that passed the store the wrong thing wrote 'Dates(window=…)'.
+        from rit_cli.store.scheduling import _period
+
+        visits = conn.execute(
+            "SELECT title, day, window_start, window_end FROM exchanges"
+            " WHERE type = 'visit' AND title LIKE '% → % visit %'"
+        ).fetchall()
+        assert visits
+        for title, day, window_start, window_end in visits:
+            assert title.endswith(f" visit {_period(day, window_start, window_end)}"), title
     finally:
         conn.close()
 

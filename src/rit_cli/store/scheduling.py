@@ -644,6 +644,12 @@ def _default_title(parties: list[tuple[Org, str]], period: str) -> str:
     return _visit_title(guests, host, period)
 
 
+def dates_period(dates: Dates) -> str:
+    """The date part of a default visit title for new dates: the window, else the first
+    day (as _period reads it back from the stored columns)."""
+    return format_window(dates.window) if dates.window else dates.span.start.isoformat()
+
+
 def _visit_title(guests: str, host: str, period: str) -> str:
     """The default title from its parts; _default_guests reads the guests back from it."""
     return f"{guests} → {host} visit {period}"
@@ -754,10 +760,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
     created = []
     for dates, agreement_id in zip(occurrences, agreement_ids, strict=True):
         if title is None:
-            name = _default_title(
-                parties,
-                format_window(dates.window) if dates.window else dates.span.start.isoformat(),
-            )
+            name = _default_title(parties, dates_period(dates))
         elif data.yearly:
             name = f"{title} {dates.span.start.year}"
         else:
