@@ -95,14 +95,14 @@ def test_remind(bench_conn: sqlite3.Connection) -> None:
 def test_agenda(bench_conn: sqlite3.Connection) -> None:
     from rit_cli.store.exchanges import agenda
 
-    assert_no_full_scan(bench_conn, lambda: agenda(bench_conn, TODAY, date(2020, 6, 14)))
+    assert_no_full_scan(bench_conn, lambda: list(agenda(bench_conn, TODAY, date(2020, 6, 14))))
 
 
 def test_agenda_by_status(bench_conn: sqlite3.Connection) -> None:
     from rit_cli.store.exchanges import agenda
 
     assert_no_full_scan(
-        bench_conn, lambda: agenda(bench_conn, TODAY, date(2020, 6, 14), status="planned")
+        bench_conn, lambda: list(agenda(bench_conn, TODAY, date(2020, 6, 14), status="planned"))
     )
 
 
@@ -183,7 +183,7 @@ def test_agenda_finds_overlaps_through_the_span_rtree(bench_conn: sqlite3.Connec
     """The overlap query is answered by the R*Tree (m003), not by walking start_on."""
     from rit_cli.store.exchanges import agenda
 
-    statements = _statements(bench_conn, lambda: agenda(bench_conn, TODAY, date(2020, 6, 14)))
+    statements = _statements(bench_conn, lambda: list(agenda(bench_conn, TODAY, date(2020, 6, 14))))
     main = next(s for s in statements if "FROM exchanges e" in s)
     plan = " ".join(r[3] for r in bench_conn.execute("EXPLAIN QUERY PLAN " + main))
     assert "exchange_spans VIRTUAL TABLE" in plan, plan
@@ -199,7 +199,8 @@ def test_agenda_by_status_finds_overlaps_through_the_span_rtree(
     from rit_cli.store.exchanges import agenda
 
     statements = _statements(
-        bench_conn, lambda: agenda(bench_conn, date(2020, 1, 1), date(2020, 12, 31), status="done")
+        bench_conn,
+        lambda: list(agenda(bench_conn, date(2020, 1, 1), date(2020, 12, 31), status="done")),
     )
     main = next(s for s in statements if "FROM exchanges e" in s)
     plan = " ".join(r[3] for r in bench_conn.execute("EXPLAIN QUERY PLAN " + main))
@@ -331,7 +332,7 @@ def test_agenda_lines_are_the_agenda_s_exchanges(
 
     monkeypatch.setattr(exchanges, "LINES_AT_A_TIME", at_a_time)
 
-    full = agenda(bench_conn, first, last, **filters)  # type: ignore[arg-type]
+    full = list(agenda(bench_conn, first, last, **filters))  # type: ignore[arg-type]
     lines = list(agenda_lines(bench_conn, first, last, **filters))  # type: ignore[arg-type]
     assert full, "the case should find exchanges"
     assert lines == [

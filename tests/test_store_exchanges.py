@@ -39,9 +39,9 @@ def test_agenda_overlap_includes_windows_that_started_earlier(conn: sqlite3.Conn
             ExchangeInput("visit", When(window=window), guests=("LSN",), host="FBRI"),
             TODAY,
         )
-    found = agenda(conn, date(2016, 11, 1), date(2016, 12, 31))
+    found = list(agenda(conn, date(2016, 11, 1), date(2016, 12, 31)))
     assert [e.id for e in found] == [1]
-    found = agenda(conn, date(2016, 10, 31), date(2017, 1, 1))
+    found = list(agenda(conn, date(2016, 10, 31), date(2017, 1, 1)))
     assert [e.id for e in found] == [1, 2, 3]
 
 
@@ -153,7 +153,7 @@ def test_parties_come_guests_first_then_the_host_each_by_name(conn: sqlite3.Conn
         TODAY,
     )
     for found in (
-        agenda(conn, TODAY, date(2016, 12, 31)),
+        list(agenda(conn, TODAY, date(2016, 12, 31))),
         list(agenda_lines(conn, TODAY, date(2016, 12, 31))),
     ):
         assert [(p.role, p.label) for p in found[0].parties] == [

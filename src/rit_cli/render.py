@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .text import printable
@@ -265,6 +265,24 @@ def plain_lines(columns: Sequence[Column], records: Iterable[Any]) -> Iterable[s
 
 
 def to_json(value: Any) -> str:
+    return _json_encoder()(value) + "\n"
+
+
+def json_array(items: Iterable[Any]) -> Iterator[str]:
+    """The text of to_json(list(items)), an item at a time: a listing of half a million
+    exchanges is written as it is read, never held whole (nor its text)."""
+    encode = _json_encoder()
+    opening = "[\n  "
+    for item in items:
+        # Nested one level deeper: every line of the item's text indented by two more
+        # spaces, exactly as json.dumps indents the elements of a list (JSON strings hold
+        # no raw line breaks, so every \n is between tokens).
+        yield opening + encode(item).replace("\n", "\n  ")
+        opening = ",\n  "
+    yield "[]\n" if opening == "[\n  " else "\n]\n"
+
+
+def _json_encoder() -> Callable[[Any], str]:
     import codecs
     import json  # only --json output needs it: tables and plain lines are spared the import
     import sys
@@ -275,8 +293,12 @@ def to_json(value: Any) -> str:
     # \uXXXX escapes keep the text valid JSON there (the stdout's \U0001f469 would not be).
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     ascii_only = codecs.lookup(encoding).name != "utf-8"
-    text = json.dumps(value, ensure_ascii=ascii_only, indent=2, default=_json_default)
-    return json_safe(text) + "\n"
+
+    def encode(value: Any) -> str:
+        text = json.dumps(value, ensure_ascii=ascii_only, indent=2, default=_json_default)
+        return json_safe(text)
+
+    return encode
 
 
 def _json_default(value: Any) -> Any:

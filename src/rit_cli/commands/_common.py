@@ -29,8 +29,9 @@ def print_listing(
 ) -> None:
     """A table on a terminal, tab-separated lines when piped (as the records come), or JSON."""
     if as_json:
-        payload = [to_json(r) for r in records] if to_json else list(records)
-        sys.stdout.write(render.to_json(payload))
+        # Written as the records come, as piped lines are: the same text as one list's.
+        payload = (to_json(r) for r in records) if to_json else records
+        write_pieces(render.json_array(payload))
         return
     if stdout_is_terminal():
         records = list(records)  # a table measures every row before it prints one
@@ -67,6 +68,12 @@ def write_lines(lines: Iterable[str]) -> None:
     out = sys.stdout
     for line in lines:
         out.write(line + "\n")
+
+
+def write_pieces(pieces: Iterable[str]) -> None:
+    out = sys.stdout
+    for piece in pieces:
+        out.write(piece)
 
 
 def out_option(help: str) -> Any:

@@ -228,10 +228,19 @@ def agenda(
     agreement: str | None = None,
     type_filter: str | None = None,
     status: str | None = None,
-) -> list[Exchange]:
-    """Exchanges whose days or window overlap start..end, in date order, in full."""
+) -> Iterator[Exchange]:
+    """Exchanges whose days or window overlap start..end, in date order, in full.
+
+    Loaded a batch at a time while the connection is open (as agenda_lines): `agenda --json`
+    over decades writes as it reads instead of holding every exchange. The references
+    (--org, --agreement) are checked before the first is yielded."""
     where, params = _agenda_where(conn, start, end, org, agreement, type_filter, status)
-    return _load(conn, conn.execute(_SELECT + where, params).fetchall())
+    return _batches_loaded(conn, conn.execute(_SELECT + where, params))
+
+
+def _batches_loaded(conn: sqlite3.Connection, cursor: sqlite3.Cursor) -> Iterator[Exchange]:
+    while rows := cursor.fetchmany(LINES_AT_A_TIME):
+        yield from _load(conn, rows)
 
 
 def held_between(
