@@ -329,3 +329,69 @@ def test_the_same_data_gives_the_same_file(rit: RitRunner, db_path: Path) -> Non
     assert len(outputs) == 1
     zones = [str(z["TZID"]) for z in Calendar.from_ical(outputs.pop()).walk("VTIMEZONE")]
     assert zones == ["America/New_York", "Asia/Seoul", "Asia/Tokyo", "Europe/Paris"]
+
+
+def test_the_calendar_is_one_calendar_written_event_by_event(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pieces make one calendar: read and written again by icalendar, the same bytes;
+    each batch of exchanges is read after the ones before it were written (a calendar of
+    500 000 exchanges was built whole: 628 MB at 50 000)."""
+    from rit_cli.store import calendar
+
+    story(rit)
+    ok(rit, "add-meeting", "Call", "--org", "LSN", "--on", "2016-06-01", "--at", "09:00",
+       "--tz", "Asia/Seoul")  # fmt: skip
+    whole = ok(rit, "export", "ics").encode()
+    assert Calendar.from_ical(whole).to_ical() == whole
+    entries = calendar._entries
+    written_before: list[tuple[int, int]] = []  # (exchanges read, bytes written before)
+
+    def watching(conn: object, rows: list[object]) -> object:
+        sys.stdout.flush()
+        written_before.append((len(rows), len(sys.stdout.buffer.getvalue())))
+        return entries(conn, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(calendar, "AT_A_TIME", 2)
+    monkeypatch.setattr(calendar, "_entries", watching)
+    assert ok(rit, "export", "ics").encode() == whole
+    assert [n for n, _ in written_before] == [2, 2, 1]
+    written = [w for _, w in written_before]
+    assert 0 < written[0] < written[1] < written[2] < len(whole)
+    zones = [str(z["TZID"]) for z in Calendar.from_ical(whole).walk("VTIMEZONE")]
+    assert zones == ["Asia/Seoul", "Asia/Tokyo"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "named"),
+    [
+        ([], []),
+        ([("Europe/Berlin", None, None, 0), ("Asia/Tokyo", None, None, 0)],
+         ["Asia/Tokyo", "Europe/Berlin"]),
+        # The second 02:30 of 30 October 2016 in Berlin is written in UTC: no TZID.
+        ([("Europe/Berlin", "2016-10-30", "02:30", 1)], []),
+        ([("Europe/Berlin", "2016-10-30", "02:30", 1), ("Europe/Berlin", None, None, 0)],
+         ["Europe/Berlin"]),
+        # A fold 1 time that does not happen twice (the rules changed) keeps its TZID.
+        ([("Europe/Berlin", "2016-10-29", "02:30", 1)], ["Europe/Berlin"]),
+        ([("Asia/Tokyo", "2016-10-30", "02:30", 1)], ["Asia/Tokyo"]),
+    ],
+)  # fmt: skip
+def test_zones_named_are_the_tzids_the_events_name(
+    rows: list[tuple[str, str | None, str | None, int]], named: list[str]
+) -> None:
+    from rit_cli.ics import zones_named
+
+    assert zones_named(rows) == named
+
+
+@pytest.mark.parametrize("fold", ["0", "1"])
+def test_a_zone_only_a_second_occurrence_uses_has_no_vtimezone(rit: RitRunner, fold: str) -> None:
+    """Its time is in UTC, so no event names the zone (as icalendar adds what is named)."""
+    ok(rit, "add-org", "LSN", "--country", "DE", "--city", "Hamburg")
+    ok(rit, "add-meeting", "H", "--org", "LSN", "--on", "2016-10-30", "--tz", "Europe/Berlin")
+    ok(rit, "reschedule", "1", "--on", "2016-10-30", "--at", "02:30", "--fold", fold)
+    text = ok(rit, "export", "ics").encode()
+    zones = [str(z["TZID"]) for z in Calendar.from_ical(text).walk("VTIMEZONE")]
+    assert zones == ([] if fold == "1" else ["Europe/Berlin"])
+    assert Calendar.from_ical(text).get_missing_tzids() == set()

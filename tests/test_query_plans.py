@@ -119,9 +119,11 @@ def test_agenda_lines(bench_conn: sqlite3.Connection) -> None:
 
 
 def test_ics_export_of_a_month(bench_conn: sqlite3.Connection) -> None:
-    from rit_cli.store.calendar import calendar_entries
+    from rit_cli.store.calendar import calendar_entries, calendar_span, timed_zones
 
-    month = lambda: calendar_entries(bench_conn, TODAY, date(2020, 6, 30))  # noqa: E731
+    for ask in (calendar_span, timed_zones):
+        assert_no_full_scan(bench_conn, lambda ask=ask: ask(bench_conn, TODAY, date(2020, 6, 30)))
+    month = lambda: list(calendar_entries(bench_conn, TODAY, date(2020, 6, 30)))  # noqa: E731
     assert_no_full_scan(bench_conn, month)
     statements = _statements(bench_conn, month)
     main = next(s for s in statements if "FROM exchanges e" in s)

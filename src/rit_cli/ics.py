@@ -14,9 +14,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .store.calendar import CalendarEntry
@@ -71,78 +71,103 @@ def _description(entry: CalendarEntry) -> str | None:
     return _text("\n".join(lines)) if lines else None
 
 
-def build_calendar(entries: Sequence[CalendarEntry]) -> bytes:
-    """The calendar as bytes (CRLF lines, folded at 75 octets, UTF-8)."""
-    from datetime import UTC
+def _start(day: str, at: str, tz: str, fold: int | None) -> tuple[datetime, bool]:
+    """A timed exchange's start at its place, and whether it must be written in UTC.
+
+    RFC 5545 resolves an ambiguous TZID time to its FIRST occurrence: the second one
+    (fold 1) can only be written as a UTC instant."""
     from zoneinfo import ZoneInfo
 
-    from icalendar import Calendar, Event
+    start = datetime.combine(date.fromisoformat(day), time.fromisoformat(at), ZoneInfo(tz))
+    in_utc = bool(fold) and _ambiguous(start)
+    return (start.replace(fold=1) if fold else start), in_utc
+
+
+def zones_named(timed: Iterable[tuple[str, str | None, str | None, int]]) -> list[str]:
+    """The TZIDs the events name, in order, from store.calendar.timed_zones' rows: every
+    timed exchange's zone, but one whose only times are second occurrences (in UTC)."""
+    named: set[str] = set()
+    for tz, day, at, fold in timed:
+        if tz not in named and not (fold and day and at and _start(day, at, tz, fold)[1]):
+            named.add(tz)
+    return sorted(named)
+
+
+END = b"END:VCALENDAR\r\n"
+
+
+def calendar_bytes(
+    entries: Iterable[CalendarEntry], span: tuple[date, date] | None, zones: Sequence[str]
+) -> Iterator[bytes]:
+    """The calendar (CRLF lines, folded at 75 octets, UTF-8) an event at a time: the
+    header, the VTIMEZONE of each of ZONES (sorted: the same data gives the same file)
+    with only the rules SPAN's years need, not 1970..2038, then the events of ENTRIES."""
+    from icalendar import Calendar, Timezone
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "rit exchanges")
-    first: date | None = None
-    last: date | None = None
+    if span is not None:
+        first, last = span
+        for tzid in zones:
+            try:
+                zone = Timezone.from_tzid(
+                    tzid,
+                    first_date=date(first.year - 1, 1, 1),
+                    last_date=date(last.year + 1, 12, 31),
+                )
+            except ValueError:  # a zone icalendar does not know is left out, as it does
+                continue
+            calendar.add_component(zone)
+    head = calendar.to_ical()
+    yield head.removesuffix(END)
     for entry in entries:
-        event = Event()
-        event.add("uid", f"{entry.uuid}@rit")
-        event.add("dtstamp", _instant(entry.updated))
-        event.add("created", _instant(entry.created))
-        event.add("last-modified", _instant(entry.updated))
-        event.add("sequence", entry.sequence)
-        fixed = entry.day is not None
-        event.add("summary", _summary(entry, fixed))
-        if fixed and entry.at and entry.tz:
-            day = date.fromisoformat(entry.day or entry.start_on)
-            zone = ZoneInfo(entry.tz)
-            start = datetime.combine(day, time.fromisoformat(entry.at), zone)
-            # RFC 5545 resolves an ambiguous TZID time to its FIRST occurrence: the second
-            # one (fold 1) can only be written as a UTC instant.
-            in_utc = bool(entry.fold) and _ambiguous(start)
-            if entry.fold:
-                start = start.replace(fold=1)
-            event.add("dtstart", start.astimezone(UTC) if in_utc else start)
-            if entry.days > 1:
-                # Runs until the end of its last day, in its own zone.
-                last_day = day + timedelta(days=entry.days)
-                until = datetime.combine(last_day, time(0), zone)
-                event.add("dtend", until.astimezone(UTC) if in_utc else until)
-        else:
-            start_day = date.fromisoformat(entry.start_on)
-            end_day = date.fromisoformat(entry.end_on)
-            event.add("dtstart", start_day)
-            event.add("dtend", end_day + timedelta(days=1))  # exclusive
-        if entry.status == "cancelled":
-            event.add("status", "CANCELLED")
-            event.add("transp", "TRANSPARENT")  # a calendar still showing it counts no time
-        elif not fixed:
-            event.add("status", "TENTATIVE")
-            event.add("transp", "TRANSPARENT")
-        else:
-            event.add("status", "CONFIRMED")
-        if entry.online:
-            event.add("location", _text(entry.place) if entry.place else "online")
-        elif entry.place:
-            event.add("location", _text(entry.place))
-        description = _description(entry)
-        if description:
-            event.add("description", description)
-        event.add("categories", [entry.type])
-        calendar.add_component(event)
-        begin, end = date.fromisoformat(entry.start_on), date.fromisoformat(entry.end_on)
-        first = begin if first is None or begin < first else first
-        last = end if last is None or end > last else last
-    if first is not None and last is not None:
-        # Only the zone rules the events need, not 1970..2038.
-        calendar.add_missing_timezones(
-            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31)
-        )
-        # icalendar adds them in the order of a set, which changes from run to run: sorted,
-        # the same data gives the same file (a diff shows only what changed).
-        zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
-        zones.sort(key=lambda zone: str(zone["TZID"]))
-        rest = [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
-        calendar.subcomponents[:] = zones + rest
-    return calendar.to_ical()
+        yield _event(entry).to_ical()
+    yield END
+
+
+def _event(entry: CalendarEntry) -> Any:
+    from datetime import UTC
+
+    from icalendar import Event
+
+    event = Event()
+    event.add("uid", f"{entry.uuid}@rit")
+    event.add("dtstamp", _instant(entry.updated))
+    event.add("created", _instant(entry.created))
+    event.add("last-modified", _instant(entry.updated))
+    event.add("sequence", entry.sequence)
+    fixed = entry.day is not None
+    event.add("summary", _summary(entry, fixed))
+    if entry.day and entry.at and entry.tz:
+        start, in_utc = _start(entry.day, entry.at, entry.tz, entry.fold)
+        event.add("dtstart", start.astimezone(UTC) if in_utc else start)
+        if entry.days > 1:
+            # Runs until the end of its last day, in its own zone.
+            last_day = start.date() + timedelta(days=entry.days)
+            until = datetime.combine(last_day, time(0), start.tzinfo)
+            event.add("dtend", until.astimezone(UTC) if in_utc else until)
+    else:
+        start_day = date.fromisoformat(entry.start_on)
+        end_day = date.fromisoformat(entry.end_on)
+        event.add("dtstart", start_day)
+        event.add("dtend", end_day + timedelta(days=1))  # exclusive
+    if entry.status == "cancelled":
+        event.add("status", "CANCELLED")
+        event.add("transp", "TRANSPARENT")  # a calendar still showing it counts no time
+    elif not fixed:
+        event.add("status", "TENTATIVE")
+        event.add("transp", "TRANSPARENT")
+    else:
+        event.add("status", "CONFIRMED")
+    if entry.online:
+        event.add("location", _text(entry.place) if entry.place else "online")
+    elif entry.place:
+        event.add("location", _text(entry.place))
+    description = _description(entry)
+    if description:
+        event.add("description", description)
+    event.add("categories", [entry.type])
+    return event

@@ -174,8 +174,8 @@ def export_ics(
     Example: rit export ics --from 2016-01-01 --out ~/public/rit.ics
     """
     from ..dates import parse_date
-    from ..ics import build_calendar
-    from ..store.calendar import calendar_entries
+    from ..ics import calendar_bytes, zones_named
+    from ..store.calendar import calendar_entries, calendar_span, timed_zones
 
     today = context.today()
     first = parse_date(start, today) if start is not None else None
@@ -184,9 +184,12 @@ def export_ics(
         from ..errors import InvalidInput
 
         raise InvalidInput(f"--to {last} is before --from {first}")
-    with context.reading(snapshot=True) as conn:  # an event's parties match its sequence
-        entries = calendar_entries(conn, first, last)
-    emit(build_calendar(entries), out)
+    # One snapshot (an event's parties match its sequence; the zones, the events), written
+    # as it is read.
+    with context.reading(snapshot=True) as conn:
+        span = calendar_span(conn, first, last)
+        zones = zones_named(timed_zones(conn, first, last)) if span else []
+        emit(calendar_bytes(calendar_entries(conn, first, last), span, zones), out)
 
 
 REPORT_COLUMNS = (

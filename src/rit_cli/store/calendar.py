@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 
 from . import batches
 
@@ -39,10 +38,15 @@ class CalendarEntry:
     participants: tuple[str, ...]
 
 
-def calendar_entries(
-    conn: sqlite3.Connection, start: date | None = None, end: date | None = None
-) -> list[CalendarEntry]:
-    """Exchanges whose days (or window) overlap START..END, in date order."""
+# Exchanges read (with one query for their organisations) at a time.
+AT_A_TIME = 500
+
+# An exchange fixed to a day with a time at its place: its event names a TZID.
+_TIMED = "e.day IS NOT NULL AND coalesce(e.at, '') <> '' AND coalesce(e.tz, '') <> ''"
+
+
+def _where(start: date | None, end: date | None) -> tuple[str, list[object]]:
+    """The WHERE clause (or '') of the exchanges whose days or window overlap START..END."""
     from .exchanges import julian_day
 
     where: list[str] = []
@@ -60,56 +64,83 @@ def calendar_entries(
     if end is not None:
         where.append("+e.start_on <= ?")
         params.append(end.isoformat())
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def calendar_span(
+    conn: sqlite3.Connection, start: date | None = None, end: date | None = None
+) -> tuple[date, date] | None:
+    """The first and the last day of the exchanges calendar_entries gives; None if none."""
+    where, params = _where(start, end)
+    first, last = conn.execute(
+        f"SELECT min(e.start_on), max(e.end_on) FROM exchanges e{where}", params
+    ).fetchone()
+    return None if first is None else (date.fromisoformat(first), date.fromisoformat(last))
+
+
+def timed_zones(
+    conn: sqlite3.Connection, start: date | None = None, end: date | None = None
+) -> list[tuple[str, str | None, str | None, int]]:
+    """(zone, day, time, fold) of the timed exchanges among calendar_entries': one row a zone
+    for the usual ones (day and time None), one a day and time for a second occurrence
+    (fold 1), which the calendar may have to write in UTC."""
+    where, params = _where(start, end)
+    timed = f"{where} AND {_TIMED}" if where else f" WHERE {_TIMED}"
+    return conn.execute(
+        "SELECT DISTINCT e.tz, CASE WHEN e.fold THEN e.day END, CASE WHEN e.fold THEN e.at END,"
+        f" coalesce(e.fold, 0) FROM exchanges e{timed}",
+        params,
+    ).fetchall()
+
+
+def calendar_entries(
+    conn: sqlite3.Connection, start: date | None = None, end: date | None = None
+) -> Iterator[CalendarEntry]:
+    """Exchanges whose days (or window) overlap START..END, in date order.
+
+    Read a batch at a time while the connection is open: a calendar of half a million
+    exchanges is written as it is read, never held whole."""
+    where, params = _where(start, end)
     sql = "SELECT e.*, (SELECT coalesce(short, name) FROM orgs WHERE id = e.host_id) AS host"
-    sql += " FROM exchanges e"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    rows = conn.execute(sql + " ORDER BY e.start_on, e.id", params).fetchall()
+    cursor = conn.execute(sql + f" FROM exchanges e{where} ORDER BY e.start_on, e.id", params)
+    while rows := cursor.fetchmany(AT_A_TIME):
+        yield from _entries(conn, rows)
+
+
+def _entries(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> Iterator[CalendarEntry]:
     roles: dict[int, dict[str, list[str]]] = {}
-    party_sql = (
-        "SELECT x.exchange_id, x.role, coalesce(o.short, o.name) FROM exchange_orgs x"
-        " JOIN orgs o ON o.id = x.org_id"
-    )
-    parties: Iterable[sqlite3.Cursor]
-    if where:  # only the parties of what is shown, not every exchange's
-        parties = (
-            conn.execute(
-                party_sql + f" WHERE x.exchange_id IN ({marks}) ORDER BY o.name_key", chunk
-            )
-            for chunk, marks in batches([r["id"] for r in rows])
-        )
-    else:
-        parties = [conn.execute(party_sql + " ORDER BY o.name_key")]
-    for exchange_id, role, name in chain.from_iterable(parties):
-        roles.setdefault(exchange_id, {}).setdefault(role, []).append(name)
-    entries = []
+    for chunk, marks in batches([r["id"] for r in rows]):
+        for exchange_id, role, name in conn.execute(
+            "SELECT x.exchange_id, x.role, coalesce(o.short, o.name) FROM exchange_orgs x"
+            f" JOIN orgs o ON o.id = x.org_id WHERE x.exchange_id IN ({marks})"
+            " ORDER BY o.name_key",
+            chunk,
+        ):
+            roles.setdefault(exchange_id, {}).setdefault(role, []).append(name)
     for r in rows:
         by_role = roles.get(r["id"], {})
         host = r["host"] or next(iter(by_role.get("host", [])), None)
-        entries.append(
-            CalendarEntry(
-                uuid=r["uuid"],
-                title=r["title"],
-                type=r["type"],
-                status=r["status"],
-                start_on=r["start_on"],
-                end_on=r["end_on"],
-                day=r["day"],
-                days=r["days"] or 1,
-                at=r["at"],
-                tz=r["tz"],
-                fold=r["fold"],
-                decide_by=r["decide_by"],
-                place=r["place"],
-                online=bool(r["online"]),
-                purpose=r["purpose"],
-                note=r["note"],
-                sequence=r["sequence"] or 0,
-                created=r["created"],
-                updated=r["updated"],
-                host=host,
-                guests=tuple(by_role.get("guest", ())),
-                participants=tuple(by_role.get("participant", ())),
-            )
+        yield CalendarEntry(
+            uuid=r["uuid"],
+            title=r["title"],
+            type=r["type"],
+            status=r["status"],
+            start_on=r["start_on"],
+            end_on=r["end_on"],
+            day=r["day"],
+            days=r["days"] or 1,
+            at=r["at"],
+            tz=r["tz"],
+            fold=r["fold"],
+            decide_by=r["decide_by"],
+            place=r["place"],
+            online=bool(r["online"]),
+            purpose=r["purpose"],
+            note=r["note"],
+            sequence=r["sequence"] or 0,
+            created=r["created"],
+            updated=r["updated"],
+            host=host,
+            guests=tuple(by_role.get("guest", ())),
+            participants=tuple(by_role.get("participant", ())),
         )
-    return entries
