@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from rit_cli import db
+
 from .helpers import empty_database
 
 RIT = Path(sys.executable).with_name("rit")
@@ -77,6 +79,35 @@ def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert out.count("\n") == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("organisations", [1, 300])
+def test_a_reader_gone_is_exit_status_1_without_a_message(
+    tmp_path: Path, organisations: int
+) -> None:
+    """Output small enough to wait for the last flush (1) and output that meets the closed
+    pipe while the command prints (Click's handling, 300 long lines) end alike: silently,
+    with status 1, as `python` and Click do (one said 0, the other 1)."""
+    db_path = tmp_path / "rit.db"
+    conn = db.connect(db_path)
+    for i in range(organisations):
+        conn.execute(
+            "INSERT INTO orgs (uuid, created, updated, name, name_key) VALUES (?, 't', 't', ?, ?)",
+            (f"u{i}", f"Org {i:03d}" + "x" * 100, f"org {i:03d}" + "x" * 100),
+        )
+    conn.commit()
+    conn.close()
+    env = minimal_env(tmp_path, RIT_DB=str(db_path))
+    for args in (["orgs"], ["orgs", "--json"]):
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader is gone before rit writes
+        try:
+            gone = subprocess.run(
+                [str(RIT), *args], env=env, stdout=write_end, stderr=subprocess.PIPE
+            )
+        finally:
+            os.close(write_end)
+        assert (gone.returncode, gone.stderr) == (1, b""), args
 
 
 def test_default_location_is_user_data_dir(tmp_path: Path) -> None:

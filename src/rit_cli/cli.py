@@ -235,10 +235,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("error: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
-        # The reader went away (rit ... | head): not an error worth a traceback.
+        # The reader went away (rit ... | head): no traceback, no message, and exit status 1
+        # as when Click meets it in a command that prints more (and as Python advises): the
+        # output was not all written, whether it was small enough to wait for the last flush.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        sys.exit(1)
     except OSError as exc:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
