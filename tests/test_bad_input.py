@@ -446,6 +446,13 @@ CASES: list[Bad] = [
     Bad("show-trip nothing", "'nothing'"),
     Bad("edit-trip nothing --note x", "'nothing'"),
     Bad("edit-trip 'Japan and China 2016'", "nothing to change"),
+    # QA: edit-org and its kind said "unchanged" (exit 0) given nothing to change, where
+    # edit-exchange, edit-trip and edit-stop refused (exit 2)
+    Bad("edit-org LSN", "nothing to change: give --name, --short, --kind, --country, --city"),
+    Bad("edit-contact 1", "nothing to change: give --name, --org, --title, --role, --email"),
+    Bad("edit-programme RIT", "nothing to change: give --name, --short, --run-by, --from"),
+    Bad("edit-agreement 1", "nothing to change: give --title, --party, --kind, --programme"),
+    Bad("edit-cooperation 1", "nothing to change: give --title, --org, --agreement, --field"),
     Bad("edit-trip 'Japan and China 2016' --title ''", "must not be empty"),
     Bad("edit-trip 'Japan and China 2016' --to 2016-04-01", "2016-04-01"),
     Bad("edit-trip 'Japan and China 2016' --from 03/04/2016", "03/04/2016"),

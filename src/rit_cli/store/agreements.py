@@ -277,9 +277,18 @@ def add_agreement(conn: sqlite3.Connection, data: AgreementInput, today: date) -
     return get_agreement(conn, agreement_id, today)
 
 
+# What edit-* takes: given none of it, there is nothing to change.
+EDITABLE = (
+    "--title, --party, --kind, --programme, --signed, --place, --from, --until, "
+    "--field, --visits-per-year, --each-way or --any-way, --signatory or --note"
+)
+
+
 def edit_agreement(
     conn: sqlite3.Connection, ref: str, data: AgreementInput, today: date
 ) -> tuple[Agreement, list[str]]:
+    if data == AgreementInput():
+        raise InvalidInput(f"nothing to change: give {EDITABLE}")
     current = resolve(conn, AGREEMENT, ref)
     values = _values(conn, data, today)
     if "valid_until" in values and extensions_of(conn, "agreement_id", current["id"]):

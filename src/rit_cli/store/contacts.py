@@ -103,9 +103,15 @@ def _refuse_twin(
         )
 
 
+# What edit-* takes: given none of it, there is nothing to change.
+EDITABLE = "--name, --org, --title, --role, --email, --phone or --note"
+
+
 def edit_contact(
     conn: sqlite3.Connection, ref: str, data: ContactInput
 ) -> tuple[Contact, list[str]]:
+    if data == ContactInput():
+        raise InvalidInput(f"nothing to change: give {EDITABLE}")
     current = resolve(conn, CONTACT, ref)
     values = _values(conn, data)
     if "name_key" in values or "org_id" in values:

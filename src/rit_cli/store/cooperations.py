@@ -135,10 +135,16 @@ def add_cooperation(
     return get_cooperation(conn, cooperation_id)
 
 
+# What edit-* takes: given none of it, there is nothing to change.
+EDITABLE = "--title, --org, --agreement, --field or --note"
+
+
 def edit_cooperation(
     conn: sqlite3.Connection, ref: str, data: CooperationInput
 ) -> tuple[Cooperation, list[str]]:
     """Change title, organisations, agreement, fields or note (the status has its own command)."""
+    if data == CooperationInput():
+        raise InvalidInput(f"nothing to change: give {EDITABLE}")
     current = resolve(conn, COOPERATION, ref)
     values = _values(conn, data, current["id"])
     changed = list(update(conn, "cooperations", current["id"], values))

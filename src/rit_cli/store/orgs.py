@@ -139,11 +139,17 @@ def add_org(conn: sqlite3.Connection, data: OrgInput) -> Org:
     return get_org(conn, org_id)
 
 
+# What edit-* takes: given none of it, there is nothing to change.
+EDITABLE = "--name, --short, --kind, --country, --city, --region, --tz, --website, --tag or --note"
+
+
 def edit_org(
     conn: sqlite3.Connection, ref: str, data: OrgInput
 ) -> tuple[Org, list[str], list[int]]:
     """Change an organisation; also the ids of the visits whose default title follows its
     new short name or name."""
+    if data == OrgInput():
+        raise InvalidInput(f"nothing to change: give {EDITABLE}")
     current = resolve(conn, ORG, ref)
     values = _values(data, current)
     merged = {"name": current["name"], "short": current["short"], **values}

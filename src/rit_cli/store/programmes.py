@@ -101,9 +101,15 @@ def add_programme(conn: sqlite3.Connection, data: ProgrammeInput, today: date) -
     return get_programme(conn, insert(conn, "programmes", _stored(values)))
 
 
+# What edit-* takes: given none of it, there is nothing to change.
+EDITABLE = "--name, --short, --run-by, --from, --until or --note"
+
+
 def edit_programme(
     conn: sqlite3.Connection, ref: str, data: ProgrammeInput, today: date
 ) -> tuple[Programme, list[str]]:
+    if data == ProgrammeInput():
+        raise InvalidInput(f"nothing to change: give {EDITABLE}")
     current = resolve(conn, PROGRAMME, ref)
     values = _values(conn, data, today)
     if "valid_until" in values and extensions_of(conn, "programme_id", current["id"]):
