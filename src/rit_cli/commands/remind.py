@@ -65,7 +65,7 @@ def _show(items: list[Any], today: date, as_json: bool) -> None:
     from ..render import reminders_json, reminders_lines
 
     if as_json:
-        sys.stdout.write(reminders_json(items))  # [] when nothing is due: still valid JSON
+        sys.stdout.writelines(reminders_json(items))  # [] when nothing is due: valid JSON
         return
     if not items:
         return
