@@ -160,7 +160,7 @@ def _every_hit(conn: sqlite3.Connection, wanted: str) -> list[tuple[str, int, st
     return [(kind, record_id, field) for (kind, record_id), field in seen.items()]
 
 
-@pytest.mark.parametrize("limit", [1, 2, 3, 7, 50, 1000])
+@pytest.mark.parametrize("limit", [1, 2, 3, 7, 50, 1000, 100_000])
 @pytest.mark.parametrize("wanted", ["visit", "jp1", "matchmaking", "2021"])
 def test_a_page_of_matches_gives_the_first_records_of_all(
     bench: sqlite3.Connection, wanted: str, limit: int
@@ -170,6 +170,36 @@ def test_a_page_of_matches_gives_the_first_records_of_all(
     assert len(expected) > 7  # the case matches more records than most limits
     found = [(h.kind, h.id, h.field) for h in search(bench, wanted, limit=limit)]
     assert found == expected[:limit]
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_hits_are_written_as_they_are_found(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    """`search --limit 1000000` of a common word at 500 000 exchanges held every hit
+    (331 MB): each record is now looked up after the ones before it were written."""
+    import sys
+
+    from rit_cli.store import search as store
+
+    for n in range(4):
+        assert rit("add-org", f"Kobe Cluster {n}", "--country", "JP").exit_code == 0
+    look_up = store._hit
+    written_before: list[int] = []
+
+    def watching(*args: object) -> object:
+        sys.stdout.flush()
+        written_before.append(len(sys.stdout.buffer.getvalue()))
+        return look_up(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "_hit", watching)
+    result = rit("search", "kobe", "--limit", "3", *(["--json"] if as_json else []))
+    assert result.exit_code == 0
+    # Three shown, each looked up after the one before was written; a fourth looked up
+    # once the list is written, to tell that more match.
+    assert len(written_before) == 4
+    assert written_before[0] == 0 and written_before == sorted(set(written_before))
+    assert written_before[-1] == len(result.stdout.encode())
 
 
 @pytest.fixture(scope="module")

@@ -514,11 +514,16 @@ def search(
 
     Example: rit search 山田
     """
-    from ..store.search import search_page
+    from itertools import islice
+
+    from ..store.search import matches
 
     with context.reading() as conn:
-        hits, more = search_page(conn, text, limit)
-    print_listing(SEARCH_COLUMNS, hits, as_json, vars)
+        found = matches(conn, text, limit, one_more=True)
+        # (A limit past any database's size, 99999999999999999999, is all of them.)
+        shown = islice(found, min(limit, sys.maxsize))
+        print_listing(SEARCH_COLUMNS, shown, as_json, vars)
+        more = next(found, None) is not None
     if more and not as_json:
         # On stderr: piped lines stay the records, and the reader learns the list is cut
         # (records are listed kind by kind, so a cut list may show no trips at all).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import InvalidInput
@@ -63,6 +64,16 @@ class SearchHit:
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[SearchHit]:
     """Records whose indexed fields contain the query (folded: case, ß/ss, ä/ae, accents)."""
+    return list(matches(conn, query, limit))
+
+
+def matches(
+    conn: sqlite3.Connection, query: str, limit: int, *, one_more: bool = False
+) -> Iterator[SearchHit]:
+    """The first `limit` records that match (and `one_more`, which tells whether the list
+    is cut), in search order, found as they are read (the query and the limit are checked
+    at once): `search --limit 1000000` of a common word in a large database is written as
+    it is found, never held whole."""
     text = clean(query, "search text")
     assert text is not None
     wanted = fold(text)
@@ -77,39 +88,50 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[Search
         params = [wanted]
     if limit < 1:
         raise InvalidInput(f"--limit must be at least 1, not {limit}")
+    return _matches(conn, sql + f" ORDER BY {ORDER} LIMIT ? OFFSET ?", params, limit + one_more)
+
+
+# Kinds a record can also be found as by its parts (a trip by its stops), rows that do not
+# follow its own in the search order: the only hits remembered, to show each record once.
+_FOUND_BY_PARTS = frozenset(shown for shown, _, _ in PARTS.values())
+
+
+def _matches(
+    conn: sqlite3.Connection, sql: str, params: list[object], limit: int
+) -> Iterator[SearchHit]:
     # Grouped by kind, then by record and field (ORDER). A record has at most 16 rows of
     # its own (rowid = id * 128 + kind * 16 + field), so `limit` records usually lie within
     # the first limit * 16 rows: read a page that size, not every match (a common word in a
     # large database matches tens of thousands), and another only if rows were skipped (a
     # trip found by many of its stops, say).
-    sql += f" ORDER BY {ORDER} LIMIT ? OFFSET ?"
     # A limit past any database's size (99999999999999999999) means all: keep it in int64.
     page = min(limit, 2**32) * _ROWS_PER_RECORD
-    hits: list[SearchHit] = []
+    found = 0
+    last: tuple[str, int] | None = None
     seen: set[tuple[str, int]] = set()
     offset = 0
-    while len(hits) < limit:
-        rows = conn.execute(sql, [*params, page, offset]).fetchall()
-        for kind, record_id, field in rows:
+    while True:
+        rows = 0
+        for kind, record_id, field in conn.execute(sql, [*params, page, offset]):
+            rows += 1
             hit = _hit(conn, kind, record_id, field)
-            if hit is None or (hit.kind, hit.id) in seen:
-                continue  # one hit per record: the first matching field
-            seen.add((hit.kind, hit.id))
-            hits.append(hit)
-            if len(hits) >= limit:
-                break
-        if len(rows) < page:
-            break
+            if hit is None:
+                continue
+            # One hit per record, its first matching field: a record's own rows come one
+            # after the other (their rowids are adjacent).
+            key = (hit.kind, hit.id)
+            if key == last or key in seen:
+                continue
+            last = key
+            if hit.kind in _FOUND_BY_PARTS:
+                seen.add(key)
+            yield hit
+            found += 1
+            if found >= limit:
+                return
+        if rows < page:
+            return
         offset += page
-    return hits
-
-
-def search_page(conn: sqlite3.Connection, query: str, limit: int) -> tuple[list[SearchHit], bool]:
-    """The first `limit` records that match, and whether more do (one more is looked up)."""
-    if limit < 1:
-        raise InvalidInput(f"--limit must be at least 1, not {limit}")
-    hits = search(conn, query, limit + 1)
-    return hits[:limit], len(hits) > limit
 
 
 def _hit(conn: sqlite3.Connection, kind: str, record_id: int, field: str) -> SearchHit | None:
