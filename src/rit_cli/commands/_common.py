@@ -34,14 +34,31 @@ def print_listing(
         write_pieces(render.json_array(payload))
         return
     if stdout_is_terminal():
-        records = list(records)  # a table measures every row before it prints one
+        # A table measures every row before it prints one: it keeps their text only.
+        listing = render.table(columns, records, title=title)
         console = render.make_console()
-        if records:
-            console.print(render.table(columns, records, title=title))
+        if listing.rows:
+            print_view(console, listing)
         else:
             console.print("(none)", style="dim")
         return
     write_lines(render.plain_lines(columns, records))
+
+
+def print_view(console: Any, view: Any) -> None:
+    """Print a view (a Group of headings and listings, a listing, any renderable) part by
+    part, each listing a batch of rows at a time (render.Listing.batches): the same text
+    as console.print(view), without Rich holding every row's layout at once."""
+    from rich.console import Group
+
+    if isinstance(view, Group):
+        for part in view.renderables:
+            print_view(console, part)
+    elif isinstance(view, render.Listing):
+        for batch in view.batches(console):
+            console.print(batch, end="")
+    else:
+        console.print(view)
 
 
 def print_details(

@@ -8,7 +8,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ._common import JsonOpt
+from ._common import JsonOpt, print_view
 
 
 @app.command("remind")
@@ -74,6 +74,6 @@ def _show(items: list[Any], today: date, as_json: bool) -> None:
     if stdout_is_terminal():
         from ..render import make_console, reminders_view
 
-        make_console().print(reminders_view(items, today))
+        print_view(make_console(), reminders_view(items, today))
     else:
         sys.stdout.writelines(line + "\n" for line in reminders_lines(items))

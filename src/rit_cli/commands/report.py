@@ -7,7 +7,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ._common import emit, out_option
+from ._common import emit, out_option, print_view
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -101,4 +101,4 @@ def report(
     console = make_console()
     # Printed straight: the tables wrap to the terminal's width and stay readable at 80
     # columns; a pager would show the styles as raw escape codes unless less ran with -R.
-    console.print(render_report.view(result))
+    print_view(console, render_report.view(result))

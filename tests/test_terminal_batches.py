@@ -1,0 +1,103 @@
+"""Terminal tables printed a batch of rows at a time: the same text as printed whole."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console, Group
+from rich.text import Text
+
+from rit_cli import render
+from rit_cli.commands._common import print_view
+from rit_cli.render import Column
+
+from .helpers import ADD_FBRI, ADD_LSN, RitRunner, ok
+
+COLUMNS = (
+    Column("id", lambda r: r[0], justify="right", no_wrap=True),
+    Column("name", lambda r: r[1]),
+    Column("note", lambda r: r[2], optional=True),
+)
+RECORDS = [
+    (n, f"Cluster {n} " + "Kobe " * (n % 4), "a longer note that wraps " * (n % 3))
+    for n in range(1, 8)
+]
+
+
+def printed(width: int, view: object, whole: bool) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, markup=False, emoji=False)
+    if whole:
+        console.print(view)
+    else:
+        print_view(console, view)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("at_a_time", [1, 2, 3, 500])
+@pytest.mark.parametrize("width", [120, 60, 24, 12])  # 24 and 12: records as blocks
+@pytest.mark.parametrize("title", [None, "Agreements"])
+def test_a_listing_in_batches_is_the_listing_printed_whole(
+    monkeypatch: pytest.MonkeyPatch, at_a_time: int, width: int, title: str | None
+) -> None:
+    listing = render.table(COLUMNS, RECORDS, title=title)
+    whole = printed(width, listing, whole=True)
+    monkeypatch.setattr(render, "ROWS_AT_A_TIME", at_a_time)
+    assert printed(width, listing, whole=False) == whole
+    assert whole.count("Cluster") == len(RECORDS)
+
+
+@pytest.mark.parametrize("at_a_time", [1, 2, 500])
+def test_a_view_of_headings_and_listings_is_printed_part_by_part(
+    monkeypatch: pytest.MonkeyPatch, at_a_time: int
+) -> None:
+    view = Group(
+        Text("rit report", style="bold"),
+        Text(""),
+        render.table(COLUMNS, RECORDS[:5]),
+        Text("Upcoming", style="bold underline"),
+        render.table(COLUMNS, RECORDS[5:]),
+    )
+    monkeypatch.setattr(render, "ROWS_AT_A_TIME", at_a_time)
+    assert printed(80, view, whole=False) == printed(80, view, whole=True)
+
+
+def test_rich_lays_out_a_batch_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    laid_out: list[int] = []
+    table = render.Listing._table
+
+    def watching(self: render.Listing, *args: object, **kwargs: object) -> object:
+        laid_out.append(len(args[2]))  # type: ignore[arg-type]
+        return table(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "ROWS_AT_A_TIME", 3)
+    monkeypatch.setattr(render.Listing, "_table", watching)
+    printed(120, render.table(COLUMNS, RECORDS), whole=False)
+    assert laid_out == [3, 3, 1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("agenda", "--from", "2017-01-01", "--to", "2017-12-31"),
+        ("remind", "--within", "1y"),
+        ("report",),
+        ("orgs",),
+    ],
+)
+@pytest.mark.parametrize("columns", ["120", "30"])
+def test_commands_on_a_terminal_print_the_same_in_batches(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], columns: str
+) -> None:
+    ok(rit, *ADD_LSN)
+    ok(rit, *ADD_FBRI)
+    ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed",
+       "2016-05-02", "--until", "2019", "--visits-per-year", "1")  # fmt: skip
+    for month in range(1, 8):
+        ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", f"2017-{month:02d}-10")
+    env = {"TTY_COMPATIBLE": "1", "COLUMNS": columns, "RIT_TODAY": "2016-12-20"}
+    whole = ok(rit, *args, env=env)
+    monkeypatch.setattr(render, "ROWS_AT_A_TIME", 2)
+    assert ok(rit, *args, env=env) == whole
+    assert "LSN" in whole
