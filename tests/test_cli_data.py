@@ -209,6 +209,42 @@ def test_missing_and_binary_files(rit: RitRunner, tmp_path: Path) -> None:
     assert "not UTF-8" in one_line_error(rit("import", "json", str(binary)))
 
 
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (("import", "json", "DEVICE"), "JSON file"),
+        (("import", "json", "DEVICE", "--merge"), "JSON file"),
+        (("import", "csv", "orgs", "DEVICE"), "CSV file"),
+    ],
+)
+def test_a_device_is_refused_not_read_for_ever(
+    rit: RitRunner, dump: Callable[[], str], device: str, args: tuple[str, ...], what: str
+) -> None:
+    """QA: `import json /dev/zero` read until memory ran out (CSV too: NULs are UTF-8)."""
+    ok(rit, "add-org", "Life Science Nord")
+    before = dump()
+    error = one_line_error(rit(*(device if a == "DEVICE" else a for a in args)))
+    said = f"{device!r} is a device, not a {what}: give a file, or - for standard input"
+    assert error == f"error: {said}\n"
+    assert dump() == before
+
+
+def test_a_pipe_is_read(rit: RitRunner, tmp_path: Path) -> None:
+    """A named pipe (as bash's <(…) gives) is a stream of text like standard input."""
+    import threading
+
+    fifo = tmp_path / "orgs.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=("name\nPipe Org\n",))
+    writer.start()
+    try:
+        assert ok(rit, "import", "csv", "orgs", str(fifo)) == "imported 1 organisation\n"
+    finally:
+        writer.join()
+    assert "Pipe Org" in ok(rit, "orgs")
+
+
 def test_a_database_file_given_to_import_is_named_as_such(
     rit: RitRunner, tmp_path: Path, dump: Callable[[], str]
 ) -> None:
@@ -872,6 +908,9 @@ def test_restore_refuses_what_is_not_a_sound_rit_database(
         (newer, "newer rit"),
         (corrupt, ""),
         (tmp_path / "missing.db", "no file"),
+        # QA: a directory or a device said "no file", though there is one by that name
+        (tmp_path, f"{str(tmp_path)!r} is a directory, not a rit database"),
+        (Path("/dev/zero"), "'/dev/zero' is not a regular file, so not a rit database"),
     ]:
         assert message in one_line_error(rit("restore", str(path)))
     assert dump() == before

@@ -57,6 +57,19 @@ def _opening(path: Path, what: str) -> Iterator[None]:
         raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror}") from exc
 
 
+def _refuse_device(handle: Any, path: Path, what: str) -> None:
+    """A device (/dev/zero, /dev/urandom, a terminal named as /dev/tty) is no file: read,
+    it never ends (an import of /dev/zero ran until memory ran out). A pipe is read."""
+    import stat
+
+    if stat.S_ISCHR(mode := os.fstat(handle.fileno()).st_mode) or stat.S_ISBLK(mode):
+        from ..errors import InvalidInput
+
+        raise InvalidInput(
+            f"{str(path)!r} is a device, not a {what}: give a file, or - for standard input"
+        )
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -102,8 +115,9 @@ def _read(path: Path, what: str) -> str:
         stdin = _stdin()
         data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
     else:
-        with _opening(path, what):
-            data = path.read_bytes()
+        with _opening(path, what), open(path, "rb") as handle:
+            _refuse_device(handle, path, what)
+            data = handle.read()
     if isinstance(data, str):
         return data
     _refuse_database_file(data, path, what)
@@ -315,9 +329,13 @@ class _CsvLines:
         with _opening(path, "CSV file"):
             self.handle = open(path, "rb", buffering=1 << 16)  # noqa: SIM115 - see __exit__
         try:
+            _refuse_device(self.handle, path, "CSV file")
             self.size = os.fstat(self.handle.fileno()).st_size
         except OSError:
             self.size = 0
+        except BaseException:
+            self.handle.close()
+            raise
 
     def __enter__(self) -> "_CsvLines":
         try:

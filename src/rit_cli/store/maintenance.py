@@ -98,8 +98,15 @@ def first_problem(path: Path) -> str | None:
 def check_rit_file(path: Path) -> int:
     """Refuse a file that is not a sound rit database this rit can read; its schema."""
     shown = repr(str(path))
+    if path.is_dir():
+        raise InvalidInput(f"{shown} is a directory, not a rit database")
     if not path.is_file():
-        raise InvalidInput(f"no file {shown}")
+        # A device (/dev/null, /dev/zero) is there, but is no database either.
+        raise InvalidInput(
+            f"{shown} is not a regular file, so not a rit database"
+            if path.exists()
+            else f"no file {shown}"
+        )
     try:
         conn = db.open_snapshot(path)
     except sqlite3.Error as exc:
