@@ -187,6 +187,15 @@ def test_import_into_a_database_with_data_needs_merge(
             '{"format": "rit-export", "version": 1, "schema": 1, "tables": {"orgs": [{"bogus": 1}]}}',
             "no column 'bogus'",
         ),
+        # QA: Python's type names ("not list") where JSON says array and object
+        (
+            '{"format": "rit-export", "version": 1, "schema": 1, "tables": {"orgs": [{"name": ["X"]}]}}',
+            "name must be text or a number, not an array",
+        ),
+        (
+            '{"format": "rit-export", "version": 1, "schema": 1, "tables": {"orgs": [{"name": {}}]}}',
+            "name must be text or a number, not an object",
+        ),
     ],
 )
 def test_wrong_files_are_refused_and_change_nothing(

@@ -395,7 +395,7 @@ class _Importer:
                 if value is not None and not isinstance(value, str | int | float):
                     raise InvalidInput(
                         f"{_describe(table, record)}: {name} must be text or a number, "
-                        f"not {type(value).__name__}"
+                        f"not {'an array' if isinstance(value, list) else 'an object'}"
                     )
 
     def to_row(self, table: Table, record: dict[str, Any]) -> dict[str, Any]:
