@@ -395,3 +395,17 @@ def test_a_zone_only_a_second_occurrence_uses_has_no_vtimezone(rit: RitRunner, f
     zones = [str(z["TZID"]) for z in Calendar.from_ical(text).walk("VTIMEZONE")]
     assert zones == ([] if fold == "1" else ["Europe/Berlin"])
     assert Calendar.from_ical(text).get_missing_tzids() == set()
+
+
+@pytest.mark.parametrize("utc", ["UTC", "Etc/UTC", "GMT", "Zulu", "Universal", "Etc/GMT0"])
+def test_a_zone_icalendar_writes_as_utc_has_no_vtimezone(rit: RitRunner, utc: str) -> None:
+    """A time in UTC under another name is written with Z, not a TZID: no event names the
+    zone, so the calendar holds no VTIMEZONE for it (as add_missing_timezones did)."""
+    ok(rit, "add-org", "LSN", "--country", "DE", "--city", "Hamburg")
+    ok(rit, "add-meeting", "U", "--org", "LSN", "--on", "2016-07-01", "--at", "10:00",
+       "--tz", utc)  # fmt: skip
+    ok(rit, "add-meeting", "B", "--org", "LSN", "--on", "2016-07-02", "--at", "10:00")
+    text = ok(rit, "export", "ics").encode()
+    assert b"DTSTART:20160701T100000Z\r\n" in text
+    zones = [str(z["TZID"]) for z in Calendar.from_ical(text).walk("VTIMEZONE")]
+    assert zones == ["Europe/Berlin"]

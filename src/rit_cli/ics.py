@@ -85,12 +85,24 @@ def _start(day: str, at: str, tz: str, fold: int | None) -> tuple[datetime, bool
 
 def zones_named(timed: Iterable[tuple[str, str | None, str | None, int]]) -> list[str]:
     """The TZIDs the events name, in order, from store.calendar.timed_zones' rows: every
-    timed exchange's zone, but one whose only times are second occurrences (in UTC)."""
+    timed exchange's zone, but one whose only times are second occurrences (in UTC), and
+    UTC under any of its names (Etc/UTC, GMT, Zulu: icalendar writes those times with Z)."""
     named: set[str] = set()
     for tz, day, at, fold in timed:
         if tz not in named and not (fold and day and at and _start(day, at, tz, fold)[1]):
             named.add(tz)
-    return sorted(named)
+    return sorted({tzid for tzid in map(_tzid, named) if tzid is not None})
+
+
+def _tzid(tz: str) -> str | None:
+    """The TZID icalendar writes for a time in the zone TZ (what add_missing_timezones
+    looks for): None for a zone it takes for UTC."""
+    from zoneinfo import ZoneInfo
+
+    from icalendar.prop import vDDDTypes
+
+    tzid = vDDDTypes(datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))).params.get("TZID")
+    return None if tzid in (None, "UTC") else str(tzid)
 
 
 END = b"END:VCALENDAR\r\n"
