@@ -113,10 +113,10 @@ class Listing:
         yield self._table(*layout, self.rows)
 
     def batches(self, console: Console) -> Iterator[Any]:
-        """Its lines as printed on this console, ROWS_AT_A_TIME rows (or records as blocks)
-        at a time, each batch to print with end="": together the text of printing it
-        whole, but Rich lays out and holds a batch, not every row (a year's agenda of
-        500 000 exchanges took 201 MB on a terminal)."""
+        """Its lines as printed on this console, ROWS_AT_A_TIME rows (or, for records as
+        blocks, ROWS_AT_A_TIME of their pieces) at a time, each batch to print with end="":
+        together the text of printing it whole, but Rich lays out and holds a batch, not
+        every row (a year's agenda of 500 000 exchanges took 201 MB on a terminal)."""
         from rich.console import Group
         from rich.segment import Segments
 
