@@ -113,9 +113,9 @@ BAD_DATES = [
     ("03/04/2016", "could be 3 April or 4 March"),
     ("3/4/16", "could be 3 April or 4 March"),
     ("04/03/2016", "2016-03-04"),
-    ("13/04/2016", "ISO"),
-    ("05/05/2016", "ISO"),
-    ("2016/10/12", "ISO"),
+    ("13/04/2016", "2016-04-13"),
+    ("05/05/2016", "2016-05-05"),
+    ("2016/10/12", "2016-10-12"),
     ("1/2", "ISO"),
     ("2015-02-29", "February 2015 has 28 days"),
     ("31.04.2016", "April 2016 has 30 days"),
@@ -157,6 +157,32 @@ def test_slash_hint_is_exact() -> None:
     assert str(exc.value) == (
         "'03/04/2016' could be 3 April or 4 March; write 2016-04-03 or 03.04.2016"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("2016/10/12", "2016-10-12 or 12.10.2016"),  # as Japan writes dates
+        ("2016/1/2", "2016-01-02 or 02.01.2016"),
+        ("２０１６/１０/１２", "2016-10-12 or 12.10.2016"),
+        ("13/04/2016", "2016-04-13 or 13.04.2016"),  # 13 is no month
+        ("04/13/2016", "2016-04-13 or 13.04.2016"),
+        ("05/05/2016", "2016-05-05 or 05.05.2016"),  # both readings agree
+    ],
+)
+def test_a_slash_form_of_one_day_is_refused_written_out(text: str, written: str) -> None:
+    """QA: a form that can mean one day only got the general hint; it is still not read
+    (slashes never are), but the error says exactly what to write instead."""
+    with pytest.raises(InvalidInput) as exc:
+        parse_date(text, TODAY)
+    assert str(exc.value) == f"{text!r}: dates with slashes are never read; write {written}"
+
+
+@pytest.mark.parametrize("text", ["2016/13/01", "2016/02/30", "32/01/2016", "1/2", "2300/1/1"])
+def test_a_slash_form_of_no_day_gets_the_general_hint(text: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        parse_date(text, TODAY)
+    assert str(exc.value).endswith("write ISO YYYY-MM-DD (e.g. 2016-10-12) or German DD.MM.YYYY")
 
 
 def test_invalid_day_message_is_exact() -> None:

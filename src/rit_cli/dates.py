@@ -163,10 +163,35 @@ def _slash_error(shown: str, m: re.Match[str]) -> InvalidInput:
                 f"{_q(shown)} could be {x} {name_y} or {y} {name_x}; "
                 f"write {year}-{y:02d}-{x:02d} or {x:02d}.{y:02d}.{year}"
             )
+    # A form that can mean one day only (2016/10/12 as Japan writes it, 13/04/2016,
+    # 05/05/2016) is still not read, but the error writes it out as rit reads it.
+    day = _one_reading(a, b, c)
+    if day is not None:
+        return InvalidInput(
+            f"{_q(shown)}: dates with slashes are never read; "
+            f"write {day.isoformat()} or {day.strftime('%d.%m.%Y')}"
+        )
     return InvalidInput(
         f"{_q(shown)}: dates with slashes are never guessed; "
         "write ISO YYYY-MM-DD (e.g. 2016-10-12) or German DD.MM.YYYY"
     )
+
+
+def _one_reading(a: str, b: str, c: str) -> date | None:
+    """The one day a slash form with a four-digit year can mean: year/month/day, or
+    day/month/year and month/day/year when they agree or only one is a date."""
+    if len(a) == 4:
+        readings = {(int(a), int(b), int(c))}
+    elif len(c) == 4:
+        readings = {(int(c), int(b), int(a)), (int(c), int(a), int(b))}
+    else:
+        return None
+    days = set()
+    for year, month, day in readings:
+        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+            if 1 <= day <= _days_in_month(year, month):
+                days.add(date(year, month, day))
+    return days.pop() if len(days) == 1 else None
 
 
 def _try_date(text: str, today: date) -> date | None:
