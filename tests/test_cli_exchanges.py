@@ -1257,13 +1257,14 @@ def test_a_meeting_s_zone_left_undecided_is_asked_for_when_the_time_comes(
 
 def test_add_meeting_s_help_example_works(story: RitRunner) -> None:
     """Its example (LSN in Hamburg, FBRI in Kobe, at 14:00 without a place) was refused:
-    the time of organisations in two zones needs the place."""
+    the time of organisations in two zones needs the place (now the MoU signing in Hamburg;
+    test_help_examples runs every example on the demo)."""
     import shlex
 
     help_text = " ".join(quiet_ok(story, "add-meeting", "--help").split())
     example = help_text.split("Example: rit ", 1)[1].split(" Arguments:", 1)[0]
     out = quiet_ok(story, *shlex.split(example))
-    assert out.startswith("added meeting #1 LoI signing: scheduled 2016-05-02 14:00 JST")
+    assert out.startswith("added meeting #1 MoU signing: scheduled 2017-06-30 14:00 CEST")
 
 
 @pytest.mark.parametrize(

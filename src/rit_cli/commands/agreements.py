@@ -207,8 +207,8 @@ def add_agreement(
 
     Add an agreement (LoI, MoU, framework, contract) between two or more organisations.
 
-    Example: rit add-agreement "LoI Kobe–LSN" --party LSN --party FBRI --signed 2016-05-02
-    --place Kobe --until 2016 --field networking --visits-per-year 1
+    Example: rit add-agreement "MoU Kobe–LSN" --kind mou --party LSN --party FBRI
+    --signed 2017-06-30 --until 2020 --visits-per-year 1
     """
     from ..store.agreements import AgreementInput
     from ..store.agreements import add_agreement as store_add
@@ -251,7 +251,9 @@ def agreements(
     List agreements with their status as of today.
 
     Status: draft (not signed), signed (not yet in force), active, expiring (ends within
-    90 days), expired, terminated. Example: rit agreements --active --org LSN
+    90 days), expired, terminated.
+
+    Example: rit agreements --active --org LSN
     """
     from ..store.agreements import list_agreements
 
@@ -349,6 +351,7 @@ def edit_agreement(
     Change an agreement's fields (an empty value clears an optional one).
 
     Corrections only: to move its end use extend-agreement, to end it early end-agreement.
+
     Example: rit edit-agreement "LoI Kobe–LSN" --field networking --field "technology transfer"
     """
     from ..store.agreements import AgreementInput
@@ -394,7 +397,7 @@ def extend_agreement(
     Extend an agreement (also one that has expired); kept as an extension in its history.
     --undo takes back the last extension (a mistyped year).
 
-    Example: rit extend-agreement "LoI Kobe–LSN" --until 2017 --note "programme extended"
+    Example: rit extend-agreement "LoI Kobe–LSN" --until 2018 --note "programme extended"
     """
     from ..store.agreements import extend_agreement as store_extend
 
@@ -515,7 +518,9 @@ def gaps(
     Show periods not covered by any agreement: for a pair of partners, or a programme.
 
     For a pair: from its first agreement's start to the last one's end (or today, once all
-    have ended). For a programme: its term. Example: rit gaps --between LSN --and FBRI
+    have ended). For a programme: its term.
+
+    Example: rit gaps --between LSN --and FBRI
     """
     from ..errors import InvalidInput
     from ..store.agreements import gaps_between, programme_gaps

@@ -53,7 +53,7 @@ def add_contact(
 ) -> None:
     """Add a contact at an organisation.
 
-    Example: rit add-contact "Hinrich Habeck" --org LSN --title Dr. --role "managing director"
+    Example: rit add-contact "Kenji Tanaka" --org KBIC --title Dr. --role "cluster manager"
     """
     from ..store.contacts import ContactInput
     from ..store.contacts import add_contact as store_add_contact
@@ -143,7 +143,7 @@ def remove_contact(ref: Annotated[str, typer.Argument(help="Id or name.")]) -> N
 
     Remove a contact that no agreement or exchange refers to.
 
-    Example: rit remove-contact 7
+    Example: rit remove-contact 4
     """
     from ..store.contacts import remove_contact as store_remove_contact
 

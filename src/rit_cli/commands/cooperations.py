@@ -93,7 +93,7 @@ def add_cooperation(
 
     Add a cooperation plan between organisations; its status is dated today, or --on.
 
-    Example: rit add-cooperation "Biobank pilot" --org LSN --org FBRI --status talks
+    Example: rit add-cooperation "Joint clinical trials" --org LSN --org FBRI --status talks
     --field technology-transfer
     """
     from ..store.cooperations import CooperationInput
@@ -138,7 +138,7 @@ def cooperations(
 def show_cooperation(ref: RefArg, as_json: JsonOpt = False) -> None:
     """Show a cooperation and its status history.
 
-    Example: rit show-cooperation "Biobank pilot"
+    Example: rit show-cooperation "Biobank sample exchange pilot"
     """
     from .. import render
     from ..store.cooperations import find_cooperation
@@ -188,8 +188,9 @@ def edit_cooperation(
 
     Change a cooperation's title, organisations, agreement, fields or note.
 
-    Its status changes with set-cooperation-status. Example: rit edit-cooperation 1
-    --agreement "LoI Kobe–LSN"
+    Its status changes with set-cooperation-status.
+
+    Example: rit edit-cooperation 1 --org LSN --org KBIC --org FBRI
     """
     from ..store.cooperations import CooperationInput
     from ..store.cooperations import edit_cooperation as store_edit
@@ -230,7 +231,7 @@ def set_cooperation_status(
     --undo takes back the last change given by mistake, its day and note with it (then give
     the right one); rit history shows the status going there and back.
 
-    Example: rit set-cooperation-status "Biobank pilot" agreed --note "MoU between partners"
+    Example: rit set-cooperation-status 2 agreed --note "MoU between partners"
     """
     from ..errors import InvalidInput
     from ..store.cooperations import set_status, take_back_status

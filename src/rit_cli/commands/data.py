@@ -185,7 +185,7 @@ def export_ics(
 
     Exchanges as an iCalendar file for calendar apps (stable UIDs, SEQUENCE on change).
 
-    Example: rit export ics --from 2016-01-01 --out ~/public/rit.ics
+    Example: rit export ics --from 2016-01-01 --out rit.ics
     """
     from ..dates import parse_date
     from ..ics import calendar_bytes, zones_named
@@ -448,7 +448,7 @@ def backup(
 
     A consistent copy of the database through SQLite's backup API, even while it is used.
 
-    Example: rit backup ~/backups/rit-2016-08-25.db
+    Example: rit backup ~/rit-2016-08-25.db
     """
     from ..outfile import as_typed
     from ..store.maintenance import backup as store_backup
@@ -467,7 +467,7 @@ def restore(
 
     Replace the database by a backup; the replaced one is kept beside it.
 
-    Example: rit restore ~/backups/rit-2016-08-25.db
+    Example: rit restore ~/rit-2016-08-25.db
     """
     from ..store.maintenance import restore as store_restore
 

@@ -17,7 +17,9 @@ def demo() -> None:
 
     The demo lives in its own file (--db, else demo.db in rit's data directory), never in
     your real database; running it again rebuilds it, unless something was changed in it
-    since. Example: rit demo --db /tmp/rit-demo.db
+    since.
+
+    Example: rit demo --db rit-demo.db
     """
     from .. import db
     from .. import demo as story

@@ -323,8 +323,8 @@ def add_meeting(
 ) -> None:
     """Add a meeting: workshop, call or signing.
 
-    Example: rit add-meeting "LoI signing" --org LSN --org FBRI --on 2016-05-02 --at 14:00
-    --place Kobe
+    Example: rit add-meeting "MoU signing" --org LSN --org FBRI --on 2017-06-30 --at 14:00
+    --place Hamburg
     """
     from ..store.scheduling import ExchangeInput, When
 
@@ -362,7 +362,7 @@ def fix_date(
 ) -> None:
     """Fix a planned exchange's day within its window.
 
-    Example: rit fix-date 1 --on 2016-10-12 --at 10:00
+    Example: rit fix-date 3 --on 2016-10-12 --at 10:00
     """
     from ..dates import format_window
     from ..store.scheduling import When
@@ -386,7 +386,7 @@ def narrow(
 ) -> None:
     """Narrow a planned exchange's window further.
 
-    Example: rit narrow 1 --window 2016-10-10..2016-10-20
+    Example: rit narrow 3 --window 2016-10-10..2016-10-20
     """
     from ..store.scheduling import narrow as store_narrow
 
@@ -420,7 +420,7 @@ def reschedule(
     A new day keeps the time and the number of days it had unless --at or --days is given;
     --window opens the day again.
 
-    Example: rit reschedule 1 --on 2016-10-14 --at 09:30
+    Example: rit reschedule 5 --window 2016-10 --decide-by 2016-09-15
     """
     from ..store.scheduling import When
     from ..store.scheduling import reschedule as store_reschedule
@@ -446,7 +446,7 @@ def done(
     --undo takes back a done given by mistake: the exchange is scheduled again, without
     its outcome; the history keeps both.
 
-    Example: rit done 1 --outcome "Three companies agreed on joint projects"
+    Example: rit done 5 --outcome "Three companies agreed on joint projects"
     """
     from ..errors import InvalidInput
     from ..store.scheduling import mark_done, take_back
@@ -479,7 +479,7 @@ def cancel(
     --undo takes back a cancel given by mistake: the exchange is planned or scheduled
     again, as it was before, without the reason; the history keeps both.
 
-    Example: rit cancel 2 --reason "moved to the spring meeting"
+    Example: rit cancel 4 --reason "merged into the partnering workshop"
     """
     from ..errors import InvalidInput
     from ..store.scheduling import cancel as store_cancel

@@ -74,7 +74,7 @@ def add_org(
 ) -> None:
     """Add an organisation.
 
-    Example: rit add-org "Life Science Nord" --short LSN --kind cluster --country DE --city Hamburg
+    Example: rit add-org "BioCon Valley" --short BCV --kind cluster --country DE --city Greifswald
     """
     from ..store.orgs import OrgInput
     from ..store.orgs import add_org as store_add_org
@@ -176,7 +176,7 @@ def edit_org(
 
     Change an organisation's fields (an empty value clears an optional field).
 
-    Example: rit edit-org FBRI --city Kobe --tag biomedical
+    Example: rit edit-org JETRO --region Kantō --tag trade-promotion
     """
     from ..store.orgs import OrgInput
     from ..store.orgs import edit_org as store_edit_org

@@ -30,7 +30,9 @@ def forget_contact(
     """Erase a person everywhere rit keeps them.
 
     Only the fact that an erasure happened stays in the history. This cannot be undone,
-    and backups made earlier still hold the person. Example: rit forget-contact 7 --yes
+    and backups made earlier still hold the person.
+
+    Example: rit forget-contact 4 --yes
     """
     from ..errors import InvalidInput
     from ..store import privacy

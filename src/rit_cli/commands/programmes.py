@@ -92,8 +92,8 @@ def add_programme(
 
     Add a programme: an umbrella scheme run by an organisation, with a term.
 
-    Example: rit add-programme "Regional Industry-Tie-Up Programme" --short RIT --run-by JETRO
-    --from 2015-04-01 --until 2016
+    Example: rit add-programme "Cluster matchmaking Japan" --short CMJ --run-by JETRO
+    --from 2017-04-01 --until 2018
     """
     from ..store.programmes import ProgrammeInput
     from ..store.programmes import add_programme as store_add
@@ -169,8 +169,9 @@ def edit_programme(
 
     Change a programme's fields (an empty value clears an optional one).
 
-    To move the end of its term, use extend-programme. Example: rit edit-programme RIT
-    --run-by JETRO
+    To move the end of its term, use extend-programme.
+
+    Example: rit edit-programme RIT --note "JETRO covers the travel costs"
     """
     from ..store.programmes import ProgrammeInput
     from ..store.programmes import edit_programme as store_edit
@@ -201,7 +202,7 @@ def extend_programme(
     Extend a programme's term; the extension is kept with the date it was decided. --undo
     takes back the last extension (a mistyped year).
 
-    Example: rit extend-programme RIT --until 2017 --note "worked well"
+    Example: rit extend-programme RIT --until 2018 --note "worked well"
     """
     from ..store.programmes import extend_programme as store_extend
 

@@ -99,7 +99,7 @@ def add_trip(
 
     Add a delegation trip; give its stops with add-stop.
 
-    Example: rit add-trip "Delegation Japan/China 2016" --from 2016-05-01 --to 2016-05-05
+    Example: rit add-trip "Delegation Japan 2017" --from 2017-03-13 --to 2017-03-17
     """
     from ..store.trips import add_trip as store_add_trip
 
@@ -126,7 +126,7 @@ def add_stop(
 
     Add a stop to a trip's itinerary: inside the trip, sharing no day with another stop.
 
-    Example: rit add-stop 1 --city Kobe --country JP --from 2016-05-02 --to 2016-05-03 --org FBRI
+    Example: rit add-stop 2 --city Kobe --country JP --from 2017-03-14 --to 2017-03-15 --org FBRI
     """
     from ..store.trips import add_stop as store_add_stop
 
@@ -167,7 +167,7 @@ def show_trip(
 ) -> None:
     """Show a trip's itinerary with its exchanges.
 
-    Example: rit show-trip "Delegation Japan/China 2016"
+    Example: rit show-trip "Delegation trip Japan and China 2016"
     """
     from .. import render
     from ..store.trips import find_trip
@@ -267,7 +267,7 @@ def edit_stop(
     add-stop), and the visits and meetings at it must still fit it (on its days, in its
     city or at its organisation), unless --detach takes those off the trip.
 
-    Example: rit edit-stop 1 Kobe --to 2016-05-03 --org FBRI
+    Example: rit edit-stop 1 Shanghai --note "Pudong: the trade fair"
     """
     from ..store.trips import StopEdit
     from ..store.trips import edit_stop as store_edit_stop
