@@ -134,6 +134,51 @@ def test_shell_completion_offers_commands_and_options(tmp_path: Path) -> None:
     assert run([], words).stdout.split() == ["--kind"]
 
 
+def _from_bash(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """rit run by a bash script (a user's bash, a setup script): bash is its parent shell."""
+    script = '"$0" "$@"; exit $?'  # not the last command alone: bash would exec it
+    return subprocess.run(
+        ["bash", "-c", script, str(RIT), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_completion_for_the_shell_named_whatever_shell_runs_rit(tmp_path: Path) -> None:
+    """QA: from bash, `rit --show-completion zsh` printed bash's script and
+    `rit --install-completion fish` installed bash's, into ~/.bashrc; from sh it said
+    'Shell sh not supported' whatever shell was named. The shell named is the one."""
+    env = minimal_env(tmp_path)
+    shown = {shell: _from_bash(["--show-completion", shell], env) for shell in SHELLS}
+    assert {shell: done.returncode for shell, done in shown.items()} == dict.fromkeys(SHELLS, 0)
+    assert "complete -o default -F _rit_completion rit" in shown["bash"].stdout
+    assert "compdef _rit_completion rit" in shown["zsh"].stdout
+    assert shown["fish"].stdout.startswith("complete --command rit ")
+    assert _from_bash(["--show-completion=zsh"], env).stdout == shown["zsh"].stdout
+    under_sh = subprocess.run(
+        ["sh", "-c", '"$0" --show-completion bash; exit $?', str(RIT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (under_sh.returncode, under_sh.stdout) == (0, shown["bash"].stdout)
+    installed = _from_bash(["--install-completion", "fish"], env)
+    assert installed.returncode == 0, installed.stderr
+    fish = tmp_path / ".config" / "fish" / "completions" / "rit.fish"
+    assert fish.read_text() == shown["fish"].stdout
+    assert not (tmp_path / ".bashrc").exists() and not (tmp_path / ".bash_completions").exists()
+    unknown = _from_bash(["--show-completion", "tcsh"], env)
+    assert unknown.returncode == 2 and unknown.stdout == ""
+    assert unknown.stderr.startswith("error: invalid value 'tcsh' for '--show-completion'")
+    assert "Traceback" not in unknown.stderr and unknown.stderr.count("\n") == 1
+
+
+SHELLS = ("bash", "zsh", "fish")
+
+
 def _python(code: str, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60

@@ -13,6 +13,7 @@ from .app import app
 from .errors import RitError
 
 GLOBAL_OPTIONS = ("--db", "--today")
+COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
 
 # Every command module, in the order `rit --help` lists them, with the commands it registers.
 # Running one command imports and builds only that command: Typer turns every registered
@@ -206,6 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         # A locale without UTF-8 (LANG=de_DE is ISO-8859-1, under cron too) cannot encode
         # every name (a visit's →, Japanese): escape those rather than fail after a commit.
         sys.stdout.reconfigure(errors="backslashreplace")
+    _take_the_shell_named(args)
     click_command = None
     try:
         command = _app_for(args)
@@ -255,6 +257,25 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("RIT_DEBUG") == "1":
             raise
         _usage_or_crash(exc, args, click_command)
+
+
+def _take_the_shell_named(args: Sequence[str]) -> None:
+    """--install-completion/--show-completion with a shell (zsh, or =zsh) are for that shell.
+
+    Typer looks for the shell rit runs under and, finding one, makes both options flags: the
+    shell named after them was ignored (`rit --show-completion zsh` run from bash printed
+    bash's script, `--install-completion fish` installed bash's into ~/.bashrc, and from a
+    script run by sh both said 'Shell sh not supported'). This variable is Typer's switch to
+    options that take the shell (one of bash, zsh, fish, powershell, pwsh); alone, the
+    options still install or show the script for the shell found."""
+    for i, token in enumerate(args):
+        if token == "--":
+            return
+        name, equals, _ = token.partition("=")
+        if name in COMPLETION_OPTIONS:
+            if equals or (i + 1 < len(args) and not args[i + 1].startswith("-")):
+                os.environ["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
+            return
 
 
 def _invoked(root: Any, args: Sequence[str]) -> tuple[Any, str, list[str]]:
