@@ -387,3 +387,12 @@ def test_next_exchanges_are_each_agreement_s_first_open_exchange_not_ended(
             a: k[2] for a, k in expected.items() if a in asked
         }
     conn.close()
+
+
+def test_completing_an_exchange(bench_conn: sqlite3.Connection) -> None:
+    """rit done <TAB>: ids of the open exchanges around today, ids by their first digits,
+    unique titles by their start: bounded slices of indexes, however long the history."""
+    from rit_cli.store.completion import exchanges
+
+    for typed in ("", "1", "#12", "Vis"):
+        assert_no_full_scan(bench_conn, lambda typed=typed: exchanges(bench_conn, typed, TODAY))
