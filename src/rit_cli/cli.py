@@ -213,6 +213,10 @@ def main(argv: list[str] | None = None) -> None:
         command = _app_for(args)
         _resume_collector()
         click_command = typer.main.get_command(command)
+        if os.environ.get("_RIT_COMPLETE"):
+            from .completion import use_rit_formats
+
+            use_rit_formats()  # after get_command, which registered Typer's
         _refuse_repeated(click_command, args)
         code = click_command.main(args=args, prog_name="rit", standalone_mode=False)
         sys.stdout.flush()  # a failed write of buffered output shows here, not at exit

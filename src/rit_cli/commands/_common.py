@@ -7,14 +7,51 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.types import StringParamType
 
 from .. import render
 
 if TYPE_CHECKING:
+    from typer._click import Context, Parameter
+    from typer._click.shell_completion import CompletionItem
+
     from ..models.orgs import Removed
     from ..outfile import Data
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
+
+
+class Completes(StringParamType):
+    """Text whose values the shell completes (click_type= of an option or argument): the
+    fixed choices the command checks against (a tuple), or what rit_cli.completion names
+    ('orgs', 'agreements', 'zones' …), imported only when the shell asks.
+
+    A type rather than Typer's autocompletion=: Typer keeps only values that begin with
+    the text as typed, case and all ('lsn' would not offer LSN, nor an escaped 'Life\\ …'
+    match 'Life'), and builds every such callback's signature each time a command runs.
+    """
+
+    def __init__(self, source: str | tuple[str, ...]) -> None:
+        self.source = source
+
+    def shell_complete(
+        self, ctx: Context, param: Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from ..completion import candidates
+
+        return candidates(self.source, incomplete)
+
+
+# The references every kind of command takes.
+ORGS = Completes("orgs")
+PROGRAMMES = Completes("programmes")
+CONTACTS = Completes("contacts")
+AGREEMENTS = Completes("agreements")
+COOPERATIONS = Completes("cooperations")
+TRIPS = Completes("trips")
+EXCHANGES = Completes("exchanges")
+COUNTRIES = Completes("countries")
+ZONES = Completes("zones")
 
 
 stdout_is_terminal = render.stdout_is_terminal

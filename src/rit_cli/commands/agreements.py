@@ -10,6 +10,11 @@ from ..models.agreements import AGREEMENT_KINDS, Agreement, FieldUse
 from ..render import Column
 from ..schedule import Compliance, Gap, compliance_json
 from ._common import (
+    AGREEMENTS,
+    CONTACTS,
+    ORGS,
+    PROGRAMMES,
+    Completes,
     JsonOpt,
     UndoOpt,
     print_details,
@@ -21,12 +26,20 @@ from ._common import (
     until_or_undo,
 )
 
-RefArg = Annotated[str, typer.Argument(help="Id or title of the agreement.")]
+RefArg = Annotated[str, typer.Argument(click_type=AGREEMENTS, help="Id or title of the agreement.")]
 _KINDS = f"One of: {', '.join(AGREEMENT_KINDS)}"
-KindOpt = Annotated[str | None, typer.Option("--kind", help=f"{_KINDS} (default loi).")]
-NewKindOpt = Annotated[str | None, typer.Option("--kind", help=f"{_KINDS}.")]  # edit-agreement
+_KIND = Completes(AGREEMENT_KINDS)
+KindOpt = Annotated[
+    str | None, typer.Option("--kind", click_type=_KIND, help=f"{_KINDS} (default loi).")
+]
+NewKindOpt = Annotated[
+    str | None, typer.Option("--kind", click_type=_KIND, help=f"{_KINDS}.")
+]  # edit-agreement
 ProgrammeOpt = Annotated[
-    str | None, typer.Option("--programme", help="Programme it belongs to (id, short or name).")
+    str | None,
+    typer.Option(
+        "--programme", click_type=PROGRAMMES, help="Programme it belongs to (id, short or name)."
+    ),
 ]
 SignedOpt = Annotated[str | None, typer.Option("--signed", help="Day it was signed.")]
 PlaceOpt = Annotated[str | None, typer.Option("--place", help="Where it was signed.")]
@@ -46,12 +59,13 @@ VisitsOpt = Annotated[
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Free text.")]
 
 
-def _list_opt(name: str, text: str) -> object:
-    return typer.Option(name, help=text, show_default=False)
+def _list_opt(name: str, text: str, values: Completes | None = None) -> object:
+    return typer.Option(name, click_type=values, help=text, show_default=False)
 
 
 PartyOpt = Annotated[
-    list[str] | None, _list_opt("--party", "An organisation party to it; repeat (two or more).")
+    list[str] | None,
+    _list_opt("--party", "An organisation party to it; repeat (two or more).", ORGS),
 ]
 FieldOpt = Annotated[
     list[str] | None,
@@ -60,7 +74,8 @@ FieldOpt = Annotated[
     ),
 ]
 SignatoryOpt = Annotated[
-    list[str] | None, _list_opt("--signatory", "A contact who signed it; repeat for several.")
+    list[str] | None,
+    _list_opt("--signatory", "A contact who signed it; repeat for several.", CONTACTS),
 ]
 
 AGREEMENT_COLUMNS = (
@@ -240,7 +255,9 @@ def agreements(
         bool, typer.Option("--active", help="Only those in force today (active or expiring).")
     ] = False,
     programme: ProgrammeOpt = None,
-    org: Annotated[str | None, typer.Option("--org", help="Only those with this party.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", click_type=ORGS, help="Only those with this party.")
+    ] = None,
     field: Annotated[
         str | None, typer.Option("--field", help="Only those with this field of action.")
     ] = None,
@@ -324,7 +341,7 @@ def edit_agreement(
     ref: RefArg,
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
     party: Annotated[
-        list[str] | None, _list_opt("--party", "Replace the parties; repeat (two or more).")
+        list[str] | None, _list_opt("--party", "Replace the parties; repeat (two or more).", ORGS)
     ] = None,
     kind: NewKindOpt = None,
     programme: ProgrammeOpt = None,
@@ -342,7 +359,8 @@ def edit_agreement(
         typer.Option("--each-way/--any-way", help="Visits owed in each direction, or in total."),
     ] = None,
     signatory: Annotated[
-        list[str] | None, _list_opt("--signatory", "Replace the signatories; repeat ('' clears).")
+        list[str] | None,
+        _list_opt("--signatory", "Replace the signatories; repeat ('' clears).", CONTACTS),
     ] = None,
     note: NoteOpt = None,
 ) -> None:
@@ -503,13 +521,15 @@ def fields(as_json: JsonOpt = False) -> None:
 @app.command("gaps")
 def gaps(
     between: Annotated[
-        str | None, typer.Option("--between", help="One organisation of the pair.")
+        str | None, typer.Option("--between", click_type=ORGS, help="One organisation of the pair.")
     ] = None,
     and_: Annotated[
-        str | None, typer.Option("--and", help="The other organisation of the pair.")
+        str | None,
+        typer.Option("--and", click_type=ORGS, help="The other organisation of the pair."),
     ] = None,
     programme: Annotated[
-        str | None, typer.Option("--programme", help="A programme (id, short or name).")
+        str | None,
+        typer.Option("--programme", click_type=PROGRAMMES, help="A programme (id, short or name)."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

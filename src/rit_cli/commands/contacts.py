@@ -8,7 +8,7 @@ from .. import context
 from ..app import app
 from ..models.orgs import Contact
 from ..render import Column
-from ._common import JsonOpt, print_details, print_listing, say
+from ._common import CONTACTS, ORGS, JsonOpt, print_details, print_listing, say
 
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Title, e.g. Dr.")]
 RoleOpt = Annotated[str | None, typer.Option("--role", help="Role, e.g. managing director.")]
@@ -44,7 +44,9 @@ def contact_json(contact: Contact) -> dict[str, object]:
 @app.command("add-contact")
 def add_contact(
     name: Annotated[str, typer.Argument(help="The person's name.")],
-    org: Annotated[str, typer.Option("--org", help="Organisation: id, short name or name.")],
+    org: Annotated[
+        str, typer.Option("--org", click_type=ORGS, help="Organisation: id, short name or name.")
+    ],
     title: TitleOpt = None,
     role: RoleOpt = None,
     email: EmailOpt = None,
@@ -65,7 +67,9 @@ def add_contact(
 
 @app.command("contacts")
 def contacts(
-    org: Annotated[str | None, typer.Option("--org", help="Only at this organisation.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", click_type=ORGS, help="Only at this organisation.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List contacts.
@@ -81,7 +85,8 @@ def contacts(
 
 @app.command("show-contact")
 def show_contact(
-    ref: Annotated[str, typer.Argument(help="Id or name.")], as_json: JsonOpt = False
+    ref: Annotated[str, typer.Argument(click_type=CONTACTS, help="Id or name.")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Show one contact.
 
@@ -109,9 +114,11 @@ def show_contact(
 
 @app.command("edit-contact")
 def edit_contact(
-    ref: Annotated[str, typer.Argument(help="Id or name.")],
+    ref: Annotated[str, typer.Argument(click_type=CONTACTS, help="Id or name.")],
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
-    org: Annotated[str | None, typer.Option("--org", help="Move to this organisation.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", click_type=ORGS, help="Move to this organisation.")
+    ] = None,
     title: TitleOpt = None,
     role: RoleOpt = None,
     email: EmailOpt = None,
@@ -138,7 +145,9 @@ def edit_contact(
 
 
 @app.command("remove-contact")
-def remove_contact(ref: Annotated[str, typer.Argument(help="Id or name.")]) -> None:
+def remove_contact(
+    ref: Annotated[str, typer.Argument(click_type=CONTACTS, help="Id or name.")],
+) -> None:
     """Remove a contact nothing refers to.
 
     Remove a contact that no agreement or exchange refers to.

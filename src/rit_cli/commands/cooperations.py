@@ -9,6 +9,10 @@ from ..app import app
 from ..models.agreements import COOPERATION_STATUSES, Cooperation
 from ..render import Column
 from ._common import (
+    AGREEMENTS,
+    COOPERATIONS,
+    ORGS,
+    Completes,
     JsonOpt,
     print_details,
     print_listing,
@@ -18,10 +22,16 @@ from ._common import (
     stdout_is_terminal,
 )
 
-RefArg = Annotated[str, typer.Argument(help="Id or title of the cooperation.")]
+RefArg = Annotated[
+    str, typer.Argument(click_type=COOPERATIONS, help="Id or title of the cooperation.")
+]
 StatusHelp = f"One of: {', '.join(COOPERATION_STATUSES)}."
+_STATUS = Completes(COOPERATION_STATUSES)
 AgreementOpt = Annotated[
-    str | None, typer.Option("--agreement", help="The agreement it comes under (id or title).")
+    str | None,
+    typer.Option(
+        "--agreement", click_type=AGREEMENTS, help="The agreement it comes under (id or title)."
+    ),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Free text.")]
 
@@ -66,7 +76,10 @@ def add_cooperation(
     org: Annotated[
         list[str] | None,
         typer.Option(
-            "--org", help="A participating organisation; repeat (two or more).", show_default=False
+            "--org",
+            click_type=ORGS,
+            help="A participating organisation; repeat (two or more).",
+            show_default=False,
         ),
     ] = None,
     agreement: AgreementOpt = None,
@@ -79,7 +92,8 @@ def add_cooperation(
         ),
     ] = None,
     status: Annotated[
-        str | None, typer.Option("--status", help=f"{StatusHelp} Default: idea.")
+        str | None,
+        typer.Option("--status", click_type=_STATUS, help=f"{StatusHelp} Default: idea."),
     ] = None,
     note: NoteOpt = None,
     on: Annotated[
@@ -110,14 +124,16 @@ def add_cooperation(
 @app.command("cooperations")
 def cooperations(
     status: Annotated[
-        str | None, typer.Option("--status", help=f"Only this status. {StatusHelp}")
+        str | None,
+        typer.Option("--status", click_type=_STATUS, help=f"Only this status. {StatusHelp}"),
     ] = None,
     agreement: AgreementOpt = None,
     field: Annotated[
         str | None, typer.Option("--field", help="Only those with this field of action.")
     ] = None,
     org: Annotated[
-        str | None, typer.Option("--org", help="Only those this organisation takes part in.")
+        str | None,
+        typer.Option("--org", click_type=ORGS, help="Only those this organisation takes part in."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -171,7 +187,9 @@ def edit_cooperation(
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
     org: Annotated[
         list[str] | None,
-        typer.Option("--org", help="Replace the organisations; repeat.", show_default=False),
+        typer.Option(
+            "--org", click_type=ORGS, help="Replace the organisations; repeat.", show_default=False
+        ),
     ] = None,
     agreement: AgreementOpt = None,
     field: Annotated[
@@ -214,7 +232,9 @@ def edit_cooperation(
 @app.command("set-cooperation-status")
 def set_cooperation_status(
     ref: RefArg,
-    status: Annotated[str | None, typer.Argument(help=StatusHelp, show_default=False)] = None,
+    status: Annotated[
+        str | None, typer.Argument(click_type=_STATUS, help=StatusHelp, show_default=False)
+    ] = None,
     note: NoteOpt = None,
     on: Annotated[
         str | None,

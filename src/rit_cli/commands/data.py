@@ -12,8 +12,9 @@ import typer
 from .. import context
 from ..app import app
 from ..render import Column
-from ._common import JsonOpt, emit, out_option, print_listing, say
+from ._common import Completes, JsonOpt, emit, out_option, print_listing, say
 
+CSV_IMPORTS = ("orgs", "contacts")  # what import csv reads
 _SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 export_app = typer.Typer(
@@ -146,7 +147,8 @@ def export_csv(
     table: Annotated[
         str,
         typer.Argument(
-            help="orgs, contacts, programmes, agreements, exchanges, cooperations or trips."
+            click_type=Completes("csv-tables"),
+            help="orgs, contacts, programmes, agreements, exchanges, cooperations or trips.",
         ),
     ],
     out: OutOpt = None,
@@ -271,7 +273,9 @@ def import_json(
 
 @import_app.command("csv")
 def import_csv(
-    entity: Annotated[str, typer.Argument(help="orgs or contacts.")],
+    entity: Annotated[
+        str, typer.Argument(click_type=Completes(CSV_IMPORTS), help="orgs or contacts.")
+    ],
     path: Annotated[Path, typer.Argument(help="The CSV file ('-': stdin); line 1 names columns.")],
     excel: ExcelOpt = False,
     raw: Annotated[
@@ -295,7 +299,7 @@ def import_csv(
     from ..store.tables import csv_records, import_contacts, import_orgs
 
     kind = entity.strip().lower()
-    if kind not in ("orgs", "contacts"):
+    if kind not in CSV_IMPORTS:
         from ..text import short_repr
 
         raise InvalidInput(f"cannot import {short_repr(entity)} from CSV: use orgs or contacts")

@@ -9,6 +9,13 @@ from ..app import app
 from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange
 from ..render import Column
 from ._common import (
+    AGREEMENTS,
+    CONTACTS,
+    EXCHANGES,
+    ORGS,
+    TRIPS,
+    ZONES,
+    Completes,
     JsonOpt,
     print_details,
     print_listing,
@@ -59,12 +66,18 @@ PlaceOpt = Annotated[
 ]
 TzOpt = Annotated[
     str | None,
-    typer.Option("--tz", help="IANA zone of the place (default: the host's).", show_default=False),
+    typer.Option(
+        "--tz",
+        click_type=ZONES,
+        help="IANA zone of the place (default: the host's).",
+        show_default=False,
+    ),
 ]
 AgreementOpt = Annotated[
     str | None,
     typer.Option(
         "--agreement",
+        click_type=AGREEMENTS,
         help="Agreement it belongs to; it must have the host and a guest as parties (a meeting:"
         " two of its organisations). Default: the only such one in force on the start day.",
         show_default=False,
@@ -79,12 +92,18 @@ FieldOpt = Annotated[
 ]
 ParticipantOpt = Annotated[
     list[str] | None,
-    typer.Option("--participant", help="A contact taking part; repeat.", show_default=False),
+    typer.Option(
+        "--participant",
+        click_type=CONTACTS,
+        help="A contact taking part; repeat.",
+        show_default=False,
+    ),
 ]
 TripOpt = Annotated[
     str | None,
     typer.Option(
         "--trip",
+        click_type=TRIPS,
         help="Trip it is part of: it must lie within a stop in its place or at its host.",
     ),
 ]
@@ -101,11 +120,14 @@ UntilOpt = Annotated[
     str | None,
     typer.Option("--until", help="Last day (or year) of a --yearly plan.", show_default=False),
 ]
-RefArg = Annotated[str, typer.Argument(help="Exchange id, or its title when unambiguous.")]
+RefArg = Annotated[
+    str, typer.Argument(click_type=EXCHANGES, help="Exchange id, or its title when unambiguous.")
+]
 ListTzOpt = Annotated[
     str | None,
     typer.Option(
         "--tz",
+        click_type=ZONES,
         help="Show times also in this zone [env: RIT_TZ; default: system].",
         show_default=False,
     ),
@@ -232,11 +254,15 @@ def schedule_visit(
     guests: Annotated[
         list[str] | None,
         typer.Option(
-            "--from", help="Visiting organisation; repeat for several.", show_default=False
+            "--from",
+            click_type=ORGS,
+            help="Visiting organisation; repeat for several.",
+            show_default=False,
         ),
     ] = None,
     host: Annotated[
-        str | None, typer.Option("--to", help="Host organisation.", show_default=False)
+        str | None,
+        typer.Option("--to", click_type=ORGS, help="Host organisation.", show_default=False),
     ] = None,
     on: OnOpt = None,
     at: AtOpt = None,
@@ -293,7 +319,9 @@ def add_meeting(
     title: Annotated[str, typer.Argument(help="What the meeting is, e.g. 'LoI signing'.")],
     org: Annotated[
         list[str] | None,
-        typer.Option("--org", help="Taking part; repeat for several.", show_default=False),
+        typer.Option(
+            "--org", click_type=ORGS, help="Taking part; repeat for several.", show_default=False
+        ),
     ] = None,
     on: OnOpt = None,
     at: AtOpt = None,
@@ -307,6 +335,7 @@ def add_meeting(
         str | None,
         typer.Option(
             "--tz",
+            click_type=ZONES,
             help="IANA zone of the time (default: an org's in --place, else the orgs' one zone;"
             " online, the first org's).",
             show_default=False,
@@ -505,15 +534,28 @@ def agenda(
         str | None,
         typer.Option("--to", help="Last day (default: 90 days after --from).", show_default=False),
     ] = None,
-    org: Annotated[str | None, typer.Option("--org", help="Only with this organisation.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", click_type=ORGS, help="Only with this organisation.")
+    ] = None,
     agreement: Annotated[
-        str | None, typer.Option("--agreement", help="Only under this agreement.")
+        str | None,
+        typer.Option("--agreement", click_type=AGREEMENTS, help="Only under this agreement."),
     ] = None,
     type_: Annotated[
-        str | None, typer.Option("--type", help=f"One of: {', '.join(EXCHANGE_TYPES)}.")
+        str | None,
+        typer.Option(
+            "--type",
+            click_type=Completes(EXCHANGE_TYPES),
+            help=f"One of: {', '.join(EXCHANGE_TYPES)}.",
+        ),
     ] = None,
     status: Annotated[
-        str | None, typer.Option("--status", help=f"One of: {', '.join(EXCHANGE_STATUSES)}.")
+        str | None,
+        typer.Option(
+            "--status",
+            click_type=Completes(EXCHANGE_STATUSES),
+            help=f"One of: {', '.join(EXCHANGE_STATUSES)}.",
+        ),
     ] = None,
     tz: ListTzOpt = None,
     as_json: JsonOpt = False,
@@ -627,6 +669,7 @@ def edit_exchange(
         list[str] | None,
         typer.Option(
             "--participant",
+            click_type=CONTACTS,
             help="Replace the contacts taking part; repeat ('' clears).",
             show_default=False,
         ),
@@ -634,22 +677,30 @@ def edit_exchange(
     guests: Annotated[
         list[str] | None,
         typer.Option(
-            "--from", help="A visit: replace the guests; repeat for several.", show_default=False
+            "--from",
+            click_type=ORGS,
+            help="A visit: replace the guests; repeat for several.",
+            show_default=False,
         ),
     ] = None,
     host: Annotated[
-        str | None, typer.Option("--to", help="A visit: the host.", show_default=False)
+        str | None,
+        typer.Option("--to", click_type=ORGS, help="A visit: the host.", show_default=False),
     ] = None,
     org: Annotated[
         list[str] | None,
         typer.Option(
-            "--org", help="A meeting: replace the organisations; repeat.", show_default=False
+            "--org",
+            click_type=ORGS,
+            help="A meeting: replace the organisations; repeat.",
+            show_default=False,
         ),
     ] = None,
     agreement: Annotated[
         str | None,
         typer.Option(
             "--agreement",
+            click_type=AGREEMENTS,
             help="Link to this agreement: it must fit the parties (as when scheduling) and be"
             " in force on the start day.",
             show_default=False,
@@ -662,6 +713,7 @@ def edit_exchange(
         str | None,
         typer.Option(
             "--trip",
+            click_type=TRIPS,
             help="Attach it to the stop of this trip on its days (as when scheduling): in its"
             " place or at its host.",
             show_default=False,
@@ -674,6 +726,7 @@ def edit_exchange(
         str | None,
         typer.Option(
             "--tz",
+            click_type=ZONES,
             help="IANA zone of its time (the place's): the local time stays, its instant moves.",
             show_default=False,
         ),

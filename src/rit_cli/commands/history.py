@@ -7,7 +7,7 @@ import typer
 from .. import context
 from ..app import app
 from ..render import Column
-from ._common import JsonOpt, print_listing
+from ._common import ZONES, Completes, JsonOpt, print_listing
 
 KINDS = ("org", "contact", "programme", "agreement", "exchange", "trip", "cooperation")
 
@@ -45,10 +45,16 @@ def history(
     ],
     kind: Annotated[
         str | None,
-        typer.Option("--kind", help=f"Kind of record: {', '.join(KINDS)}.", show_default=False),
+        typer.Option(
+            "--kind",
+            click_type=Completes(KINDS),
+            help=f"Kind of record: {', '.join(KINDS)}.",
+            show_default=False,
+        ),
     ] = None,
     tz: Annotated[
-        str | None, typer.Option("--tz", help="Show times in this zone [env: RIT_TZ].")
+        str | None,
+        typer.Option("--tz", click_type=ZONES, help="Show times in this zone [env: RIT_TZ]."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -8,20 +8,39 @@ from .. import context
 from ..app import app
 from ..models.orgs import ORG_KINDS, Org
 from ..render import Column
-from ._common import JsonOpt, print_details, print_listing, replacing, say
+from ._common import (
+    COUNTRIES,
+    ORGS,
+    ZONES,
+    Completes,
+    JsonOpt,
+    print_details,
+    print_listing,
+    replacing,
+    say,
+)
 
 KindOpt = Annotated[
-    str | None, typer.Option("--kind", help=f"One of: {', '.join(ORG_KINDS)}.", show_default=False)
+    str | None,
+    typer.Option(
+        "--kind",
+        click_type=Completes(ORG_KINDS),
+        help=f"One of: {', '.join(ORG_KINDS)}.",
+        show_default=False,
+    ),
 ]
 CountryOpt = Annotated[
-    str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. DE or JP.")
+    str | None,
+    typer.Option("--country", click_type=COUNTRIES, help="ISO 3166-1 alpha-2 code, e.g. DE or JP."),
 ]
 ShortOpt = Annotated[str | None, typer.Option("--short", help="Short name, e.g. LSN.")]
 CityOpt = Annotated[str | None, typer.Option("--city", help="City.")]
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Region or state.")]
 TzOpt = Annotated[
     str | None,
-    typer.Option("--tz", help="IANA time zone; defaults from a single-zone country."),
+    typer.Option(
+        "--tz", click_type=ZONES, help="IANA time zone; defaults from a single-zone country."
+    ),
 ]
 WebsiteOpt = Annotated[str | None, typer.Option("--website", help="Web address.")]
 TagOpt = Annotated[
@@ -110,7 +129,7 @@ def orgs(
 
 @app.command("show-org")
 def show_org(
-    ref: Annotated[str, typer.Argument(help="Id, short name or name.")],
+    ref: Annotated[str, typer.Argument(click_type=ORGS, help="Id, short name or name.")],
     as_json: JsonOpt = False,
 ) -> None:
     """Show an organisation, its contacts and references.
@@ -155,7 +174,7 @@ def show_org(
 
 @app.command("edit-org")
 def edit_org(
-    ref: Annotated[str, typer.Argument(help="Id, short name or name.")],
+    ref: Annotated[str, typer.Argument(click_type=ORGS, help="Id, short name or name.")],
     name: Annotated[str | None, typer.Option("--name", help="New full name.")] = None,
     short: ShortOpt = None,
     kind: KindOpt = None,
@@ -215,7 +234,9 @@ def edit_org(
 
 
 @app.command("remove-org")
-def remove_org(ref: Annotated[str, typer.Argument(help="Id, short name or name.")]) -> None:
+def remove_org(
+    ref: Annotated[str, typer.Argument(click_type=ORGS, help="Id, short name or name.")],
+) -> None:
     """Remove an organisation nothing refers to.
 
     Example: rit remove-org "Test GmbH"

@@ -7,7 +7,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ._common import say
+from ._common import CONTACTS, say
 
 
 def stdin_is_terminal() -> bool:
@@ -19,8 +19,9 @@ def forget_contact(
     ref: Annotated[
         str,
         typer.Argument(
+            click_type=CONTACTS,
             help="Id, name or uuid of the contact; one removed with remove-contact too (as"
-            " rit history finds it)."
+            " rit history finds it).",
         ),
     ],
     yes: Annotated[

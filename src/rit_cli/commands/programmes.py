@@ -9,6 +9,8 @@ from ..app import app
 from ..models.agreements import Extension, Programme
 from ..render import Column
 from ._common import (
+    ORGS,
+    PROGRAMMES,
     JsonOpt,
     UndoOpt,
     print_details,
@@ -18,10 +20,13 @@ from ._common import (
     until_or_undo,
 )
 
-RefArg = Annotated[str, typer.Argument(help="Id, short name or name of the programme.")]
+RefArg = Annotated[
+    str, typer.Argument(click_type=PROGRAMMES, help="Id, short name or name of the programme.")
+]
 ShortOpt = Annotated[str | None, typer.Option("--short", help="Short name, e.g. RIT.")]
 RunByOpt = Annotated[
-    str | None, typer.Option("--run-by", help="Organisation running it (id, short or name).")
+    str | None,
+    typer.Option("--run-by", click_type=ORGS, help="Organisation running it (id, short or name)."),
 ]
 FromOpt = Annotated[str | None, typer.Option("--from", help="Start of its term (a date).")]
 UntilOpt = Annotated[

@@ -8,7 +8,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ._common import JsonOpt, print_view
+from ._common import ZONES, JsonOpt, print_view
 
 
 @app.command("remind")
@@ -25,7 +25,8 @@ def remind(
         typer.Option("--new", help="Only what was not reminded of before; remember what is shown."),
     ] = False,
     tz: Annotated[
-        str | None, typer.Option("--tz", help="Show times also in this zone [env: RIT_TZ].")
+        str | None,
+        typer.Option("--tz", click_type=ZONES, help="Show times also in this zone [env: RIT_TZ]."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -7,7 +7,7 @@ import typer
 
 from .. import context
 from ..app import app
-from ._common import emit, out_option, print_view
+from ._common import AGREEMENTS, ORGS, PROGRAMMES, ZONES, Completes, emit, out_option, print_view
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -21,18 +21,32 @@ def report(
         ),
     ] = None,
     agreement: Annotated[
-        str | None, typer.Option("--agreement", metavar="REF", help="Only this agreement.")
+        str | None,
+        typer.Option(
+            "--agreement", click_type=AGREEMENTS, metavar="REF", help="Only this agreement."
+        ),
     ] = None,
     programme: Annotated[
         str | None,
-        typer.Option("--programme", metavar="REF", help="Only this programme's agreements."),
+        typer.Option(
+            "--programme",
+            click_type=PROGRAMMES,
+            metavar="REF",
+            help="Only this programme's agreements.",
+        ),
     ] = None,
     org: Annotated[
-        str | None, typer.Option("--org", metavar="ORG", help="Only what involves this org.")
+        str | None,
+        typer.Option("--org", click_type=ORGS, metavar="ORG", help="Only what involves this org."),
     ] = None,
     fmt: Annotated[
         str,
-        typer.Option("--format", metavar="FORMAT", help="table, markdown, json or csv."),
+        typer.Option(
+            "--format",
+            click_type=Completes(FORMATS),
+            metavar="FORMAT",
+            help="table, markdown, json or csv.",
+        ),
     ] = "table",
     out: Annotated[
         str | None, out_option("Write to this file (created 0600; '-': stdout).")
@@ -41,7 +55,10 @@ def report(
         bool, typer.Option("--excel", help="With csv: UTF-8 with BOM and ';' for Excel.")
     ] = False,
     tz: Annotated[
-        str | None, typer.Option("--tz", metavar="ZONE", help="Your zone for reminder times.")
+        str | None,
+        typer.Option(
+            "--tz", click_type=ZONES, metavar="ZONE", help="Your zone for reminder times."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="The same as --format json, as elsewhere.")

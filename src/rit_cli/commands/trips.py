@@ -8,12 +8,12 @@ from .. import context
 from ..app import app
 from ..models.trips import Trip, TripStop
 from ..render import Column
-from ._common import JsonOpt, print_details, print_listing, say
+from ._common import COUNTRIES, ORGS, TRIPS, ZONES, JsonOpt, print_details, print_listing, say
 
 if TYPE_CHECKING:
     from ..models.exchanges import Exchange
 
-TripArg = Annotated[str, typer.Argument(help="Trip id, or its title.")]
+TripArg = Annotated[str, typer.Argument(click_type=TRIPS, help="Trip id, or its title.")]
 StopArg = Annotated[
     str, typer.Argument(help="Stop id (show-trip shows it), or its city within the trip.")
 ]
@@ -113,13 +113,18 @@ def add_stop(
     trip: TripArg,
     city: Annotated[str, typer.Option("--city", help="City of the stop.", show_default=False)],
     country: Annotated[
-        str, typer.Option("--country", help="ISO country code, e.g. JP.", show_default=False)
+        str,
+        typer.Option(
+            "--country", click_type=COUNTRIES, help="ISO country code, e.g. JP.", show_default=False
+        ),
     ],
     start: Annotated[str, typer.Option("--from", help="First day.", show_default=False)],
     end: Annotated[
         str | None, typer.Option("--to", help="Last day (default: --from).", show_default=False)
     ] = None,
-    org: Annotated[str | None, typer.Option("--org", help="Organisation visited there.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", click_type=ORGS, help="Organisation visited there.")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Free text.")] = None,
 ) -> None:
     """Add a stop to a trip's itinerary.
@@ -160,7 +165,10 @@ def show_trip(
     tz: Annotated[
         str | None,
         typer.Option(
-            "--tz", help="Show times also in this zone [env: RIT_TZ].", show_default=False
+            "--tz",
+            click_type=ZONES,
+            help="Show times also in this zone [env: RIT_TZ].",
+            show_default=False,
         ),
     ] = None,
     as_json: JsonOpt = False,
@@ -246,14 +254,16 @@ def edit_stop(
     stop: StopArg,
     city: Annotated[str | None, typer.Option("--city", help="City of the stop.")] = None,
     country: Annotated[
-        str | None, typer.Option("--country", help="ISO country code, e.g. JP.")
+        str | None,
+        typer.Option("--country", click_type=COUNTRIES, help="ISO country code, e.g. JP."),
     ] = None,
     start: Annotated[
         str | None, typer.Option("--from", help="First day.", show_default=False)
     ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day.", show_default=False)] = None,
     org: Annotated[
-        str | None, typer.Option("--org", help="Organisation visited there ('' clears).")
+        str | None,
+        typer.Option("--org", click_type=ORGS, help="Organisation visited there ('' clears)."),
     ] = None,
     no_org: Annotated[
         bool, typer.Option("--no-org", help="No organisation is visited there.")
