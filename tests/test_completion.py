@@ -323,3 +323,18 @@ def test_a_database_in_use_is_read_through_its_wal(tmp_path: Path) -> None:
     reader.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rit.db"]
     assert os.stat(path).st_size > 0
+
+
+def test_names_the_shells_can_take_on_one_line_are_offered() -> None:
+    """Only what would break a line (controls, line separators) keeps a value back: a
+    no-break or ideographic space, a joined emoji or a direction mark is part of a name."""
+    names = (
+        "山田\u3000花子",
+        "Ana\u00a0Lima",
+        "👨\u200d👩\u200d👧 Family",
+        "שלום \u200fX",
+        "Soft\u00adhyphen",
+    )
+    assert [item.value for item in completion.candidates(names, "")] == list(names)
+    bad = ("a\tb", "a\nb", "a\rb", "red \x1b[31m", "C1 \x85", "a\u2028b", "a\u2029b", "del \x7f")
+    assert completion.candidates(bad, "") == []

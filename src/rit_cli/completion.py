@@ -41,8 +41,18 @@ def candidates(source: str | Sequence[str], incomplete: str) -> list[CompletionI
     return [
         CompletionItem(value, help=help_text or None, literal=True)
         for value, help_text in found
-        if value and value.isprintable()  # the shells read one candidate a line
+        if value and one_line(value)
     ]
+
+
+def one_line(value: str) -> bool:
+    """Whether a value can be one candidate: the shells read one a line (fish a value, a
+    tab and its description), so no control character (tab, line end, ESC) nor line
+    separator; a no-break or ideographic space, a joined emoji or a direction mark is part
+    of a name, and offered."""
+    import unicodedata
+
+    return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value)
 
 
 def find(source: str | Sequence[str], incomplete: str) -> list[tuple[str, str]]:
