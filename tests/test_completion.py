@@ -206,19 +206,25 @@ def test_bash_running_typers_script_gets_a_name_with_spaces_as_one_word(
     script = subprocess.run(
         [str(RIT), "--show-completion", "bash"], env=env, capture_output=True, text=True
     ).stdout
+    # What readline then makes of the word: the value after the quote it was begun with
+    # ($2), and that quote closed (test_bash_inserts_each_name_whole… types it in).
     test = (
         script + '\nCOMP_WORDS=(rit show-org "$1"); COMP_CWORD=2; _rit_completion rit\n'
-        'printf "%s\\n" "${COMPREPLY[@]}"\neval "set -- ${COMPREPLY[0]}"; echo "$#:$1"\n'
+        'printf "%s\\n" "${COMPREPLY[@]}"\neval "set -- $2${COMPREPLY[0]}$2"; echo "$#:$1"\n'
     )
-    done = subprocess.run(
-        ["bash", "--norc", "-c", test, "bash", "'Hamburg In"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == "Hamburg\\ Invest\\ Agency\n1:Hamburg Invest Agency\n"
+    for typed, quote, reply in (
+        ("Hamburg\\ In", "", "Hamburg\\ Invest\\ Agency"),
+        ("'Hamburg In", "'", "Hamburg Invest Agency"),
+    ):
+        done = subprocess.run(
+            ["bash", "--norc", "-c", test, "bash", typed, quote],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        assert done.stdout == f"{reply}\n1:Hamburg Invest Agency\n"
 
 
 # --- The parts, one by one.
@@ -296,6 +302,12 @@ def test_bash_words_and_zsh_entries() -> None:
     item = completion.candidates(('It\'s: "x" $y',), "")[0]
     zsh = completion.RitZsh(None, {}, "rit", "_RIT_COMPLETE")  # type: ignore[arg-type]
     assert zsh.format_completion(item) == '"It\'\\\'\'s\\\\: \\"x\\" \\$y"'
+    # After an opening quote (bash then closes it itself); what zsh's eval would undo.
+    assert completion.bash_word("O'Brien & Co", "'") == "O'\\''Brien & Co"
+    assert completion.bash_word('A "b" $c `d` \\ !', '"') == 'A \\"b\\" \\$c \\`d\\` \\\\ "\'!\'"'
+    assert [completion.open_quote(w) for w in ("'Ham", '"Ha\\"m', "'a'b", '"a"', "Ham")] == [
+        "'", '"', "", "", ""
+    ]  # fmt: skip
     # A value the shells cannot take on one line is not offered; nothing ever raises.
     assert completion.candidates(("a\nb", "ok"), "")[0].value == "ok"
     assert completion.candidates("no such source", "") == []
@@ -338,3 +350,124 @@ def test_names_the_shells_can_take_on_one_line_are_offered() -> None:
     assert [item.value for item in completion.candidates(names, "")] == list(names)
     bad = ("a\tb", "a\nb", "a\rb", "red \x1b[31m", "C1 \x85", "a\u2028b", "a\u2029b", "del \x7f")
     assert completion.candidates(bad, "") == []
+
+
+def test_names_the_shells_can_take_on_one_line_are_offered() -> None:
+    """Only what would break a line (controls, line separators) keeps a value back: a
+    no-break or ideographic space, a joined emoji or a direction mark is part of a name."""
+    names = (
+        "山田\u3000花子",
+        "Ana\u00a0Lima",
+        "👨\u200d👩\u200d👧 Family",
+        "שלום \u200fX",
+        "Soft\u00adhyphen",
+    )
+    assert [item.value for item in completion.candidates(names, "")] == list(names)
+    bad = ("a\tb", "a\nb", "a\rb", "red \x1b[31m", "C1 \x85", "a\u2028b", "a\u2029b", "del \x7f")
+    assert completion.candidates(bad, "") == []
+
+
+# --- Real shells completing in a terminal: what the line holds after a Tab.
+
+
+def typed_in(shell: str, tmp_path: Path, env: dict[str, str], lines: list[str]) -> list[str]:
+    """Each line typed into an interactive bash or zsh with rit's completion script loaded,
+    a Tab pressed at its end, and the words the line then holds (one '|'-joined string a
+    line): what readline or zle made of rit's candidates."""
+    import pty
+    import select
+    import time
+
+    script = tmp_path / f"rit.{shell}"
+    script.write_text(
+        subprocess.run(
+            [str(RIT), "--show-completion", shell], env=env, capture_output=True, text=True
+        ).stdout
+    )
+    if shell == "bash":
+        rc = tmp_path / "bashrc"
+        rc.write_text(f"PS1='$ '\nbind 'set bell-style none'\nsource {script}\n")
+        argv = ["bash", "--noprofile", "--rcfile", str(rc), "-i"]
+    else:
+        (tmp_path / ".zshrc").write_text(
+            f"PS1='$ '\nautoload -U compinit; compinit -u -D\nsource {script}\nunsetopt beep\n"
+        )
+        argv = ["zsh", "-i"]
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.execve(
+            shutil.which(argv[0]) or argv[0],
+            argv,
+            {**env, "TERM": "dumb", "ZDOTDIR": str(tmp_path)},
+        )
+    seen = b""
+
+    def until(marker: bytes, seconds: float = 20) -> None:
+        nonlocal seen
+        end = time.monotonic() + seconds
+        while marker not in seen and time.monotonic() < end:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:
+                    break
+
+    try:
+        os.write(fd, b"echo READ''Y\n")
+        until(b"READY")
+        for n, line in enumerate(lines):
+            os.write(fd, line.encode() + b"\t")
+            time.sleep(0.5)  # the completion runs before the next keys are read
+            # To the line's start, print its words, each between markers, then run it.
+            os.write(fd, b"\x01printf '<%s>' \x05; echo ' 'DO''NE" + str(n).encode() + b"\n")
+            until(f" DONE{n}".encode(), 8)
+        os.write(fd, b"\x03exit\n")
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
+    words = []
+    for n in range(len(lines)):
+        printed = seen.decode(errors="replace").split(f" DONE{n}")[0].rsplit("\n", 1)[-1]
+        words.append(printed.strip("<>\r ").replace("><", "|"))
+    return words
+
+
+def hostile(tmp_path: Path, env: dict[str, str]) -> Path:
+    """A database of organisations whose names a shell must not mistake for code."""
+    path = tmp_path / "hostile.db"
+    for name in HOSTILE:
+        done = subprocess.run(
+            [str(RIT), "--db", str(path), "add-org", name, "--country", "DE"],
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+    return path
+
+
+HOSTILE = (
+    "O'Brien $(touch PWNED) `touch PWNED` & Co",
+    'Quoted "x" ; Bang !! {a,b} *',
+    "Double  Space",
+    "Back\\slash: Colon",
+    "山田\u3000花子",
+)
+STARTS = ("O", "Qu", "Do", "Bac", "山")  # what is typed of each
+
+
+@needs_rit
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_bash_inserts_each_name_whole_bare_or_after_an_opening_quote(tmp_path: Path) -> None:
+    env = {
+        "PATH": f"{RIT.parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "RIT_TODAY": TODAY,
+        "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
+        "LANG": "C.UTF-8",  # zsh reads what is typed as UTF-8
+    }
+    env["RIT_DB"] = str(hostile(tmp_path, env))
+    typed = [f"rit show-org {q}{start}" for q in ("", "'", '"') for start in STARTS]
+    expected = [f"rit|show-org|{name}" for _ in range(3) for name in HOSTILE]
+    assert typed_in("bash", tmp_path, env, typed) == expected
+    assert not (tmp_path / "PWNED").exists()

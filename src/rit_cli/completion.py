@@ -217,10 +217,27 @@ def open_read_only(path: Path) -> sqlite3.Connection | None:
 # literally, and without importing Rich (50 ms) to show a description.
 
 
-def bash_word(value: str) -> str:
-    """A value as one word on bash's command line: bash inserts what it is given as it is
-    (Typer's script asks for no quoting), so 'Life Science Nord' must come escaped."""
+def bash_word(value: str, quote: str = "") -> str:
+    """A value as bash inserts it: as it is given (Typer's script asks for no quoting),
+    after the quote the word was begun with if any (bash closes it when one value is left).
+    Bare, 'Life Science Nord' must come escaped as one word; after ' each ' is written
+    '\\''; after " what is special there is escaped, and ! (history expansion) written "'!'"."""
+    if quote == "'":
+        return value.replace("'", "'\\''")
+    if quote == '"':
+        escaped = "".join("\\" + c if c in '\\"$`' else c for c in value)
+        return escaped.replace("!", "\"'!'\"")
     return "".join(c if c.isalnum() or c in "-_./,+@%" or ord(c) > 127 else "\\" + c for c in value)
+
+
+def open_quote(word: str) -> str:
+    """The quote a word as typed begins with and leaves open ("'Hamb" -> "'"), else ''."""
+    if word.startswith("'"):
+        return "'" if "'" not in word[1:] else ""
+    if word.startswith('"'):
+        rest = word[1:].replace("\\\\", "").replace('\\"', "")
+        return '"' if '"' not in rest else ""
+    return ""
 
 
 def _plain(text: str) -> str:
@@ -229,10 +246,21 @@ def _plain(text: str) -> str:
 
 
 class RitBash(BashComplete):
-    """Bash: rit's values escaped as one word each."""
+    """Bash: rit's values escaped as one word each, or for the quote the word was begun
+    with (Typer's script passes the words as typed, quotes and all, one a line)."""
+
+    quote = ""
+
+    def complete(self) -> str:
+        words = os.environ.get("COMP_WORDS", "").split("\n")
+        cword = int(os.environ.get("COMP_CWORD") or 0)
+        self.quote = open_quote(words[cword]) if 0 < cword < len(words) else ""
+        return super().complete()
 
     def format_completion(self, item: CompletionItem) -> str:
-        return bash_word(item.value) if item.literal else super().format_completion(item)
+        if not item.literal:
+            return super().format_completion(item)
+        return bash_word(item.value, self.quote)
 
 
 class RitZsh(ZshComplete):
