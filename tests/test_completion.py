@@ -308,6 +308,8 @@ def test_bash_words_and_zsh_entries() -> None:
     assert [completion.open_quote(w) for w in ("'Ham", '"Ha\\"m', "'a'b", '"a"', "Ham")] == [
         "'", '"', "", "", ""
     ]  # fmt: skip
+    item = completion.candidates(("Back\\slash  Two",), "")[0]
+    assert zsh.format_completion(item) == "\"Back\\\\\\\\slash'$'\\x20\\x20''Two\""
     # A value the shells cannot take on one line is not offered; nothing ever raises.
     assert completion.candidates(("a\nb", "ok"), "")[0].value == "ok"
     assert completion.candidates("no such source", "") == []
@@ -335,21 +337,6 @@ def test_a_database_in_use_is_read_through_its_wal(tmp_path: Path) -> None:
     reader.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rit.db"]
     assert os.stat(path).st_size > 0
-
-
-def test_names_the_shells_can_take_on_one_line_are_offered() -> None:
-    """Only what would break a line (controls, line separators) keeps a value back: a
-    no-break or ideographic space, a joined emoji or a direction mark is part of a name."""
-    names = (
-        "山田\u3000花子",
-        "Ana\u00a0Lima",
-        "👨\u200d👩\u200d👧 Family",
-        "שלום \u200fX",
-        "Soft\u00adhyphen",
-    )
-    assert [item.value for item in completion.candidates(names, "")] == list(names)
-    bad = ("a\tb", "a\nb", "a\rb", "red \x1b[31m", "C1 \x85", "a\u2028b", "a\u2029b", "del \x7f")
-    assert completion.candidates(bad, "") == []
 
 
 def test_names_the_shells_can_take_on_one_line_are_offered() -> None:
@@ -470,4 +457,21 @@ def test_bash_inserts_each_name_whole_bare_or_after_an_opening_quote(tmp_path: P
     typed = [f"rit show-org {q}{start}" for q in ("", "'", '"') for start in STARTS]
     expected = [f"rit|show-org|{name}" for _ in range(3) for name in HOSTILE]
     assert typed_in("bash", tmp_path, env, typed) == expected
+    assert not (tmp_path / "PWNED").exists()
+
+
+@needs_rit
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="no zsh")
+def test_zsh_inserts_each_name_whole(tmp_path: Path) -> None:
+    env = {
+        "PATH": f"{RIT.parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "RIT_TODAY": TODAY,
+        "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
+        "LANG": "C.UTF-8",  # zsh reads what is typed as UTF-8
+    }
+    env["RIT_DB"] = str(hostile(tmp_path, env))
+    typed = [f"rit show-org {q}{start}" for q in ("", "'") for start in STARTS]
+    expected = [f"rit|show-org|{name}" for _ in range(2) for name in HOSTILE]
+    assert typed_in("zsh", tmp_path, env, typed) == expected
     assert not (tmp_path / "PWNED").exists()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
@@ -276,9 +277,13 @@ class RitZsh(ZshComplete):
                 text = text.replace(c, "\\" + c)
             return text.replace("'", "'\\''")
 
-        # _arguments reads the list once more: a colon in the value is written \\: to
-        # reach _describe as \: (what separates a value from its description).
-        entry = quoted(item.value).replace(":", "\\\\:")
+        # _arguments reads the list once more, and _describe the value once more again: a
+        # backslash is written \\\\ and a colon (what separates a value from its
+        # description) \\: to reach _describe as \\ and \:. The script's eval $(…) splits
+        # the output at spaces and joins the words with one: a run of spaces is written
+        # $'\x20\x20' between the single quotes.
+        entry = quoted(item.value.replace("\\", "\\\\").replace(":", "\\:"))
+        entry = re.sub(" {2,}", lambda run: "'$'" + "\\x20" * len(run[0]) + "''", entry)
         if item.help:
             entry += ":" + quoted(_plain(item.help))
         return f'"{entry}"'
