@@ -89,8 +89,6 @@ def choices(
     first = [o for o in options if o[0].casefold().startswith(wanted)]
     more = []
     if wanted:
-        import re
-
         for value, help_text in options:
             if (value, help_text) in first:
                 continue
