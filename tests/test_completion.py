@@ -475,3 +475,27 @@ def test_zsh_inserts_each_name_whole(tmp_path: Path) -> None:
     expected = [f"rit|show-org|{name}" for _ in range(2) for name in HOSTILE]
     assert typed_in("zsh", tmp_path, env, typed) == expected
     assert not (tmp_path / "PWNED").exists()
+
+
+def test_every_source_a_command_names_is_known() -> None:
+    """A misspelt Completes("…") would complete nothing, silently: every option and
+    argument's source is a tuple of choices or one of the names completion.find knows."""
+    from typer.main import get_command
+
+    from rit_cli.app import app
+    from rit_cli.cli import load_commands
+    from rit_cli.commands._common import Completes
+
+    load_commands()
+    sources = []
+    stack = [get_command(app)]
+    while stack:
+        command = stack.pop()
+        stack.extend(getattr(command, "commands", {}).values())
+        sources += [p.type.source for p in command.params if isinstance(p.type, Completes)]
+    assert len(sources) > 40  # the walk reaches the commands' options and arguments
+    named = {s for s in sources if isinstance(s, str)}
+    assert named <= set(completion.REFERENCES) | set(completion.LISTS), named
+    assert set(completion.REFERENCES) | set(completion.LISTS) <= named  # none unused
+    for choices in (s for s in sources if not isinstance(s, str)):
+        assert choices and all(isinstance(c, str) and c for c in choices)
