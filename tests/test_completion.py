@@ -443,9 +443,8 @@ HOSTILE = (
 STARTS = ("O", "Qu", "Do", "Bac", "山")  # what is typed of each
 
 
-@needs_rit
-@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
-def test_bash_inserts_each_name_whole_bare_or_after_an_opening_quote(tmp_path: Path) -> None:
+def _hostile_shell_env(tmp_path: Path) -> dict[str, str]:
+    """An interactive shell's environment, its RIT_DB the database of HOSTILE names."""
     env = {
         "PATH": f"{RIT.parent}:/usr/bin:/bin",
         "HOME": str(tmp_path),
@@ -454,6 +453,13 @@ def test_bash_inserts_each_name_whole_bare_or_after_an_opening_quote(tmp_path: P
         "LANG": "C.UTF-8",  # zsh reads what is typed as UTF-8
     }
     env["RIT_DB"] = str(hostile(tmp_path, env))
+    return env
+
+
+@needs_rit
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_bash_inserts_each_name_whole_bare_or_after_an_opening_quote(tmp_path: Path) -> None:
+    env = _hostile_shell_env(tmp_path)
     typed = [f"rit show-org {q}{start}" for q in ("", "'", '"') for start in STARTS]
     expected = [f"rit|show-org|{name}" for _ in range(3) for name in HOSTILE]
     assert typed_in("bash", tmp_path, env, typed) == expected
@@ -463,14 +469,7 @@ def test_bash_inserts_each_name_whole_bare_or_after_an_opening_quote(tmp_path: P
 @needs_rit
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="no zsh")
 def test_zsh_inserts_each_name_whole(tmp_path: Path) -> None:
-    env = {
-        "PATH": f"{RIT.parent}:/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "RIT_TODAY": TODAY,
-        "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
-        "LANG": "C.UTF-8",  # zsh reads what is typed as UTF-8
-    }
-    env["RIT_DB"] = str(hostile(tmp_path, env))
+    env = _hostile_shell_env(tmp_path)
     typed = [f"rit show-org {q}{start}" for q in ("", "'") for start in STARTS]
     expected = [f"rit|show-org|{name}" for _ in range(2) for name in HOSTILE]
     assert typed_in("zsh", tmp_path, env, typed) == expected
