@@ -399,12 +399,28 @@ def typed_in(shell: str, tmp_path: Path, env: dict[str, str], lines: list[str]) 
                 except OSError:
                     break
 
+    def inserted(typed: bytes, since: int, seconds: float = 8) -> None:
+        nonlocal seen
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            echoed = seen.find(typed, since)
+            if echoed >= 0 and len(seen) > echoed + len(typed):
+                return
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:
+                    return
+
     try:
         os.write(fd, b"echo READ''Y\n")
         until(b"READY")
         for n, line in enumerate(lines):
+            since = len(seen)
             os.write(fd, line.encode() + b"\t")
-            time.sleep(0.5)  # the completion runs before the next keys are read
+            # The next keys only once the shell has echoed the line and then inserted
+            # what the Tab completed (nothing more comes within the wait if it failed).
+            inserted(line.encode(), since)
             # To the line's start, print its words, each between markers, then run it.
             os.write(fd, b"\x01printf '<%s>' \x05; echo ' 'DO''NE" + str(n).encode() + b"\n")
             until(f" DONE{n}".encode(), 8)
