@@ -12,7 +12,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import NamedTuple
+from itertools import islice
+from typing import Any, NamedTuple
 
 LIMIT = 50
 # Above every character a key can hold: key_column < prefix || TOP bounds the range of
@@ -59,6 +60,26 @@ def _first(found: Iterable[tuple[int, Candidate]], limit: int) -> list[Candidate
     return list(seen.values())
 
 
+def _keyed(
+    conn: sqlite3.Connection, select: str, source: str, key: str, prefix: str, limit: int
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of `SELECT select, key FROM source` whose key begins with prefix (a range of
+    the key's index, at most limit), then, when something is typed, those with a later
+    word of the key beginning with it (the table read: hundreds of rows, not millions)."""
+    yield from conn.execute(
+        f"SELECT {select}, {key} FROM {source} WHERE {key} >= ? AND {key} < ?"
+        f" ORDER BY {key} LIMIT ?",
+        (prefix, prefix + TOP, limit),
+    )
+    if prefix:
+        for row in conn.execute(
+            f"SELECT {select}, {key} FROM {source} WHERE instr({key}, ?) > 1 ORDER BY {key}",
+            (prefix,),
+        ):
+            if _starts_a_word(row[-1], prefix):
+                yield row
+
+
 def named(conn: sqlite3.Connection, table: str, typed: str, limit: int = LIMIT) -> list[Candidate]:
     """Organisations or programmes: the short name where one has it, else the name (what
     `rit orgs` shows and people type). A name that the text begins, or has a word beginning
@@ -67,30 +88,20 @@ def named(conn: sqlite3.Connection, table: str, typed: str, limit: int = LIMIT) 
     prefix = fold(typed)
 
     def found() -> Iterator[tuple[int, Candidate]]:
-        for record_id, name, short in conn.execute(
-            f"SELECT id, name, short FROM {table} WHERE short_key >= ? AND short_key < ?"
-            " ORDER BY short_key LIMIT ?",
+        for record_id, name, short, _ in conn.execute(
+            f"SELECT id, name, short, short_key FROM {table}"
+            " WHERE short_key >= ? AND short_key < ? ORDER BY short_key LIMIT ?",
             (prefix, prefix + TOP, limit),
         ):
             yield record_id, Candidate(short, name)
-        for record_id, name, short in conn.execute(
-            f"SELECT id, name, short FROM {table} WHERE name_key >= ? AND name_key < ?"
-            " ORDER BY name_key LIMIT ?",
-            (prefix, prefix + TOP, limit),
+        for record_id, name, short, _ in _keyed(
+            conn, "id, name, short", table, "name_key", prefix, limit
         ):
             # Nothing typed: what people type is the short name.
             yield (
                 record_id,
                 Candidate(short, name) if short and not prefix else Candidate(name, short or ""),
             )
-        if prefix:
-            for record_id, name, short, name_key in conn.execute(
-                f"SELECT id, name, short, name_key FROM {table} WHERE instr(name_key, ?) > 1"
-                " ORDER BY name_key",
-                (prefix,),
-            ):
-                if _starts_a_word(name_key, prefix):
-                    yield record_id, Candidate(name, short or "")
 
     return _first(found(), limit)
 
@@ -105,62 +116,28 @@ TITLED: dict[str, str] = {
 
 def titled(conn: sqlite3.Connection, table: str, typed: str, limit: int = LIMIT) -> list[Candidate]:
     """Agreements, cooperations or trips, by their (unique) titles."""
-    prefix = fold(typed)
-    shown = TITLED[table]
-
-    def found() -> Iterator[tuple[int, Candidate]]:
-        for record_id, title, help_text in conn.execute(
-            f"SELECT id, title, {shown} FROM {table} WHERE title_key >= ? AND title_key < ?"
-            " ORDER BY title_key LIMIT ?",
-            (prefix, prefix + TOP, limit),
-        ):
-            yield record_id, Candidate(title, help_text)
-        if prefix:
-            for record_id, title, help_text, title_key in conn.execute(
-                f"SELECT id, title, {shown}, title_key FROM {table}"
-                " WHERE instr(title_key, ?) > 1 ORDER BY title_key",
-                (prefix,),
-            ):
-                if _starts_a_word(title_key, prefix):
-                    yield record_id, Candidate(title, help_text)
-
-    return _first(found(), limit)
+    rows = _keyed(conn, f"id, title, {TITLED[table]}", table, "title_key", fold(typed), limit)
+    return _first(((row[0], Candidate(row[1], row[2])) for row in rows), limit)
 
 
 def contacts(conn: sqlite3.Connection, typed: str, limit: int = LIMIT) -> list[Candidate]:
     """Contacts by name (a surname typed finds the person too), with their organisation.
     Two people of one name are each offered by id ('#7'): their name would be refused as
     ambiguous."""
-    prefix = fold(typed)
     org = "(SELECT coalesce(o.short, o.name) FROM orgs o WHERE o.id = c.org_id)"
-    rows = conn.execute(
-        f"SELECT c.id, c.name, c.name_key, {org} FROM contacts c"
-        " WHERE c.name_key >= ? AND c.name_key < ? ORDER BY c.name_key LIMIT ?",
-        (prefix, prefix + TOP, limit + 1),
-    ).fetchall()
-    if prefix and len(rows) <= limit:
-        rows += [
-            row
-            for row in conn.execute(
-                f"SELECT c.id, c.name, c.name_key, {org} FROM contacts c"
-                " WHERE instr(c.name_key, ?) > 1 ORDER BY c.name_key",
-                (prefix,),
-            )
-            if _starts_a_word(row[2], prefix)
-        ]
-    shared = _shared_keys(conn, {row[2] for row in rows})
-    return _first(
-        (
-            (
-                record_id,
-                Candidate(f"#{record_id}", f"{name} at {at}")
-                if name_key in shared
-                else Candidate(name, f"at {at}"),
-            )
-            for record_id, name, name_key, at in rows
-        ),
-        limit,
+    rows = list(
+        islice(
+            _keyed(conn, f"c.id, c.name, {org}", "contacts c", "c.name_key", fold(typed), limit),
+            limit,
+        )
     )
+    shared = _shared_keys(conn, {row[3] for row in rows})
+    return [
+        Candidate(f"#{record_id}", f"{name} at {at}")
+        if name_key in shared
+        else Candidate(name, f"at {at}")
+        for record_id, name, at, name_key in rows
+    ]
 
 
 def _shared_keys(conn: sqlite3.Connection, keys: set[str]) -> set[str]:
