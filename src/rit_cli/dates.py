@@ -12,6 +12,7 @@ guessed. Years must lie in 1900..2199.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
@@ -188,9 +189,8 @@ def _one_reading(a: str, b: str, c: str) -> date | None:
         return None
     days = set()
     for year, month, day in readings:
-        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
-            if 1 <= day <= _days_in_month(year, month):
-                days.add(date(year, month, day))
+        with contextlib.suppress(InvalidInput):  # not a day (_make_date says why)
+            days.add(_make_date(year, month, day, ""))
     return days.pop() if len(days) == 1 else None
 
 
