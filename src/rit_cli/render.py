@@ -321,7 +321,14 @@ def to_json(value: Any) -> str:
     object's members and a list's elements are encoded one by one, so a report of a
     large database never holds the encoder's pieces of the whole (its text once is all).
     The same text as json.dumps gives."""
-    return "".join(_pieces(value, _json_encoder(), top=True)) + "\n"
+    return "".join(json_pieces(value))
+
+
+def json_pieces(value: Any) -> Iterator[str]:
+    """The text of to_json(VALUE) in pieces, to write as they come: an iterator in it (an
+    organisation's half a million exchanges as they are read) is an array never held."""
+    yield from _pieces(value, _json_encoder(), top=True)
+    yield "\n"
 
 
 def json_array(items: Iterable[Any]) -> Iterator[str]:
@@ -332,26 +339,42 @@ def json_array(items: Iterable[Any]) -> Iterator[str]:
 
 
 def _pieces(value: Any, encode: Callable[[Any], str], top: bool = False) -> Iterator[str]:
-    """The JSON text of VALUE in pieces: the members of the top object and the elements of
-    the lists at its top or in it each encoded alone, the rest whole."""
-    if top and isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+    """The JSON text of VALUE in pieces: the members of the top object (and of an object
+    holding an iterator) and the elements of the lists and iterators at its top or in it
+    each encoded alone, the rest whole. An iterator may be a member of such an object or an
+    element of an iterator or list; an object in a list is encoded whole, so holds none."""
+    if (
+        isinstance(value, dict)
+        and value
+        and (top or _holds_iterator(value))
+        and all(isinstance(k, str) for k in value)
+    ):
         opening = "{\n  "
         for key, member in value.items():
             yield opening + encode(key) + ": "
             yield from _nested(_pieces(member, encode))
             opening = ",\n  "
         yield "\n}"
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, list | tuple | Iterator):
         yield from _elements(value, encode)
     else:
         yield encode(value)
+
+
+def _holds_iterator(value: dict[Any, Any]) -> bool:
+    return any(
+        isinstance(member, Iterator) or (isinstance(member, dict) and _holds_iterator(member))
+        for member in value.values()
+    )
 
 
 def _elements(items: Iterable[Any], encode: Callable[[Any], str]) -> Iterator[str]:
     opening = "[\n  "
     for item in items:
         yield opening
-        yield from _nested([encode(item)])
+        yield from _nested(
+            _elements(item, encode) if isinstance(item, Iterator) else [encode(item)]
+        )
         opening = ",\n  "
     yield "[]" if opening == "[\n  " else "\n]"
 

@@ -43,6 +43,10 @@ class Completes(StringParamType):
 
 
 # The references every kind of command takes.
+# How many records of each kind referring to an organisation or contact its page lists
+# (--json lists them all): the home organisation of a busy office is in every exchange.
+REFERENCES_SHOWN = 20
+
 ORGS = Completes("orgs")
 PROGRAMMES = Completes("programmes")
 CONTACTS = Completes("contacts")
@@ -107,7 +111,7 @@ def print_details(
 ) -> None:
     """A record's fields (and further renderables such as its contacts) or its JSON."""
     if as_json:
-        sys.stdout.write(render.to_json(payload))
+        write_pieces(render.json_pieces(payload))
         return
     if stdout_is_terminal():
         console = render.make_console()

@@ -8,7 +8,15 @@ from .. import context
 from ..app import app
 from ..models.orgs import Contact
 from ..render import Column
-from ._common import CONTACTS, ORGS, JsonOpt, print_details, print_listing, say
+from ._common import (
+    CONTACTS,
+    ORGS,
+    REFERENCES_SHOWN,
+    JsonOpt,
+    print_details,
+    print_listing,
+    say,
+)
 
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Title, e.g. Dr.")]
 RoleOpt = Annotated[str | None, typer.Option("--role", help="Role, e.g. managing director.")]
@@ -90,6 +98,9 @@ def show_contact(
 ) -> None:
     """Show one contact.
 
+    Lists the agreements they signed and the exchanges they took part in: the first 20
+    of each and how many more (--json lists them all).
+
     Example: rit show-contact "Hinrich Habeck"
     """
     from ..store.contacts import find_contact, references_to_contact
@@ -97,19 +108,24 @@ def show_contact(
     with context.reading() as conn:
         contact = find_contact(conn, ref)
         refs = references_to_contact(conn, contact.id)
-    pairs = [
-        ("id", contact.id),
-        ("organisation", contact.org),
-        ("title", contact.title),
-        ("role", contact.role),
-        ("e-mail", contact.email),
-        ("phone", contact.phone),
-        ("note", contact.note),
-        *((label + "s", items) for label, items in refs.items()),
-    ]
-    print_details(
-        contact.full_name, pairs, {**contact_json(contact), "referred_to_by": refs}, as_json
-    )
+        # --json lists every record that refers to it, as read; the page shows the
+        # first REFERENCES_SHOWN of each kind and how many more there are
+        listed = {} if as_json else refs.listed(REFERENCES_SHOWN)
+        pairs = [
+            ("id", contact.id),
+            ("organisation", contact.org),
+            ("title", contact.title),
+            ("role", contact.role),
+            ("e-mail", contact.email),
+            ("phone", contact.phone),
+            ("note", contact.note),
+            *((label + "s", items) for label, items in listed.items()),
+        ]
+        payload = {
+            **contact_json(contact),
+            "referred_to_by": refs.every() if as_json else listed,
+        }
+        print_details(contact.full_name, pairs, payload, as_json)
 
 
 @app.command("edit-contact")

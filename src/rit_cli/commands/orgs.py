@@ -11,6 +11,7 @@ from ..render import Column
 from ._common import (
     COUNTRIES,
     ORGS,
+    REFERENCES_SHOWN,
     ZONES,
     Completes,
     JsonOpt,
@@ -134,42 +135,48 @@ def show_org(
 ) -> None:
     """Show an organisation, its contacts and references.
 
+    References are the records that name it (programmes, agreements, exchanges,
+    cooperations, trip stops): the first 20 of each kind and how many more (--json lists
+    them all).
+
     Example: rit show-org LSN
     """
     from ..store.contacts import list_contacts
     from ..store.orgs import find_org, references_to_org
+    from .contacts import CONTACT_COLUMNS, contact_json
 
     with context.reading() as conn:
         org = find_org(conn, ref)
         contacts = list_contacts(conn, f"#{org.id}")
         refs = references_to_org(conn, org.id)
-    from .contacts import CONTACT_COLUMNS, contact_json
+        # --json lists every record that refers to it, as read; the page shows the
+        # first REFERENCES_SHOWN of each kind and how many more there are
+        listed = {} if as_json else refs.listed(REFERENCES_SHOWN)
+        payload = {
+            **org_json(org),
+            "contacts": [contact_json(c) for c in contacts],
+            "referred_to_by": refs.every() if as_json else listed,
+        }
+        pairs = [
+            ("id", org.id),
+            ("short", org.short),
+            ("kind", org.kind),
+            ("country", org.country),
+            ("city", org.city),
+            ("region", org.region),
+            ("time zone", org.tz),
+            ("website", org.website),
+            ("tags", org.tags),
+            ("note", org.note),
+            ("contacts", [c.full_name for c in contacts]),
+            *((label + "s", items) for label, items in listed.items() if label != "contact"),
+        ]
+        extra = []
+        if contacts:
+            from .. import render
 
-    payload = {
-        **org_json(org),
-        "contacts": [contact_json(c) for c in contacts],
-        "referred_to_by": refs,
-    }
-    pairs = [
-        ("id", org.id),
-        ("short", org.short),
-        ("kind", org.kind),
-        ("country", org.country),
-        ("city", org.city),
-        ("region", org.region),
-        ("time zone", org.tz),
-        ("website", org.website),
-        ("tags", org.tags),
-        ("note", org.note),
-        ("contacts", [c.full_name for c in contacts]),
-        *((label + "s", items) for label, items in refs.items() if label != "contact"),
-    ]
-    extra = []
-    if contacts:
-        from .. import render
-
-        extra.append(render.table(CONTACT_COLUMNS, contacts, title="Contacts"))
-    print_details(org.name, pairs, payload, as_json, extra)
+            extra.append(render.table(CONTACT_COLUMNS, contacts, title="Contacts"))
+        print_details(org.name, pairs, payload, as_json, extra)
 
 
 @app.command("edit-org")

@@ -190,6 +190,64 @@ def refuse_while_referred(
         )
 
 
+class References:
+    """The records that refer to one record, by kind ('exchange': '#12 FBRI → LSN visit'),
+    read from the database when asked: an organisation every exchange of half a million
+    names is counted by its index and listed from the cursor, never held whole.
+
+    QUERIES maps a kind to a statement selecting (id, name) of its records, at most once
+    each and in id order, with the record's id as the parameter :id."""
+
+    def __init__(self, conn: sqlite3.Connection, queries: Mapping[str, str], record_id: int):
+        self._conn = conn
+        self._queries = queries
+        self._id = record_id
+
+    def count(self, kind: str) -> int:
+        sql = f"SELECT count(*) FROM ({self._queries[kind]})"
+        return int(self._conn.execute(sql, {"id": self._id}).fetchone()[0])
+
+    def kinds(self) -> list[str]:
+        """The kinds that have at least one record referring, in the order given."""
+        return [
+            kind
+            for kind, sql in self._queries.items()
+            if self._conn.execute(f"SELECT EXISTS ({sql})", {"id": self._id}).fetchone()[0]
+        ]
+
+    def entries(self, kind: str, limit: int = -1) -> Iterator[str]:
+        """'#ID name' of each record of KIND (the first LIMIT, or all)."""
+        sql = f"{self._queries[kind]} LIMIT :limit"
+        for ref_id, name in self._conn.execute(sql, {"id": self._id, "limit": limit}):
+            yield f"#{ref_id} {name}"
+
+    def listed(self, limit: int) -> dict[str, list[str]]:
+        """Each kind's first LIMIT entries and, when there are more, how many more and where
+        to see them all: what a person reads on a record's page."""
+        found: dict[str, list[str]] = {}
+        for kind in self.kinds():
+            first = list(self.entries(kind, limit + 1))
+            if len(first) > limit:
+                more = self.count(kind) - limit
+                first[limit:] = [f"… and {more} more (--json lists them all)"]
+            found[kind] = first
+        return found
+
+    def every(self) -> dict[str, Iterator[str]]:
+        """Each kind's entries as they are read (for JSON written as it is read)."""
+        return {kind: self.entries(kind) for kind in self.kinds()}
+
+    def summary(self, shown: int = 3) -> list[str]:
+        """'2 exchanges (#1 …, #2 …)' for each kind: a refusal's one line."""
+        parts = []
+        for kind in self.kinds():
+            count = self.count(kind)
+            first = ", ".join(self.entries(kind, shown))
+            more = ", …" if count > shown else ""
+            parts.append(f"{count} {kind}{'s' if count != 1 else ''} ({first}{more})")
+        return parts
+
+
 class RefSpec(NamedTuple):
     """How records of one table are referred to: by id, or by one of its key columns."""
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import Conflict, InvalidInput
 from ..models.orgs import Contact
 from ..text import MAX_TEXT, clean, email, key, short_repr
-from . import RefSpec, batches, delete, insert, resolve, update
+from . import References, RefSpec, batches, delete, insert, resolve, update
 from .orgs import find_org
 
 CONTACT = RefSpec(
@@ -157,38 +157,28 @@ def list_contacts(conn: sqlite3.Connection, org: str | None = None) -> list[Cont
     return [_row_to_contact(r) for r in rows]
 
 
-_REFERRERS = (
-    (
-        "agreement_signatories",
-        "agreement_id",
-        "SELECT title FROM agreements WHERE id = ?",
-        "agreement",
+# The records that refer to a contact, by kind (see References).
+_REFERENCES = {
+    "agreement": (
+        "SELECT a.id, a.title FROM agreement_signatories s JOIN agreements a "
+        "ON a.id = s.agreement_id WHERE s.contact_id = :id ORDER BY a.id"
     ),
-    (
-        "exchange_participants",
-        "exchange_id",
-        "SELECT title FROM exchanges WHERE id = ?",
-        "exchange",
+    "exchange": (
+        "SELECT e.id, e.title FROM exchange_participants p JOIN exchanges e "
+        "ON e.id = p.exchange_id WHERE p.contact_id = :id ORDER BY e.id"
     ),
-)
+}
 
 
-def references_to_contact(conn: sqlite3.Connection, contact_id: int) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for table, column, name_sql, label in _REFERRERS:
-        for (ref_id,) in conn.execute(
-            f"SELECT {column} FROM {table} WHERE contact_id = ?", (contact_id,)
-        ):
-            name = conn.execute(name_sql, (ref_id,)).fetchone()[0]
-            found.setdefault(label, []).append(f"#{ref_id} {name}")
-    return found
+def references_to_contact(conn: sqlite3.Connection, contact_id: int) -> References:
+    """Every agreement the contact signed and exchange they took part in."""
+    return References(conn, _REFERENCES, contact_id)
 
 
 def remove_contact(conn: sqlite3.Connection, ref: str) -> Contact:
     contact = find_contact(conn, ref)
-    refs = references_to_contact(conn, contact.id)
-    if refs:
-        listed = "; ".join(f"{label}s {', '.join(items[:3])}" for label, items in refs.items())
+    listed = "; ".join(references_to_contact(conn, contact.id).summary())
+    if listed:
         raise Conflict(
             f"contact {short_repr(contact.name)} is still referred to by {listed}; "
             "remove them there first, or use forget-contact to erase the person everywhere"

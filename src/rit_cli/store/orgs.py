@@ -12,7 +12,7 @@ from ..dates import parse_zone
 from ..errors import Conflict, InvalidInput
 from ..models.orgs import ORG_KINDS, Org
 from ..text import MAX_TEXT, clean, key, one_tag, short_repr, tags
-from . import RefSpec, delete, insert, links, resolve, set_links, update
+from . import References, RefSpec, delete, insert, links, resolve, set_links, update
 
 ORG = RefSpec("orgs", "organisation", "name", ("name_key", "short_key"), "short")
 
@@ -235,50 +235,36 @@ def list_orgs(
 
 
 # What may refer to an organisation: (table, column, label, how to name the referrer).
-_REFERRERS = (
-    ("contacts", "org_id", "contact", "SELECT name FROM contacts WHERE id = ?"),
-    ("programmes", "run_by", "programme", "SELECT name FROM programmes WHERE id = ?"),
-    ("agreement_parties", "org_id", "agreement", "SELECT title FROM agreements WHERE id = ?"),
-    ("exchange_orgs", "org_id", "exchange", "SELECT title FROM exchanges WHERE id = ?"),
-    ("exchanges", "host_id", "exchange", "SELECT title FROM exchanges WHERE id = ?"),
-    ("cooperation_orgs", "org_id", "cooperation", "SELECT title FROM cooperations WHERE id = ?"),
-    ("trip_stops", "org_id", "trip stop", "SELECT city FROM trip_stops WHERE id = ?"),
-)
-_REFERRER_ID = {
-    "contacts": "id",
-    "programmes": "id",
-    "agreement_parties": "agreement_id",
-    "exchange_orgs": "exchange_id",
-    "exchanges": "id",
-    "cooperation_orgs": "cooperation_id",
-    "trip_stops": "id",
+# The records that refer to an organisation, by kind (see References).
+_REFERENCES = {
+    "contact": "SELECT id, name FROM contacts WHERE org_id = :id ORDER BY id",
+    "programme": "SELECT id, name FROM programmes WHERE run_by = :id ORDER BY id",
+    "agreement": (
+        "SELECT a.id, a.title FROM agreement_parties p JOIN agreements a "
+        "ON a.id = p.agreement_id WHERE p.org_id = :id ORDER BY a.id"
+    ),
+    "exchange": (
+        "SELECT id, title FROM exchanges WHERE id IN "
+        "(SELECT exchange_id FROM exchange_orgs WHERE org_id = :id "
+        "UNION ALL SELECT id FROM exchanges WHERE host_id = :id) ORDER BY id"
+    ),
+    "cooperation": (
+        "SELECT c.id, c.title FROM cooperation_orgs o JOIN cooperations c "
+        "ON c.id = o.cooperation_id WHERE o.org_id = :id ORDER BY c.id"
+    ),
+    "trip stop": "SELECT id, city FROM trip_stops WHERE org_id = :id ORDER BY id",
 }
 
 
-def references_to_org(conn: sqlite3.Connection, org_id: int) -> dict[str, list[str]]:
+def references_to_org(conn: sqlite3.Connection, org_id: int) -> References:
     """Every record that refers to the organisation, by kind: '#3 LoI Kobe–LSN'."""
-    found: dict[str, list[str]] = {}
-    for table, column, label, name_sql in _REFERRERS:
-        id_column = _REFERRER_ID[table]
-        for (ref_id,) in conn.execute(
-            f"SELECT DISTINCT {id_column} FROM {table} WHERE {column} = ?", (org_id,)
-        ):
-            name = conn.execute(name_sql, (ref_id,)).fetchone()[0]
-            entry = f"#{ref_id} {name}"
-            if entry not in found.get(label, []):
-                found.setdefault(label, []).append(entry)
-    return found
+    return References(conn, _REFERENCES, org_id)
 
 
 def remove_org(conn: sqlite3.Connection, ref: str) -> Org:
     org = find_org(conn, ref)
-    refs = references_to_org(conn, org.id)
-    if refs:
-        listed = "; ".join(
-            f"{len(items)} {label}{'s' if len(items) != 1 else ''} ({', '.join(items[:3])}"
-            f"{', …' if len(items) > 3 else ''})"
-            for label, items in refs.items()
-        )
+    listed = "; ".join(references_to_org(conn, org.id).summary())
+    if listed:
         raise Conflict(
             f"organisation {short_repr(org.name)} is still referred to by {listed}; "
             "remove or change those first"
