@@ -40,7 +40,7 @@ from .programmes import (
     iso,
     optional_date,
 )
-from .visits import visit_facts
+from .visits import visit_facts_for
 
 AGREEMENT = RefSpec("agreements", "agreement", "title", ("title_key",))
 MAX_VISITS_PER_YEAR = 365
@@ -664,9 +664,12 @@ def agreement_compliance(
     terms = terms_of(agreement)
     if not agreement.visits_per_year:
         return []
-    visits = visit_facts(conn, agreement.id)
+    # A year's visits at a time (held in it, or open and reaching into it), as the report
+    # reads them: an agreement with a long and busy history is never loaded whole.
     return [
-        schedule.compliance(terms, year, visits, today)
+        schedule.compliance(
+            terms, year, visit_facts_for(conn, [agreement.id], year).get(agreement.id, []), today
+        )
         for year in schedule.compliance_years(terms, today)
     ]
 

@@ -16,16 +16,6 @@ from . import SPAN_DAYS, batches
 _VISIT_COLUMNS = "agreement_id, id, status, host_id, day, start_on, end_on"
 
 
-def visit_facts(conn: sqlite3.Connection, agreement_id: int) -> list[VisitFact]:
-    """Every visit linked to an agreement (a year's, for many agreements: visit_facts_for)."""
-    rows = conn.execute(
-        f"SELECT {_VISIT_COLUMNS} FROM exchanges"
-        " WHERE agreement_id = ? AND type = 'visit' ORDER BY start_on, id",
-        (agreement_id,),
-    ).fetchall()
-    return _facts(conn, rows)[agreement_id] if rows else []
-
-
 def visit_facts_for(
     conn: sqlite3.Connection,
     agreement_ids: Sequence[int],
