@@ -569,3 +569,35 @@ def test_an_unsigned_draft_is_not_in_force_open_ended(story: RitRunner) -> None:
     assert until["Draft MoU"] == "" and until["Open LoI"] == "open-ended"
     assert "open-ended" not in ok(story, "report", "--agreement", "Draft MoU", "--format",
                                   "markdown", today="2016-06-01")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "made"),
+    [
+        (("report", "--json"), "_agreement_dict"),  # two agreements
+        (("report", "--year", "2016", "--json"), "_exchange_dict"),  # two visits held
+    ],
+)
+def test_json_report_is_written_as_it_is_made(
+    story: RitRunner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], made: str
+) -> None:
+    """Each agreement's (each exchange's) object is made after the ones before it were
+    written: a report of 5 500 agreements held their dicts and its text (110 MB, now 63)."""
+    import sys
+
+    from rit_cli import render_report
+
+    make = getattr(render_report, made)
+    written_before: list[int] = []
+
+    def watching(*a: object) -> object:
+        sys.stdout.flush()
+        written_before.append(len(sys.stdout.buffer.getvalue()))
+        return make(*a)
+
+    whole = ok(story, *args, today="2017-01-05")
+    monkeypatch.setattr(render_report, made, watching)
+    assert ok(story, *args, today="2017-01-05") == whole
+    assert len(written_before) >= 2
+    assert 0 < written_before[0] and written_before == sorted(set(written_before))
+    assert written_before[-1] < len(whole.encode())

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
 from .models.exchanges import Exchange, ExchangeLine
 from .models.reports import CurrentReport, YearReport
-from .render import cell, reminder_dict, to_json
+from .render import cell, reminder_dict
+from .render import json_pieces as render_json_pieces
 from .store.exchanges import local_time, parties_text, when_text
 
 
@@ -324,22 +325,28 @@ def _agreement_dict(a: Any) -> dict[str, Any]:
 
 
 def json_text(report: CurrentReport | YearReport) -> str:
+    return "".join(json_pieces(report))
+
+
+def json_pieces(report: CurrentReport | YearReport) -> Iterator[str]:
+    """The JSON report in pieces, each list's objects made as they are written: a report of
+    thousands of agreements never holds their dicts, nor its text, whole."""
     if isinstance(report, CurrentReport):
         payload: dict[str, Any] = {
             "report": "current",
             "today": report.today.isoformat(),
             "scope": report.scope,
-            "agreements": [
+            "agreements": (
                 {
                     **_agreement_dict(s.agreement),
                     "compliance": _compliance_dict(s.compliance, s.agreement),
                     "next_exchange": _exchange_dict(s.next_exchange) if s.next_exchange else None,
                 }
                 for s in report.agreements
-            ],
+            ),
             "upcoming_until": report.upcoming_until.isoformat(),
-            "upcoming": [_exchange_dict(e) for e in report.upcoming],
-            "reminders": [reminder_dict(r) for r in report.reminders],
+            "upcoming": (_exchange_dict(e) for e in report.upcoming),
+            "reminders": (reminder_dict(r) for r in report.reminders),
         }
     else:
         payload = {
@@ -347,12 +354,12 @@ def json_text(report: CurrentReport | YearReport) -> str:
             "year": report.year,
             "today": report.today.isoformat(),
             "scope": report.scope,
-            "held": [_exchange_dict(e) for e in report.held],
-            "compliance": [
+            "held": (_exchange_dict(e) for e in report.held),
+            "compliance": (
                 {**_agreement_dict(a), "compliance": _compliance_dict(c, a)}
                 for a, c in report.compliance
-            ],
-            "cooperations": [
+            ),
+            "cooperations": (
                 {
                     "id": c.id,
                     "uuid": c.uuid,
@@ -364,8 +371,8 @@ def json_text(report: CurrentReport | YearReport) -> str:
                     "fields": list(c.fields),
                 }
                 for c in report.cooperations
-            ],
-            "organisations": [
+            ),
+            "organisations": (
                 {
                     "country": o.country or None,
                     "kind": o.kind,
@@ -373,8 +380,8 @@ def json_text(report: CurrentReport | YearReport) -> str:
                     "names": list(o.names),
                 }
                 for o in report.orgs
-            ],
-            "fields": [
+            ),
+            "fields": (
                 {
                     "field": f.field,
                     "agreements": f.agreements,
@@ -382,8 +389,8 @@ def json_text(report: CurrentReport | YearReport) -> str:
                     "exchanges": f.exchanges,
                 }
                 for f in report.fields
-            ],
-            "trips": [
+            ),
+            "trips": (
                 {
                     "id": t.id,
                     "uuid": t.uuid,
@@ -403,9 +410,9 @@ def json_text(report: CurrentReport | YearReport) -> str:
                     ],
                 }
                 for t in report.trips
-            ],
+            ),
         }
-    return to_json(payload)
+    return render_json_pieces(payload)
 
 
 def render(report: CurrentReport | YearReport, fmt: str, excel: bool = False) -> str:

@@ -103,6 +103,9 @@ def report(
             if year is not None
             else current_report(conn, scope, today, zone, details=fmt == "json")
         )
+    if fmt == "json":  # written as it is made: thousands of agreements are never held as text
+        emit((piece.encode("utf-8") for piece in render_report.json_pieces(result)), out)
+        return
     if out is not None:
         text = render_report.render(result, "text" if fmt == "table" else fmt, excel=excel)
         emit(text.encode("utf-8"), out)
