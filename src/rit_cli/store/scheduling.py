@@ -347,10 +347,9 @@ def _only_agreement(
 ) -> sqlite3.Row | None:
     """The only fitting agreement in force on the day, or None; several: --agreement is
     required. series_first: the first start of a --yearly plan this day belongs to."""
-    from .agreements import agreements_in_force_with_any
+    from .agreements import fitting_in_force
 
-    candidates = agreements_in_force_with_any(conn, [o.id for o, _ in parties], on)
-    found = [row for row, have in candidates if _misfit(parties, have) is None]
+    found = fitting_in_force(conn, [(o.id, role) for o, role in parties], on)
     if len(found) <= 1:
         return found[0] if found else None
     listed = ", ".join(f"#{r['id']} {short_repr(r['title'])}" for r in found[:6])
