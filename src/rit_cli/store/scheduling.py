@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..dates import (
     Window,
@@ -883,18 +883,34 @@ def _link_after_move(
     return int(found["id"]), f"now linked to agreement {short_repr(found['title'])}: {why}"
 
 
-def left_by_termination(conn: sqlite3.Connection, agreement_id: int) -> list[str]:
+class Left(NamedTuple):
+    """The exchanges end-agreement leaves counting for no agreement: notes on the first of
+    them, how many there are in all, and the day the last of them starts."""
+
+    notes: list[str]
+    total: int
+    last_start: str | None
+
+
+def left_by_termination(
+    conn: sqlite3.Connection, agreement_id: int, limit: int | None = None
+) -> Left:
     """What end-agreement tells of the exchanges linked to an agreement that start on or
     after its termination day: they stay linked (end-agreement --undo finds them counted
     again) but count for no agreement; each names the one agreement in force on its start
-    day it would count for, and how to link it (an LoI ended by the MoU that follows)."""
+    day it would count for, and how to link it (an LoI ended by the MoU that follows).
+
+    Notes on the first LIMIT of them in date order (None: all), and how many there are: an
+    agreement that ends with 34 000 exchanges planned after it is told in a page, and the
+    rest counted from the index, not judged one by one."""
     row = conn.execute("SELECT * FROM agreements WHERE id = ?", (agreement_id,)).fetchone()
     if not row["terminated_on"]:
-        return []
+        return Left([], 0, None)
+    after = " FROM exchanges WHERE agreement_id = ? AND start_on >= ? AND status != 'cancelled'"
+    params = (agreement_id, row["terminated_on"])
+    total, last_start = conn.execute(f"SELECT count(*), max(start_on){after}", params).fetchone()
     ids = conn.execute(
-        "SELECT id FROM exchanges WHERE agreement_id = ? AND start_on >= ?"
-        " AND status != 'cancelled' ORDER BY start_on, id",
-        (agreement_id, row["terminated_on"]),
+        f"SELECT id{after} ORDER BY start_on, id LIMIT ?", (*params, -1 if limit is None else limit)
     ).fetchall()
     notes = []
     for (exchange_id,) in ids:
@@ -915,7 +931,7 @@ def left_by_termination(conn: sqlite3.Connection, agreement_id: int) -> list[str
             f"{ex.type} #{ex.id} {short_repr(ex.title)} ({when_text(ex)}) starts after it ended"
             f" and counts for no agreement; {how}"
         )
-    return notes
+    return Left(notes, total, last_start)
 
 
 def _could_link(conn: sqlite3.Connection, ex: Exchange, start: date) -> str | None:
