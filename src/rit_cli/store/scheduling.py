@@ -1004,11 +1004,18 @@ def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> l
     name or name), so they keep following their dates and parties; a title the user gave
     is kept. Each is a change of its own: the calendar event's title changes. The other
     exchanges it takes part in get a new sequence: their events name it too (ics.py's
-    description, in the order of the names)."""
+    description, in the order of the names).
+
+    The home organisation of a busy office takes part in every exchange (500 000): only
+    titles naming OLD_LABEL as a whole name are read, and the others' sequences are raised
+    by two statements, with the history rows update() writes for each, in the same order."""
+    # A default title names each organisation whole, between spaces or at the start: a
+    # title only containing it ('JP1' in 'JP144 → DE832 visit …') cannot be one.
     rows = conn.execute(
         "SELECT DISTINCT e.id FROM exchanges e JOIN exchange_orgs o ON o.exchange_id = e.id"
-        " WHERE o.org_id = ? AND e.type = 'visit' AND instr(e.title, ?) > 0 ORDER BY e.id",
-        (org_id, old_label),
+        " WHERE o.org_id = ? AND e.type = 'visit'"
+        " AND (substr(e.title, 1, ?) = ? OR instr(e.title, ?) > 0) ORDER BY e.id",
+        (org_id, len(old_label) + 1, f"{old_label} ", f" {old_label} "),
     ).fetchall()
     followed = []
     for (exchange_id,) in rows:
@@ -1028,14 +1035,32 @@ def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> l
         if title != ex.title:
             _change(conn, ex, {"title": title, "title_key": key(title)})
             followed.append(ex.id)
-    for exchange_id, sequence in conn.execute(
-        "SELECT DISTINCT e.id, e.sequence FROM exchanges e"
-        " JOIN exchange_orgs o ON o.exchange_id = e.id WHERE o.org_id = ? ORDER BY e.id",
-        (org_id,),
-    ).fetchall():
-        if exchange_id not in followed:
-            update(conn, "exchanges", exchange_id, {"sequence": sequence + 1})
+    bump_sequences(conn, org_id, followed)
     return followed
+
+
+def bump_sequences(conn: sqlite3.Connection, org_id: int, skip: Sequence[int]) -> None:
+    """Raise the sequence of every exchange the organisation takes part in, but those in
+    SKIP, as update() raises each (the column, `updated`, and a history row of the old and
+    new sequence), in id order: set-wise, not a statement or two per exchange."""
+    import json
+
+    from . import now  # read when called: a test's clock replaces store.now
+
+    which = (
+        " WHERE id IN (SELECT exchange_id FROM exchange_orgs WHERE org_id = :org)"
+        " AND id NOT IN (SELECT value FROM json_each(:skip))"
+    )
+    params = {"org": org_id, "skip": json.dumps(list(skip)), "at": now()}
+    # The history first, while the old sequence is there to read; TEXT columns store the
+    # numbers as the text update() writes ('3').
+    conn.execute(
+        "INSERT INTO history (at, table_name, record_id, record_uuid, action, field, old, new)"
+        " SELECT :at, 'exchanges', id, uuid, 'update', 'sequence', sequence, sequence + 1"
+        f" FROM exchanges{which} ORDER BY id",
+        params,
+    )
+    conn.execute(f"UPDATE exchanges SET sequence = sequence + 1, updated = :at{which}", params)
 
 
 def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | None:
