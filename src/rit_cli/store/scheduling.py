@@ -514,11 +514,11 @@ def stop_misfit(
     return f"{here}, not in {short_repr(city)}, and {rule}"
 
 
-def detach_from_stop(conn: sqlite3.Connection, exchanges: list[Exchange]) -> None:
+def detach_from_stop(conn: sqlite3.Connection, exchange_ids: Sequence[int]) -> None:
     """Take exchanges off their trip stop: they are kept, no longer part of the trip (the
     trip stop is not part of a calendar event: the sequence stays)."""
-    for ex in exchanges:
-        update(conn, "exchanges", ex.id, {"stop_id": None})
+    for exchange_id in exchange_ids:
+        update(conn, "exchanges", exchange_id, {"stop_id": None})
 
 
 def _check_stop(
