@@ -227,3 +227,23 @@ def empty_database(path: Path) -> None:
     from rit_cli import db
 
     db.connect(path).close()
+
+
+@contextlib.contextmanager
+def statements_run() -> Any:
+    """The SQL statements the commands run inside the block execute (every connection
+    db.connect opens is traced): a test of how a command scales counts them, not seconds.
+    What triggers and the search index run inside a statement (traced as '-- …') is left
+    out: how the full-text index merges its segments is SQLite's business."""
+    from rit_cli import db
+
+    seen: list[str] = []
+    connect = db.connect
+
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(lambda sql: None if sql.startswith("--") else seen.append(sql))
+        return conn
+
+    with mock.patch.object(db, "connect", traced):
+        yield seen

@@ -8,8 +8,10 @@ each, and names the agreement it would count for and the command that links it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .conftest import RitRunner
-from .helpers import add_story_orgs, ok
+from .helpers import add_story_orgs, ok, statements_run
 
 
 def _story(rit: RitRunner) -> None:
@@ -71,3 +73,62 @@ def test_with_several_successors_the_user_chooses(rit: RitRunner) -> None:
         "visit #3 'FBRI → LSN visit 2017-03-01' (2017-03-01) starts after it ended and counts"
         " for no agreement; several fit then: choose one with rit edit-exchange 3 --agreement REF"
     ]
+
+
+def _busy(rit: RitRunner, env: dict[str, str | None], others: int) -> None:
+    """An LoI with a visit a year from 2017 to 2060 (44), and LSN party to OTHERS more
+    agreements, with organisations none of those visits has."""
+    add_story_orgs(rit, env=env)
+    ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed",
+       "2016-01-01", "--until", "2070-12-31", env=env)  # fmt: skip
+    for i in range(others):
+        ok(rit, "add-org", f"Partner {i}", "--short", f"P{i}", "--kind", "cluster",
+           "--country", "DE", env=env)  # fmt: skip
+        ok(rit, "add-agreement", f"Other {i}", "--party", "LSN", "--party", f"P{i}",
+           "--signed", "2016-01-01", env=env)  # fmt: skip
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2017-03-01",
+       "--yearly", "--until", "2060", env=env)  # fmt: skip
+
+
+def _ending(rit: RitRunner, env: dict[str, str | None]) -> tuple[str, int]:
+    """end-agreement LoI --on 2017-01-01: what it prints, and the SQL statements it ran."""
+    with statements_run() as seen:
+        out = ok(rit, "end-agreement", "LoI", "--on", "2017-01-01", env=env)
+    return out, len(seen)
+
+
+def test_thousands_left_behind_are_told_in_a_page_and_listed_by_the_agenda(
+    rit: RitRunner, tmp_path: Path
+) -> None:
+    """An agreement ended with 34 000 exchanges after it printed a note on each (and judged
+    each against the 5 510 agreements of its home organisation: minutes). The first 20
+    are told, then how many more and the agenda that lists them; the statements run do not
+    grow with the exchanges left nor with the agreements their organisations are party to."""
+    few = {"RIT_DB": str(tmp_path / "few.db")}
+    many = {"RIT_DB": str(tmp_path / "many.db")}
+    _busy(rit, few, others=1)
+    _busy(rit, many, others=8)
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2061-03-01",
+       "--agreement", "LoI", env=many)  # fmt: skip
+    out, statements = _ending(rit, few)
+    lines = out.splitlines()
+    assert lines[0].startswith("terminated agreement #1 LoI on 2017-01-01")
+    assert lines[1] == (
+        "visit #1 'FBRI → LSN visit 2017-03-01' (2017-03-01) starts after it ended and counts"
+        " for no agreement; no other agreement in force then fits"
+    )
+    assert len(lines) == 1 + 20 + 1
+    assert lines[20].startswith("visit #20 'FBRI → LSN visit 2036-03-01' (2036-03-01)")
+    assert lines[-1] == (
+        "… and 24 more start after it ended and count for no agreement:"
+        " rit agenda --agreement 1 --from 2017-01-01 --to 2060-03-01 lists them"
+    )
+    agenda = ok(rit, *lines[-1].split(": rit ")[1].removesuffix(" lists them").split(), env=few)
+    assert [int(line.split("\t")[0]) for line in agenda.splitlines()] == list(range(1, 45))
+
+    out_many, statements_many = _ending(rit, many)
+    assert out_many.splitlines()[-1] == (
+        "… and 25 more start after it ended and count for no agreement:"
+        " rit agenda --agreement 1 --from 2017-01-01 --to 2061-03-01 lists them"
+    )
+    assert statements_many == statements

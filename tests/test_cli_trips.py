@@ -371,3 +371,49 @@ def test_a_stay_joined_to_a_trip_afterwards_is_named_by_its_days(
     quiet_visit(month_long_trip, "LSN", "FBRI", *args)
     result = month_long_trip("edit-exchange", "1", "--trip", "1")
     refused(result, "on 2016-09-01..2016-09-30 trip 'Research stay' is in Kobe (JP)")
+
+
+def test_removing_stops_and_trips_reads_no_exchange_in_full(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """remove-stop and remove-trip loaded the whole trip, every exchange at every stop with
+    its parties, fields and participants (remove-stop twice), only to name the first and
+    count the rest: a trip of a year's stops holds thousands. They name and count them from
+    SQL now, with the same words as before (these lines are the old code's)."""
+    add_story_orgs(rit)
+    for args in (
+        ("add-trip", "Japan and China 2016", "--from", "2016-05-01", "--to", "2016-05-05"),
+        ("add-stop", "1", "--city", "Tokyo", "--country", "JP", "--from", "2016-05-01"),
+        ("add-stop", "1", "--city", "Kobe", "--country", "JP", "--from", "2016-05-02",
+         "--to", "2016-05-03", "--org", "FBRI"),
+        ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-02", "--trip", "1"),
+        ("add-meeting", "Tokyo briefing", "--org", "LSN", "--org", "FBRI", "--on", "2016-05-01",
+         "--place", "Tokyo", "--trip", "1"),
+        ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-05-03", "--trip", "1",
+         "--title", "Lab tour"),
+    ):  # fmt: skip
+        quiet_ok(rit, *args, today="2016-04-01")
+    from rit_cli.store import exchanges
+
+    def loaded_in_full(*args: object) -> None:
+        raise AssertionError("an exchange was loaded in full")
+
+    monkeypatch.setattr(exchanges, "_load", loaded_in_full)
+    refused(
+        rit("remove-stop", "1", "Kobe"),
+        "error: stop #2 'Kobe' holds visit #1 'LSN → FBRI visit 2016-05-02' and 1 more: pass"
+        " --detach to remove it and keep them outside the trip",
+    )
+    refused(
+        rit("remove-trip", "1"),
+        "error: trip 'Japan and China 2016' holds meeting #2 'Tokyo briefing' and 2 more: pass"
+        " --detach to remove it and keep them outside the trip",
+    )
+    assert quiet_ok(rit, "remove-stop", "1", "Kobe", "--detach").splitlines() == [
+        "removed stop #2 Kobe (JP) 2016-05-02..2016-05-03 from trip #1 Japan and China 2016",
+        "detached visit #1 LSN → FBRI visit 2016-05-02 from the trip (kept)",
+        "detached visit #3 Lab tour from the trip (kept)",
+    ]
+    lines = quiet_ok(rit, "remove-trip", "1", "--detach").splitlines()
+    assert lines[0].startswith("removed trip #1 Japan and China 2016 and its stop (uuid ")
+    assert lines[1:] == ["detached meeting #2 Tokyo briefing from the trip (kept)"]

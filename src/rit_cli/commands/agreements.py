@@ -14,6 +14,7 @@ from ._common import (
     CONTACTS,
     ORGS,
     PROGRAMMES,
+    REFERENCES_SHOWN,
     Completes,
     JsonOpt,
     UndoOpt,
@@ -463,7 +464,7 @@ def end_agreement(
         raise InvalidInput("give --on DATE, the day it ends, or --undo to take back a termination")
     with context.writing(create=False) as conn:
         agreement = store_end(conn, ref, on, reason, context.today())
-        left = left_by_termination(conn, agreement.id)
+        left = left_by_termination(conn, agreement.id, REFERENCES_SHOWN)
     if undo:
         say(f"took back the termination of agreement #{agreement.id} {agreement.title}; now "
             f"{agreement.status}")  # fmt: skip
@@ -472,8 +473,16 @@ def end_agreement(
         f"terminated agreement #{agreement.id} {agreement.title} on {agreement.terminated_on}; "
         f"now {agreement.status}"
     )
-    for note in left:
+    for note in left.notes:
         say(note)
+    if left.total > len(left.notes):
+        # Thousands of notes are read by no one: the first page, the count, and the agenda
+        # that lists every one (with what else is linked and overlaps those days).
+        say(
+            f"… and {left.total - len(left.notes)} more start after it ended and count for no"
+            f" agreement: rit agenda --agreement {agreement.id} --from"
+            f" {agreement.terminated_on} --to {left.last_start} lists them"
+        )
 
 
 @app.command("remove-agreement")

@@ -12,6 +12,7 @@ from ._common import COUNTRIES, ORGS, TRIPS, ZONES, JsonOpt, print_details, prin
 
 if TYPE_CHECKING:
     from ..models.exchanges import Exchange
+    from ..store.trips import Held
 
 TripArg = Annotated[str, typer.Argument(click_type=TRIPS, help="Trip id, or its title.")]
 StopArg = Annotated[
@@ -211,7 +212,7 @@ def _stop_text(stop: TripStop) -> str:
     return f"stop #{stop.id} {stop.city} ({stop.country}) {stop.start_on}..{stop.end_on}"
 
 
-def _say_detached(detached: "list[Exchange]") -> None:
+def _say_detached(detached: "list[Held]") -> None:
     for ex in detached:
         say(f"detached {ex.type} #{ex.id} {ex.title} from the trip (kept)")
 

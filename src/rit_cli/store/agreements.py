@@ -48,24 +48,42 @@ MAX_VISITS_PER_YEAR = 365
 MIN_PARTIES = 2
 
 
-def agreements_in_force_with_any(
-    conn: sqlite3.Connection, org_ids: Sequence[int], on: date
-) -> list[tuple[sqlite3.Row, frozenset[int]]]:
-    """Agreements in force on a day to which at least one of the organisations is a party,
-    each with the ids of all its parties."""
-    ids = sorted(set(org_ids))
-    if not ids:
-        return []
-    marks = ", ".join("?" for _ in ids)
-    sql = f"""
-        SELECT a.* FROM agreements a
-        WHERE {IN_FORCE_ON.replace(":d", "?")}
-          AND a.id IN (SELECT agreement_id FROM agreement_parties WHERE org_id IN ({marks}))
-        ORDER BY a.id
-    """
+def fitting_in_force(
+    conn: sqlite3.Connection, parties: Sequence[tuple[int, str]], on: date
+) -> list[sqlite3.Row]:
+    """The agreements in force on a day that fit an exchange with these (org id, role)
+    parties, in id order: the rule of scheduling._misfit, asked of the database. With a
+    host (a visit) the host and at least one guest are parties; else (a meeting) at least
+    two of the organisations.
+
+    One statement, whatever the number of agreements the organisations are party to: the
+    home organisation of a busy office is party to thousands, and scheduling asks this for
+    every exchange it links."""
+    host = [org for org, role in parties if role == "host"]
+    if host:
+        guests = sorted({org for org, role in parties if role == "guest"})
+        if not guests:
+            return []
+        fits = (
+            "a.id IN (SELECT agreement_id FROM agreement_parties WHERE org_id = ?)"
+            f" AND a.id IN (SELECT agreement_id FROM agreement_parties"
+            f" WHERE org_id IN ({', '.join('?' for _ in guests)}))"
+        )
+        params: list[Any] = [host[0], *guests]
+    else:
+        orgs = sorted({org for org, _ in parties})
+        if len(orgs) < 2:
+            return []
+        # (agreement_id, org_id) is the key: a count is of distinct organisations.
+        fits = (
+            "a.id IN (SELECT agreement_id FROM agreement_parties"
+            f" WHERE org_id IN ({', '.join('?' for _ in orgs)})"
+            " GROUP BY agreement_id HAVING count(*) >= 2)"
+        )
+        params = list(orgs)
     day = on.isoformat()
-    rows = conn.execute(sql, [day, day, day, *ids]).fetchall()
-    return [(row, parties_of(conn, row["id"])) for row in rows]
+    sql = f"SELECT a.* FROM agreements a WHERE {IN_FORCE_ON.replace(':d', '?')} AND {fits}"
+    return conn.execute(sql + " ORDER BY a.id", [day, day, day, *params]).fetchall()
 
 
 def parties_of(conn: sqlite3.Connection, agreement_id: int) -> frozenset[int]:

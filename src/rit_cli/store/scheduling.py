@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..dates import (
     Window,
@@ -347,10 +347,9 @@ def _only_agreement(
 ) -> sqlite3.Row | None:
     """The only fitting agreement in force on the day, or None; several: --agreement is
     required. series_first: the first start of a --yearly plan this day belongs to."""
-    from .agreements import agreements_in_force_with_any
+    from .agreements import fitting_in_force
 
-    candidates = agreements_in_force_with_any(conn, [o.id for o, _ in parties], on)
-    found = [row for row, have in candidates if _misfit(parties, have) is None]
+    found = fitting_in_force(conn, [(o.id, role) for o, role in parties], on)
     if len(found) <= 1:
         return found[0] if found else None
     listed = ", ".join(f"#{r['id']} {short_repr(r['title'])}" for r in found[:6])
@@ -515,11 +514,11 @@ def stop_misfit(
     return f"{here}, not in {short_repr(city)}, and {rule}"
 
 
-def detach_from_stop(conn: sqlite3.Connection, exchanges: list[Exchange]) -> None:
+def detach_from_stop(conn: sqlite3.Connection, exchange_ids: Sequence[int]) -> None:
     """Take exchanges off their trip stop: they are kept, no longer part of the trip (the
     trip stop is not part of a calendar event: the sequence stays)."""
-    for ex in exchanges:
-        update(conn, "exchanges", ex.id, {"stop_id": None})
+    for exchange_id in exchange_ids:
+        update(conn, "exchanges", exchange_id, {"stop_id": None})
 
 
 def _check_stop(
@@ -884,18 +883,34 @@ def _link_after_move(
     return int(found["id"]), f"now linked to agreement {short_repr(found['title'])}: {why}"
 
 
-def left_by_termination(conn: sqlite3.Connection, agreement_id: int) -> list[str]:
+class Left(NamedTuple):
+    """The exchanges end-agreement leaves counting for no agreement: notes on the first of
+    them, how many there are in all, and the day the last of them starts."""
+
+    notes: list[str]
+    total: int
+    last_start: str | None
+
+
+def left_by_termination(
+    conn: sqlite3.Connection, agreement_id: int, limit: int | None = None
+) -> Left:
     """What end-agreement tells of the exchanges linked to an agreement that start on or
     after its termination day: they stay linked (end-agreement --undo finds them counted
     again) but count for no agreement; each names the one agreement in force on its start
-    day it would count for, and how to link it (an LoI ended by the MoU that follows)."""
+    day it would count for, and how to link it (an LoI ended by the MoU that follows).
+
+    Notes on the first LIMIT of them in date order (None: all), and how many there are: an
+    agreement that ends with 34 000 exchanges planned after it is told in a page, and the
+    rest counted from the index, not judged one by one."""
     row = conn.execute("SELECT * FROM agreements WHERE id = ?", (agreement_id,)).fetchone()
     if not row["terminated_on"]:
-        return []
+        return Left([], 0, None)
+    after = " FROM exchanges WHERE agreement_id = ? AND start_on >= ? AND status != 'cancelled'"
+    params = (agreement_id, row["terminated_on"])
+    total, last_start = conn.execute(f"SELECT count(*), max(start_on){after}", params).fetchone()
     ids = conn.execute(
-        "SELECT id FROM exchanges WHERE agreement_id = ? AND start_on >= ?"
-        " AND status != 'cancelled' ORDER BY start_on, id",
-        (agreement_id, row["terminated_on"]),
+        f"SELECT id{after} ORDER BY start_on, id LIMIT ?", (*params, -1 if limit is None else limit)
     ).fetchall()
     notes = []
     for (exchange_id,) in ids:
@@ -916,7 +931,7 @@ def left_by_termination(conn: sqlite3.Connection, agreement_id: int) -> list[str
             f"{ex.type} #{ex.id} {short_repr(ex.title)} ({when_text(ex)}) starts after it ended"
             f" and counts for no agreement; {how}"
         )
-    return notes
+    return Left(notes, total, last_start)
 
 
 def _could_link(conn: sqlite3.Connection, ex: Exchange, start: date) -> str | None:
@@ -989,11 +1004,18 @@ def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> l
     name or name), so they keep following their dates and parties; a title the user gave
     is kept. Each is a change of its own: the calendar event's title changes. The other
     exchanges it takes part in get a new sequence: their events name it too (ics.py's
-    description, in the order of the names)."""
+    description, in the order of the names).
+
+    The home organisation of a busy office takes part in every exchange (500 000): only
+    titles naming OLD_LABEL as a whole name are read, and the others' sequences are raised
+    by two statements, with the history rows update() writes for each, in the same order."""
+    # A default title names each organisation whole, between spaces or at the start: a
+    # title only containing it ('JP1' in 'JP144 → DE832 visit …') cannot be one.
     rows = conn.execute(
         "SELECT DISTINCT e.id FROM exchanges e JOIN exchange_orgs o ON o.exchange_id = e.id"
-        " WHERE o.org_id = ? AND e.type = 'visit' AND instr(e.title, ?) > 0 ORDER BY e.id",
-        (org_id, old_label),
+        " WHERE o.org_id = ? AND e.type = 'visit'"
+        " AND (substr(e.title, 1, ?) = ? OR instr(e.title, ?) > 0) ORDER BY e.id",
+        (org_id, len(old_label) + 1, f"{old_label} ", f" {old_label} "),
     ).fetchall()
     followed = []
     for (exchange_id,) in rows:
@@ -1013,14 +1035,32 @@ def follow_org_label(conn: sqlite3.Connection, org_id: int, old_label: str) -> l
         if title != ex.title:
             _change(conn, ex, {"title": title, "title_key": key(title)})
             followed.append(ex.id)
-    for exchange_id, sequence in conn.execute(
-        "SELECT DISTINCT e.id, e.sequence FROM exchanges e"
-        " JOIN exchange_orgs o ON o.exchange_id = e.id WHERE o.org_id = ? ORDER BY e.id",
-        (org_id,),
-    ).fetchall():
-        if exchange_id not in followed:
-            update(conn, "exchanges", exchange_id, {"sequence": sequence + 1})
+    bump_sequences(conn, org_id, followed)
     return followed
+
+
+def bump_sequences(conn: sqlite3.Connection, org_id: int, skip: Sequence[int]) -> None:
+    """Raise the sequence of every exchange the organisation takes part in, but those in
+    SKIP, as update() raises each (the column, `updated`, and a history row of the old and
+    new sequence), in id order: set-wise, not a statement or two per exchange."""
+    import json
+
+    from . import now  # read when called: a test's clock replaces store.now
+
+    which = (
+        " WHERE id IN (SELECT exchange_id FROM exchange_orgs WHERE org_id = :org)"
+        " AND id NOT IN (SELECT value FROM json_each(:skip))"
+    )
+    params = {"org": org_id, "skip": json.dumps(list(skip)), "at": now()}
+    # The history first, while the old sequence is there to read; TEXT columns store the
+    # numbers as the text update() writes ('3').
+    conn.execute(
+        "INSERT INTO history (at, table_name, record_id, record_uuid, action, field, old, new)"
+        " SELECT :at, 'exchanges', id, uuid, 'update', 'sequence', sequence, sequence + 1"
+        f" FROM exchanges{which} ORDER BY id",
+        params,
+    )
+    conn.execute(f"UPDATE exchanges SET sequence = sequence + 1, updated = :at{which}", params)
 
 
 def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | None:

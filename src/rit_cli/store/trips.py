@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import places
 from ..dates import format_days, parse_date
@@ -13,7 +13,7 @@ from ..errors import Ambiguous, Conflict, InvalidInput, NotFound
 from ..models.trips import Trip, TripStop
 from ..text import MAX_TEXT, clean, key, short_repr
 from . import delete, insert, resolve, update
-from .exchanges import TRIP, exchanges_at_stops
+from .exchanges import IN_DATE_ORDER, TRIP, exchanges_at_stops
 from .orgs import find_org
 
 if TYPE_CHECKING:
@@ -223,7 +223,7 @@ class StopChange:
     trip: Trip
     stop: TripStop
     changed: list[str]
-    detached: list[Exchange]
+    detached: list[Held]
 
 
 def edit_trip(
@@ -312,11 +312,12 @@ def _stop_of(trip: Trip, stop_id: int) -> TripStop:
     return next(s for s in trip.stops if s.id == stop_id)
 
 
-def _held(exchanges: list[Exchange]) -> str:
-    """'visit #3 'title'' and how many more: the first exchange a refusal names."""
-    first = exchanges[0]
-    more = f" and {len(exchanges) - 1} more" if len(exchanges) > 1 else ""
-    return f"{first.type} #{first.id} {short_repr(first.title)}{more}"
+class Held(NamedTuple):
+    """An exchange at a trip stop, as a refusal or a detached line names it."""
+
+    id: int
+    type: str
+    title: str
 
 
 def edit_stop(
@@ -367,8 +368,8 @@ def edit_stop(
             f" {'them' if more else 'it'} off the trip (kept as {'they are' if more else 'it is'})"
         )
     changed = update(conn, "trip_stops", stop["id"], values)
-    detached = [ex for ex, _ in misfits]
-    detach_from_stop(conn, detached)
+    detached = [Held(ex.id, ex.type, ex.title) for ex, _ in misfits]
+    detach_from_stop(conn, [ex.id for ex in detached])
     full = get_trip(conn, trip["id"])
     return StopChange(
         full,
@@ -379,41 +380,67 @@ def edit_stop(
 
 
 def _removable(
-    conn: sqlite3.Connection, what: str, stop_ids: list[int], detach: bool
-) -> list[Exchange]:
-    """The exchanges joined to the stops about to go; refused unless detach says to keep
-    them outside the trip (nothing else could join them to it again)."""
-    joined = exchanges_at_stops(conn, stop_ids) if stop_ids else []
-    if joined and not detach:
-        raise Conflict(
-            f"{what} holds {_held(joined)}: pass --detach to remove it and keep"
-            f" {'them' if len(joined) > 1 else 'it'} outside the trip"
-        )
-    return joined
+    conn: sqlite3.Connection, what: str, at: str, param: int, detach: bool
+) -> list[Held]:
+    """The exchanges joined to the stops about to go (AT: a condition on e.stop_id with one
+    parameter), in date order; refused unless detach says to keep them outside the trip
+    (nothing else could join them to it again). A refusal counts them and names the first:
+    a trip of a year's stops holds thousands, none of them read in full."""
+    where = f" FROM exchanges e WHERE {at}"
+    if not detach:
+        (count,) = conn.execute(f"SELECT count(*){where}", (param,)).fetchone()
+        if count:
+            first = Held(*conn.execute(
+                f"SELECT e.id, e.type, e.title{where}{IN_DATE_ORDER} LIMIT 1", (param,)
+            ).fetchone())  # fmt: skip
+            more = f" and {count - 1} more" if count > 1 else ""
+            raise Conflict(
+                f"{what} holds {first.type} #{first.id} {short_repr(first.title)}{more}: pass"
+                f" --detach to remove it and keep {'them' if count > 1 else 'it'} outside the"
+                " trip"
+            )
+        return []
+    rows = conn.execute(f"SELECT e.id, e.type, e.title{where}{IN_DATE_ORDER}", (param,))
+    return [Held(*row) for row in rows]
+
+
+def _trip_alone(conn: sqlite3.Connection, trip_id: int) -> Trip:
+    """The trip and its stops, without the exchanges at them (a removal names the trip,
+    its stops and what it detached, not every exchange in full)."""
+    row = conn.execute("SELECT * FROM trips WHERE id = ?", (trip_id,)).fetchone()
+    return _trip(row, _stops(conn, trip_id, with_exchanges=False))
 
 
 def remove_stop(conn: sqlite3.Connection, trip_ref: str, stop_ref: str, detach: bool) -> StopChange:
     """Remove a stop from a trip's itinerary; the exchanges joined to it are kept and,
-    with detach, taken off the trip (refused otherwise)."""
+    with detach, taken off the trip (refused otherwise). The stop as it was, and the trip
+    after, come without their exchanges."""
     trip = resolve(conn, TRIP, trip_ref)
     row = _find_stop(conn, trip, stop_ref)
-    stop = _stop_of(get_trip(conn, trip["id"]), row["id"])
-    joined = _removable(conn, f"stop #{row['id']} {short_repr(row['city'])}", [row["id"]], detach)
+    stop = _stop_of(_trip_alone(conn, trip["id"]), row["id"])
+    what = f"stop #{row['id']} {short_repr(row['city'])}"
+    joined = _removable(conn, what, "e.stop_id = ?", row["id"], detach)
     from .scheduling import detach_from_stop
 
-    detach_from_stop(conn, joined)
+    detach_from_stop(conn, [ex.id for ex in joined])
     delete(conn, "trip_stops", row["id"])
-    return StopChange(get_trip(conn, trip["id"]), stop, [], joined)
+    return StopChange(_trip_alone(conn, trip["id"]), stop, [], joined)
 
 
-def remove_trip(conn: sqlite3.Connection, ref: str, detach: bool) -> tuple[Trip, list[Exchange]]:
+def remove_trip(conn: sqlite3.Connection, ref: str, detach: bool) -> tuple[Trip, list[Held]]:
     """Remove a trip and its stops; the exchanges joined to them are kept and, with
-    detach, taken off the trip (refused otherwise)."""
-    trip = find_trip(conn, ref)
-    joined = _removable(conn, f"trip {short_repr(trip.title)}", [s.id for s in trip.stops], detach)
+    detach, taken off the trip (refused otherwise). The trip comes without its exchanges."""
+    trip = _trip_alone(conn, resolve(conn, TRIP, ref)["id"])
+    joined = _removable(
+        conn,
+        f"trip {short_repr(trip.title)}",
+        "e.stop_id IN (SELECT id FROM trip_stops WHERE trip_id = ?)",
+        trip.id,
+        detach,
+    )
     from .scheduling import detach_from_stop
 
-    detach_from_stop(conn, joined)
+    detach_from_stop(conn, [ex.id for ex in joined])
     for stop in trip.stops:
         delete(conn, "trip_stops", stop.id)
     delete(conn, "trips", trip.id)
