@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from rit_cli.models.orgs import Change
-from rit_cli.store import delete, insert, record_history
-from rit_cli.store.history import history_of, show_changes
+from rit_cli.store import delete, history, insert, record_history
+from rit_cli.store.history import history_of, show_changes, shown_history
 
 from .conftest import RitRunner
 from .helpers import add_story_orgs, invoke, ok, quiet_ok, quiet_visit
@@ -147,10 +147,10 @@ def test_hostile_labels_are_shown_literally(rit: RitRunner, db_path: Path) -> No
 
 
 def changes(conn: sqlite3.Connection, record_id: int) -> list[tuple[str | None, ...]]:
-    return [
-        (c.field, c.old, c.new)
-        for c in show_changes(conn, history_of(conn, "exchanges", record_id))
-    ]
+    shown = show_changes(conn, history_of(conn, "exchanges", record_id))
+    # What the command writes as it reads it: the same changes, named the same.
+    assert list(shown_history(conn, "exchanges", record_id)) == shown
+    return [(c.field, c.old, c.new) for c in shown]
 
 
 def exchange(conn: sqlite3.Connection, **values: object) -> int:
@@ -234,3 +234,56 @@ def test_show_changes_keeps_the_stored_change(conn: sqlite3.Connection) -> None:
     stored = history_of(conn, "exchanges", ex)
     assert [s.change for s in show_changes(conn, stored)] == stored
     assert isinstance(stored[0], Change)
+
+
+def test_shown_history_is_show_changes_of_every_kind_of_record(
+    story: RitRunner, db_path: Path
+) -> None:
+    """Streamed, a history names what show_changes named: the story's references,
+    removed and erased records, a trip's stops."""
+    from rit_cli import db
+
+    conn = db.connect(db_path)
+    try:
+        tables = {kind.table for kind in history.KINDS.values()}
+        records = conn.execute("SELECT DISTINCT table_name, record_id, record_uuid FROM history")
+        compared = set()
+        for table, record_id, uuid in records.fetchall():
+            if table not in tables:
+                continue  # a stop: in its trip's history
+            for by_uuid in (None, uuid):
+                listed = show_changes(conn, history_of(conn, table, record_id, by_uuid))
+                assert list(shown_history(conn, table, record_id, by_uuid)) == listed
+                assert listed
+            compared.add(table)
+        assert compared == tables - {"programmes", "cooperations"}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("args", [(), ("--json",)])
+def test_history_is_written_as_it_is_read(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """Each change is read after the ones before it were written: the history of a record
+    changed 100 000 times is never held (it took 89 MB)."""
+    import sys
+
+    ok(rit, "add-org", "Life Science Nord", "--short", "LSN", "--country", "DE")
+    for n in range(6):
+        ok(rit, "edit-org", "LSN", "--note", f"note {n}")
+    field = history._field
+    written_before: list[int] = []
+
+    def watching(*given: object) -> object:
+        sys.stdout.flush()
+        written_before.append(len(sys.stdout.buffer.getvalue()))
+        return field(*given)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(history, "_field", watching)
+    out = ok(rit, "history", "LSN", "--kind", "org", *args)
+    assert "note 5" in out
+    assert len(written_before) >= 7 and written_before[0] == 0
+    assert written_before == sorted(written_before)
+    assert len(set(written_before)) == len(written_before)  # one more change written each
+    assert written_before[-1] < len(out.encode())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .text import printable
@@ -457,7 +458,7 @@ def reminder_ref(item: Any) -> str:
     return f"{item.record} #{item.record_id}"
 
 
-def reminders_lines(items: Sequence[Any]) -> Iterable[str]:
+def reminders_lines(items: Iterable[Any]) -> Iterable[str]:
     """One line per item, tab-separated: date, kind, record, title, message.
 
     Only the title and the message hold user text to escape; the rest rit writes itself.
@@ -469,7 +470,7 @@ def reminders_lines(items: Sequence[Any]) -> Iterable[str]:
         )
 
 
-def reminders_json(items: Sequence[Any]) -> Iterator[str]:
+def reminders_json(items: Iterable[Any]) -> Iterator[str]:
     """The reminders' JSON text, a reminder at a time (a year of them at 500 000 exchanges
     held their whole text twice over: 96 MB)."""
     return json_array(reminder_dict(item) for item in items)
@@ -492,24 +493,36 @@ def reminder_dict(item: Any) -> dict[str, Any]:
     }
 
 
-def reminders_view(items: Sequence[Any], today: Any) -> RenderableType:
-    """Reminders grouped under headings, each group a table, for a terminal."""
+def reminders_view(items: Iterable[Any], today: Any) -> RenderableType | None:
+    """Reminders grouped under headings, each group a table, for a terminal; None when
+    there are none.
+
+    One pass over ITEMS (read as they come): each group keeps its rows' text, not the
+    reminders (a table measures every row before it prints one)."""
     from rich.console import Group
     from rich.text import Text
 
+    group_of = {kind: index for index, (_, kinds) in enumerate(_REMINDER_GROUPS) for kind in kinds}
+    rows: list[list[tuple[str, str, str, str]]] = [[] for _ in _REMINDER_GROUPS]
+    for item in items:
+        rows[group_of[item.kind]].append(
+            (item.on.isoformat(), item.kind, f"{reminder_ref(item)} {item.title}", item.message)
+        )
+    if not any(rows):
+        return None
+    columns = (
+        Column("date", itemgetter(0), no_wrap=True),
+        Column("kind", itemgetter(1), no_wrap=True),
+        Column("record", itemgetter(2)),
+        Column("message", itemgetter(3)),
+    )
     parts: list[Any] = [Text(f"rit remind — as of {today.isoformat()}", style="bold")]
-    for heading, kinds in _REMINDER_GROUPS:
-        group = [item for item in items if item.kind in kinds]
+    for (heading, _), group in zip(_REMINDER_GROUPS, rows, strict=True):
         if not group:
             continue
-        columns = (
-            Column("date", lambda i: i.on.isoformat(), no_wrap=True),
-            Column("kind", lambda i: i.kind, no_wrap=True),
-            Column("record", lambda i: f"{reminder_ref(i)} {i.title}"),
-            Column("message", lambda i: i.message),
-        )
         style = "bold red" if heading == "Overdue" else "bold"
         parts.append(Text(""))
         parts.append(Text(f"{heading} ({len(group)})", style=style))
         parts.append(table(columns, group))
+        group.clear()  # the listing holds their text now
     return Group(*parts)

@@ -1,6 +1,7 @@
 """The remind command: what needs attention, for a person or for cron."""
 
 import sys
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any
 
@@ -45,11 +46,11 @@ def remind(
     zone = context.user_zone(tz)
     if not new:
         with context.reading() as conn:
-            items = due(conn, today, horizon, expiry_until, zone)
-        _show(items, today, as_json)
+            # Written as they are read: a horizon of years is never held whole.
+            _show(due(conn, today, horizon, expiry_until, zone), today, as_json)
         return
     with context.writing(create=False) as conn:
-        items = due(conn, today, horizon, expiry_until, zone)
+        items = list(due(conn, today, horizon, expiry_until, zone))
         old = seen_before(conn, items)
         fresh = [item for item in items if item.key not in old]
         # Shown before it is remembered, within the transaction: output that cannot be
@@ -62,19 +63,19 @@ def remind(
         remember(conn, items, fresh, now())
 
 
-def _show(items: list[Any], today: date, as_json: bool) -> None:
+def _show(items: Iterable[Any], today: date, as_json: bool) -> None:
     from ..render import reminders_json, reminders_lines
 
     if as_json:
         sys.stdout.writelines(reminders_json(items))  # [] when nothing is due: valid JSON
-        return
-    if not items:
         return
     from ..render import stdout_is_terminal
 
     if stdout_is_terminal():
         from ..render import make_console, reminders_view
 
-        print_view(make_console(), reminders_view(items, today))
+        view = reminders_view(items, today)
+        if view is not None:  # nothing due: nothing printed
+            print_view(make_console(), view)
     else:
         sys.stdout.writelines(line + "\n" for line in reminders_lines(items))

@@ -419,31 +419,25 @@ def date_history(conn: sqlite3.Connection, ex: Exchange) -> list[dict[str, Any]]
     steps: list[dict[str, Any]] = []
     # By uuid (SQLite may give a removed exchange's id to a new one), in the order of time
     # (a partner's older step brought in by a merge comes before ours), as rit history.
+    # Only the rows that begin a change (its sequence row, see _change) or set a date
+    # field, and the very first (it begins the first change, and names its time): an
+    # exchange whose note was edited 100 000 times took 62 MB to read them all.
+    fields = ("sequence", *_DATE_FIELDS)
     rows = conn.execute(
-        "SELECT at, action, field, new FROM history WHERE record_uuid = ? ORDER BY at, id",
-        (ex.uuid,),
-    ).fetchall()
-    groups: list[tuple[str, list[sqlite3.Row]]] = []
-    for row in rows:
-        # Each change begins with its sequence row (see _change), so it starts a group.
-        if not groups or (row["action"] == "update" and row["field"] == "sequence"):
-            groups.append((row["at"], []))
-        groups[-1][1].append(row)
-    for at, group in groups:
-        touched = False
-        was = state.get("status")
-        for row in group:
-            if row["field"] in _DATE_FIELDS:
-                state[row["field"]] = row["new"]
-                touched = True
-            if row["field"] == "sequence":
-                state["sequence"] = row["new"]
+        "SELECT at, action, field, new FROM history WHERE record_uuid = ?"
+        f" AND (field IN ({', '.join('?' for _ in fields)}) OR id = (SELECT id FROM history"
+        " WHERE record_uuid = ? ORDER BY at, id LIMIT 1)) ORDER BY at, id",
+        (ex.uuid, *fields, ex.uuid),
+    )
+
+    def close(at: str, touched: bool, was: str | None) -> None:
+        """The step a change makes, if any: after it, state holds its dates."""
         if touched or not steps:
             # Open again after done or cancelled: `done --undo` / `cancel --undo` took it back.
             reopened = was in ("done", "cancelled") and state.get("status") in _OPEN
             described = _describe(state)
             if steps and not reopened and described.items() <= steps[-1].items():
-                continue  # the zone of a new host, for dates without a time: no new date
+                return  # the zone of a new host, for dates without a time: no new date
             steps.append(
                 {
                     "at": at,
@@ -452,6 +446,22 @@ def date_history(conn: sqlite3.Connection, ex: Exchange) -> list[dict[str, Any]]
                     "taken_back": was if reopened else None,
                 }
             )
+
+    # The change being read: when it began, whether it set a date, the status before it.
+    change: tuple[str, bool, str | None] | None = None
+    for at, action, field, new in rows:
+        # Each change begins with its sequence row (see _change), so it starts a group.
+        if change is None or (action == "update" and field == "sequence"):
+            if change is not None:
+                close(*change)
+            change = (at, False, state.get("status"))
+        if field in _DATE_FIELDS:
+            state[field] = new
+            change = (change[0], True, change[2])
+        if field == "sequence":
+            state["sequence"] = new
+    if change is not None:
+        close(*change)
     return steps
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from heapq import heappop, heappush
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from ..reminders import ExchangeFact, Reminder
@@ -19,50 +21,115 @@ _EXCHANGE_COLUMNS = """
 """
 
 
-def _facts(rows: Iterable[tuple[Any, ...]], seen: set[int]) -> Iterator[ExchangeFact]:
-    """Rows of _EXCHANGE_COLUMNS not seen before, unpacked by position and built by
-    position: by name costs more, for every row."""
+def _facts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ExchangeFact]:
+    """Rows of _EXCHANGE_COLUMNS, unpacked by position and built by position: by name
+    costs more, for every row."""
     day, instant, fact = date.fromisoformat, datetime.fromisoformat, ExchangeFact
     for number, uuid, kind, title, status, start, end, decide_by, fixed, at, tz, utc, place in rows:
-        if number not in seen:
-            seen.add(number)
-            yield fact(
-                number,
-                uuid,
-                kind,
-                title,
-                status,
-                day(start),
-                day(end),
-                day(decide_by) if decide_by else None,
-                fixed is not None,  # the day column
-                at,
-                tz,
-                instant(utc) if utc else None,
-                place,
-            )
+        yield fact(
+            number,
+            uuid,
+            kind,
+            title,
+            status,
+            day(start),
+            day(end),
+            day(decide_by) if decide_by else None,
+            fixed is not None,  # the day column
+            at,
+            tz,
+            instant(utc) if utc else None,
+            place,
+        )
 
 
-def exchanges_needing_attention(conn: sqlite3.Connection, horizon: date) -> Iterator[ExchangeFact]:
-    """Open exchanges that start by the horizon, or whose decide-by date is by then.
+# A start's day in the user's zone is at most two days from its day at the place (zones
+# are at most 26 hours apart); an upcoming exchange is due on the former. A day to spare.
+_ZONE_SLACK = timedelta(days=3)
+
+_SELECT = f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
+
+# The open exchanges that may need attention, in four disjoint parts, each read in the
+# order of the day its reminders fall on (or, for fixed days, within _ZONE_SLACK of it):
+# (query, the field of the fact that orders it, how many days before that an item may
+# be due).
+_EXCHANGE_PARTS = (
+    # Fixed days: overdue on their first day, upcoming on the user's day of it.
+    (
+        f"{_SELECT} WHERE status = 'scheduled' AND start_on <= :horizon ORDER BY start_on",
+        "start",
+        _ZONE_SLACK,
+    ),
+    # Windows with a decide-by date by the horizon, still open: decide-overdue or
+    # decide-by, on that date. Without statistics SQLite would walk every planned
+    # exchange by status; the partial decide_by index holds only windows that have one.
+    (
+        f"{_SELECT} INDEXED BY exchanges_decide_by WHERE decide_by <= :horizon"
+        " AND decide_by IS NOT NULL AND status = 'planned' AND end_on >= :today"
+        " ORDER BY decide_by",
+        "decide_by",
+        timedelta(0),
+    ),
+    # Windows opening within the horizon with no decide-by date in it: on their first day.
+    (
+        f"{_SELECT} WHERE status = 'planned' AND start_on BETWEEN :today AND :horizon"
+        " AND (decide_by IS NULL OR decide_by > :horizon) ORDER BY start_on",
+        "start",
+        timedelta(0),
+    ),
+    # Windows opened before today, closed or closing by the horizon (those still open
+    # with a decide-by date by then are the second part's): on their last day.
+    (
+        f"{_SELECT} WHERE status = 'planned' AND start_on < :today AND end_on <= :horizon"
+        " AND (end_on < :today OR decide_by IS NULL OR decide_by > :horizon)"
+        " ORDER BY end_on",
+        "end",
+        timedelta(0),
+    ),
+)
+
+
+def in_order(pairs: Iterable[tuple[date, Reminder | None]]) -> Iterator[Reminder]:
+    """The reminders of PAIRS in sort_key order, each yielded as soon as no later one can
+    come before it: a pair's day is one before which neither its reminder (if any) nor a
+    later pair's is due. Holds only the reminders due from the latest such day on (a day's
+    worth, or a few days' for fixed days in other zones), however far the horizon."""
+    from ..reminders import sort_key
+
+    held: list[tuple[Any, int, Reminder]] = []
+    for count, (bound, item) in enumerate(pairs):
+        while held and held[0][0][0] < bound:
+            yield heappop(held)[2]
+        if item is not None:
+            heappush(held, (sort_key(item), count, item))
+    while held:
+        yield heappop(held)[2]
+
+
+def exchange_reminders(
+    conn: sqlite3.Connection, today: date, horizon: date, user_zone: str
+) -> list[Iterator[Reminder]]:
+    """The reminders of open exchanges due by the horizon, as streams each in sort_key
+    order (to merge), read as they are needed.
 
     Done and cancelled exchanges are never read: the (status, start_on) index keeps the
     cost to the open ones, however long the history grows.
     """
-    end = horizon.isoformat()
-    seen: set[int] = set()
-    queries = (
-        f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges WHERE status = 'scheduled' AND start_on <= ?",
-        f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges WHERE status = 'planned' AND start_on <= ?",
-        # Without statistics SQLite would walk every planned exchange by status; the
-        # partial decide_by index holds only windows that have a decide-by date.
-        f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges INDEXED BY exchanges_decide_by"
-        " WHERE decide_by <= ? AND decide_by IS NOT NULL AND status = 'planned'",
-    )
-    for sql in queries:
+    from ..reminders import classify_exchange
+
+    dates = {"today": today.isoformat(), "horizon": horizon.isoformat()}
+
+    def part(sql: str, field: str, slack: timedelta) -> Iterator[Reminder]:
         cursor = conn.cursor()
         cursor.row_factory = None  # plain tuples: unpacked by position, no sqlite3.Row each
-        yield from _facts(cursor.execute(sql, (end,)), seen)
+        ordering = attrgetter(field)
+        # With each reminder the day before which none from this fact on is due.
+        yield from in_order(
+            (ordering(fact) - slack, classify_exchange(fact, today, horizon, user_zone))
+            for fact in _facts(cursor.execute(sql, dates))
+        )
+
+    return [part(*spec) for spec in _EXCHANGE_PARTS]
 
 
 def ending_within(conn: sqlite3.Connection, today: date, until: date) -> list[Reminder]:
@@ -75,8 +142,6 @@ def ending_within(conn: sqlite3.Connection, today: date, until: date) -> list[Re
     window's end on, as obligations_at_risk does from today; no index holds terminated_on.
     A draft (its signing day still to come) is not expiring: nothing is in force yet.
     """
-    from datetime import timedelta
-
     from ..schedule import AgreementTerms
 
     items = []
@@ -194,22 +259,23 @@ def due(
     expiry_until: date,
     user_zone: str,
     judged: Mapping[int, Compliance] | None = None,
-) -> list[Reminder]:
-    """Everything that needs attention as of today, sorted by date.
+) -> Iterator[Reminder]:
+    """Everything that needs attention as of today, sorted by date (sort_key), read as
+    it is yielded: the exchanges' reminders from their queries, each in its order, merged
+    with the agreements' and programmes' (a few hundred, held). The connection must stay
+    open until the last is read.
 
     judged: this year's compliance of agreements already worked out (the report has it),
     by id; the others are judged here.
     """
-    from ..reminders import classify_exchange, sort_key
+    from heapq import merge
 
-    items = [
-        item
-        for fact in exchanges_needing_attention(conn, horizon)
-        if (item := classify_exchange(fact, today, horizon, user_zone)) is not None
-    ]
-    items.extend(ending_within(conn, today, expiry_until))
-    items.extend(obligations_at_risk(conn, today, judged or {}))
-    return sorted(items, key=sort_key)
+    from ..reminders import sort_key
+
+    agreements = ending_within(conn, today, expiry_until)
+    agreements.extend(obligations_at_risk(conn, today, judged or {}))
+    agreements.sort(key=sort_key)
+    return merge(*exchange_reminders(conn, today, horizon, user_zone), agreements, key=sort_key)
 
 
 def obligations_at_risk(

@@ -180,7 +180,7 @@ def current_report(
         for e in select(conn, today, until, org=scope.org, agreement=scope.agreement)
         if e.status in ("planned", "scheduled") and _exchange_in_scope(e, scope, ids, org_id)
     ]
-    reminders = due(conn, today, today + timedelta(days=14), until, user_zone, compliance)
+    reminders = list(due(conn, today, today + timedelta(days=14), until, user_zone, compliance))
     if scope != Scope():
         exchanges = _exchange_ids_in_scope(
             conn, (r.record_id for r in reminders if r.record == "exchange"), scope, ids, org_id
