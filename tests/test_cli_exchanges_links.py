@@ -353,7 +353,7 @@ def test_a_move_out_of_its_agreement_s_term_links_the_exchange_as_scheduling_wou
     out = quiet_ok(rit, "reschedule", "1", "--on", "2018-03-01")
     assert out.splitlines()[1] == (
         "not linked to any agreement; #2 'MoU' fits and is in force on 2018-03-01:"
-        " rit edit-exchange 1 --agreement 2 links it"
+        " rit edit-exchange '#1' --agreement '#2' links it"
     )
     assert linked(rit) == [("2018-03-01", None)]
     history = quiet_ok(rit, "history", "1", "--kind", "exchange")

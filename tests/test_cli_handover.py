@@ -8,6 +8,7 @@ each, and names the agreement it would count for and the command that links it.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from .conftest import RitRunner
@@ -35,14 +36,14 @@ def test_end_agreement_names_what_now_counts_for_nothing(rit: RitRunner) -> None
     # the September window starts while the LoI is in force; the cancelled visit is no loss
     assert lines[1:] == [
         "visit #2 'LSN → FBRI visit 2016-11' (2016-11) starts after it ended and counts for"
-        " no agreement; #2 'MoU' fits and is in force then: rit edit-exchange 2 --agreement 2"
-        " links it",
+        " no agreement; #2 'MoU' fits and is in force then: rit edit-exchange '#2' --agreement"
+        " '#2' links it",
         "visit #3 'FBRI → LSN visit 2017-03-01' (2017-03-01) starts after it ended and counts"
-        " for no agreement; #2 'MoU' fits and is in force then: rit edit-exchange 3"
-        " --agreement 2 links it",
+        " for no agreement; #2 'MoU' fits and is in force then: rit edit-exchange '#3'"
+        " --agreement '#2' links it",
     ]
-    ok(rit, "edit-exchange", "2", "--agreement", "2")  # the command it names works
-    ok(rit, "edit-exchange", "3", "--agreement", "2")
+    for line in lines[1:]:  # the command it names works
+        ok(rit, *shlex.split(line.split(": rit ")[1].removesuffix(" links it")))
     agenda = ok(rit, "agenda", "--agreement", "MoU", "--from", "2016-01-01", "--to", "2017-12-31")
     assert [line.split("\t")[0] for line in agenda.splitlines()] == ["2", "3"]
 
@@ -110,6 +111,8 @@ def test_thousands_left_behind_are_told_in_a_page_and_listed_by_the_agenda(
     _busy(rit, many, others=8)
     ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2061-03-01",
        "--agreement", "LoI", env=many)  # fmt: skip
+    # An agreement titled as the other's id: the agenda named must still find the LoI.
+    ok(rit, "edit-agreement", "Other 0", "--title", "1", env=few)
     out, statements = _ending(rit, few)
     lines = out.splitlines()
     assert lines[0].startswith("terminated agreement #1 LoI on 2017-01-01")
@@ -121,14 +124,17 @@ def test_thousands_left_behind_are_told_in_a_page_and_listed_by_the_agenda(
     assert lines[20].startswith("visit #20 'FBRI → LSN visit 2036-03-01' (2036-03-01)")
     assert lines[-1] == (
         "… and 24 more start after it ended and count for no agreement:"
-        " rit agenda --agreement 1 --from 2017-01-01 --to 2060-03-01 lists them"
+        " rit agenda --agreement '#1' --from 2017-01-01 --to 2060-03-01 lists them (with any"
+        " cancelled or begun earlier)"
     )
-    agenda = ok(rit, *lines[-1].split(": rit ")[1].removesuffix(" lists them").split(), env=few)
+    command = lines[-1].split(": rit ")[1].split(" lists them")[0]
+    agenda = ok(rit, *shlex.split(command), env=few)
     assert [int(line.split("\t")[0]) for line in agenda.splitlines()] == list(range(1, 45))
 
     out_many, statements_many = _ending(rit, many)
     assert out_many.splitlines()[-1] == (
         "… and 25 more start after it ended and count for no agreement:"
-        " rit agenda --agreement 1 --from 2017-01-01 --to 2061-03-01 lists them"
+        " rit agenda --agreement '#1' --from 2017-01-01 --to 2061-03-01 lists them (with any"
+        " cancelled or begun earlier)"
     )
     assert statements_many == statements

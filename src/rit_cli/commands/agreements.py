@@ -477,11 +477,13 @@ def end_agreement(
         say(note)
     if left.total > len(left.notes):
         # Thousands of notes are read by no one: the first page, the count, and the agenda
-        # that lists every one (with what else is linked and overlaps those days).
+        # that lists every one (with what else is linked and overlaps those days). '#ID', quoted:
+        # a bare number is refused when another agreement is titled so.
         say(
             f"… and {left.total - len(left.notes)} more start after it ended and count for no"
-            f" agreement: rit agenda --agreement {agreement.id} --from"
-            f" {agreement.terminated_on} --to {left.last_start} lists them"
+            f" agreement: rit agenda --agreement '#{agreement.id}' --from"
+            f" {agreement.terminated_on} --to {left.last_start} lists them (with any"
+            " cancelled or begun earlier)"
         )
 
 

@@ -923,7 +923,7 @@ def left_by_termination(
         else:
             how = (
                 f"#{found['id']} {short_repr(found['title'])} fits and is in force then:"
-                f" rit edit-exchange {ex.id} --agreement {found['id']} links it"
+                f" rit edit-exchange '#{ex.id}' --agreement '#{found['id']}' links it"
                 if found is not None
                 else "no other agreement in force then fits"
             )
@@ -947,7 +947,8 @@ def _could_link(conn: sqlite3.Connection, ex: Exchange, start: date) -> str | No
         return None
     return (
         f"not linked to any agreement; #{found['id']} {short_repr(found['title'])} fits and is"
-        f" in force on {start.isoformat()}: rit edit-exchange {ex.id} --agreement {found['id']}"
+        f" in force on {start.isoformat()}: rit edit-exchange '#{ex.id}'"
+        f" --agreement '#{found['id']}'"
         " links it"
     )
 
