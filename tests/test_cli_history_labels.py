@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rit_cli.models.orgs import Change
-from rit_cli.store import delete, history, insert, record_history
+from rit_cli.store import delete, history, insert, record_history, update
 from rit_cli.store.history import history_of, show_changes, shown_history
 
 from .conftest import RitRunner
@@ -287,3 +287,35 @@ def test_history_is_written_as_it_is_read(
     assert written_before == sorted(written_before)
     assert len(set(written_before)) == len(written_before)  # one more change written each
     assert written_before[-1] < len(out.encode())
+
+
+def test_a_change_committed_while_history_is_read_is_not_half_seen(
+    rit: RitRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """history reads the ids to name first, then the changes: both from one snapshot. A
+    host changed by another process between the two reads showed an organisation that
+    exists as '#3 (removed)'; now the history is the one before that change, whole."""
+    from rit_cli import db
+    from rit_cli.store.orgs import OrgInput, add_org
+
+    add_story_orgs(rit)
+    quiet_visit(rit, "LSN", "FBRI", "--on", "2016-05-02")
+    before = ok(rit, "history", "1", "--kind", "exchange")
+    wanted = history._wanted
+
+    def and_meanwhile(*args: object) -> object:
+        found = wanted(*args)
+        other = db.connect(db_path)
+        try:
+            with db.transaction(other):
+                org = add_org(other, OrgInput(name="Newco", short="NEW", country="DE"))
+                update(other, "exchanges", 1, {"host_id": org.id})
+        finally:
+            other.close()
+        return found
+
+    monkeypatch.setattr(history, "_wanted", and_meanwhile)
+    assert ok(rit, "history", "1", "--kind", "exchange") == before
+    monkeypatch.setattr(history, "_wanted", wanted)
+    after = ok(rit, "history", "1", "--kind", "exchange")
+    assert "#3 NEW" in after and "(removed)" not in after

@@ -105,7 +105,7 @@ def show_contact(
     """
     from ..store.contacts import find_contact, references_to_contact
 
-    with context.reading() as conn:
+    with context.reading(snapshot=True) as conn:
         contact = find_contact(conn, ref)
         refs = references_to_contact(conn, contact.id)
         # --json lists every record that refers to it, as read; the page shows the

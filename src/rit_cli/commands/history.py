@@ -72,7 +72,7 @@ def history(
 
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"unknown kind {short_repr(kind)}: use one of {', '.join(KINDS)}")
-    with context.reading() as conn:
+    with context.reading(snapshot=True) as conn:
         table, record_id, _name, uuid = find_record(conn, ref, kind)
         columns = history_columns(context.user_zone(tz))
         field, old, new = (c.get for c in columns[2:])

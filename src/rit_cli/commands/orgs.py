@@ -145,7 +145,7 @@ def show_org(
     from ..store.orgs import find_org, references_to_org
     from .contacts import CONTACT_COLUMNS, contact_json
 
-    with context.reading() as conn:
+    with context.reading(snapshot=True) as conn:
         org = find_org(conn, ref)
         contacts = list_contacts(conn, f"#{org.id}")
         refs = references_to_org(conn, org.id)

@@ -45,7 +45,7 @@ def remind(
     expiry_until = add_duration(today, parse_duration(expiry_within))
     zone = context.user_zone(tz)
     if not new:
-        with context.reading() as conn:
+        with context.reading(snapshot=True) as conn:
             # Written as they are read: a horizon of years is never held whole.
             _show(due(conn, today, horizon, expiry_until, zone), today, as_json)
         return
