@@ -481,3 +481,20 @@ def test_raising_the_sequences_at_once_writes_what_raising_each_wrote(
     at_once = after(lambda conn: bump_sequences(conn, 1, skip))
     assert at_once == each
     assert at_once.count("'sequence','") > 3
+
+
+def test_a_rename_retitling_many_visits_names_the_first(rit: RitRunner) -> None:
+    """The home organisation's new short name retitles every visit it made: the line names
+    the first REFERENCES_SHOWN and counts the rest (it listed 804 ids)."""
+    from rit_cli.commands._common import REFERENCES_SHOWN
+
+    visits = REFERENCES_SHOWN + 2
+    add_story_orgs(rit)
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2017-03-01",
+       "--yearly", "--until", str(2017 + visits - 1))  # fmt: skip
+    out = ok(rit, "edit-org", "LSN", "--short", "LSNH")
+    shown = ", ".join(f"#{i}" for i in range(1, REFERENCES_SHOWN + 1))
+    assert out.endswith(f"the default titles of {visits} visits follow ({shown} and 2 more)\n"), out
+    titles = [e["title"] for e in json.loads(ok(rit, "agenda", "--from", "2017-01-01",
+              "--to", "2050-12-31", "--json"))]  # fmt: skip
+    assert len(titles) == visits and all(t.startswith("LSNH → FBRI visit") for t in titles)

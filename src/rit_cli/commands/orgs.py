@@ -233,7 +233,10 @@ def edit_org(
         if followed:
             from ..text import count
 
-            numbers = ", ".join(f"#{i}" for i in followed)
+            # The home organisation's new short name retitles thousands: the first ids only.
+            numbers = ", ".join(f"#{i}" for i in followed[:REFERENCES_SHOWN])
+            if len(followed) > REFERENCES_SHOWN:
+                numbers += f" and {len(followed) - REFERENCES_SHOWN} more"
             titles = f"; the default titles of {count(len(followed), 'visit')} follow ({numbers})"
         say(f"updated organisation #{org.id} {org.name}: {', '.join(changed)}{zone}{titles}")
     else:
