@@ -147,11 +147,11 @@ class Listing:
         every = range(len(self.columns))
         kept = [i for i in every if not self.columns[i].optional]
         for shown in ([*every], kept) if len(kept) < len(every) else ([*every],):
-            widths = column_widths(
-                [self.columns[i] for i in shown],
-                [[row[i] for i in shown] for row in self.rows],
-                width,
+            # Every column shown (the usual case): the rows themselves, not a copy of each.
+            rows = (
+                self.rows if shown == [*every] else [[row[i] for i in shown] for row in self.rows]
             )
+            widths = column_widths([self.columns[i] for i in shown], rows, width)
             if widths is not None:
                 return shown, widths
         return None
