@@ -101,3 +101,74 @@ def test_commands_on_a_terminal_print_the_same_in_batches(
     monkeypatch.setattr(render, "ROWS_AT_A_TIME", 2)
     assert ok(rit, *args, env=env) == whole
     assert "LSN" in whole
+
+
+class Reads:
+    """RECORDS as a query a listing may run again, counting how often it is read."""
+
+    def __init__(self, records: list[tuple[object, ...]]) -> None:
+        self.records, self.times = records, 0
+
+    def __call__(self) -> list[tuple[object, ...]]:
+        self.times += 1
+        return self.records
+
+
+MANY = [
+    (n, f"Cluster {n} " + "Kobe " * (n % 4), "a longer note that wraps " * (n % 3))
+    for n in range(1, 40)
+]
+
+
+@pytest.mark.parametrize("held", [0, 5, 38])
+@pytest.mark.parametrize("width", [120, 60, 40, 24, 12])  # 40: the note left out; 24, 12: blocks
+def test_a_listing_read_again_prints_what_it_would_have_held(
+    monkeypatch: pytest.MonkeyPatch, held: int, width: int
+) -> None:
+    """Past HELD_ROWS, records that can be read again are not held: they are measured in a
+    pass and printed in another (thirty years of agenda on a terminal took a kilobyte a
+    row); the text is the same as the listing holding them prints."""
+    whole = printed(width, render.table(COLUMNS, MANY, title="Exchanges"), whole=True)
+    monkeypatch.setattr(render, "HELD_ROWS", held)
+    monkeypatch.setattr(render, "ROWS_AT_A_TIME", 7)
+    reads = Reads(MANY)
+    listing = render.table(COLUMNS, render.Again(reads), title="Exchanges")
+    assert listing._held is None and not listing.empty
+    assert printed(width, listing, whole=False) == whole
+    assert reads.times >= 3  # held: the first pass; then measured, and printed
+
+
+def test_a_listing_read_again_within_held_rows_is_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads = Reads(MANY)
+    listing = render.table(COLUMNS, render.Again(reads))
+    assert printed(120, listing, whole=False) == printed(120, render.table(COLUMNS, MANY), True)
+    assert reads.times == 1 and listing._held is not None
+    assert render.table(COLUMNS, render.Again(Reads([]))).empty
+
+
+@pytest.mark.parametrize("columns", ["120", "30"])
+def test_a_long_agenda_on_a_terminal_is_read_again_not_held(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    ok(rit, *ADD_LSN)
+    ok(rit, *ADD_FBRI)
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2017-03-10",
+       "--yearly", "--until", "2040")  # fmt: skip
+    env = {"TTY_COMPATIBLE": "1", "COLUMNS": columns, "RIT_TODAY": "2016-12-20"}
+    args = ("agenda", "--from", "2017-01-01", "--to", "2040-12-31")
+    whole = ok(rit, *args, env=env)
+    held: list[bool] = []
+    listing = render.Listing.__init__
+
+    def watching(self: render.Listing, *a: object) -> None:
+        listing(self, *a)
+        held.append(self._held is not None)
+
+    monkeypatch.setattr(render.Listing, "__init__", watching)
+    monkeypatch.setattr(render, "HELD_ROWS", 5)
+    monkeypatch.setattr(render, "ROWS_AT_A_TIME", 4)
+    assert ok(rit, *args, env=env) == whole
+    assert held == [False]
+    assert whole.count("LSN → FBRI visit") == 24

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -87,6 +88,23 @@ TALL = 6
 FOLDABLE = 20
 
 
+# A listing whose records can be read again (Again) keeps the text of this many rows; past
+# that it measures and prints them in passes over the records instead of holding them.
+HELD_ROWS = 2000
+
+
+class Again:
+    """Records a listing may read more than once (a query run anew for each pass): thirty
+    years of agenda on a terminal are measured in one pass and printed in another, never
+    held (500 000 rows took about a kilobyte each)."""
+
+    def __init__(self, read: Callable[[], Iterable[Any]]):
+        self.read = read
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.read())
+
+
 class Listing:
     """Records under columns that lose no text at any width.
 
@@ -104,7 +122,38 @@ class Listing:
     def __init__(self, columns: Sequence[Column], records: Iterable[Any], title: str | None):
         self.columns = tuple(columns)
         self.title = printable(title) if title else title  # may name a record: `gaps`
-        self.rows = [[cell(column.get(record)) for column in self.columns] for record in records]
+        # Records that can be read again are held only up to HELD_ROWS (None: read again).
+        self._again = records if isinstance(records, Again) else None
+        rows: list[list[str]] = []
+        self._held: list[list[str]] | None = rows
+        for row in self._texts(records):
+            rows.append(row)
+            if self._again is not None and len(rows) > HELD_ROWS:
+                self._held = None
+                break
+
+    @property
+    def rows(self) -> Sequence[Sequence[str]]:
+        """Every row's text (read again, and held for once, when it was not kept)."""
+        return self._held if self._held is not None else list(self._rows())
+
+    @property
+    def empty(self) -> bool:
+        return self._held == []
+
+    def _texts(self, records: Iterable[Any]) -> Iterator[list[str]]:
+        columns = self.columns
+        for record in records:
+            yield [cell(column.get(record)) for column in columns]
+
+    def _projected(self, shown: Sequence[int]) -> Iterator[list[str]]:
+        return _project(self._rows(), shown)
+
+    def _rows(self) -> Iterator[Sequence[str]]:
+        if self._held is not None:
+            return iter(self._held)
+        assert self._again is not None
+        return self._texts(self._again)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         layout = self._layout(options.max_width)
@@ -130,28 +179,39 @@ class Listing:
             while batch := list(islice(blocks, ROWS_AT_A_TIME)):
                 yield Segments([s for line in lines_of(Group(*batch)) for s in line])
             return
-        starts = range(0, max(len(self.rows), 1), ROWS_AT_A_TIME)
-        for start in starts:
-            rows = self.rows[start : start + ROWS_AT_A_TIME]
-            lines = lines_of(self._table(*layout, rows, header=not start))
+        rows = self._rows()
+        batch = list(islice(rows, ROWS_AT_A_TIME))
+        first = True
+        while True:
+            following = list(islice(rows, ROWS_AT_A_TIME))
+            lines = lines_of(self._table(*layout, batch, header=first))
             # A table ends in its bottom edge and a headless one begins with its top edge
             # (blank lines in SIMPLE_HEAD): between two batches there is neither.
-            if start:
+            if not first:
                 lines = lines[1:]
-            if start != starts[-1]:
+            if following:
                 lines = lines[:-1]
             yield Segments([segment for line in lines for segment in line])
+            if not following:
+                return
+            batch, first = following, False
 
     def _layout(self, width: int) -> tuple[list[int], list[int]] | None:
         """The columns shown and their widths at this width; None: records as blocks."""
         every = range(len(self.columns))
         kept = [i for i in every if not self.columns[i].optional]
         for shown in ([*every], kept) if len(kept) < len(every) else ([*every],):
-            # Every column shown (the usual case): the rows themselves, not a copy of each.
-            rows = (
-                self.rows if shown == [*every] else [[row[i] for i in shown] for row in self.rows]
-            )
-            widths = column_widths([self.columns[i] for i in shown], rows, width)
+            columns = [self.columns[i] for i in shown]
+            if self._held is None:  # measured in passes over the records, never held
+                widths = _widths(columns, partial(self._projected, shown), width)
+            else:
+                # Every column shown (the usual case): the rows themselves, not copies.
+                rows = (
+                    self._held
+                    if shown == [*every]
+                    else [[row[i] for i in shown] for row in self._held]
+                )
+                widths = column_widths(columns, rows, width)
             if widths is not None:
                 return shown, widths
         return None
@@ -200,7 +260,7 @@ class Listing:
         lead += 1
         if self.title:
             yield Text(self.title, style="table.title")
-        for index, row in enumerate(self.rows):
+        for index, row in enumerate(self._rows()):
             if index:
                 yield Text("")
             yield Text("  ".join(v for v in row[:lead] if v), style="bold", overflow="fold")
@@ -225,31 +285,51 @@ def column_widths(
     FOLDABLE, then, as far as the width allows, its longest word, then a share of what
     is left.
     """
+    return _widths(columns, lambda: rows, width)
+
+
+def _project(rows: Iterable[Sequence[str]], shown: Sequence[int]) -> Iterator[list[str]]:
+    for row in rows:
+        yield [row[i] for i in shown]
+
+
+def _widths(
+    columns: Sequence[Column], rows: Callable[[], Iterable[Sequence[str]]], width: int
+) -> list[int] | None:
+    """column_widths of the rows ROWS() gives: one pass to measure them, and another to
+    see that none grows too tall when a column is narrower than its widest cell."""
     from rich.cells import cell_len
 
     # A SIMPLE_HEAD table without edge padding: an edge each side, a divider between
     # columns and a space of padding either side of each divider.
     room = width - 3 * len(columns) + 1
+    count = len(columns)
+    widest, word, whole = [0] * count, [0] * count, [0] * count
+    wrapping = [i for i, column in enumerate(columns) if not column.no_wrap]
+    for row in rows():
+        for i in range(count):
+            size = cell_len(row[i])
+            if size > widest[i]:
+                widest[i] = size
+        for i in wrapping:
+            for w in row[i].split():
+                size = cell_len(w)
+                if size > word[i]:
+                    word[i] = size
+                if whole[i] < size <= FOLDABLE:
+                    whole[i] = size
     natural: list[int] = []
     least: list[int] = []
     words: list[int] = []
     for i, column in enumerate(columns):
-        values = [row[i] for row in rows]
-        widest = max(map(cell_len, values), default=0)
-        header = cell_len(column.header)
-        natural.append(max(widest, header))
+        natural.append(max(widest[i], cell_len(column.header)))
         if column.no_wrap:
             least.append(natural[-1])
             words.append(natural[-1])
             continue
         header_word = max(map(cell_len, column.header.split() or [""]))
-        word = max((cell_len(w) for value in values for w in value.split()), default=0)
-        whole = max(
-            (n for value in values for w in value.split() if (n := cell_len(w)) <= FOLDABLE),
-            default=0,
-        )
-        least.append(max(header_word, min(widest, READABLE), whole))
-        words.append(max(header_word, word))
+        least.append(max(header_word, min(widest[i], READABLE), whole[i]))
+        words.append(max(header_word, word[i]))
     if sum(least) > room:
         return None
     if sum(natural) <= room:
@@ -273,10 +353,9 @@ def column_widths(
             if widths[i] < natural[i]:
                 widths[i] += 1
                 left -= 1
-    for i, column in enumerate(columns):
-        if not column.no_wrap and widths[i] < natural[i]:
-            if any(_lines(row[i], widths[i], cell_len) > TALL for row in rows):
-                return None
+    narrowed = [i for i in wrapping if widths[i] < natural[i]]
+    if any(_lines(row[i], widths[i], cell_len) > TALL for row in rows() for i in narrowed):
+        return None
     return widths
 
 

@@ -78,7 +78,7 @@ def print_listing(
         # A table measures every row before it prints one: it keeps their text only.
         listing = render.table(columns, records, title=title)
         console = render.make_console()
-        if listing.rows:
+        if not listing.empty:
             print_view(console, listing)
         else:
             console.print("(none)", style="dim")

@@ -1,13 +1,14 @@
 """Commands for exchanges: visits and meetings, their dates and the agenda."""
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import context
 from ..app import app
 from ..models.exchanges import EXCHANGE_STATUSES, EXCHANGE_TYPES, Exchange
-from ..render import Column
+from ..render import Again, Column
 from ._common import (
     AGREEMENTS,
     CONTACTS,
@@ -574,15 +575,21 @@ def agenda(
     # JSON gives every field of each exchange; a listing only what its lines show.
     select = store.agenda if as_json else store.agenda_lines
     columns = exchange_columns(zone)
-    if not as_json and stdout_is_terminal():
+    terminal = not as_json and stdout_is_terminal()
+    if terminal:
         from ..render import make_console
 
         columns = terminal_columns(zone, make_console().width)
-    with context.reading() as conn:
-        records = select(
-            conn, first, last, org=org, agreement=agreement, type_filter=type_, status=status
-        )
-        # Piped lines are printed as they are read (an agenda of years is not held whole).
+    with context.reading(snapshot=True) as conn:
+
+        def read() -> Iterable[Any]:
+            return select(
+                conn, first, last, org=org, agreement=agreement, type_filter=type_, status=status
+            )
+
+        # Piped lines are printed as they are read (an agenda of years is not held whole);
+        # a terminal table of years reads them again to print what it measured.
+        records = Again(read) if terminal else read()
         print_listing(columns, records, as_json, lambda e: store.exchange_json(e, zone))
 
 
