@@ -172,3 +172,26 @@ def test_a_long_agenda_on_a_terminal_is_read_again_not_held(
     assert ok(rit, *args, env=env) == whole
     assert held == [False]
     assert whole.count("LSN → FBRI visit") == 24
+
+
+def test_a_long_history_on_a_terminal_is_read_again_not_held(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(rit, *ADD_LSN)
+    for n in range(12):
+        ok(rit, "edit-org", "LSN", "--city", f"Hamburg {n}")
+    env = {"TTY_COMPATIBLE": "1", "COLUMNS": "100"}
+    whole = ok(rit, "history", "LSN", env=env)
+    held: list[bool] = []
+    listing = render.Listing.__init__
+
+    def watching(self: render.Listing, *a: object) -> None:
+        listing(self, *a)
+        held.append(self._held is not None)
+
+    monkeypatch.setattr(render.Listing, "__init__", watching)
+    monkeypatch.setattr(render, "HELD_ROWS", 3)
+    monkeypatch.setattr(render, "ROWS_AT_A_TIME", 2)
+    assert ok(rit, "history", "LSN", env=env) == whole
+    assert held == [False]
+    assert whole.count("Hamburg 11") == 1 and whole.count("Hamburg") >= 12

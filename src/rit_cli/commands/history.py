@@ -67,6 +67,7 @@ def history(
     Example: rit history LSN --kind org
     """
     from ..errors import InvalidInput
+    from ..render import Again
     from ..store.history import find_record, shown_history
     from ..text import short_repr
 
@@ -76,10 +77,11 @@ def history(
         table, record_id, _name, uuid = find_record(conn, ref, kind)
         columns = history_columns(context.user_zone(tz))
         field, old, new = (c.get for c in columns[2:])
-        # Written as they are read: a record changed 100 000 times is never held.
+        # Written as they are read: a record changed 100 000 times is never held (a table
+        # on a terminal reads them again to print what it measured).
         print_listing(
             columns,
-            shown_history(conn, table, record_id, uuid),
+            Again(lambda: shown_history(conn, table, record_id, uuid)),
             as_json,
             # The values as stored (stable for scripts), and as the table shows them.
             lambda c: {
