@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rit_cli import db, render
-from rit_cli.commands._common import REFERENCES_SHOWN
+from rit_cli.commands._common import REFERENCES_SHOWN, referred_by
 from rit_cli.store.contacts import references_to_contact
 from rit_cli.store.orgs import references_to_org
 
@@ -122,7 +122,7 @@ def test_a_host_that_is_also_a_party_is_listed_once(conn: sqlite3.Connection) ->
 def test_listed_and_summary(conn: sqlite3.Connection) -> None:
     refs = references_to_contact(conn, 1)
     assert refs.kinds() == ["exchange"]
-    listed = refs.listed(2)
+    listed = referred_by(refs, False, 2)
     assert listed == {
         "exchange": [
             "#1 FBRI → LSN visit 2017-01-01",
@@ -130,7 +130,9 @@ def test_listed_and_summary(conn: sqlite3.Connection) -> None:
             f"… and {VISITS - 2} more (--json lists them all)",
         ]
     }
-    assert refs.listed(VISITS)["exchange"][-1] == f"#{VISITS} FBRI → LSN visit 2017-01-23"
+    assert (
+        referred_by(refs, False, VISITS)["exchange"][-1] == f"#{VISITS} FBRI → LSN visit 2017-01-23"
+    )
     assert refs.summary(1) == [f"{VISITS} exchanges (#1 FBRI → LSN visit 2017-01-01, …)"]
     assert references_to_org(conn, 1).summary(1)[0] == "1 contact (#1 Hinrich Habeck)"
 
@@ -140,7 +142,7 @@ def test_the_reference_queries_search_indexes_never_scan(conn: sqlite3.Connectio
     conn.set_trace_callback(seen.append)
     try:
         for refs in (references_to_org(conn, 1), references_to_contact(conn, 1)):
-            refs.listed(2)
+            referred_by(refs, False, 2)
             refs.summary()
             for entries in refs.every().values():
                 list(entries)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ..models.orgs import Removed
     from ..outfile import Data
+    from ..store import References
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
 
@@ -42,11 +43,11 @@ class Completes(StringParamType):
         return candidates(self.source, incomplete)
 
 
-# The references every kind of command takes.
 # How many records of each kind referring to an organisation or contact its page lists
 # (--json lists them all): the home organisation of a busy office is in every exchange.
 REFERENCES_SHOWN = 20
 
+# The references every kind of command takes.
 ORGS = Completes("orgs")
 PROGRAMMES = Completes("programmes")
 CONTACTS = Completes("contacts")
@@ -120,6 +121,20 @@ def print_details(
             console.print(item)
         return
     write_lines(render.details_plain([("record", title), *pairs]))
+
+
+def referred_by(refs: References, as_json: bool, limit: int = REFERENCES_SHOWN) -> dict[str, Any]:
+    """What a record's page shows of the records that refer to it, by kind: the first
+    LIMIT and how many more; for --json every one, as it is read."""
+    if as_json:
+        return refs.every()
+    shown: dict[str, Any] = {}
+    for kind in refs.kinds():
+        first = list(refs.entries(kind, limit + 1))
+        if len(first) > limit:
+            first[limit:] = [f"… and {refs.count(kind) - limit} more (--json lists them all)"]
+        shown[kind] = first
+    return shown
 
 
 def write_lines(lines: Iterable[str]) -> None:

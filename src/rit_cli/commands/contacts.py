@@ -11,10 +11,10 @@ from ..render import Column
 from ._common import (
     CONTACTS,
     ORGS,
-    REFERENCES_SHOWN,
     JsonOpt,
     print_details,
     print_listing,
+    referred_by,
     say,
 )
 
@@ -107,10 +107,7 @@ def show_contact(
 
     with context.reading(snapshot=True) as conn:
         contact = find_contact(conn, ref)
-        refs = references_to_contact(conn, contact.id)
-        # --json lists every record that refers to it, as read; the page shows the
-        # first REFERENCES_SHOWN of each kind and how many more there are
-        listed = {} if as_json else refs.listed(REFERENCES_SHOWN)
+        referred = referred_by(references_to_contact(conn, contact.id), as_json)
         pairs = [
             ("id", contact.id),
             ("organisation", contact.org),
@@ -119,11 +116,11 @@ def show_contact(
             ("e-mail", contact.email),
             ("phone", contact.phone),
             ("note", contact.note),
-            *((label + "s", items) for label, items in listed.items()),
+            *((label + "s", items) for label, items in referred.items()),
         ]
         payload = {
             **contact_json(contact),
-            "referred_to_by": refs.every() if as_json else listed,
+            "referred_to_by": referred,
         }
         print_details(contact.full_name, pairs, payload, as_json)
 

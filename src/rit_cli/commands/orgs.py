@@ -17,6 +17,7 @@ from ._common import (
     JsonOpt,
     print_details,
     print_listing,
+    referred_by,
     replacing,
     say,
 )
@@ -148,14 +149,11 @@ def show_org(
     with context.reading(snapshot=True) as conn:
         org = find_org(conn, ref)
         contacts = list_contacts(conn, f"#{org.id}")
-        refs = references_to_org(conn, org.id)
-        # --json lists every record that refers to it, as read; the page shows the
-        # first REFERENCES_SHOWN of each kind and how many more there are
-        listed = {} if as_json else refs.listed(REFERENCES_SHOWN)
+        referred = referred_by(references_to_org(conn, org.id), as_json)
         payload = {
             **org_json(org),
             "contacts": [contact_json(c) for c in contacts],
-            "referred_to_by": refs.every() if as_json else listed,
+            "referred_to_by": referred,
         }
         pairs = [
             ("id", org.id),
@@ -169,7 +167,7 @@ def show_org(
             ("tags", org.tags),
             ("note", org.note),
             ("contacts", [c.full_name for c in contacts]),
-            *((label + "s", items) for label, items in listed.items() if label != "contact"),
+            *((label + "s", items) for label, items in referred.items() if label != "contact"),
         ]
         extra = []
         if contacts:

@@ -221,18 +221,6 @@ class References:
         for ref_id, name in self._conn.execute(sql, {"id": self._id, "limit": limit}):
             yield f"#{ref_id} {name}"
 
-    def listed(self, limit: int) -> dict[str, list[str]]:
-        """Each kind's first LIMIT entries and, when there are more, how many more and where
-        to see them all: what a person reads on a record's page."""
-        found: dict[str, list[str]] = {}
-        for kind in self.kinds():
-            first = list(self.entries(kind, limit + 1))
-            if len(first) > limit:
-                more = self.count(kind) - limit
-                first[limit:] = [f"… and {more} more (--json lists them all)"]
-            found[kind] = first
-        return found
-
     def every(self) -> dict[str, Iterator[str]]:
         """Each kind's entries as they are read (for JSON written as it is read)."""
         return {kind: self.entries(kind) for kind in self.kinds()}
