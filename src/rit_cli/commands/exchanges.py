@@ -1,7 +1,7 @@
 """Commands for exchanges: visits and meetings, their dates and the agenda."""
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from functools import partial
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -581,12 +581,16 @@ def agenda(
 
         columns = terminal_columns(zone, make_console().width)
     with context.reading(snapshot=True) as conn:
-
-        def read() -> Iterable[Any]:
-            return select(
-                conn, first, last, org=org, agreement=agreement, type_filter=type_, status=status
-            )
-
+        read = partial(
+            select,
+            conn,
+            first,
+            last,
+            org=org,
+            agreement=agreement,
+            type_filter=type_,
+            status=status,
+        )
         # Piped lines are printed as they are read (an agenda of years is not held whole);
         # a terminal table of years reads them again to print what it measured.
         records = Again(read) if terminal else read()
