@@ -148,6 +148,19 @@ def test_a_listing_read_again_within_held_rows_is_read_once(
     assert render.table(COLUMNS, render.Again(Reads([]))).empty
 
 
+def listings_held(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each Listing made from now on holds its rows' text (False: reads them again)."""
+    held: list[bool] = []
+    make = render.Listing.__init__
+
+    def watching(self: render.Listing, *a: object) -> None:
+        make(self, *a)
+        held.append(self._held is not None)
+
+    monkeypatch.setattr(render.Listing, "__init__", watching)
+    return held
+
+
 @pytest.mark.parametrize("columns", ["120", "30"])
 def test_a_long_agenda_on_a_terminal_is_read_again_not_held(
     rit: RitRunner, monkeypatch: pytest.MonkeyPatch, columns: str
@@ -159,14 +172,7 @@ def test_a_long_agenda_on_a_terminal_is_read_again_not_held(
     env = {"TTY_COMPATIBLE": "1", "COLUMNS": columns, "RIT_TODAY": "2016-12-20"}
     args = ("agenda", "--from", "2017-01-01", "--to", "2040-12-31")
     whole = ok(rit, *args, env=env)
-    held: list[bool] = []
-    listing = render.Listing.__init__
-
-    def watching(self: render.Listing, *a: object) -> None:
-        listing(self, *a)
-        held.append(self._held is not None)
-
-    monkeypatch.setattr(render.Listing, "__init__", watching)
+    held = listings_held(monkeypatch)
     monkeypatch.setattr(render, "HELD_ROWS", 5)
     monkeypatch.setattr(render, "ROWS_AT_A_TIME", 4)
     assert ok(rit, *args, env=env) == whole
@@ -182,14 +188,7 @@ def test_a_long_history_on_a_terminal_is_read_again_not_held(
         ok(rit, "edit-org", "LSN", "--city", f"Hamburg {n}")
     env = {"TTY_COMPATIBLE": "1", "COLUMNS": "100"}
     whole = ok(rit, "history", "LSN", env=env)
-    held: list[bool] = []
-    listing = render.Listing.__init__
-
-    def watching(self: render.Listing, *a: object) -> None:
-        listing(self, *a)
-        held.append(self._held is not None)
-
-    monkeypatch.setattr(render.Listing, "__init__", watching)
+    held = listings_held(monkeypatch)
     monkeypatch.setattr(render, "HELD_ROWS", 3)
     monkeypatch.setattr(render, "ROWS_AT_A_TIME", 2)
     assert ok(rit, "history", "LSN", env=env) == whole
