@@ -201,17 +201,10 @@ class Listing:
         every = range(len(self.columns))
         kept = [i for i in every if not self.columns[i].optional]
         for shown in ([*every], kept) if len(kept) < len(every) else ([*every],):
-            columns = [self.columns[i] for i in shown]
-            if self._held is None:  # measured in passes over the records, never held
-                widths = _widths(columns, partial(self._projected, shown), width)
-            else:
-                # Every column shown (the usual case): the rows themselves, not copies.
-                rows = (
-                    self._held
-                    if shown == [*every]
-                    else [[row[i] for i in shown] for row in self._held]
-                )
-                widths = column_widths(columns, rows, width)
+            # Every column shown (the usual case): the rows themselves, else each row's
+            # shown cells, made as they are measured.
+            rows = self._rows if shown == [*every] else partial(self._projected, shown)
+            widths = column_widths([self.columns[i] for i in shown], rows, width)
             if widths is not None:
                 return shown, widths
         return None
@@ -274,8 +267,13 @@ class Listing:
                 yield Padding(grid, (0, 0, 0, 2), expand=False)
 
 
+def _project(rows: Iterable[Sequence[str]], shown: Sequence[int]) -> Iterator[list[str]]:
+    for row in rows:
+        yield [row[i] for i in shown]
+
+
 def column_widths(
-    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
+    columns: Sequence[Column], rows: Callable[[], Iterable[Sequence[str]]], width: int
 ) -> list[int] | None:
     """The content width of each column of a table as wide as width, with which no cell
     loses text and every row stays readable; None when there are none.
@@ -283,21 +281,9 @@ def column_widths(
     A no_wrap column gets its widest cell and header; a wrapping column its header's
     longest word, READABLE (less when its values are shorter) and its longest word up to
     FOLDABLE, then, as far as the width allows, its longest word, then a share of what
-    is left.
+    is left. ROWS() gives the rows' cells: read once to measure them, and again to see
+    that none grows too tall when a column is narrower than its widest cell.
     """
-    return _widths(columns, lambda: rows, width)
-
-
-def _project(rows: Iterable[Sequence[str]], shown: Sequence[int]) -> Iterator[list[str]]:
-    for row in rows:
-        yield [row[i] for i in shown]
-
-
-def _widths(
-    columns: Sequence[Column], rows: Callable[[], Iterable[Sequence[str]]], width: int
-) -> list[int] | None:
-    """column_widths of the rows ROWS() gives: one pass to measure them, and another to
-    see that none grows too tall when a column is narrower than its widest cell."""
     from rich.cells import cell_len
 
     # A SIMPLE_HEAD table without edge padding: an edge each side, a divider between
