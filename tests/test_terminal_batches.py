@@ -194,3 +194,24 @@ def test_a_long_history_on_a_terminal_is_read_again_not_held(
     assert ok(rit, "history", "LSN", env=env) == whole
     assert held == [False]
     assert whole.count("Hamburg 11") == 1 and whole.count("Hamburg") >= 12
+
+
+@pytest.mark.parametrize("columns", ["100", "30"])
+def test_a_long_group_of_reminders_on_a_terminal_is_read_again_not_held(
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    ok(rit, *ADD_LSN)
+    ok(rit, *ADD_FBRI)
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-11-02")
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2017-03-10",
+       "--yearly", "--until", "2040")  # fmt: skip
+    env = {"TTY_COMPATIBLE": "1", "COLUMNS": columns, "RIT_TODAY": "2016-12-20"}
+    args = ("remind", "--within", "30y")
+    whole = ok(rit, *args, env=env)
+    held = listings_held(monkeypatch)
+    monkeypatch.setattr(render, "HELD_ROWS", 5)
+    monkeypatch.setattr(render, "ROWS_AT_A_TIME", 4)
+    assert ok(rit, *args, env=env) == whole
+    assert held == [True, False]  # the one overdue visit kept; the 24 coming read again
+    assert "Overdue (1)" in whole and "Coming up (24)" in whole
+    assert whole.count("LSN → FBRI visit") == 24

@@ -558,22 +558,27 @@ def reminder_dict(item: Any) -> dict[str, Any]:
     }
 
 
-def reminders_view(items: Iterable[Any], today: Any) -> RenderableType | None:
+def reminders_view(read: Callable[[], Iterable[Any]], today: Any) -> RenderableType | None:
     """Reminders grouped under headings, each group a table, for a terminal; None when
     there are none.
 
-    One pass over ITEMS (read as they come): each group keeps its rows' text, not the
-    reminders (a table measures every row before it prints one)."""
+    One pass over what READ gives counts each group and keeps the text of its rows, up
+    to HELD_ROWS; a larger group (a horizon of years) is a listing that calls READ again
+    for each pass it makes (Again), so no group is ever held whole."""
     from rich.console import Group
     from rich.text import Text
 
     group_of = {kind: index for index, (_, kinds) in enumerate(_REMINDER_GROUPS) for kind in kinds}
+    counts = [0 for _ in _REMINDER_GROUPS]
     rows: list[list[tuple[str, str, str, str]]] = [[] for _ in _REMINDER_GROUPS]
-    for item in items:
-        rows[group_of[item.kind]].append(
-            (item.on.isoformat(), item.kind, f"{reminder_ref(item)} {item.title}", item.message)
-        )
-    if not any(rows):
+    for item in read():
+        index = group_of[item.kind]
+        counts[index] += 1
+        if counts[index] <= HELD_ROWS:
+            rows[index].append(_reminder_row(item))
+        elif counts[index] == HELD_ROWS + 1:
+            rows[index].clear()  # read again when printed
+    if not any(counts):
         return None
     columns = (
         Column("date", itemgetter(0), no_wrap=True),
@@ -582,12 +587,24 @@ def reminders_view(items: Iterable[Any], today: Any) -> RenderableType | None:
         Column("message", itemgetter(3)),
     )
     parts: list[Any] = [Text(f"rit remind — as of {today.isoformat()}", style="bold")]
-    for (heading, _), group in zip(_REMINDER_GROUPS, rows, strict=True):
-        if not group:
+    for (heading, kinds), group, count in zip(_REMINDER_GROUPS, rows, counts, strict=True):
+        if not count:
             continue
         style = "bold red" if heading == "Overdue" else "bold"
         parts.append(Text(""))
-        parts.append(Text(f"{heading} ({len(group)})", style=style))
-        parts.append(table(columns, group))
+        parts.append(Text(f"{heading} ({count})", style=style))
+        records = group if count <= HELD_ROWS else Again(partial(_group_rows, read, kinds))
+        parts.append(table(columns, records))
         group.clear()  # the listing holds their text now
     return Group(*parts)
+
+
+def _reminder_row(item: Any) -> tuple[str, str, str, str]:
+    return (item.on.isoformat(), item.kind, f"{reminder_ref(item)} {item.title}", item.message)
+
+
+def _group_rows(
+    read: Callable[[], Iterable[Any]], kinds: Sequence[str]
+) -> Iterator[tuple[str, str, str, str]]:
+    """The rows of the reminders of these kinds, from a new pass over what READ gives."""
+    return (_reminder_row(item) for item in read() if item.kind in kinds)

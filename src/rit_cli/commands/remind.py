@@ -1,8 +1,9 @@
 """The remind command: what needs attention, for a person or for cron."""
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -46,8 +47,9 @@ def remind(
     zone = context.user_zone(tz)
     if not new:
         with context.reading(snapshot=True) as conn:
-            # Written as they are read: a horizon of years is never held whole.
-            _show(due(conn, today, horizon, expiry_until, zone), today, as_json)
+            # Written as they are read: a horizon of years is never held whole (a terminal's
+            # tables of years read them again, in the same snapshot).
+            _show(partial(due, conn, today, horizon, expiry_until, zone), today, as_json)
         return
     with context.writing(create=False) as conn:
         items = list(due(conn, today, horizon, expiry_until, zone))
@@ -56,26 +58,28 @@ def remind(
         # Shown before it is remembered, within the transaction: output that cannot be
         # written (a full disk, a closed pipe) rolls the remembering back, and the next run
         # shows the items again instead of losing them.
-        _show(fresh, today, as_json)
+        _show(lambda: fresh, today, as_json)
         sys.stdout.flush()
         from ..store import now
 
         remember(conn, items, fresh, now())
 
 
-def _show(items: Iterable[Any], today: date, as_json: bool) -> None:
+def _show(read: Callable[[], Iterable[Any]], today: date, as_json: bool) -> None:
+    """Show the reminders READ gives: piped and as JSON in one pass over them, on a
+    terminal in as many as its tables need."""
     from ..render import reminders_json, reminders_lines
 
     if as_json:
-        sys.stdout.writelines(reminders_json(items))  # [] when nothing is due: valid JSON
+        sys.stdout.writelines(reminders_json(read()))  # [] when nothing is due: valid JSON
         return
     from ..render import stdout_is_terminal
 
     if stdout_is_terminal():
         from ..render import make_console, reminders_view
 
-        view = reminders_view(items, today)
+        view = reminders_view(read, today)
         if view is not None:  # nothing due: nothing printed
             print_view(make_console(), view)
     else:
-        sys.stdout.writelines(line + "\n" for line in reminders_lines(items))
+        sys.stdout.writelines(line + "\n" for line in reminders_lines(read()))
