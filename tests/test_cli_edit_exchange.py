@@ -355,7 +355,7 @@ REFUSALS_OF = [
     ("2", ["--org", "Nobody"], "no organisation 'Nobody'"),
     ("1", ["--outcome", "x"],
      "visit #1 'LSN → FBRI visit 2016-10-12' is scheduled: an outcome goes with a done"
-     " exchange (rit done 1 --outcome …)"),
+     " exchange (rit done '#1' --outcome …)"),
     ("1", ["--note", "x" * 10_001], "is too long: at most 10000 characters"),
     ("1", ["--trip", "Nowhere"], "no trip 'Nowhere'"),
 ]  # fmt: skip

@@ -1244,7 +1244,7 @@ def test_a_meeting_s_zone_left_undecided_is_asked_for_when_the_time_comes(
     result = refused(rit(*move), "error: ")
     assert result.stderr == (
         "error: meeting #1 'WS' has no time zone yet (its organisations are in different zones"
-        " or have none): set the zone of its place with rit edit-exchange 1 --tz ZONE, then"
+        " or have none): set the zone of its place with rit edit-exchange '#1' --tz ZONE, then"
         " give the time\n"
     )
     assert dump() == before
@@ -1290,7 +1290,7 @@ def test_a_visit_takes_its_host_s_zone_given_after_it_was_scheduled(
     result = refused(rit(*move), "error: ")
     assert result.stderr == (
         f"error: visit #1 '{title}' has no time zone yet: its host 'BB' has none; set it with"
-        " rit edit-org 3 --tz ZONE (or the visit's own with rit edit-exchange 1 --tz ZONE),"
+        " rit edit-org '#3' --tz ZONE (or the visit's own with rit edit-exchange '#1' --tz ZONE),"
         " then give the time\n"
     )
     assert dump() == before

@@ -403,7 +403,7 @@ def test_a_move_where_several_agreements_fit_unlinks_and_says_how_to_choose(
     assert out.splitlines()[1] == (
         "no longer linked: agreement 'LoI' (in force 2016-01-01..2017-12-31) is not in force"
         " on 2019-06-01, and several agreements in force then fit: choose one with"
-        " rit edit-exchange 1 --agreement REF"
+        " rit edit-exchange '#1' --agreement REF"
     )
     assert linked(rit) == [("2019-06-01", None)]
     quiet_ok(rit, "edit-exchange", "1", "--agreement", "Other")

@@ -72,7 +72,7 @@ def test_with_several_successors_the_user_chooses(rit: RitRunner) -> None:
     out = ok(rit, "end-agreement", "LoI", "--on", "2017-01-01")
     assert out.splitlines()[1:] == [
         "visit #3 'FBRI → LSN visit 2017-03-01' (2017-03-01) starts after it ended and counts"
-        " for no agreement; several fit then: choose one with rit edit-exchange 3 --agreement REF"
+        " for no agreement; several fit then: choose one with rit edit-exchange '#3' --agreement REF"
     ]
 
 

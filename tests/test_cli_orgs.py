@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import stat
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,23 @@ def test_multi_zone_country_keeps_zone_empty_unless_given(rit: RitRunner) -> Non
     assert json.loads(rit("show-org", "massbio", "--json").stdout)["tz"] == "America/New_York"
 
 
+def test_the_zone_hint_works_as_typed_when_an_org_is_named_by_its_number(rit: RitRunner) -> None:
+    """The hint names the organisation as '#ID': a bare 2 is ambiguous (refused) when
+    another organisation is called 2, so the command shown failed as typed."""
+    ok(rit, "add-org", "2", "--country", "DE")
+    said = ok(rit, "add-org", "Boston Biotech", "--country", "US")
+    hint = said[said.index("rit edit-org") :].split(" --tz")[0]
+    assert hint == "rit edit-org '#2'"
+    refused(rit("edit-org", "2", "--tz", "America/New_York"), "ambiguous")
+    assert ok(rit, *shlex.split(hint)[1:], "--tz", "America/New_York") == (
+        "updated organisation #2 Boston Biotech: tz (time zone America/New_York)\n"
+    )
+
+
 def test_an_org_left_without_a_zone_is_told_how_to_give_one(rit: RitRunner) -> None:
     assert ok(rit, "add-org", "Boston Biotech", "--country", "US") == (
         "added organisation #1 Boston Biotech; no time zone: US has several, set one with"
-        " rit edit-org 1 --tz ZONE\n"
+        " rit edit-org '#1' --tz ZONE\n"
     )
     assert ok(rit, "add-org", "Anywhere") == "added organisation #2 Anywhere\n"
     # Review: a zone cleared on purpose in a country of one zone is not "one of several".
@@ -51,7 +65,7 @@ def test_an_org_left_without_a_zone_is_told_how_to_give_one(rit: RitRunner) -> N
     ):
         assert ok(rit, "add-org", f"Lab {city}", "--country", country, "--city", city) == (
             f"added organisation #{number} Lab {city}; no time zone: {country} has several, set"
-            f" one with rit edit-org {number} --tz ZONE ({zone} for {city})\n"
+            f" one with rit edit-org '#{number}' --tz ZONE ({zone} for {city})\n"
         )
 
 
@@ -74,7 +88,7 @@ def test_an_org_left_without_a_zone_is_told_how_to_give_one(rit: RitRunner) -> N
         (
             ("--country", "DE"),
             ("--country", "US"),
-            ": country, tz; no time zone: US has several, set one with rit edit-org 1 --tz ZONE",
+            ": country, tz; no time zone: US has several, set one with rit edit-org '#1' --tz ZONE",
             None,
         ),
         # One the new country keeps too stays (US -> US, a zone of both).
@@ -92,7 +106,7 @@ def test_an_org_left_without_a_zone_is_told_how_to_give_one(rit: RitRunner) -> N
         (
             (),
             ("--country", "CA"),
-            ": country; no time zone: CA has several, set one with rit edit-org 1 --tz ZONE",
+            ": country; no time zone: CA has several, set one with rit edit-org '#1' --tz ZONE",
             None,
         ),
     ],

@@ -5,6 +5,7 @@ keeps both steps."""
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -283,7 +284,7 @@ def test_undo_refusals_are_one_line_and_change_nothing(
          " not cancelled: nothing to take back"),
         (["done", "1", "--undo"], "is scheduled, not done: nothing to take back"),
         (["done", "2", "--undo"], "is cancelled, not done: nothing to take back"
-         " (rit cancel 2 --undo takes back that)"),
+         " (rit cancel '#2' --undo takes back that)"),
         (["cancel", "2", "--undo", "--reason", "x"],
          "--undo takes back the last cancel: give it without --reason"),
         (["cancel", "2", "--undo", "--reason", ""], "give it without --reason"),
@@ -321,13 +322,30 @@ def test_a_closed_exchange_that_cannot_be_moved_or_closed_names_the_undo(
     before = dump()
     for args, message in (
         (["cancel", "1"], "exchange #1 'LSN → FBRI visit 2016-09-20' is done: it cannot be"
-         " cancelled (rit done 1 --undo takes back the done first)"),
+         " cancelled (rit done '#1' --undo takes back the done first)"),
         (["reschedule", "1", "--on", "2016-09-19"], "is done: it cannot be rescheduled"
-         " (rit done 1 --undo takes back the done first)"),
+         " (rit done '#1' --undo takes back the done first)"),
         (["done", "2"], "is cancelled: it cannot be marked done"
-         " (rit cancel 2 --undo takes back the cancel first)"),
-        (["fix-date", "2", "--on", "2016-10-21"], "(rit cancel 2 --undo takes back the cancel"),
-        (["narrow", "2", "--window", "2016-10"], "(rit cancel 2 --undo takes back the cancel"),
+         " (rit cancel '#2' --undo takes back the cancel first)"),
+        (["fix-date", "2", "--on", "2016-10-21"], "(rit cancel '#2' --undo takes back the cancel"),
+        (["narrow", "2", "--window", "2016-10"], "(rit cancel '#2' --undo takes back the cancel"),
     ):  # fmt: skip
         refused(rit(*args, env={"RIT_TODAY": "2016-09-21"}), message)
         assert dump() == before
+
+
+def test_the_undo_named_works_as_typed_when_an_exchange_is_titled_by_a_number(
+    story: RitRunner,
+) -> None:
+    """The refusal names the exchange as '#ID': a bare 1 is ambiguous (refused) when
+    another exchange is titled 1, so the command it showed failed as typed."""
+    rit = story
+    quiet_ok(rit, "done", "1", today="2016-09-21")
+    quiet_ok(rit, "edit-exchange", "2", "--title", "1")
+    said = rit("cancel", "#1", env={"RIT_TODAY": "2016-09-21"}).stderr
+    hint = said[said.index("(rit ") + 1 : said.index(" takes back")]
+    assert hint == "rit done '#1' --undo"
+    refused(rit("done", "1", "--undo"), "ambiguous")
+    assert quiet_ok(rit, *shlex.split(hint)[1:]).startswith("took back the done of visit #1 ")
+    status = json.loads(ok(rit, "show-exchange", "#1", "--json"))["status"]
+    assert status == "scheduled"

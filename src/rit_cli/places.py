@@ -48,7 +48,9 @@ def zone_hint(code: str | None, org_id: int, city: str | None = None) -> str:
     wanted = _plain(city or "")
     named = [zone for zone in zones(code) if _plain(zone.rsplit("/", 1)[-1]) == wanted]
     such = f" ({named[0]} for {city})" if named else ""
-    return f"; no time zone: {code} has several, set one with rit edit-org {org_id} --tz ZONE{such}"
+    return (
+        f"; no time zone: {code} has several, set one with rit edit-org '#{org_id}' --tz ZONE{such}"
+    )
 
 
 def _plain(name: str) -> str:

@@ -802,7 +802,7 @@ def _open_exchange(conn: sqlite3.Connection, ref: str, action: str) -> Exchange:
         step = _STEP_COMMANDS[ex.status]
         raise Conflict(
             f"exchange #{ex.id} {short_repr(ex.title)} is {ex.status}: it cannot be {action}"
-            f" (rit {step} {ex.id} --undo takes back the {step} first)"
+            f" (rit {step} '#{ex.id}' --undo takes back the {step} first)"
         )
     return ex
 
@@ -876,7 +876,7 @@ def _link_after_move(
     except Ambiguous:
         return None, (
             f"no longer linked: {why}, and several agreements in force then fit: choose one"
-            f" with rit edit-exchange {ex.id} --agreement REF"
+            f" with rit edit-exchange '#{ex.id}' --agreement REF"
         )
     if found is None:
         return None, f"no longer linked to an agreement: {why}, and none that fits is"
@@ -919,7 +919,7 @@ def left_by_termination(
         try:
             found = _only_agreement(conn, ex.type, _parties_of(conn, ex), start)
         except Ambiguous:
-            how = f"several fit then: choose one with rit edit-exchange {ex.id} --agreement REF"
+            how = f"several fit then: choose one with rit edit-exchange '#{ex.id}' --agreement REF"
         else:
             how = (
                 f"#{found['id']} {short_repr(found['title'])} fits and is in force then:"
@@ -1080,8 +1080,8 @@ def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | N
             return host.tz
         raise InvalidInput(
             f"visit #{ex.id} {short_repr(ex.title)} has no time zone yet: its host"
-            f" {short_repr(host.label)} has none; set it with rit edit-org {host.id} --tz ZONE"
-            f" (or the visit's own with rit edit-exchange {ex.id} --tz ZONE), then give the time"
+            f" {short_repr(host.label)} has none; set it with rit edit-org '#{host.id}' --tz ZONE"
+            f" (or the visit's own with rit edit-exchange '#{ex.id}' --tz ZONE), then give the time"
         )
     # Online, no place: only the one zone all its organisations share tells it.
     told = _zone_at([org for org, _ in parties], None if ex.online else ex.place)[0]
@@ -1090,7 +1090,7 @@ def _zone_for(conn: sqlite3.Connection, ex: Exchange, at: str | None) -> str | N
     raise InvalidInput(
         f"{ex.type} #{ex.id} {short_repr(ex.title)} has no time zone yet (its organisations"
         f" are in different zones or have none): set the zone of its place with"
-        f" rit edit-exchange {ex.id} --tz ZONE, then give the time"
+        f" rit edit-exchange '#{ex.id}' --tz ZONE, then give the time"
     )
 
 
@@ -1258,7 +1258,7 @@ def take_back(conn: sqlite3.Connection, ref: str, step: str) -> Exchange:
         name = f"exchange #{ex.id} {short_repr(ex.title)}"
         hint = ""
         if ex.status in _STEP_COMMANDS:
-            hint = f" (rit {_STEP_COMMANDS[ex.status]} {ex.id} --undo takes back that)"
+            hint = f" (rit {_STEP_COMMANDS[ex.status]} '#{ex.id}' --undo takes back that)"
         raise Conflict(f"{name} is {ex.status}, not {step}: nothing to take back{hint}")
     values = {"status": status_before(conn, ex), _CLOSING_STEPS[step]: None}
     return _change(conn, ex, values)
@@ -1342,7 +1342,7 @@ def _check_edit(data: ExchangeEdit, ex: Exchange) -> None:
     if data.outcome is not None and ex.status != "done":
         raise Conflict(
             f"{name} is {ex.status}: an outcome goes with a done exchange "
-            f"(rit done {ex.id} --outcome …)"
+            f"(rit done '#{ex.id}' --outcome …)"
         )
 
 
