@@ -327,7 +327,7 @@ def test_ambiguous_contact_name_lists_candidates(rit: RitRunner) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "error: contact 'taro yamada' is ambiguous: #1 'Taro Yamada' at 'LSN', "
-        "#2 'Taro Yamada' at 'FBRI'; use the id\n"
+        "#2 'Taro Yamada' at 'FBRI'; use the id, e.g. '#1'\n"
     )
     # rit history tells them apart the same way.
     assert (

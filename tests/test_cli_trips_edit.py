@@ -217,7 +217,7 @@ def test_a_city_the_trip_stops_in_twice_needs_the_id(trip: RitRunner, dump) -> N
     refused(
         rit("edit-stop", "1", "Tokyo", "--note", "x"),
         f"trip '{TRIP}' stops in 'Tokyo' more than once: #1 'Tokyo' 2016-05-01..2016-05-01,"
-        " #3 'tokyo' 2016-05-04..2016-05-05; use the id",
+        " #3 'tokyo' 2016-05-04..2016-05-05; use the id, e.g. '#1'",
     )
     assert dump() == before
     quiet_ok(rit, "edit-stop", "1", "3", "--note", "x")

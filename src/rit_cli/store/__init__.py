@@ -291,7 +291,8 @@ def resolve(conn: sqlite3.Connection, spec: RefSpec, text: str) -> sqlite3.Row:
                     for r in rows[:6]
                 )
                 raise Ambiguous(
-                    f"{spec.label} {short_repr(raw)} is ambiguous: {listed}; use the id"
+                    f"{spec.label} {short_repr(raw)} is ambiguous: {listed};"
+                    f" use the id, e.g. '#{rows[0]['id']}'"
                 )
     # Not exact: even a unique prefix or substring match is refused, but offered.
     shown = f", {spec.short}" if spec.short else ", NULL"

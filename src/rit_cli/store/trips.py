@@ -299,7 +299,7 @@ def _find_stop(conn: sqlite3.Connection, trip: sqlite3.Row, ref: str) -> sqlite3
         listed = ", ".join(_stop_text(s) for s in found[:6])
         raise Ambiguous(
             f"trip {short_repr(trip['title'])} stops in {short_repr(raw)} more than once:"
-            f" {listed}; use the id"
+            f" {listed}; use the id, e.g. '#{found[0]['id']}'"
         )
     listed = ", ".join(_stop_text(s) for s in stops[:6]) + (", …" if len(stops) > 6 else "")
     raise NotFound(
