@@ -131,6 +131,8 @@ def test_the_json_report_refuses_exchanges_without_their_details() -> None:
         None,
         None,
         None,
+        None,
+        None,
         "2020-06-01",
         "2020-06-01",
         None,

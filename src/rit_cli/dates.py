@@ -517,6 +517,26 @@ def localize(day: date, at: time, zone: str | ZoneInfo, fold: int | None = None)
     return first if ok_first else second.replace(fold=0)
 
 
+def start_at_place(
+    day: date, at: str, zone: str | ZoneInfo, fold: int | None, recorded: datetime | None
+) -> datetime:
+    """The start at the place: ``at`` (HH:MM) on ``day`` in ``zone``, by the rules of the
+    zone as this machine knows them now.
+
+    The instant recorded when the time was given (``starts_utc``) is that start while the
+    zone's rules stay as they were. After a change of rules (a tzdata update: a country
+    giving up daylight saving) it would name another wall-clock time; the time the user
+    gave stands, and the instant follows it (a time the new rules repeat is taken by
+    ``fold``, one they skip as the clock then reads)."""
+    tz = _zone(zone)
+    if recorded is not None:
+        local = recorded.astimezone(tz)
+        if local.date() == day and f"{local.hour:02d}:{local.minute:02d}" == at:
+            return local
+    wall = datetime.combine(day, time(int(at[:2]), int(at[3:5])), tzinfo=tz).replace(fold=fold or 0)
+    return wall.astimezone(UTC).astimezone(tz)
+
+
 def convert(dt: datetime, zone: str | ZoneInfo) -> datetime:
     """The same instant as the aware dt, shown in ``zone``."""
     if dt.tzinfo is None or dt.utcoffset() is None:

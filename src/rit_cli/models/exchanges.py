@@ -88,6 +88,8 @@ class ExchangeLine(NamedTuple):
     window_start: str | None
     window_end: str | None
     day: str | None
+    at: str | None
+    fold: int | None
     start_on: str
     end_on: str
     starts_utc: str | None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..dates import (
@@ -23,6 +23,7 @@ from ..dates import (
     format_window,
     parse_date,
     parse_zone,
+    start_at_place,
 )
 from ..errors import InvalidInput, RitError
 from ..models.exchanges import (
@@ -266,7 +267,7 @@ def held_between(
 # The columns of ExchangeLine but its parties, in its order.
 _LINE_SELECT = """
     SELECT e.id, e.type, e.title, e.status, e.place, e.online, e.tz, e.window_start,
-           e.window_end, e.day, e.start_on, e.end_on, e.starts_utc, e.agreement_id
+           e.window_end, e.day, e.at, e.fold, e.start_on, e.end_on, e.starts_utc, e.agreement_id
     FROM exchanges e
 """
 
@@ -318,9 +319,12 @@ def when_text(ex: Shown) -> str:
 
 
 def start_instant(ex: Shown) -> datetime | None:
-    if not ex.starts_utc or not ex.tz:
+    """The start at the place: the time given there, also after its zone's rules changed
+    (dates.start_at_place); None for an exchange without a time."""
+    if not ex.starts_utc or not ex.tz or not ex.at:
         return None
-    return convert(datetime.fromisoformat(ex.starts_utc), ex.tz)
+    recorded = datetime.fromisoformat(ex.starts_utc)
+    return start_at_place(date.fromisoformat(ex.start_on), ex.at, ex.tz, ex.fold, recorded)
 
 
 def local_time(ex: Shown) -> str | None:
@@ -373,7 +377,7 @@ def exchange_json(ex: Exchange, zone: str) -> dict[str, Any]:
         "at": ex.at,
         "tz": ex.tz,
         "fold": ex.fold,
-        "starts_utc": ex.starts_utc,
+        "starts_utc": instant.astimezone(UTC).isoformat(timespec="minutes") if instant else None,
         "starts_local": instant.isoformat() if instant else None,
         "starts_user": convert(instant, zone).isoformat() if instant else None,
         "user_tz": zone,
@@ -499,12 +503,12 @@ def _describe(state: dict[str, Any]) -> dict[str, Any]:
 
 def _abbreviation(state: dict[str, Any]) -> str:
     """' CEST' for a step's time, so the two 02:30s of an autumn night differ; '' if unknown."""
-    if not state.get("starts_utc") or not state.get("tz"):
+    if not state.get("starts_utc") or not state.get("tz") or not state.get("day"):
         return ""
     try:
-        return " " + (
-            convert(datetime.fromisoformat(state["starts_utc"]), state["tz"]).tzname() or ""
-        )
+        recorded = datetime.fromisoformat(state["starts_utc"])
+        day = date.fromisoformat(state["day"])
+        return " " + (start_at_place(day, state["at"], state["tz"], None, recorded).tzname() or "")
     except (ValueError, KeyError, RitError):  # an unknown zone in old history: the time alone
         return ""
 
