@@ -1047,3 +1047,20 @@ def test_an_edit_committed_while_exporting_json_is_not_half_in_the_file(
     assert ok(rit, "agenda", "--from", "2016-01-01", "--to", "2016-12-31") == ""  # removed
     assert [e["title"] for e in document["exchanges"]] == ["LSN → FBRI visit 2016-10-12"]
     assert len(document["exchange_orgs"]) == 2
+
+
+def test_the_exchanges_csv_tells_the_two_times_of_an_autumn_night_apart(rit: RitRunner) -> None:
+    """02:30 on the night clocks fall back happens twice; the CSV gave both exchanges the
+    same day, time and zone. Its fold column says which (0 the first, 1 the second)."""
+    ok(rit, *ADD_LSN)
+    ok(rit, *ADD_FBRI)
+    for fold, title in (("0", "First 02:30"), ("1", "Second 02:30")):
+        ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-10-30",
+           "--at", "02:30", "--fold", fold, "--title", title)  # fmt: skip
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-11-02")
+    rows = list(csv.DictReader(io.StringIO(ok(rit, "export", "csv", "exchanges"))))
+    assert [(r["title"], r["day"], r["at"], r["tz"], r["fold"]) for r in rows] == [
+        ("First 02:30", "2016-10-30", "02:30", "Europe/Berlin", "0"),
+        ("Second 02:30", "2016-10-30", "02:30", "Europe/Berlin", "1"),
+        ("FBRI → LSN visit 2016-11-02", "2016-11-02", "", "Europe/Berlin", ""),
+    ]

@@ -112,6 +112,7 @@ EXPORTS: dict[str, tuple[tuple[str, ...], str]] = {
             "days",
             "at",
             "tz",
+            "fold",
             "window_start",
             "window_end",
             "decide_by",
@@ -148,7 +149,7 @@ EXPORTS: dict[str, tuple[tuple[str, ...], str]] = {
                 "ON c.id = x.contact_id WHERE x.exchange_id = t.id ORDER BY c.name_key"
             )
         },
-            t.start_on, t.end_on, t.day, t.days, t.at, t.tz, t.window_start, t.window_end,
+            t.start_on, t.end_on, t.day, t.days, t.at, t.tz, t.fold, t.window_start, t.window_end,
             t.decide_by, t.place, CASE t.online WHEN 1 THEN 'yes' ELSE 'no' END, a.title,
             t.purpose, t.outcome, t.cancel_reason,
             {
