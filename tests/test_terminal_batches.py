@@ -197,21 +197,51 @@ def test_a_long_history_on_a_terminal_is_read_again_not_held(
 
 
 @pytest.mark.parametrize("columns", ["100", "30"])
+@pytest.mark.parametrize(
+    ("held_rows", "held"), [(5, [True, False, False]), (24, [True, True, False])]
+)
 def test_a_long_group_of_reminders_on_a_terminal_is_read_again_not_held(
-    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, columns: str
+    rit: RitRunner, monkeypatch: pytest.MonkeyPatch, columns: str, held_rows: int, held: list[bool]
 ) -> None:
+    """Overdue (1), Coming up (24) and Dates to decide (24 decide-by, 1 window-opens): a
+    group of more than HELD_ROWS is read again for each pass its table makes, the rest
+    kept; the same text as held whole."""
+    from rit_cli.store import reminders
+
     ok(rit, *ADD_LSN)
     ok(rit, *ADD_FBRI)
     ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-11-02")
     ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2017-03-10",
        "--yearly", "--until", "2040")  # fmt: skip
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2017-06",
+       "--decide-by", "2017-05-15", "--yearly", "--until", "2040")  # fmt: skip
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--window", "2041-02")
     env = {"TTY_COMPATIBLE": "1", "COLUMNS": columns, "RIT_TODAY": "2016-12-20"}
     args = ("remind", "--within", "30y")
     whole = ok(rit, *args, env=env)
-    held = listings_held(monkeypatch)
-    monkeypatch.setattr(render, "HELD_ROWS", 5)
+    assert "Overdue (1)" in whole and "Coming up (24)" in whole
+    assert "Dates to decide (25)" in whole and "window-opens" in whole
+    passes = []
+    due = reminders.due
+    monkeypatch.setattr(reminders, "due", lambda *a: passes.append(1) or due(*a))
+    shown = listings_held(monkeypatch)
+    monkeypatch.setattr(render, "HELD_ROWS", held_rows)
     monkeypatch.setattr(render, "ROWS_AT_A_TIME", 4)
     assert ok(rit, *args, env=env) == whole
-    assert held == [True, False]  # the one overdue visit kept; the 24 coming read again
-    assert "Overdue (1)" in whole and "Coming up (24)" in whole
-    assert whole.count("LSN → FBRI visit") == 24
+    assert shown == held
+    # One pass to count, then per group read again: measured (perhaps twice, to check the
+    # rows' heights) and printed.
+    assert len(passes) <= 1 + 3 * held.count(False)
+
+
+def test_a_listing_known_to_be_long_is_read_only_to_be_printed() -> None:
+    reads: list[int] = []
+
+    def read() -> list[tuple[int, str, str]]:
+        reads.append(1)
+        return RECORDS
+
+    listing = render.table(COLUMNS, render.Again(read, long=True))
+    assert reads == []  # not read to find out whether to hold it
+    assert printed(120, listing, whole=False) == printed(120, render.table(COLUMNS, RECORDS), True)
+    assert len(reads) == 2  # measured, printed

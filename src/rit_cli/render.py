@@ -98,8 +98,9 @@ class Again:
     years of agenda on a terminal are measured in one pass and printed in another, never
     held (500 000 rows took about a kilobyte each)."""
 
-    def __init__(self, read: Callable[[], Iterable[Any]]):
+    def __init__(self, read: Callable[[], Iterable[Any]], *, long: bool = False):
         self.read = read
+        self.long = long  # known to be longer than HELD_ROWS: not read to find out
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.read())
@@ -126,6 +127,9 @@ class Listing:
         self._again = records if isinstance(records, Again) else None
         rows: list[list[str]] = []
         self._held: list[list[str]] | None = rows
+        if self._again is not None and self._again.long:
+            self._held = None
+            return
         for row in self._texts(records):
             rows.append(row)
             if self._again is not None and len(rows) > HELD_ROWS:
@@ -593,7 +597,9 @@ def reminders_view(read: Callable[[], Iterable[Any]], today: Any) -> RenderableT
         style = "bold red" if heading == "Overdue" else "bold"
         parts.append(Text(""))
         parts.append(Text(f"{heading} ({count})", style=style))
-        records = group if count <= HELD_ROWS else Again(partial(_group_rows, read, kinds))
+        records = (
+            group if count <= HELD_ROWS else Again(partial(_group_rows, read, kinds), long=True)
+        )
         parts.append(table(columns, records))
         group.clear()  # the listing holds their text now
     return Group(*parts)
