@@ -11,7 +11,7 @@ import pytest
 from rit_cli import db
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, quiet_ok, quiet_visit, refused
+from .helpers import ADD_LSN, add_story_orgs, ok, quiet_ok, quiet_visit, refused
 
 
 def add_agreement(
@@ -1366,3 +1366,22 @@ def test_the_date_history_of_a_new_exchange_on_a_removed_one_s_id_is_its_own(
     shown = exchange(rit, "New")
     assert shown["id"] == 1
     assert [(d["when"], d.get("decide_by")) for d in shown["date_history"]] == [("2016-11", None)]
+
+
+def test_a_time_is_not_repeated_for_another_name_of_the_same_zone(rit: RitRunner) -> None:
+    """UTC and Etc/UTC are one clock: `10:00 UTC (10:00 UTC in Etc/UTC)` said it twice.
+    A zone of the same offset but another name on the clock (London's GMT) is shown."""
+    ok(rit, *ADD_LSN)
+    ok(rit, "add-org", "Online Hub", "--short", "HUB", "--tz", "UTC")
+    said = ok(rit, "schedule-visit", "--from", "LSN", "--to", "HUB", "--on", "2016-11-10",
+              "--at", "10:00", env={"RIT_TZ": "Etc/UTC"})  # fmt: skip
+    assert said.splitlines()[0].endswith("scheduled 2016-11-10 10:00 UTC")
+    agenda = {
+        zone: ok(rit, "agenda", "--to", "2016-12-01", "--tz", zone).split("\t")[2:4]
+        for zone in ("Etc/UTC", "Europe/London", "Europe/Berlin")
+    }
+    assert agenda == {
+        "Etc/UTC": ["10:00 UTC", ""],
+        "Europe/London": ["10:00 UTC", "10:00 GMT"],
+        "Europe/Berlin": ["10:00 UTC", "11:00 CET"],
+    }
