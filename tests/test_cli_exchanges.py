@@ -1206,6 +1206,31 @@ def test_a_move_to_the_dates_it_has_changes_nothing(story: RitRunner, dump) -> N
     assert out.startswith("rescheduled meeting #1 Workshop: scheduled 2016-11-11")
 
 
+def test_reschedule_to_the_window_it_has_keeps_its_decide_by(story: RitRunner, dump) -> None:
+    """QA: reschedule --window to the window a planned visit already has said
+    'rescheduled', dropped its decide-by date and raised the sequence: remind no longer
+    asked for the day by then."""
+    rit = story
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-Q4", "--decide-by", "2016-09-30")
+    before = dump()
+    for same in ("2016-Q4", "2016-10-01..2016-12-31"):
+        out = quiet_ok(rit, "reschedule", "1", "--window", same)
+        assert out == (
+            "visit #1 LSN → FBRI visit 2016-Q4 is already planned 2016-Q4,"
+            " decide by 2016-09-30; unchanged\n"
+        )
+    assert dump() == before
+    shown = exchange(rit, "1")
+    assert (shown["decide_by"], shown["sequence"]) == ("2016-09-30", 0)
+    due = json.loads(quiet_ok(rit, "remind", "--json", today="2016-09-29"))
+    assert [(r["kind"], r["date"]) for r in due] == [("decide-by", "2016-09-30")]
+    # Another window plans it anew: with the --decide-by given, else none.
+    quiet_ok(rit, "reschedule", "1", "--window", "2016-11", "--decide-by", "2016-10-15")
+    assert exchange(rit, "1")["decide_by"] == "2016-10-15"
+    quiet_ok(rit, "reschedule", "1", "--window", "2016-12")
+    assert exchange(rit, "1")["decide_by"] is None
+
+
 def test_a_meeting_with_an_organisation_without_a_zone_needs_tz_whatever_the_order(
     story: RitRunner,
 ) -> None:

@@ -1192,6 +1192,16 @@ def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> M
         # The day, new or kept, keeps the time it had, and which of a repeated hour it was.
         when = replace(when, at=ex.at, fold=when.fold if when.fold is not None else ex.fold)
     dates = _dates(when, today, zone, current_days=ex.days)
+    if (
+        dates.window is not None
+        and when.decide_by is None
+        and ex.status == "planned"
+        and dates.window == _window(ex)
+    ):
+        # The window it already has: its dates are unchanged, and so is its decide-by
+        # (a move to another window plans it anew, with the --decide-by given, if any).
+        kept = date.fromisoformat(ex.decide_by) if ex.decide_by else None
+        dates = replace(dates, decide_by=kept)
     values = {**_date_values(dates), "tz": zone}
     if dates.window is None:
         values.pop("decide_by", None)
