@@ -517,6 +517,12 @@ def localize(day: date, at: time, zone: str | ZoneInfo, fold: int | None = None)
     return first if ok_first else second.replace(fold=0)
 
 
+def happens_twice(dt: datetime) -> bool:
+    """Whether the aware wall-clock dt (one that exists: localize's) happens twice, at a
+    fall-back change: only then does its fold tell which."""
+    return dt.replace(fold=0).utcoffset() != dt.replace(fold=1).utcoffset()
+
+
 def convert(dt: datetime, zone: str | ZoneInfo) -> datetime:
     """The same instant as the aware dt, shown in ``zone``."""
     if dt.tzinfo is None or dt.utcoffset() is None:
