@@ -316,7 +316,8 @@ def test_a_visit_under_way_across_new_year_is_not_promised_to_the_new_year(
     rit: RitRunner,
 ) -> None:
     """Fixed from 30 December to 2 January, it is held in the old year once done: on
-    1 January it does not make the new year on-track (and then at risk once done)."""
+    1 January it does not make the new year on-track (and then at risk once done); the old
+    year has it planned while it is under way."""
     add_story_orgs(rit)
     ok(rit, *NEW_X, "--signed", "2016-01-01", "--until", "2017", "--visits-per-year", "1")
     quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-30",
@@ -327,11 +328,65 @@ def test_a_visit_under_way_across_new_year_is_not_promised_to_the_new_year(
         return {c["year"]: (c["held"], c["planned"], c["verdict"]) for c in shown["compliance"]}
 
     assert years("2016-12-31") == {2016: (0, 1, "on-track"), 2017: (0, 0, "at-risk")}
-    assert years("2017-01-01")[2017] == (0, 0, "at-risk")
+    assert years("2017-01-01") == {2016: (0, 1, "on-track"), 2017: (0, 0, "at-risk")}
     reminders = json.loads(ok(rit, "remind", "--json", today="2017-01-01"))
     assert [r["date"] for r in reminders if r["kind"] == "at-risk"] == ["2017-12-31"]
     ok(rit, "done", "1", today="2017-01-02")
     assert years("2017-01-02") == {2016: (1, 0, "met"), 2017: (0, 0, "at-risk")}
+
+
+@pytest.mark.parametrize(
+    ("today", "planned", "verdict"),
+    [
+        ("2016-12-31", 1, "on-track"),  # 2016's last day, the visit under way
+        ("2017-01-01", 1, "on-track"),  # 2016 is over; still under way: it may be held in 2016
+        ("2017-01-02", 0, "missed"),  # the day after its last day, not marked done
+    ],
+)
+@pytest.mark.parametrize("each_way", [False, True])
+def test_a_visit_under_way_across_new_year_keeps_its_year_on_track_until_it_is_over(
+    rit: RitRunner, today: str, planned: int, verdict: str, each_way: bool
+) -> None:
+    """show-agreement, report --year, the current report and remind agree: a visit fixed
+    from 30 December to 1 January is planned for 2016 until 1 January is over. Each way,
+    the other direction was held in June."""
+    add_story_orgs(rit)
+    ok(rit, *NEW_X, "--signed", "2016-01-04", "--until", "2018", "--visits-per-year", "1",
+       *(["--each-way"] if each_way else []))  # fmt: skip
+    if each_way:
+        quiet_ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-06-01")
+        quiet_ok(rit, "done", "1")
+    quiet_ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-30",
+             "--days", "3", "--today", "2016-12-01")  # fmt: skip
+
+    shown = json.loads(ok(rit, "show-agreement", "X", "--json", today=today))
+    by_year = {c["year"]: c for c in shown["compliance"]}
+    held = 1 if each_way else 0
+    assert (by_year[2016]["held"], by_year[2016]["planned"]) == (held, planned)
+    assert by_year[2016]["verdict"] == verdict
+    if each_way:
+        directions = [
+            (d["host"]["label"], d["held"], d["planned"], d["verdict"])
+            for d in by_year[2016]["directions"]
+        ]
+        assert directions == [("LSN", 1, 0, "met"), ("FBRI", 0, planned, verdict)]
+    assert by_year[2017]["planned"] == 0  # held in 2016 once done: never promised to 2017
+    line = next(
+        line for line in ok(rit, "show-agreement", "X", today=today).splitlines()
+        if line.startswith("compliance 2016")
+    )  # fmt: skip
+    assert f", {planned} planned: {verdict}" in line
+
+    year_report = json.loads(ok(rit, "report", "--year", "2016", "--json", today=today))
+    assert [c["compliance"] for c in year_report["compliance"]] == [by_year[2016]]
+    table = ok(rit, "report", "--year", "2016", today=today)
+    assert f"\t{verdict}" in table.split("## Compliance 2016\n")[1].splitlines()[0]
+    current = json.loads(ok(rit, "report", "--json", today=today))
+    this_year = int(today[:4])
+    assert [a["compliance"] for a in current["agreements"]] == [by_year[this_year]]
+    reminders = json.loads(ok(rit, "remind", "--json", today=today))
+    at_risk = [r["date"] for r in reminders if r["kind"] == "at-risk"]
+    assert at_risk == ([] if this_year == 2016 else ["2017-12-31"])
 
 
 def test_each_way_total_row_requires_what_the_directions_do_together(rit: RitRunner) -> None:

@@ -423,30 +423,114 @@ def test_reschedule_s_help_says_a_new_day_keeps_the_number_of_days(story: RitRun
 
 
 @pytest.mark.parametrize("fold", ["0", "1"])
-def test_rescheduling_keeps_which_of_a_repeated_hour_it_was(story: RitRunner, fold: str) -> None:
-    """A 02:30 on the night the clocks go back keeps its --fold when the time is not
-    changed: a longer visit, or another day at the same time (still ambiguous or not)."""
+def test_rescheduling_keeps_which_of_a_repeated_hour_it_was_on_its_day_only(
+    story: RitRunner, dump, fold: str
+) -> None:
+    """A 02:30 on the night the clocks go back keeps its --fold while its day stays (a
+    longer visit, the same day again). QA: moved to another day it kept the fold too: on
+    a day where 02:30 happens once it stayed stored, and on the next fall-back night it
+    picked one of the two 02:30s without asking. A fold belongs to its day: moved, the
+    visit has none, and a time that happens twice on the new day needs --fold again."""
     rit = story
     quiet_visit(rit, "FBRI", "LSN", "--on", "2016-10-30", "--at", "02:30", "--fold", fold)
     utc = {"0": "2016-10-30T00:30+00:00", "1": "2016-10-30T01:30+00:00"}[fold]
+
+    def when() -> tuple[str, str, int | None, int]:
+        shown = exchange(rit, "1")
+        return shown["day"], shown["starts_utc"], shown["fold"], shown["days"]
+
     quiet_ok(rit, "reschedule", "1", "--days", "2")
-    assert (exchange(rit, "1")["starts_utc"], exchange(rit, "1")["days"]) == (utc, 2)
-    quiet_ok(rit, "reschedule", "1", "--on", "2016-10-30")
-    assert exchange(rit, "1")["starts_utc"] == utc
+    assert when() == ("2016-10-30", utc, int(fold), 2)
+    out = quiet_ok(rit, "reschedule", "1", "--on", "2016-10-30")
+    assert out.endswith("; unchanged\n")
+    assert when() == ("2016-10-30", utc, int(fold), 2)
     quiet_ok(rit, "reschedule", "1", "--on", "2016-10-31")  # 02:30 happens once that day
-    assert exchange(rit, "1")["starts_utc"] == "2016-10-31T01:30+00:00"
-    quiet_ok(rit, "reschedule", "1", "--on", "2017-10-29")  # the next fall-back night
-    assert (
-        exchange(rit, "1")["starts_utc"]
-        == {"0": "2017-10-29T00:30+00:00", "1": "2017-10-29T01:30+00:00"}[fold]
+    assert when() == ("2016-10-31", "2016-10-31T01:30+00:00", None, 2)
+    before = dump()
+    for args in (["--on", "2017-10-29"], ["--on", "2017-10-29", "--at", "02:30"]):
+        refused(rit("reschedule", "1", *args), "happens twice in Europe/Berlin (clocks fall back)")
+    assert dump() == before
+    quiet_ok(rit, "reschedule", "1", "--on", "2017-10-29", "--fold", fold)
+    assert when() == (
+        "2017-10-29",
+        {"0": "2017-10-29T00:30+00:00", "1": "2017-10-29T01:30+00:00"}[fold],
+        int(fold),
+        2,
     )
-    twice = rit("reschedule", "1", "--on", "2017-10-29", "--at", "02:30")  # a time given anew
-    assert twice.exit_code == 2 and "use --fold 0" in twice.stderr
+    # Taking back a done or a cancel leaves the day, its time and its fold as they were.
+    kept = when()
+    for step in ("done", "cancel"):
+        quiet_ok(rit, step, "1", env={"RIT_TODAY": "2017-10-30"})
+        quiet_ok(rit, step, "1", "--undo", env={"RIT_TODAY": "2017-10-30"})
+        assert when() == kept
     # The date history tells the two 02:30s apart.
     first = {"0": "CEST", "1": "CET"}[fold]
     steps = [step["when"] for step in exchange(rit, "1")["date_history"]]
     assert steps[0] == f"2016-10-30 02:30 {first} (Europe/Berlin)"
-    assert steps[-1] == f"2017-10-29..2017-10-30 02:30 {first} (Europe/Berlin)"
+    assert steps[3] == f"2017-10-29..2017-10-30 02:30 {first} (Europe/Berlin)"
+
+
+@pytest.mark.parametrize(
+    ("command", "first_id", "expected"),
+    [
+        # a time that happens once: --fold is taken, not stored (fold NULL)
+        (["schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-11-10", "--at",
+          "10:00", "--fold", "1"], 3, [("2016-11-10", None)]),
+        (["add-meeting", "M", "--org", "LSN", "--on", "2016-11-10", "--at", "10:00",
+          "--fold", "0"], 3, [("2016-11-10", None)]),
+        (["fix-date", "1", "--on", "2016-11-10", "--at", "10:00", "--fold", "1"], 1,
+         [("2016-11-10", None)]),
+        (["reschedule", "2", "--on", "2016-11-11", "--at", "10:00", "--fold", "1"], 2,
+         [("2016-11-11", None)]),
+        (["edit-exchange", "2", "--tz", "Asia/Tokyo", "--fold", "1"], 2,
+         [("2016-11-10", None)]),
+        # a yearly plan from a fall-back night: the years where 02:30 happens twice keep it
+        (["schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-10-30", "--at",
+          "02:30", "--fold", "1", "--yearly", "--until", "2022"], 3,
+         [("2016-10-30", 1), ("2017-10-30", None), ("2018-10-30", None), ("2019-10-30", None),
+          ("2020-10-30", None), ("2021-10-30", None), ("2022-10-30", 1)]),
+        # ... also when only a later year needs it
+        (["schedule-visit", "--from", "FBRI", "--to", "LSN", "--on", "2016-10-29", "--at",
+          "02:30", "--fold", "0", "--yearly", "--until", "2017"], 3,
+         [("2016-10-29", None), ("2017-10-29", 0)]),
+    ],
+    ids=["schedule-visit", "add-meeting", "fix-date", "reschedule", "edit-exchange",
+         "yearly", "yearly-later"],
+)  # fmt: skip
+def test_fold_for_a_time_that_happens_once_is_taken_and_not_stored(
+    story: RitRunner,
+    db_path: Path,
+    command: list[str],
+    first_id: int,
+    expected: list[tuple[str, int | None]],
+) -> None:
+    """QA: --fold 1 given for 10:00 on an ordinary day was stored and went on with the
+    exchange (moved to a fall-back night, it chose the second 02:30 unasked)."""
+    rit = story
+    quiet_visit(rit, "FBRI", "LSN", "--window", "2016-11")  # #1, for fix-date
+    quiet_visit(rit, "FBRI", "LSN", "--on", "2016-11-10", "--at", "10:00")  # #2
+    quiet_ok(rit, *command)
+    conn = db.connect(db_path)
+    try:
+        rows = conn.execute(
+            "SELECT day, fold FROM exchanges WHERE id >= ? ORDER BY id LIMIT ?",
+            (first_id, len(expected)),
+        ).fetchall()
+    finally:
+        conn.close()
+    assert [tuple(row) for row in rows] == expected
+
+
+def test_fold_without_a_time_is_refused_by_edit_exchange(story: RitRunner, dump) -> None:
+    """As scheduling refuses --fold without --at; edit-exchange --tz took it and dropped it."""
+    rit = story
+    quiet_visit(rit, "FBRI", "LSN", "--on", "2016-11-10")
+    before = dump()
+    refused(
+        rit("edit-exchange", "1", "--tz", "Asia/Tokyo", "--fold", "1"),
+        "--fold goes with a time: visit #1 'FBRI → LSN visit 2016-11-10' has none",
+    )
+    assert dump() == before
 
 
 def test_agreement_choice_auto_several_and_explicit(story: RitRunner, db_path: Path) -> None:
@@ -1204,6 +1288,31 @@ def test_a_move_to_the_dates_it_has_changes_nothing(story: RitRunner, dump) -> N
     assert [d["sequence"] for d in shown["date_history"]] == [0, 1]
     out = quiet_ok(rit, "reschedule", "Workshop", "--on", "2016-11-11")
     assert out.startswith("rescheduled meeting #1 Workshop: scheduled 2016-11-11")
+
+
+def test_reschedule_to_the_window_it_has_keeps_its_decide_by(story: RitRunner, dump) -> None:
+    """QA: reschedule --window to the window a planned visit already has said
+    'rescheduled', dropped its decide-by date and raised the sequence: remind no longer
+    asked for the day by then."""
+    rit = story
+    quiet_visit(rit, "LSN", "FBRI", "--window", "2016-Q4", "--decide-by", "2016-09-30")
+    before = dump()
+    for same in ("2016-Q4", "2016-10-01..2016-12-31"):
+        out = quiet_ok(rit, "reschedule", "1", "--window", same)
+        assert out == (
+            "visit #1 LSN → FBRI visit 2016-Q4 is already planned 2016-Q4,"
+            " decide by 2016-09-30; unchanged\n"
+        )
+    assert dump() == before
+    shown = exchange(rit, "1")
+    assert (shown["decide_by"], shown["sequence"]) == ("2016-09-30", 0)
+    due = json.loads(quiet_ok(rit, "remind", "--json", today="2016-09-29"))
+    assert [(r["kind"], r["date"]) for r in due] == [("decide-by", "2016-09-30")]
+    # Another window plans it anew: with the --decide-by given, else none.
+    quiet_ok(rit, "reschedule", "1", "--window", "2016-11", "--decide-by", "2016-10-15")
+    assert exchange(rit, "1")["decide_by"] == "2016-10-15"
+    quiet_ok(rit, "reschedule", "1", "--window", "2016-12")
+    assert exchange(rit, "1")["decide_by"] is None
 
 
 def test_a_meeting_with_an_organisation_without_a_zone_needs_tz_whatever_the_order(

@@ -17,6 +17,7 @@ from rit_cli.dates import (
     add_duration,
     convert,
     format_window,
+    happens_twice,
     localize,
     month_end,
     parse_date,
@@ -571,6 +572,21 @@ def test_localize_ok(zone: str, day: date, at: time, fold: int | None, offset: i
     assert dt.tzinfo == ZoneInfo(zone)
     assert (dt.date(), dt.time()) == (day, at)
     assert dt.utcoffset() == timedelta(hours=offset)
+
+
+@pytest.mark.parametrize(("zone", "day", "at", "fold", "offset"), LOCALIZE_OK)
+def test_happens_twice_only_where_the_fold_chooses(
+    zone: str, day: date, at: time, fold: int | None, offset: int
+) -> None:
+    """Only a time that needs --fold happens twice: the one that localize refuses without."""
+    dt = localize(day, at, zone, fold)
+    twice = (zone, day, at) in {
+        ("Europe/Berlin", D(2016, 10, 30), time(2, 30)),
+        ("America/New_York", D(2016, 11, 6), time(1, 30)),
+    }
+    assert happens_twice(dt) is twice
+    if not twice:
+        assert localize(day, at, zone) == dt  # no fold needed
 
 
 def test_localize_folds_are_an_hour_apart() -> None:

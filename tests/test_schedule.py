@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rit_cli.dates import Window
@@ -420,8 +420,51 @@ def test_missed_only_once_the_span_is_over(
     if result.verdict == "missed":
         assert covered is not None and covered.end < today
     if covered is not None and covered.end < today:
-        assert result.verdict in ("met", "missed", "not-applicable")
-        assert result.planned == 0
+        assert result.verdict in ("met", "on-track", "missed", "not-applicable")
+        # Once the span is over, only a fixed visit that began in it and is under way
+        # today can still be held there.
+        under_way = [
+            v
+            for v in visits
+            if v.status == "scheduled" and covered.contains(v.start) and today <= v.end
+        ]
+        if not t.each_way:
+            assert result.planned == len(under_way)
+        assert result.planned <= len(under_way)
+
+
+# Days before New Year: a visit starting on one may run into the next year.
+before_new_year = st.builds(
+    lambda year, back: date(year, 12, 31) - timedelta(days=back),
+    st.integers(2014, 2019),
+    st.integers(0, 40),
+)
+
+
+@settings(max_examples=250)
+@given(
+    agreement_terms(),
+    st.lists(visit_facts(), max_size=6),
+    st.one_of(days, before_new_year),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_a_fixed_visit_not_over_counts_the_same_scheduled_or_done(
+    t: AgreementTerms, visits: list[VisitFact], start: date, length: int, into: int
+) -> None:
+    """While a scheduled visit is not over (today its first day up to its last), marking it
+    done moves it from planned to held in its first day's year and changes no other year:
+    it is never missing from the year it will be held in (New Year, a termination)."""
+    today = start + timedelta(days=min(into, length))
+    scheduled = VisitFact(frozenset({LSN}), FBRI, "scheduled", start, start + timedelta(length))
+    done = scheduled._replace(status="done")
+    for year in (start.year - 1, start.year, start.year + 1):
+        before = compliance(t, year, [*visits, scheduled], today)
+        after = compliance(t, year, [*visits, done], today)
+        assert after.held + after.planned == before.held + before.planned, (year, before, after)
+        assert after.held - before.held in (0, 1)
+        if after.verdict != before.verdict:
+            assert (before.verdict, after.verdict) == ("on-track", "met"), (year, before, after)
 
 
 # ------------------------------------------------------------------------------- gaps
@@ -563,22 +606,54 @@ def test_a_window_across_new_year_is_planned_for_one_year_only(
 
 
 @pytest.mark.parametrize(
-    ("today", "counts_2016", "counts_2017"),
+    ("today", "year_2016", "counts_2017"),
     [
-        ("2016-08-25", 1, 0),
-        ("2016-12-31", 1, 0),  # under way
-        ("2017-01-01", 0, 0),  # under way in 2017: once done, it is held in 2016
-        ("2017-01-03", 0, 0),  # over, not done: overdue
+        # 2016: (planned, verdict) while not done; 2017: planned
+        ("2016-08-25", (1, "on-track"), 0),
+        ("2016-12-30", (1, "on-track"), 0),  # its first day
+        ("2016-12-31", (1, "on-track"), 0),  # under way, 2016's last day
+        ("2017-01-01", (1, "on-track"), 0),  # under way in 2017: once done, held in 2016
+        ("2017-01-02", (1, "on-track"), 0),  # its last day
+        ("2017-01-03", (0, "missed"), 0),  # over, not done: overdue, 2016 is missed
     ],
 )
+@pytest.mark.parametrize("each_way", [False, True])
 def test_a_fixed_visit_across_new_year_is_planned_for_its_first_day_s_year_only(
-    today: str, counts_2016: int, counts_2017: int
+    today: str, year_2016: tuple[int, str], counts_2017: int, each_way: bool
 ) -> None:
+    """Planned for 2016 until its last day has passed, also once 2016 is over, as it is
+    held in 2016 once done; never planned for 2017. Each way, the other direction is met."""
     fixed = visit("2016-12-30", status="scheduled", end="2017-01-02")
-    assert compliance(LOI, 2016, [fixed], D(today)).planned == counts_2016
-    assert compliance(LOI, 2017, [fixed], D(today)).planned == counts_2017
+    other_way = [visit("2016-06-01", host=LSN, guests=(FBRI,))] if each_way else []
+    agreement = terms(each_way=each_way)
+    result = compliance(agreement, 2016, [fixed, *other_way], D(today))
+    assert (result.planned, result.verdict) == year_2016
+    if each_way:
+        assert [(d.host, d.planned, d.verdict) for d in result.directions] == [
+            (LSN, 0, "met"),
+            (FBRI, *year_2016),
+        ]
+    assert compliance(agreement, 2017, [fixed, *other_way], D(today)).planned == counts_2017
     done = fixed._replace(status="done")
-    assert compliance(LOI, 2016, [done], D(today)).held == 1
+    assert compliance(agreement, 2016, [done, *other_way], D(today)).verdict == "met"
+
+
+@pytest.mark.parametrize(
+    ("today", "planned", "verdict"),
+    [
+        ("2017-08-31", 1, "on-track"),  # the last day in force
+        ("2017-09-01", 1, "on-track"),  # terminated, the visit still under way
+        ("2017-09-02", 1, "on-track"),  # its last day
+        ("2017-09-03", 0, "missed"),
+    ],
+)
+def test_a_fixed_visit_under_way_when_the_agreement_ends_early_is_planned_until_it_is_over(
+    today: str, planned: int, verdict: str
+) -> None:
+    """The year's span ends at the termination, not at New Year: the same rule."""
+    fixed = visit("2017-08-30", status="scheduled", end="2017-09-02")
+    result = compliance(terms(terminated_on=D("2017-09-01")), 2017, [fixed], D(today))
+    assert (result.planned, result.verdict) == (planned, verdict)
 
 
 def test_a_window_opening_before_the_agreement_counts_from_its_first_day_in_force() -> None:

@@ -537,6 +537,12 @@ def start_at_place(
     return wall.astimezone(UTC).astimezone(tz)
 
 
+def happens_twice(dt: datetime) -> bool:
+    """Whether the aware wall-clock dt (one that exists: localize's) happens twice, at a
+    fall-back change: only then does its fold tell which."""
+    return dt.replace(fold=0).utcoffset() != dt.replace(fold=1).utcoffset()
+
+
 def convert(dt: datetime, zone: str | ZoneInfo) -> datetime:
     """The same instant as the aware dt, shown in ``zone``."""
     if dt.tzinfo is None or dt.utcoffset() is None:

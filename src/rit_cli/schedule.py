@@ -22,12 +22,15 @@ its first day inside the year's in-force span; *planned* = planned or scheduled,
 in the year of the first day it can still happen (from today, while the agreement is in
 force): a window from 15 December to 15 January is planned for December's year only. A
 scheduled visit's days are fixed: it is planned, while not over, for the year its first day
-is in (where it is held once done), also when under way across New Year.
-Cancelled visits never count.
+is in (where it is held once done), also when under way across New Year, and also after
+that year's in-force span ended (New Year, or an early termination) while it is under way.
+Once its last day has passed without ``done`` it counts as neither. Cancelled visits never
+count.
 
-**Verdicts:** ``not-applicable`` (nothing required), ``met`` (held ≥ required), ``missed``
-(the year's in-force span ended before today and held < required), ``on-track``
-(held + planned ≥ required), ``at-risk`` (otherwise).
+**Verdicts:** ``not-applicable`` (nothing required), ``met`` (held ≥ required),
+``on-track`` (held + planned ≥ required: after the year's span only a visit still under
+way is planned), ``missed`` (the year's in-force span ended before today and held +
+planned < required), ``at-risk`` (otherwise).
 
 **Each way:** the requirement applies to each party as host: at least the required number
 of visits hosted by that party with another party among the guests (for two parties:
@@ -203,10 +206,11 @@ def _verdict(required: int, held: int, planned: int, covered: Window | None, tod
         return "not-applicable"
     if held >= required:
         return "met"
-    if covered.end < today:
-        return "missed"
+    # After the year's span only a visit under way is planned: it may still be held.
     if held + planned >= required:
         return "on-track"
+    if covered.end < today:
+        return "missed"
     return "at-risk"
 
 
@@ -222,9 +226,10 @@ def _count(
     for visit in visits:
         if visit.status == "done":
             held += covered.contains(visit.start)
-        elif visit.status == "scheduled" and remaining is not None:
+        elif visit.status == "scheduled":
             # Its day is fixed: once done it is held in its first day's year, so it is
-            # planned for that year alone, also while under way across New Year.
+            # planned for that year alone while not over, also under way across New Year
+            # (or an early termination), when that year's span has already ended.
             planned += today <= visit.end and covered.contains(visit.start)
         elif visit.status in COUNTED_AS_PLANNED and remaining is not None:
             # An open window counts once, in the year of the first day it can still

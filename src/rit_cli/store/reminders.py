@@ -305,10 +305,13 @@ def obligations_at_risk(
     judged = judged or {}
     fresh = [row["id"] for row in rows if row["id"] not in judged]
     held = visit_facts_for(conn, fresh, year, planned=False, parties=each_way)
-    # Planned visits can only lift at-risk to on-track (met and missed depend on held ones
-    # alone): they are read only for the agreements that held ones leave at risk.
+    # Planned visits can only lift at-risk (or missed: a visit under way when the span
+    # ended) to on-track, never change met: they are read only for the agreements that
+    # held ones leave short.
     undecided = [
-        i for i in fresh if compliance(terms[i], year, held.get(i, []), today).verdict == "at-risk"
+        i
+        for i in fresh
+        if compliance(terms[i], year, held.get(i, []), today).verdict in ("at-risk", "missed")
     ]
     planned = visit_facts_for(conn, undecided, year, held=False, parties=each_way)
     results = {

@@ -17,6 +17,7 @@ from ..dates import (
     add_years,
     format_days,
     format_window,
+    happens_twice,
     localize,
     parse_date,
     parse_time,
@@ -204,7 +205,10 @@ def fixed(day: date, days: int, at: str | None, fold: int | None, zone: str | No
         )
     instant = localize(day, clock, zone, fold)
     starts = instant.astimezone(UTC).isoformat(timespec="minutes")
-    return Dates(None, None, day, days, clock.strftime("%H:%M"), fold, starts)
+    # A fold only tells which of a repeated hour: given for a time that happens once (most
+    # years of a --yearly plan from a fall-back night) it is taken and not stored.
+    kept = fold if happens_twice(instant) else None
+    return Dates(None, None, day, days, clock.strftime("%H:%M"), kept, starts)
 
 
 def missing_parties(
@@ -552,10 +556,11 @@ def _check_stop(
 
 
 def _occurrences(
-    first: Dates, until: date, zone: str | None, exchange_type: str, end: str
+    first: Dates, until: date, zone: str | None, exchange_type: str, end: str, fold: int | None
 ) -> list[Dates]:
     """One Dates a year from first up to until: fixed days by yearly_dates, windows by
-    yearly_windows (decide-by moved by the same number of years).
+    yearly_windows (decide-by moved by the same number of years). fold: the --fold given,
+    for each year whose time happens twice (first keeps it only if its own does).
 
     A plan that needs more than MAX_YEARS occurrences is refused rather than cut short,
     which would silently not reach the end asked for. end: that end in words.
@@ -573,7 +578,7 @@ def _occurrences(
             f"it can reach {last} at most; give --until {last} or earlier"
         )
     if first.day is not None:
-        return [fixed(day, first.days, first.at, first.fold, zone) for day in days]
+        return [fixed(day, first.days, first.at, fold, zone) for day in days]
     # A window of two years spans one day more in the years a 29 February falls into it.
     for w in windows:
         if w.days > MAX_WINDOW_DAYS:
@@ -723,7 +728,7 @@ def add_exchange(conn: sqlite3.Connection, data: ExchangeInput, today: date) -> 
             end = (
                 f"a plan to the end of agreement {short_repr(basis['title'])} ({until.isoformat()})"
             )
-        occurrences = _occurrences(first, until, zone, data.type, end)
+        occurrences = _occurrences(first, until, zone, data.type, end, data.when.fold)
         if not occurrences:
             raise InvalidInput(
                 f"--until {until.isoformat()} is before the first occurrence "
@@ -1189,9 +1194,24 @@ def reschedule(conn: sqlite3.Connection, ref: str, when: When, today: date) -> M
         raise _still_planned(ex)
     zone = _zone_for(conn, ex, when.at)
     if when.window is None and when.at is None:
-        # The day, new or kept, keeps the time it had, and which of a repeated hour it was.
-        when = replace(when, at=ex.at, fold=when.fold if when.fold is not None else ex.fold)
+        # The day, new or kept, keeps the time it had; which of a repeated hour it was
+        # belongs to its day: another day without --fold has it refused where the time
+        # happens twice, as any time there is, instead of taking the old day's choice.
+        when = replace(when, at=ex.at)
+        if when.fold is None and ex.fold is not None and when.on is not None:
+            if parse_date(when.on, today).isoformat() == ex.day:
+                when = replace(when, fold=ex.fold)
     dates = _dates(when, today, zone, current_days=ex.days)
+    if (
+        dates.window is not None
+        and when.decide_by is None
+        and ex.status == "planned"
+        and dates.window == _window(ex)
+    ):
+        # The window it already has: its dates are unchanged, and so is its decide-by
+        # (a move to another window plans it anew, with the --decide-by given, if any).
+        kept = date.fromisoformat(ex.decide_by) if ex.decide_by else None
+        dates = replace(dates, decide_by=kept)
     values = {**_date_values(dates), "tz": zone}
     if dates.window is None:
         values.pop("decide_by", None)
@@ -1438,6 +1458,12 @@ def _follow(
         values["starts_utc"] = moved.starts_utc
         if moved.fold != ex.fold:
             values["fold"] = moved.fold
+    elif fold is not None:
+        # As scheduling refuses --fold without --at: there is no time it could tell.
+        raise InvalidInput(
+            f"--fold goes with a time: {ex.type} #{ex.id} {short_repr(ex.title)} has none"
+            f" (rit reschedule '#{ex.id}' --at HH:MM gives it one)"
+        )
     return None
 
 
