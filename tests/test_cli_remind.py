@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs
+from .helpers import add_story_orgs, quiet_ok, schedule_visit
 
 
 @pytest.fixture
@@ -379,3 +379,43 @@ def test_today_and_tomorrow_are_the_users_days_for_a_time_in_another_zone(
     assert "Week\tunder way (2016-12-05..2016-12-07) at 07:00 JST (2016-12-04 23:00 CET)\n" in (
         said
     ), said
+
+
+def items(rit: RitRunner, *args: str, env: dict[str, str | None]) -> list[tuple[int, str, int]]:
+    """Each reminder's exchange, date and days_left, from --json."""
+    found = json.loads(quiet_ok(rit, "remind", "--json", *args, env=env) or "[]")
+    return [(item["id"], item["date"], item["days_left"]) for item in found]
+
+
+def test_the_horizon_is_reached_in_the_users_days_as_the_items_are_dated(
+    story: RitRunner,
+) -> None:
+    """QA: --within counted the place's days while the item was dated in the user's.
+    07:00 in Kobe on 1 December is 23:00 on 30 November in Hamburg, as is 23:00 in
+    Hamburg that day: for a Hamburg user both are in 14 days, the default horizon, and
+    the first was left out; for a Kobe user both are in 15 days, and the second was shown
+    ('in 15 days', days_left 15)."""
+    schedule(story, "--on", "2016-12-01", "--at", "07:00")
+    schedule_visit(story, "FBRI", "LSN", "--on", "2016-11-30", "--at", "23:00")
+    berlin = {"RIT_TODAY": "2016-11-16", "RIT_TZ": "Europe/Berlin"}
+    tokyo = {**berlin, "RIT_TZ": "Asia/Tokyo"}
+    assert items(story, env=berlin) == [(1, "2016-11-30", 14), (2, "2016-11-30", 14)]
+    said = quiet_ok(story, "remind", env=berlin)
+    assert "on 2016-12-01 at 07:00 JST (2016-11-30 23:00 CET), in 14 days\n" in said, said
+    assert items(story, env=tokyo) == []
+    assert items(story, "--within", "15d", env=tokyo) == [
+        (1, "2016-12-01", 15),
+        (2, "2016-12-01", 15),
+    ]
+    # The same at a horizon of one day: both are tomorrow in Hamburg, in 2 days in Kobe.
+    berlin["RIT_TODAY"] = tokyo["RIT_TODAY"] = "2016-11-29"
+    assert items(story, "--within", "1d", env=berlin) == [
+        (1, "2016-11-30", 1),
+        (2, "2016-11-30", 1),
+    ]
+    assert items(story, "--within", "1d", env=tokyo) == []
+    # The report's reminders (two weeks) are remind's.
+    report = json.loads(
+        quiet_ok(story, "report", "--format", "json", env={**berlin, "RIT_TODAY": "2016-11-16"})
+    )
+    assert [(r["kind"], r["date"]) for r in report["reminders"]] == [("upcoming", "2016-11-30")] * 2

@@ -7,7 +7,8 @@ Kinds, in the order a person deals with them:
 - ``overdue``: a fixed day has passed and the exchange is neither done nor cancelled;
 - ``window-closed``: a window ended without a fixed day;
 - ``decide-overdue``: the decide-by date has passed and the day is still open;
-- ``upcoming``: a fixed day (or a multi-day visit in progress) within the horizon;
+- ``upcoming``: a fixed day (or a multi-day visit in progress) within the horizon, a timed
+  one's day being the user's day of its start;
 - ``decide-by``: the decide-by date falls within the horizon;
 - ``window-opens``: a window opens within the horizon, its day not fixed;
 - ``window-closes``: an open window ends within the horizon, its day not fixed;
@@ -18,7 +19,7 @@ Kinds, in the order a person deals with them:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from .dates import format_days, format_span
@@ -34,6 +35,11 @@ KINDS = (
     "expiring",
     "at-risk",
 )
+
+
+# A start's day in the user's zone is at most two days from its day at the place: zones
+# are at most 26 hours apart (UTC-12 to UTC+14).
+ZONE_SPREAD = timedelta(days=2)
 
 
 class ExchangeFact(NamedTuple):
@@ -158,17 +164,22 @@ def classify_exchange(
             return item(
                 "overdue", fact.start, f"was on {window} ({when}); mark it done or cancel it"
             )
-        if fact.start <= horizon:
-            local, mine, day = _times(fact, user_zone)
-            at = f" at {local}" if local else ""
-            also = f" ({mine})" if mine else ""
-            if day >= today:
-                message = f"on {window}{at}{also}, {_in((day - today).days)}"
-            else:
-                message = f"under way ({window}){at}{also}"
-            # Due on the user's day, as the message counts it (its date and days_left too).
-            return item("upcoming", max(day, today), message, local, mine)
-        return None
+        # Beyond the horizon in every zone: decided without converting its time (the
+        # store reads a few days beyond the horizon).
+        if fact.start > horizon + ZONE_SPREAD:
+            return None
+        local, mine, day = _times(fact, user_zone)
+        # Due on the user's day, as the message counts it, its date and days_left too;
+        # and so is the horizon reached.
+        if day > horizon:
+            return None
+        at = f" at {local}" if local else ""
+        also = f" ({mine})" if mine else ""
+        if day >= today:
+            message = f"on {window}{at}{also}, {_in((day - today).days)}"
+        else:
+            message = f"under way ({window}){at}{also}"
+        return item("upcoming", max(day, today), message, local, mine)
     if fact.status != "planned":
         return None
     if fact.end < today:

@@ -43,8 +43,9 @@ def _facts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ExchangeFact]:
         )
 
 
-# A start's day in the user's zone is at most two days from its day at the place (zones
-# are at most 26 hours apart); an upcoming exchange is due on the former. A day to spare.
+# A start's day in the user's zone is at most two days from its day at the place
+# (reminders.ZONE_SPREAD); an upcoming exchange is due on the former, and within the
+# horizon by it. A day to spare.
 _ZONE_SLACK = timedelta(days=3)
 
 _SELECT = f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
@@ -54,9 +55,11 @@ _SELECT = f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
 # (query, the field of the fact that orders it, how many days before that an item may
 # be due).
 _EXCHANGE_PARTS = (
-    # Fixed days: overdue on their first day, upcoming on the user's day of it.
+    # Fixed days: overdue on their first day, upcoming on the user's day of it. Read to
+    # the horizon's day at the place farthest east of the user (:reach), whose first day
+    # may be the horizon in the user's days; classify_exchange decides.
     (
-        f"{_SELECT} WHERE status = 'scheduled' AND start_on <= :horizon ORDER BY start_on",
+        f"{_SELECT} WHERE status = 'scheduled' AND start_on <= :reach ORDER BY start_on",
         "start",
         _ZONE_SLACK,
     ),
@@ -117,7 +120,11 @@ def exchange_reminders(
     """
     from ..reminders import classify_exchange
 
-    dates = {"today": today.isoformat(), "horizon": horizon.isoformat()}
+    dates = {
+        "today": today.isoformat(),
+        "horizon": horizon.isoformat(),
+        "reach": (horizon + _ZONE_SLACK).isoformat(),
+    }
 
     def part(sql: str, field: str, slack: timedelta) -> Iterator[Reminder]:
         cursor = conn.cursor()
