@@ -419,3 +419,43 @@ def test_the_horizon_is_reached_in_the_users_days_as_the_items_are_dated(
         quiet_ok(story, "report", "--format", "json", env={**berlin, "RIT_TODAY": "2016-11-16"})
     )
     assert [(r["kind"], r["date"]) for r in report["reminders"]] == [("upcoming", "2016-11-30")] * 2
+
+
+def test_an_evening_at_the_place_is_due_today_for_a_user_east_of_it_not_overdue(
+    story: RitRunner,
+) -> None:
+    """QA: 20:00 in Hamburg on 1 December is 04:00 on 2 December in Kobe: a Kobe user was
+    told 'tomorrow' on the 1st and 'overdue (yesterday)' on the 2nd, never 'today'. An
+    exchange with a time is overdue once its last day has passed in the user's days (and
+    at the place: the mirror case is under way in Hamburg on 1 December)."""
+    schedule_visit(story, "FBRI", "LSN", "--on", "2016-12-01", "--at", "20:00")
+    tokyo = {"RIT_TZ": "Asia/Tokyo"}
+    said = quiet_ok(story, "remind", env=tokyo, today="2016-12-01")
+    assert "at 20:00 CET (2016-12-02 04:00 JST), tomorrow\n" in said, said
+    said = quiet_ok(story, "remind", env=tokyo, today="2016-12-02")
+    assert said.startswith("2016-12-02\tupcoming\texchange #1\t"), said
+    assert said.endswith("on 2016-12-01 at 20:00 CET (2016-12-02 04:00 JST), today\n"), said
+    assert items(story, env={**tokyo, "RIT_TODAY": "2016-12-02"}) == [(1, "2016-12-02", 0)]
+    report = json.loads(
+        quiet_ok(story, "report", "--format", "json", env=tokyo, today="2016-12-02")
+    )
+    assert [(r["kind"], r["date"]) for r in report["reminders"]] == [("upcoming", "2016-12-02")]
+    said = quiet_ok(story, "remind", env=tokyo, today="2016-12-03")
+    assert said.startswith("2016-12-01\toverdue\texchange #1\t"), said
+    # In Hamburg, the place's own zone: today on the 1st, overdue on the 2nd, as before.
+    berlin = {"RIT_TZ": "Europe/Berlin"}
+    assert "at 20:00 CET, today\n" in quiet_ok(story, "remind", env=berlin, today="2016-12-01")
+    assert "\toverdue\t" in quiet_ok(story, "remind", env=berlin, today="2016-12-02")
+    # --new: the item told 'tomorrow' is the same item 'today'; overdue is new.
+    new = [
+        quiet_ok(story, "remind", "--new", env=tokyo, today=day)
+        for day in ("2016-12-01", "2016-12-02", "2016-12-03", "2016-12-03")
+    ]
+    assert [text.count("\n") for text in new] == [1, 0, 1, 0], new
+    # Three days from the same evening: under way in Kobe until its third day there.
+    schedule_visit(story, "FBRI", "LSN", "--on", "2016-12-05", "--days", "3", "--at", "20:00")
+    said = quiet_ok(story, "remind", env=tokyo, today="2016-12-08")
+    assert said.endswith(
+        "under way (2016-12-05..2016-12-07) at 20:00 CET (2016-12-06 04:00 JST)\n"
+    ), said
+    assert "\toverdue\texchange #2" in quiet_ok(story, "remind", env=tokyo, today="2016-12-09")

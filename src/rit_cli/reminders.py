@@ -4,7 +4,8 @@ Nothing here reads the clock or the database; the store hands in the facts and `
 
 Kinds, in the order a person deals with them:
 
-- ``overdue``: a fixed day has passed and the exchange is neither done nor cancelled;
+- ``overdue``: a fixed day has passed and the exchange is neither done nor cancelled
+  (a timed one's last day in the user's days and at the place);
 - ``window-closed``: a window ended without a fixed day;
 - ``decide-overdue``: the decide-by date has passed and the day is still open;
 - ``upcoming``: a fixed day (or a multi-day visit in progress) within the horizon, a timed
@@ -157,18 +158,28 @@ def classify_exchange(
         )
 
     if fact.status == "scheduled":
-        if fact.end < today:
+
+        def overdue() -> Reminder:
             # A visit of several days is late since its last day, not its first.
             when = _in((fact.end - today).days)
             when = when if fact.end == fact.start else f"ended {when}"
             return item(
                 "overdue", fact.start, f"was on {window} ({when}); mark it done or cancel it"
             )
-        # Beyond the horizon in every zone: decided without converting its time (the
-        # store reads a few days beyond the horizon).
+
+        # Beyond the horizon, or over, in every zone: decided without converting its time
+        # (the store reads a few days beyond the horizon, and every overdue exchange).
         if fact.start > horizon + ZONE_SPREAD:
             return None
+        if fact.end + ZONE_SPREAD < today:
+            return overdue()
         local, mine, day = _times(fact, user_zone)
+        # Over once its last day has passed in the user's days (the day of its start there
+        # and as many after as it lasts: 20:00 in Hamburg is the next day in Kobe) and at
+        # the place (07:00 in Kobe is the evening before in Hamburg, and goes on while it
+        # is that day in Kobe: under way the next day in Hamburg, as it always was).
+        if max(fact.end, day + (fact.end - fact.start)) < today:
+            return overdue()
         # Due on the user's day, as the message counts it, its date and days_left too;
         # and so is the horizon reached.
         if day > horizon:
