@@ -8,6 +8,7 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -459,3 +460,97 @@ def test_an_evening_at_the_place_is_due_today_for_a_user_east_of_it_not_overdue(
         "under way (2016-12-05..2016-12-07) at 20:00 CET (2016-12-06 04:00 JST)\n"
     ), said
     assert "\toverdue\texchange #2" in quiet_ok(story, "remind", env=tokyo, today="2016-12-09")
+
+
+# --- The system's zone: $TZ as the C library reads it -----------------------------------
+
+
+@pytest.fixture
+def machine_in_kobe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine's zone (where /etc/localtime links) is Kobe's, whatever the machine
+    the tests run on."""
+    readlink = os.readlink
+
+    def kobe(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path) == "/etc/localtime":
+            return "/usr/share/zoneinfo/Asia/Tokyo"
+        return readlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "readlink", kobe)
+
+
+def system_zone(tz: str | None, today: str = "2016-11-30") -> dict[str, str | None]:
+    """The environment of a user who sets no RIT_TZ: the zone is the system's."""
+    return {"RIT_TZ": None, "TZ": tz, "RIT_TODAY": today}
+
+
+IN_HAMBURG = "on 2016-12-01 at 07:00 JST (2016-11-30 23:00 CET), today\n"
+IN_KOBE = "on 2016-12-01 at 07:00 JST, tomorrow\n"
+ZONEINFO = Path("/usr/share/zoneinfo/Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    "tz",
+    [
+        ":Europe/Berlin",
+        pytest.param(
+            f":{ZONEINFO}",
+            marks=pytest.mark.skipif(not ZONEINFO.exists(), reason="no system zoneinfo"),
+        ),
+        pytest.param(
+            str(ZONEINFO),
+            marks=pytest.mark.skipif(not ZONEINFO.exists(), reason="no system zoneinfo"),
+        ),
+    ],
+)
+def test_the_system_zone_is_tz_as_the_c_library_reads_it(
+    story: RitRunner, machine_in_kobe: None, tz: str
+) -> None:
+    """QA: TZ=:Europe/Berlin, Berlin for glibc and `date`, was skipped for this machine's
+    zone (UTC there): times were shown in the wrong zone without a word."""
+    schedule(story, "--on", "2016-12-01", "--at", "07:00")
+    said = quiet_ok(story, "remind", env=system_zone(tz))
+    assert said.endswith(IN_HAMBURG), said
+
+
+@pytest.mark.parametrize(
+    "tz", ["JST-9", "CET-1CEST,M3.5.0,M10.5.0/3", ":Mars/Olympus", "Europe/Hamburg", ":right/UTC"]
+)
+def test_a_tz_that_names_no_zone_is_not_silently_replaced(
+    story: RitRunner, machine_in_kobe: None, tz: str
+) -> None:
+    """A POSIX rule (JST-9) or a typo in TZ: times are shown in this machine's zone, and a
+    warning says so, once per command (schedule-visit asks for the zone twice); none when
+    RIT_TZ or --tz says the zone."""
+    warning = (
+        f"warning: TZ: unknown time zone {tz!r}: times are shown in Asia/Tokyo, this"
+        " machine's zone; set RIT_TZ (or TZ) to an IANA name such as Europe/Berlin\n"
+    )
+    visit = ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-01")
+    scheduled = story(*visit, "--at", "07:00", env=system_zone(tz))
+    assert (scheduled.exit_code, scheduled.stderr) == (0, warning), scheduled.output
+    result = story("remind", env=system_zone(tz))
+    assert (result.exit_code, result.stderr) == (0, warning), result.output
+    assert result.stdout.endswith(IN_KOBE), result.stdout
+    result = story("remind", "--json", env=system_zone(tz))
+    assert (result.exit_code, result.stderr) == (0, warning), result.output
+    assert json.loads(result.stdout)[0]["days_left"] == 1
+    told = {**system_zone(tz), "RIT_TZ": "Europe/Berlin"}
+    assert quiet_ok(story, "remind", env=told).endswith(IN_HAMBURG)
+    assert quiet_ok(story, "remind", "--tz", "Europe/Berlin", env=system_zone(tz)).endswith(
+        IN_HAMBURG
+    )
+
+
+def test_the_system_zone_is_this_machines_without_tz_and_utc_with_an_empty_one(
+    story: RitRunner, machine_in_kobe: None
+) -> None:
+    """No TZ: where /etc/localtime links (TZ=:/etc/localtime names it too); TZ= and TZ=:
+    are UTC, as the C library reads them, not this machine's zone."""
+    schedule(story, "--on", "2016-12-01", "--at", "07:00")
+    for tz in (None, ":/etc/localtime"):
+        said = quiet_ok(story, "remind", env=system_zone(tz))
+        assert said.endswith(IN_KOBE), (tz, said)
+    for tz in ("", ":"):
+        said = quiet_ok(story, "remind", env=system_zone(tz))
+        assert said.endswith("on 2016-12-01 at 07:00 JST (2016-11-30 22:00 UTC), today\n"), said
