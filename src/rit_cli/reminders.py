@@ -158,28 +158,24 @@ def classify_exchange(
         )
 
     if fact.status == "scheduled":
-
-        def overdue() -> Reminder:
+        # Over once its last day has passed at the place and in the user's days: those of
+        # its start there and as many after as it lasts (20:00 in Hamburg is the next day
+        # in Kobe). The place's day counts too: 07:00 in Kobe is the evening before in
+        # Hamburg, and under way there the next day while it is that day in Kobe. Over in
+        # every zone (most overdue exchanges): decided without converting its time.
+        if fact.end < today and (
+            fact.end + ZONE_SPREAD < today
+            or _times(fact, user_zone)[2] + (fact.end - fact.start) < today
+        ):
             # A visit of several days is late since its last day, not its first.
             when = _in((fact.end - today).days)
             when = when if fact.end == fact.start else f"ended {when}"
             return item(
                 "overdue", fact.start, f"was on {window} ({when}); mark it done or cancel it"
             )
-
-        # Beyond the horizon, or over, in every zone: decided without converting its time
-        # (the store reads a few days beyond the horizon, and every overdue exchange).
-        if fact.start > horizon + ZONE_SPREAD:
-            return None
-        if fact.end + ZONE_SPREAD < today:
-            return overdue()
+        if fact.start > horizon and fact.start - ZONE_SPREAD > horizon:
+            return None  # beyond the horizon in every zone: no time to convert
         local, mine, day = _times(fact, user_zone)
-        # Over once its last day has passed in the user's days (the day of its start there
-        # and as many after as it lasts: 20:00 in Hamburg is the next day in Kobe) and at
-        # the place (07:00 in Kobe is the evening before in Hamburg, and goes on while it
-        # is that day in Kobe: under way the next day in Hamburg, as it always was).
-        if max(fact.end, day + (fact.end - fact.start)) < today:
-            return overdue()
         # Due on the user's day, as the message counts it, its date and days_left too;
         # and so is the horizon reached.
         if day > horizon:

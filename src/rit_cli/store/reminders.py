@@ -9,7 +9,7 @@ from heapq import heappop, heappush
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from ..reminders import ExchangeFact, Reminder
+from ..reminders import ZONE_SPREAD, ExchangeFact, Reminder
 from . import batches
 from .visits import agreement_terms, visit_facts_for
 
@@ -44,8 +44,7 @@ def _facts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ExchangeFact]:
 
 
 # A start's day in the user's zone is at most two days from its day at the place
-# (reminders.ZONE_SPREAD); an upcoming exchange is due on the former, and within the
-# horizon by it. A day to spare.
+# (ZONE_SPREAD); an upcoming exchange is due on the former. A day to spare.
 _ZONE_SLACK = timedelta(days=3)
 
 _SELECT = f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
@@ -55,9 +54,9 @@ _SELECT = f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
 # (query, the field of the fact that orders it, how many days before that an item may
 # be due).
 _EXCHANGE_PARTS = (
-    # Fixed days: overdue on their first day, upcoming on the user's day of it. Read to
-    # the horizon's day at the place farthest east of the user (:reach), whose first day
-    # may be the horizon in the user's days; classify_exchange decides.
+    # Fixed days: overdue on their first day, upcoming on the user's day of it. Read up
+    # to ZONE_SPREAD past the horizon (:reach): a start on such a day at the place may be
+    # on the horizon's day in the user's zone, which classify_exchange decides.
     (
         f"{_SELECT} WHERE status = 'scheduled' AND start_on <= :reach ORDER BY start_on",
         "start",
@@ -123,7 +122,7 @@ def exchange_reminders(
     dates = {
         "today": today.isoformat(),
         "horizon": horizon.isoformat(),
-        "reach": (horizon + _ZONE_SLACK).isoformat(),
+        "reach": (horizon + ZONE_SPREAD).isoformat(),
     }
 
     def part(sql: str, field: str, slack: timedelta) -> Iterator[Reminder]:
