@@ -8,11 +8,12 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs
+from .helpers import add_story_orgs, quiet_ok, schedule_visit
 
 
 @pytest.fixture
@@ -379,3 +380,177 @@ def test_today_and_tomorrow_are_the_users_days_for_a_time_in_another_zone(
     assert "Week\tunder way (2016-12-05..2016-12-07) at 07:00 JST (2016-12-04 23:00 CET)\n" in (
         said
     ), said
+
+
+def items(rit: RitRunner, *args: str, env: dict[str, str | None]) -> list[tuple[int, str, int]]:
+    """Each reminder's exchange, date and days_left, from --json."""
+    found = json.loads(quiet_ok(rit, "remind", "--json", *args, env=env) or "[]")
+    return [(item["id"], item["date"], item["days_left"]) for item in found]
+
+
+def test_the_horizon_is_reached_in_the_users_days_as_the_items_are_dated(
+    story: RitRunner,
+) -> None:
+    """QA: --within counted the place's days while the item was dated in the user's.
+    07:00 in Kobe on 1 December is 23:00 on 30 November in Hamburg, as is 23:00 in
+    Hamburg that day: for a Hamburg user both are in 14 days, the default horizon, and
+    the first was left out; for a Kobe user both are in 15 days, and the second was shown
+    ('in 15 days', days_left 15)."""
+    schedule(story, "--on", "2016-12-01", "--at", "07:00")
+    schedule_visit(story, "FBRI", "LSN", "--on", "2016-11-30", "--at", "23:00")
+    berlin = {"RIT_TODAY": "2016-11-16", "RIT_TZ": "Europe/Berlin"}
+    tokyo = {**berlin, "RIT_TZ": "Asia/Tokyo"}
+    assert items(story, env=berlin) == [(1, "2016-11-30", 14), (2, "2016-11-30", 14)]
+    said = quiet_ok(story, "remind", env=berlin)
+    assert "on 2016-12-01 at 07:00 JST (2016-11-30 23:00 CET), in 14 days\n" in said, said
+    assert items(story, env=tokyo) == []
+    assert items(story, "--within", "15d", env=tokyo) == [
+        (1, "2016-12-01", 15),
+        (2, "2016-12-01", 15),
+    ]
+    # The same at a horizon of one day: both are tomorrow in Hamburg, in 2 days in Kobe.
+    berlin["RIT_TODAY"] = tokyo["RIT_TODAY"] = "2016-11-29"
+    assert items(story, "--within", "1d", env=berlin) == [
+        (1, "2016-11-30", 1),
+        (2, "2016-11-30", 1),
+    ]
+    assert items(story, "--within", "1d", env=tokyo) == []
+    # The report's reminders (two weeks) are remind's.
+    report = json.loads(
+        quiet_ok(story, "report", "--format", "json", env={**berlin, "RIT_TODAY": "2016-11-16"})
+    )
+    assert [(r["kind"], r["date"]) for r in report["reminders"]] == [("upcoming", "2016-11-30")] * 2
+
+
+def test_an_evening_at_the_place_is_due_today_for_a_user_east_of_it_not_overdue(
+    story: RitRunner,
+) -> None:
+    """QA: 20:00 in Hamburg on 1 December is 04:00 on 2 December in Kobe: a Kobe user was
+    told 'tomorrow' on the 1st and 'overdue (yesterday)' on the 2nd, never 'today'. An
+    exchange with a time is overdue once its last day has passed in the user's days (and
+    at the place: the mirror case is under way in Hamburg on 1 December)."""
+    schedule_visit(story, "FBRI", "LSN", "--on", "2016-12-01", "--at", "20:00")
+    tokyo = {"RIT_TZ": "Asia/Tokyo"}
+    said = quiet_ok(story, "remind", env=tokyo, today="2016-12-01")
+    assert "at 20:00 CET (2016-12-02 04:00 JST), tomorrow\n" in said, said
+    said = quiet_ok(story, "remind", env=tokyo, today="2016-12-02")
+    assert said.startswith("2016-12-02\tupcoming\texchange #1\t"), said
+    assert said.endswith("on 2016-12-01 at 20:00 CET (2016-12-02 04:00 JST), today\n"), said
+    assert items(story, env={**tokyo, "RIT_TODAY": "2016-12-02"}) == [(1, "2016-12-02", 0)]
+    report = json.loads(
+        quiet_ok(story, "report", "--format", "json", env=tokyo, today="2016-12-02")
+    )
+    assert [(r["kind"], r["date"]) for r in report["reminders"]] == [("upcoming", "2016-12-02")]
+    said = quiet_ok(story, "remind", env=tokyo, today="2016-12-03")
+    assert said.startswith("2016-12-01\toverdue\texchange #1\t"), said
+    # In Hamburg, the place's own zone: today on the 1st, overdue on the 2nd, as before.
+    berlin = {"RIT_TZ": "Europe/Berlin"}
+    assert "at 20:00 CET, today\n" in quiet_ok(story, "remind", env=berlin, today="2016-12-01")
+    assert "\toverdue\t" in quiet_ok(story, "remind", env=berlin, today="2016-12-02")
+    # --new: the item told 'tomorrow' is the same item 'today'; overdue is new.
+    new = [
+        quiet_ok(story, "remind", "--new", env=tokyo, today=day)
+        for day in ("2016-12-01", "2016-12-02", "2016-12-03", "2016-12-03")
+    ]
+    assert [text.count("\n") for text in new] == [1, 0, 1, 0], new
+    # Three days from the same evening: under way in Kobe until its third day there.
+    schedule_visit(story, "FBRI", "LSN", "--on", "2016-12-05", "--days", "3", "--at", "20:00")
+    said = quiet_ok(story, "remind", env=tokyo, today="2016-12-08")
+    assert said.endswith(
+        "under way (2016-12-05..2016-12-07) at 20:00 CET (2016-12-06 04:00 JST)\n"
+    ), said
+    assert "\toverdue\texchange #2" in quiet_ok(story, "remind", env=tokyo, today="2016-12-09")
+
+
+# --- The system's zone: $TZ as the C library reads it -----------------------------------
+
+
+@pytest.fixture
+def machine_in_kobe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine's zone (where /etc/localtime links) is Kobe's, whatever the machine
+    the tests run on."""
+    readlink = os.readlink
+
+    def kobe(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(path) == "/etc/localtime":
+            return "/usr/share/zoneinfo/Asia/Tokyo"
+        return readlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "readlink", kobe)
+
+
+def system_zone(tz: str | None, today: str = "2016-11-30") -> dict[str, str | None]:
+    """The environment of a user who sets no RIT_TZ: the zone is the system's."""
+    return {"RIT_TZ": None, "TZ": tz, "RIT_TODAY": today}
+
+
+IN_HAMBURG = "on 2016-12-01 at 07:00 JST (2016-11-30 23:00 CET), today\n"
+IN_KOBE = "on 2016-12-01 at 07:00 JST, tomorrow\n"
+ZONEINFO = Path("/usr/share/zoneinfo/Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    "tz",
+    [
+        ":Europe/Berlin",
+        pytest.param(
+            f":{ZONEINFO}",
+            marks=pytest.mark.skipif(not ZONEINFO.exists(), reason="no system zoneinfo"),
+        ),
+        pytest.param(
+            str(ZONEINFO),
+            marks=pytest.mark.skipif(not ZONEINFO.exists(), reason="no system zoneinfo"),
+        ),
+    ],
+)
+def test_the_system_zone_is_tz_as_the_c_library_reads_it(
+    story: RitRunner, machine_in_kobe: None, tz: str
+) -> None:
+    """QA: TZ=:Europe/Berlin, Berlin for glibc and `date`, was skipped for this machine's
+    zone (UTC there): times were shown in the wrong zone without a word."""
+    schedule(story, "--on", "2016-12-01", "--at", "07:00")
+    said = quiet_ok(story, "remind", env=system_zone(tz))
+    assert said.endswith(IN_HAMBURG), said
+
+
+@pytest.mark.parametrize(
+    "tz", ["JST-9", "CET-1CEST,M3.5.0,M10.5.0/3", ":Mars/Olympus", "Europe/Hamburg", ":right/UTC"]
+)
+def test_a_tz_that_names_no_zone_is_not_silently_replaced(
+    story: RitRunner, machine_in_kobe: None, tz: str
+) -> None:
+    """A POSIX rule (JST-9) or a typo in TZ: times are shown in this machine's zone, and a
+    warning says so, once per command (schedule-visit asks for the zone twice); none when
+    RIT_TZ or --tz says the zone."""
+    warning = (
+        f"warning: TZ: unknown time zone {tz!r}: times are shown in Asia/Tokyo, this"
+        " machine's zone; set RIT_TZ (or TZ) to an IANA name such as Europe/Berlin\n"
+    )
+    visit = ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-01")
+    scheduled = story(*visit, "--at", "07:00", env=system_zone(tz))
+    assert (scheduled.exit_code, scheduled.stderr) == (0, warning), scheduled.output
+    result = story("remind", env=system_zone(tz))
+    assert (result.exit_code, result.stderr) == (0, warning), result.output
+    assert result.stdout.endswith(IN_KOBE), result.stdout
+    result = story("remind", "--json", env=system_zone(tz))
+    assert (result.exit_code, result.stderr) == (0, warning), result.output
+    assert json.loads(result.stdout)[0]["days_left"] == 1
+    told = {**system_zone(tz), "RIT_TZ": "Europe/Berlin"}
+    assert quiet_ok(story, "remind", env=told).endswith(IN_HAMBURG)
+    assert quiet_ok(story, "remind", "--tz", "Europe/Berlin", env=system_zone(tz)).endswith(
+        IN_HAMBURG
+    )
+
+
+def test_the_system_zone_is_this_machines_without_tz_and_utc_with_an_empty_one(
+    story: RitRunner, machine_in_kobe: None
+) -> None:
+    """No TZ: where /etc/localtime links (TZ=:/etc/localtime names it too); TZ= and TZ=:
+    are UTC, as the C library reads them, not this machine's zone."""
+    schedule(story, "--on", "2016-12-01", "--at", "07:00")
+    for tz in (None, ":/etc/localtime"):
+        said = quiet_ok(story, "remind", env=system_zone(tz))
+        assert said.endswith(IN_KOBE), (tz, said)
+    for tz in ("", ":"):
+        said = quiet_ok(story, "remind", env=system_zone(tz))
+        assert said.endswith("on 2016-12-01 at 07:00 JST (2016-11-30 22:00 UTC), today\n"), said

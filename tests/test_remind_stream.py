@@ -111,6 +111,11 @@ def _fixed(start: int, at: time, tz: str) -> dict[str, Any]:
     14,
     "Etc/GMT+12",
 )
+# A start the day after the horizon at the place, on the horizon's day in the user's
+# zone: the query of fixed days must read beyond the horizon for it.
+@example([_fixed(15, time(0, 0), "Pacific/Kiritimati")], 14, "UTC")
+# The evening before today at the place, today in the user's zone: due today, not overdue.
+@example([_fixed(-1, time(12, 0), "Etc/GMT+12")], 0, "UTC")
 @given(
     st.lists(EXCHANGE, max_size=25),
     st.integers(0, 14),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -114,6 +115,62 @@ def test_upcoming_shows_local_time_and_users_time() -> None:
     assert item.local_time == "10:00 JST"
     assert item.user_time == "03:00 CEST"
     assert "at 10:00 JST (03:00 CEST), in 11 days" in item.message
+
+
+def timed(day: str, at: str, tz: str, days: int = 1) -> ExchangeFact:
+    """A fixed exchange at AT local time in TZ on DAY (and DAYS - 1 days after it)."""
+    start = date.fromisoformat(day)
+    local = datetime.combine(start, time.fromisoformat(at), ZoneInfo(tz))
+    end = (start + timedelta(days=days - 1)).isoformat()
+    return fact("scheduled", day, end, at=at, tz=tz, starts_utc=local.astimezone(UTC))
+
+
+# (exchange, user zone, kind, date) on TODAY with HORIZON, a time in another zone.
+TIMED_CASES = [
+    # 07:00 in Kobe on the day after the horizon is 18:00 on its last day in New York.
+    (timed("2016-09-09", "07:00", "Asia/Tokyo"), "America/New_York", "upcoming", "2016-09-08"),
+    (timed("2016-09-10", "07:00", "Asia/Tokyo"), "America/New_York", None, None),
+    # 23:00 in Hamburg on the horizon's day is 06:00 on the day after in Kobe.
+    (timed("2016-09-08", "23:00", "Europe/Berlin"), "Asia/Tokyo", None, None),
+    (timed("2016-09-08", "16:00", "Europe/Berlin"), "Asia/Tokyo", "upcoming", "2016-09-08"),
+    # 20:00 in Hamburg yesterday is 03:00 today in Kobe: today there, overdue here.
+    (timed("2016-08-24", "20:00", "Europe/Berlin"), "Asia/Tokyo", "upcoming", "2016-08-25"),
+    (timed("2016-08-24", "20:00", "Europe/Berlin"), "Europe/Berlin", "overdue", "2016-08-24"),
+    (timed("2016-08-24", "16:00", "Europe/Berlin"), "Asia/Tokyo", "overdue", "2016-08-24"),
+    # Two days from that evening: under way in Kobe until the second day there.
+    (timed("2016-08-23", "20:00", "Europe/Berlin", 2), "Asia/Tokyo", "upcoming", "2016-08-25"),
+    (timed("2016-08-22", "20:00", "Europe/Berlin", 2), "Asia/Tokyo", "overdue", "2016-08-22"),
+    # 07:00 in Kobe yesterday began the day before in New York, and was over yesterday.
+    (timed("2016-08-24", "07:00", "Asia/Tokyo"), "America/New_York", "overdue", "2016-08-24"),
+    # 07:00 in Kobe today began yesterday in New York: under way while it is today in Kobe.
+    (timed("2016-08-25", "07:00", "Asia/Tokyo"), "America/New_York", "upcoming", "2016-08-25"),
+    # The zones farthest apart: midnight at UTC+14 is the day before at UTC-12.
+    (
+        timed("2016-09-10", "00:00", "Pacific/Kiritimati"),
+        "Etc/GMT+12",
+        "upcoming",
+        "2016-09-08",
+    ),
+    (
+        timed("2016-08-23", "23:00", "Etc/GMT+12"),
+        "Pacific/Kiritimati",
+        "upcoming",
+        "2016-08-25",
+    ),
+]
+
+
+def test_a_times_day_is_the_users_for_the_horizon_and_for_being_overdue() -> None:
+    """The horizon is reached, and the exchange is over, in the days its date, days_left
+    and 'today'/'in N days' count: the user's (a time's day there, and as many after it as
+    the exchange lasts, but never before its last day at the place has passed)."""
+    wrong = []
+    for number, (exchange, zone, kind, on) in enumerate(TIMED_CASES):
+        item = classify_exchange(exchange, TODAY, HORIZON, zone)
+        found = (item.kind, item.on.isoformat()) if item else (None, None)
+        if found != (kind, on) or item and item.days_left != (item.on - TODAY).days:
+            wrong.append((number, exchange.start, exchange.at, exchange.tz, zone, item))
+    assert not wrong, wrong  # one test: its unchanged cases keep the changed ones honest
 
 
 def test_users_time_names_the_other_day_when_it_differs() -> None:

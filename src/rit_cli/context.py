@@ -21,6 +21,7 @@ class Settings:
     def __init__(self) -> None:
         self.db: str | None = None
         self.today: str | None = None
+        self.warned: set[str] = set()  # the warnings this command has written
 
 
 settings = Settings()
@@ -28,6 +29,20 @@ settings = Settings()
 
 def configure(db_flag: str | None, today: str | None) -> None:
     settings.db, settings.today = db_flag, today
+    settings.warned.clear()
+
+
+def warn(message: str) -> None:
+    """MESSAGE as one line on stderr, 'warning: …', once per command however often it
+    arises (the user's zone is asked for by several steps of one command)."""
+    if message in settings.warned:
+        return
+    settings.warned.add(message)
+    import sys
+
+    from .text import printable
+
+    sys.stderr.write(f"warning: {printable(message)}\n")
 
 
 def location() -> DbLocation:
@@ -75,12 +90,60 @@ def user_zone(flag: str | None = None) -> str:
 
 
 def _system_zone() -> str:
-    tz = os.environ.get("TZ")
-    if tz and not tz.startswith(":"):
-        with contextlib.suppress(Exception):
-            from .dates import parse_zone
+    """The system's zone: $TZ as the C library reads it, else this machine's.
 
-            return parse_zone(tz).key
+    TZ names a zone (Europe/Berlin), with a leading ':' too, or a zoneinfo file by its
+    path (:/usr/share/zoneinfo/Europe/Berlin, :/etc/localtime); set but empty it is UTC.
+    A TZ that is none of these (a POSIX rule such as JST-9, a typo) is not silently
+    replaced: a warning says which zone the times are shown in instead, this machine's.
+    """
+    tz = os.environ.get("TZ")
+    if tz is None:
+        return _machine_zone()
+    name = tz.removeprefix(":")
+    if not name:
+        return "UTC"  # as the C library reads TZ= and TZ=:
+    from .dates import parse_zone
+    from .errors import InvalidInput
+
+    if not name.startswith("/"):
+        with contextlib.suppress(InvalidInput):
+            return parse_zone(name).key
+        name = f"/usr/share/zoneinfo/{name}"  # posix/Europe/Berlin, localtime
+    zone = _zone_of_file(name)
+    if zone is not None:
+        return zone
+    from .text import shortened
+
+    machine = _machine_zone()
+    warn(
+        f"TZ: unknown time zone {shortened(tz)!r}: times are shown in {machine}, this"
+        " machine's zone; set RIT_TZ (or TZ) to an IANA name such as Europe/Berlin"
+    )
+    return machine
+
+
+def _zone_of_file(path: str) -> str | None:
+    """The zone of a zoneinfo file given by its path: its IANA name, or this machine's
+    zone for /etc/localtime (a copy of one, on some systems); None for any other file."""
+    from .dates import parse_zone
+    from .errors import InvalidInput
+
+    marker = "/zoneinfo/"
+    real = os.path.realpath(path)
+    if marker in real and os.path.isfile(real):
+        # posix/… are copies of the zones under their own names.
+        with contextlib.suppress(InvalidInput):
+            return parse_zone(real.rsplit(marker, 1)[1].removeprefix("posix/")).key
+    with contextlib.suppress(OSError):
+        if os.path.samefile(real, "/etc/localtime"):
+            return _machine_zone()
+    return None
+
+
+def _machine_zone() -> str:
+    """This machine's zone: the zoneinfo file /etc/localtime links to, else the name in
+    /etc/timezone, else UTC."""
     with contextlib.suppress(OSError):
         target = os.readlink("/etc/localtime")
         marker = "zoneinfo/"

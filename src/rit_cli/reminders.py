@@ -4,10 +4,12 @@ Nothing here reads the clock or the database; the store hands in the facts and `
 
 Kinds, in the order a person deals with them:
 
-- ``overdue``: a fixed day has passed and the exchange is neither done nor cancelled;
+- ``overdue``: a fixed day has passed and the exchange is neither done nor cancelled
+  (a timed one's last day in the user's days and at the place);
 - ``window-closed``: a window ended without a fixed day;
 - ``decide-overdue``: the decide-by date has passed and the day is still open;
-- ``upcoming``: a fixed day (or a multi-day visit in progress) within the horizon;
+- ``upcoming``: a fixed day (or a multi-day visit in progress) within the horizon, a timed
+  one's day being the user's day of its start;
 - ``decide-by``: the decide-by date falls within the horizon;
 - ``window-opens``: a window opens within the horizon, its day not fixed;
 - ``window-closes``: an open window ends within the horizon, its day not fixed;
@@ -18,7 +20,7 @@ Kinds, in the order a person deals with them:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from .dates import format_days, format_span
@@ -34,6 +36,11 @@ KINDS = (
     "expiring",
     "at-risk",
 )
+
+
+# A start's day in the user's zone is at most two days from its day at the place: zones
+# are at most 26 hours apart (UTC-12 to UTC+14).
+ZONE_SPREAD = timedelta(days=2)
 
 
 class ExchangeFact(NamedTuple):
@@ -151,24 +158,35 @@ def classify_exchange(
         )
 
     if fact.status == "scheduled":
-        if fact.end < today:
+        # Over once its last day has passed at the place and in the user's days: those of
+        # its start there and as many after as it lasts (20:00 in Hamburg is the next day
+        # in Kobe). The place's day counts too: 07:00 in Kobe is the evening before in
+        # Hamburg, and under way there the next day while it is that day in Kobe. Over in
+        # every zone (most overdue exchanges): decided without converting its time.
+        if fact.end < today and (
+            fact.end + ZONE_SPREAD < today
+            or _times(fact, user_zone)[2] + (fact.end - fact.start) < today
+        ):
             # A visit of several days is late since its last day, not its first.
             when = _in((fact.end - today).days)
             when = when if fact.end == fact.start else f"ended {when}"
             return item(
                 "overdue", fact.start, f"was on {window} ({when}); mark it done or cancel it"
             )
-        if fact.start <= horizon:
-            local, mine, day = _times(fact, user_zone)
-            at = f" at {local}" if local else ""
-            also = f" ({mine})" if mine else ""
-            if day >= today:
-                message = f"on {window}{at}{also}, {_in((day - today).days)}"
-            else:
-                message = f"under way ({window}){at}{also}"
-            # Due on the user's day, as the message counts it (its date and days_left too).
-            return item("upcoming", max(day, today), message, local, mine)
-        return None
+        if fact.start > horizon and fact.start - ZONE_SPREAD > horizon:
+            return None  # beyond the horizon in every zone: no time to convert
+        local, mine, day = _times(fact, user_zone)
+        # Due on the user's day, as the message counts it, its date and days_left too;
+        # and so is the horizon reached.
+        if day > horizon:
+            return None
+        at = f" at {local}" if local else ""
+        also = f" ({mine})" if mine else ""
+        if day >= today:
+            message = f"on {window}{at}{also}, {_in((day - today).days)}"
+        else:
+            message = f"under way ({window}){at}{also}"
+        return item("upcoming", max(day, today), message, local, mine)
     if fact.status != "planned":
         return None
     if fact.end < today:

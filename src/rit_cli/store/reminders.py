@@ -9,7 +9,7 @@ from heapq import heappop, heappush
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from ..reminders import ExchangeFact, Reminder
+from ..reminders import ZONE_SPREAD, ExchangeFact, Reminder
 from . import batches
 from .visits import agreement_terms, visit_facts_for
 
@@ -43,8 +43,8 @@ def _facts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ExchangeFact]:
         )
 
 
-# A start's day in the user's zone is at most two days from its day at the place (zones
-# are at most 26 hours apart); an upcoming exchange is due on the former. A day to spare.
+# A start's day in the user's zone is at most two days from its day at the place
+# (ZONE_SPREAD); an upcoming exchange is due on the former. A day to spare.
 _ZONE_SLACK = timedelta(days=3)
 
 _SELECT = f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
@@ -54,9 +54,11 @@ _SELECT = f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
 # (query, the field of the fact that orders it, how many days before that an item may
 # be due).
 _EXCHANGE_PARTS = (
-    # Fixed days: overdue on their first day, upcoming on the user's day of it.
+    # Fixed days: overdue on their first day, upcoming on the user's day of it. Read up
+    # to ZONE_SPREAD past the horizon (:reach): a start on such a day at the place may be
+    # on the horizon's day in the user's zone, which classify_exchange decides.
     (
-        f"{_SELECT} WHERE status = 'scheduled' AND start_on <= :horizon ORDER BY start_on",
+        f"{_SELECT} WHERE status = 'scheduled' AND start_on <= :reach ORDER BY start_on",
         "start",
         _ZONE_SLACK,
     ),
@@ -117,7 +119,11 @@ def exchange_reminders(
     """
     from ..reminders import classify_exchange
 
-    dates = {"today": today.isoformat(), "horizon": horizon.isoformat()}
+    dates = {
+        "today": today.isoformat(),
+        "horizon": horizon.isoformat(),
+        "reach": (horizon + ZONE_SPREAD).isoformat(),
+    }
 
     def part(sql: str, field: str, slack: timedelta) -> Iterator[Reminder]:
         cursor = conn.cursor()
