@@ -1494,3 +1494,7 @@ def test_a_time_is_not_repeated_for_another_name_of_the_same_zone(rit: RitRunner
         "Europe/London": ["10:00 UTC", "10:00 GMT"],
         "Europe/Berlin": ["10:00 UTC", "11:00 CET"],
     }
+    remind = ok(rit, "remind", "--within", "90d", "--tz", "Etc/UTC")
+    assert remind.endswith("\ton 2016-11-10 at 10:00 UTC, in 77 days\n")
+    remind = ok(rit, "remind", "--within", "90d", "--tz", "Europe/London")
+    assert remind.endswith("\ton 2016-11-10 at 10:00 UTC (10:00 GMT), in 77 days\n")

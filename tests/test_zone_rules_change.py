@@ -81,6 +81,8 @@ def test_every_view_shows_the_time_given_after_the_rules_changed(
     env = {"RIT_TZ": "Asia/Tokyo", "RIT_TODAY": "2016-11-30"}
     before = {
         "agenda": ok(rit, "agenda", env=env),
+        "remind": ok(rit, "remind", env=env),
+        "report": ok(rit, "report", env=env),
         "show": ok(rit, "show-exchange", "1", env=env),
         "json": ok(rit, "show-exchange", "1", "--json", env=env),
         "ics": ok(rit, "export", "ics", env=env),
@@ -90,11 +92,16 @@ def test_every_view_shows_the_time_given_after_the_rules_changed(
     _recorded_under_other_rules(db_path, 1, "2016-12-01T08:00+00:00")
     after = {
         "agenda": ok(rit, "agenda", env=env),
+        "remind": ok(rit, "remind", env=env),
+        "report": ok(rit, "report", env=env),
         "show": ok(rit, "show-exchange", "1", env=env),
         "json": ok(rit, "show-exchange", "1", "--json", env=env),
         "ics": ok(rit, "export", "ics", env=env),
     }
+    assert "on 2016-12-01 at 10:00 CET (18:00 JST), tomorrow" in before["remind"]
     assert after["agenda"] == before["agenda"]
+    assert after["remind"] == before["remind"]
+    assert after["report"] == before["report"]
     assert after["show"] == before["show"]
     assert after["ics"] == before["ics"]
     shown = json.loads(after["json"])

@@ -60,8 +60,9 @@ class ExchangeFact(NamedTuple):
     fixed: bool
     at: str | None = None
     tz: str | None = None
-    starts_utc: datetime | None = None
+    starts_utc: datetime | None = None  # as recorded; the time given at the place stands
     place: str | None = None
+    fold: int | None = None
 
 
 class Reminder(NamedTuple):
@@ -120,13 +121,15 @@ def _times(fact: ExchangeFact, user_zone: str) -> tuple[str | None, str | None, 
         return None, None, fact.start
     if fact.starts_utc is None:
         return f"{fact.at} {fact.tz}", None, fact.start
-    from .dates import convert, format_instant
+    from .dates import convert, format_instant, start_at_place
 
-    local = convert(fact.starts_utc, fact.tz)
+    local = start_at_place(fact.start, fact.at, fact.tz, fact.fold, fact.starts_utc)
     if fact.tz == user_zone:
         return format_instant(local), None, fact.start
-    mine = convert(fact.starts_utc, user_zone)
+    mine = convert(local, user_zone)
     day = mine.date()
+    if mine.tzname() == local.tzname() and mine.utcoffset() == local.utcoffset():
+        return format_instant(local), None, day  # another name of its clock (Etc/UTC, UTC)
     return format_instant(local), format_instant(mine, with_date=day != local.date()), day
 
 

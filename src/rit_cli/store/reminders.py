@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from ..schedule import Compliance
 
 _EXCHANGE_COLUMNS = """
-    id, uuid, type, title, status, start_on, end_on, decide_by, day, at, tz, starts_utc, place
+    id, uuid, type, title, status, start_on, end_on, decide_by, day, at, tz, starts_utc, place,
+    fold
 """
 
 
@@ -25,7 +26,9 @@ def _facts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ExchangeFact]:
     """Rows of _EXCHANGE_COLUMNS, unpacked by position and built by position: by name
     costs more, for every row."""
     day, instant, fact = date.fromisoformat, datetime.fromisoformat, ExchangeFact
-    for number, uuid, kind, title, status, start, end, decide_by, fixed, at, tz, utc, place in rows:
+    for (
+        number, uuid, kind, title, status, start, end, decide_by, fixed, at, tz, utc, place, fold
+    ) in rows:  # fmt: skip
         yield fact(
             number,
             uuid,
@@ -40,6 +43,7 @@ def _facts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ExchangeFact]:
             tz,
             instant(utc) if utc else None,
             place,
+            fold,
         )
 
 
