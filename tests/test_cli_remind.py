@@ -514,12 +514,34 @@ def test_the_system_zone_is_tz_as_the_c_library_reads_it(
 
 
 @pytest.mark.parametrize(
-    "tz", ["JST-9", "CET-1CEST,M3.5.0,M10.5.0/3", ":Mars/Olympus", "Europe/Hamburg", ":right/UTC"]
+    ("tz", "shown"),
+    [
+        ("JST-9", "at 07:00 JST (07:00 +09), tomorrow"),
+        ("<+09>-9", "at 07:00 JST (07:00 +09), tomorrow"),
+        ("EST5", "(2016-11-30 17:00 -05)"),
+        ("UTC0", "(2016-11-30 22:00 UTC)"),
+    ],
+)
+def test_a_posix_tz_without_daylight_saving_is_its_fixed_offset(
+    story: RitRunner, machine_in_kobe: None, tz: str, shown: str
+) -> None:
+    """TZ=JST-9 (POSIX: nine hours east of UTC) and the like, common in containers: the
+    times are shown at that offset, without a warning."""
+    visit = ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-01")
+    quiet_ok(story, *visit, "--at", "07:00", env={**system_zone(tz), "RIT_TZ": "Asia/Tokyo"})
+    result = story("remind", env=system_zone(tz))
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    assert shown in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    "tz", ["JST-99", "CET-1CEST,M3.5.0,M10.5.0/3", ":Mars/Olympus", "Europe/Hamburg", ":right/UTC"]
 )
 def test_a_tz_that_names_no_zone_is_not_silently_replaced(
     story: RitRunner, machine_in_kobe: None, tz: str
 ) -> None:
-    """A POSIX rule (JST-9) or a typo in TZ: times are shown in this machine's zone, and a
+    """A POSIX rule it cannot follow (JST-99, one with daylight saving) or a typo in TZ:
+    times are shown in this machine's zone, and a
     warning says so, once per command (schedule-visit asks for the zone twice); none when
     RIT_TZ or --tz says the zone."""
     warning = (

@@ -94,7 +94,8 @@ def _system_zone() -> str:
 
     TZ names a zone (Europe/Berlin), with a leading ':' too, or a zoneinfo file by its
     path (:/usr/share/zoneinfo/Europe/Berlin, :/etc/localtime); set but empty it is UTC.
-    A TZ that is none of these (a POSIX rule such as JST-9, a typo) is not silently
+    A POSIX rule without daylight saving is its fixed offset (JST-9: Etc/GMT-9, UTC+9).
+    A TZ that is none of these (a POSIX rule with daylight saving, a typo) is not silently
     replaced: a warning says which zone the times are shown in instead, this machine's.
     """
     tz = os.environ.get("TZ")
@@ -110,7 +111,7 @@ def _system_zone() -> str:
         with contextlib.suppress(InvalidInput):
             return parse_zone(name).key
         name = f"/usr/share/zoneinfo/{name}"  # posix/Europe/Berlin, localtime
-    zone = _zone_of_file(name)
+    zone = _zone_of_file(name) or _fixed_offset(tz)
     if zone is not None:
         return zone
     from .text import shortened
@@ -121,6 +122,18 @@ def _system_zone() -> str:
         " machine's zone; set RIT_TZ (or TZ) to an IANA name such as Europe/Berlin"
     )
     return machine
+
+
+def _fixed_offset(tz: str) -> str | None:
+    """The zone of a POSIX TZ rule without daylight saving (JST-9, UTC0, <+0530>-5:30 is
+    not whole hours: None): Etc/GMT-9 is UTC+9, signed as POSIX signs it (west positive)."""
+    import re
+
+    rule = re.fullmatch(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)([+-]?)(\d{1,2})", tz)
+    if rule is None or int(rule[2]) > 14:
+        return None
+    hours = int(rule[2])
+    return "UTC" if hours == 0 else f"Etc/GMT{rule[1] or '+'}{hours}"
 
 
 def _zone_of_file(path: str) -> str | None:
