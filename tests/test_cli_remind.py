@@ -520,6 +520,9 @@ def test_the_system_zone_is_tz_as_the_c_library_reads_it(
         ("<+09>-9", "at 07:00 JST (07:00 +09), tomorrow"),
         ("EST5", "(2016-11-30 17:00 -05)"),
         ("UTC0", "(2016-11-30 22:00 UTC)"),
+        (":JST-9", "at 07:00 JST (07:00 +09), tomorrow"),
+        ("XYZ12", "(2016-11-30 10:00 -12)"),
+        ("XYZ-14", "at 07:00 JST (12:00 +14), tomorrow"),
     ],
 )
 def test_a_posix_tz_without_daylight_saving_is_its_fixed_offset(
@@ -535,7 +538,16 @@ def test_a_posix_tz_without_daylight_saving_is_its_fixed_offset(
 
 
 @pytest.mark.parametrize(
-    "tz", ["JST-99", "CET-1CEST,M3.5.0,M10.5.0/3", ":Mars/Olympus", "Europe/Hamburg", ":right/UTC"]
+    "tz",
+    [
+        "JST-99",
+        "XYZ13",  # no zone is 13 hours west of UTC (Etc/GMT+13 is none): not an error
+        "<-13>13",
+        "CET-1CEST,M3.5.0,M10.5.0/3",
+        ":Mars/Olympus",
+        "Europe/Hamburg",
+        ":right/UTC",
+    ],
 )
 def test_a_tz_that_names_no_zone_is_not_silently_replaced(
     story: RitRunner, machine_in_kobe: None, tz: str
@@ -576,3 +588,44 @@ def test_the_system_zone_is_this_machines_without_tz_and_utc_with_an_empty_one(
     for tz in ("", ":"):
         said = quiet_ok(story, "remind", env=system_zone(tz))
         assert said.endswith("on 2016-12-01 at 07:00 JST (2016-11-30 22:00 UTC), today\n"), said
+
+
+@pytest.mark.parametrize(
+    ("target", "shown"),
+    [
+        ("/usr/share/zoneinfo/posix/Europe/Berlin", "(2016-11-30 23:00 CET)"),
+        ("/usr/share/zoneinfo/Mars/Olympus", "(2016-11-30 22:00 UTC)"),
+    ],
+)
+def test_the_machines_zone_is_always_one_rit_knows(
+    story: RitRunner, monkeypatch: pytest.MonkeyPatch, target: str, shown: str
+) -> None:
+    """/etc/localtime linked to posix/Europe/Berlin is Berlin; to a file of no zone rit
+    knows, UTC: a timed visit was written, then the command failed on the zone (exit 2)."""
+    readlink = os.readlink
+    monkeypatch.setattr(
+        os, "readlink", lambda p, *a: target if os.fspath(p) == "/etc/localtime" else readlink(p)
+    )
+    visit = ("schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-01")
+    result = story(*visit, "--at", "07:00", env=system_zone(None))
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    assert (
+        quiet_ok(story, "remind", env=system_zone(None))
+        .rstrip()
+        .endswith(f"at 07:00 JST {shown}, today")
+    )
+
+
+def test_nothing_due_prints_nothing_not_even_a_warning_about_tz(
+    story: RitRunner, machine_in_kobe: None
+) -> None:
+    """cron mails any line: a TZ rit cannot follow is told only when a time is shown."""
+    env = system_zone("CET-1CEST,M3.5.0,M10.5.0/3")
+    for args in (("remind",), ("remind", "--new"), ("remind", "--json")):
+        result = story(*args, env=env)
+        assert result.exit_code == 0 and result.stderr == "", result.output
+    assert story("remind", env=env).stdout == ""
+    quiet_ok(story, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on", "2016-12-01")
+    result = story("remind", "--new", env=env)
+    assert result.stdout.count("\n") == 1
+    assert result.stderr.startswith("warning: TZ: unknown time zone 'CET-1CEST")

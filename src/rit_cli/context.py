@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ class Settings:
         self.db: str | None = None
         self.today: str | None = None
         self.warned: set[str] = set()  # the warnings this command has written
+        self.held: list[str] | None = None  # warnings kept to write later (held_warnings)
 
 
 settings = Settings()
@@ -34,15 +35,42 @@ def configure(db_flag: str | None, today: str | None) -> None:
 
 def warn(message: str) -> None:
     """MESSAGE as one line on stderr, 'warning: …', once per command however often it
-    arises (the user's zone is asked for by several steps of one command)."""
+    arises (the user's zone is asked for by several steps of one command); kept instead
+    while warnings are held (held_warnings)."""
     if message in settings.warned:
         return
     settings.warned.add(message)
+    if settings.held is not None:
+        settings.held.append(message)
+        return
+    _write_warning(message)
+
+
+def _write_warning(message: str) -> None:
     import sys
 
     from .text import printable
 
     sys.stderr.write(f"warning: {printable(message)}\n")
+
+
+@contextlib.contextmanager
+def held_warnings() -> Iterator[Callable[[], None]]:
+    """Warnings raised inside are kept; the function given writes them, when what they
+    warn about was printed (`remind` with nothing due prints nothing at all: cron would
+    mail a warning every day)."""
+    settings.held = []
+    kept = settings.held
+
+    def write() -> None:
+        for message in kept:
+            _write_warning(message)
+        kept.clear()
+
+    try:
+        yield write
+    finally:
+        settings.held = None
 
 
 def location() -> DbLocation:
@@ -111,7 +139,7 @@ def _system_zone() -> str:
         with contextlib.suppress(InvalidInput):
             return parse_zone(name).key
         name = f"/usr/share/zoneinfo/{name}"  # posix/Europe/Berlin, localtime
-    zone = _zone_of_file(name) or _fixed_offset(tz)
+    zone = _zone_of_file(name) or _fixed_offset(tz.removeprefix(":"))
     if zone is not None:
         return zone
     from .text import shortened
@@ -130,10 +158,12 @@ def _fixed_offset(tz: str) -> str | None:
     import re
 
     rule = re.fullmatch(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)([+-]?)(\d{1,2})", tz)
-    if rule is None or int(rule[2]) > 14:
+    if rule is None:
         return None
-    hours = int(rule[2])
-    return "UTC" if hours == 0 else f"Etc/GMT{rule[1] or '+'}{hours}"
+    hours, west = int(rule[2]), rule[1] != "-"
+    if hours > (12 if west else 14):  # the zones of whole hours: UTC-12 to UTC+14
+        return None
+    return "UTC" if hours == 0 else f"Etc/GMT{'+' if west else '-'}{hours}"
 
 
 def _zone_of_file(path: str) -> str | None:
@@ -156,17 +186,24 @@ def _zone_of_file(path: str) -> str | None:
 
 def _machine_zone() -> str:
     """This machine's zone: the zoneinfo file /etc/localtime links to, else the name in
-    /etc/timezone, else UTC."""
+    /etc/timezone, else UTC; always a zone rit knows (posix/Europe/Berlin is Europe/Berlin;
+    a name it cannot read is UTC rather than an error after a command has written)."""
+    from .dates import parse_zone
+    from .errors import InvalidInput
+
+    names: list[str] = []
     with contextlib.suppress(OSError):
         target = os.readlink("/etc/localtime")
         marker = "zoneinfo/"
         if marker in target:
-            return target.split(marker, 1)[1]
+            names.append(target.split(marker, 1)[1].removeprefix("posix/"))
     with contextlib.suppress(OSError):
         with open("/etc/timezone", encoding="utf-8") as handle:
-            name = handle.read().strip()
+            names.append(handle.read().strip())
+    for name in names:
+        with contextlib.suppress(InvalidInput):
             if name:
-                return name
+                return parse_zone(name).key
     return "UTC"
 
 

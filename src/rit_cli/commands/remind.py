@@ -1,7 +1,7 @@
 """The remind command: what needs attention, for a person or for cron."""
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import partial
 from typing import Annotated, Any
@@ -44,35 +44,48 @@ def remind(
     today = context.today()
     horizon = add_duration(today, parse_duration(within))
     expiry_until = add_duration(today, parse_duration(expiry_within))
-    zone = context.user_zone(tz)
-    if not new:
-        with context.reading(snapshot=True) as conn:
-            # Written as they are read: a horizon of years is never held whole (a terminal's
-            # tables of years read them again, in the same snapshot).
-            _show(partial(due, conn, today, horizon, expiry_until, zone), today, as_json)
-        return
-    with context.writing(create=False) as conn:
-        items = list(due(conn, today, horizon, expiry_until, zone))
-        old = seen_before(conn, items)
-        fresh = [item for item in items if item.key not in old]
-        # Shown before it is remembered, within the transaction: output that cannot be
-        # written (a full disk, a closed pipe) rolls the remembering back, and the next run
-        # shows the items again instead of losing them.
-        _show(lambda: fresh, today, as_json)
-        sys.stdout.flush()
-        from ..store import now
+    # Nothing due prints nothing, not even a warning about the zone (cron mails any line).
+    with context.held_warnings() as write_warnings:
+        zone = context.user_zone(tz)
+        if not new:
+            with context.reading(snapshot=True) as conn:
+                # Written as they are read: a horizon of years is never held whole (a
+                # terminal's tables of years read them again, in the same snapshot).
+                read = partial(due, conn, today, horizon, expiry_until, zone)
+                shown = _show(read, today, as_json)
+        else:
+            with context.writing(create=False) as conn:
+                items = list(due(conn, today, horizon, expiry_until, zone))
+                old = seen_before(conn, items)
+                fresh = [item for item in items if item.key not in old]
+                # Shown before it is remembered, within the transaction: output that cannot
+                # be written (a full disk, a closed pipe) rolls the remembering back, and
+                # the next run shows the items again instead of losing them.
+                shown = _show(lambda: fresh, today, as_json)
+                sys.stdout.flush()
+                from ..store import now
 
-        remember(conn, items, fresh, now())
+                remember(conn, items, fresh, now())
+    if shown:
+        write_warnings()
 
 
-def _show(read: Callable[[], Iterable[Any]], today: date, as_json: bool) -> None:
-    """Show the reminders READ gives: piped and as JSON in one pass over them, on a
-    terminal in as many as its tables need."""
+def _show(items: Callable[[], Iterable[Any]], today: date, as_json: bool) -> bool:
+    """Show the reminders ITEMS gives: piped and as JSON in one pass over them, on a
+    terminal in as many as its tables need. Whether there were any."""
     from ..render import reminders_json, reminders_lines
+
+    found = False
+
+    def read() -> Iterator[Any]:
+        nonlocal found
+        for item in items():
+            found = True
+            yield item
 
     if as_json:
         sys.stdout.writelines(reminders_json(read()))  # [] when nothing is due: valid JSON
-        return
+        return found
     from ..render import stdout_is_terminal
 
     if stdout_is_terminal():
@@ -83,3 +96,4 @@ def _show(read: Callable[[], Iterable[Any]], today: date, as_json: bool) -> None
             print_view(make_console(), view)
     else:
         sys.stdout.writelines(line + "\n" for line in reminders_lines(read()))
+    return found
