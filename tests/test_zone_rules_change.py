@@ -111,3 +111,47 @@ def test_every_view_shows_the_time_given_after_the_rules_changed(
         "2016-12-01T10:00:00+01:00",
         "2016-12-01T09:00+00:00",
     )
+
+
+def test_an_export_after_the_rules_changed_imports(
+    rit: RitRunner, db_path: Path, tmp_path: Path
+) -> None:
+    """The export writes the instant the time given has now (as agenda --json does); it
+    wrote the one recorded, which import refused as not matching the local time."""
+    ok(rit, *ADD_LSN)
+    ok(rit, *ADD_FBRI)
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "FBRI",
+        "--to",
+        "LSN",
+        "--on",
+        "2016-12-01",
+        "--at",
+        "10:00",
+    )
+    ok(
+        rit,
+        "schedule-visit",
+        "--from",
+        "LSN",
+        "--to",
+        "FBRI",
+        "--on",
+        "2016-12-02",
+        "--at",
+        "09:00",
+    )
+    before = ok(rit, "export", "json")
+    _recorded_under_other_rules(db_path, 1, "2016-12-01T08:00+00:00")
+    exported = ok(rit, "export", "json")
+    assert exported == before
+    stamps = [e["starts_utc"] for e in json.loads(exported)["tables"]["exchanges"]]
+    assert stamps == ["2016-12-01T09:00+00:00", "2016-12-02T00:00+00:00"]
+    path = tmp_path / "export.json"
+    path.write_text(exported, encoding="utf-8")
+    copy = {"RIT_DB": str(tmp_path / "copy.db")}
+    ok(rit, "import", "json", str(path), env=copy)
+    assert ok(rit, "export", "json", env=copy) == exported

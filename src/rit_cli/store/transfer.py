@@ -10,6 +10,7 @@ databases by uuid.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from bisect import bisect_right
@@ -19,7 +20,7 @@ from itertools import chain
 from typing import Any
 
 from .. import db
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, InvalidInput, RitError
 from ..models.exchanges import CALENDAR_COLUMNS
 from ..text import key, short_repr
 from . import _text, record_history
@@ -203,6 +204,8 @@ def export_text(conn: sqlite3.Connection) -> Iterator[str]:
         )
         if table.name in LOCAL_TABLES:
             rows = (r for r in rows if r[names.index("key")] != MARKER)  # the demo's marker
+        if table.name == "exchanges":
+            rows = _current_instants(rows, names)
         yield f"{',' if number else ''}\n  {json.dumps(table.name, ensure_ascii=False)}: ["
         separator = "\n   "
         for row in rows:
@@ -211,6 +214,32 @@ def export_text(conn: sqlite3.Connection) -> Iterator[str]:
             separator = ",\n   "
         yield "]" if separator == "\n   " else "\n  ]"
     yield f'\n }},\n "version": {VERSION}\n}}\n'
+
+
+def _current_instants(
+    rows: Iterable[tuple[Any, ...]], names: list[str]
+) -> Iterator[tuple[Any, ...]]:
+    """Exchange rows with the instant of their time as the zone's rules give it now
+    (dates.start_at_place): one recorded before a change of rules names another time, and
+    an import checks the instant against the local time (as agenda --json shows it)."""
+    from datetime import UTC, date, datetime
+
+    from ..dates import start_at_place
+
+    at, tz, fold, utc, start = (
+        names.index(n) for n in ("at", "tz", "fold", "starts_utc", "start_on")
+    )
+    for row in rows:
+        if row[utc] and row[at] and row[tz]:
+            recorded = datetime.fromisoformat(row[utc])
+            with contextlib.suppress(ValueError, RitError):  # an unknown zone: as recorded
+                local = start_at_place(
+                    date.fromisoformat(row[start]), row[at], row[tz], row[fold], recorded
+                )
+                current = local.astimezone(UTC).isoformat(timespec="minutes")
+                if current != row[utc]:
+                    row = (*row[:utc], current, *row[utc + 1 :])
+        yield row
 
 
 # json.dumps of one record; its lines are indented to its place in the document.
