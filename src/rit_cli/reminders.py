@@ -128,7 +128,7 @@ def _times(fact: ExchangeFact, user_zone: str) -> tuple[str | None, str | None, 
         return format_instant(local), None, fact.start
     mine = convert(local, user_zone)
     day = mine.date()
-    if mine.tzname() == local.tzname() and mine.utcoffset() == local.utcoffset():
+    if mine.utcoffset() == local.utcoffset() and mine.tzname() == local.tzname():
         return format_instant(local), None, day  # another name of its clock (Etc/UTC, UTC)
     return format_instant(local), format_instant(mine, with_date=day != local.date()), day
 

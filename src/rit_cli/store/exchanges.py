@@ -343,7 +343,7 @@ def user_time(ex: Shown, zone: str) -> str | None:
     if instant is None or parse_zone(zone).key == ex.tz:
         return None
     mine = convert(instant, zone)
-    if mine.tzname() == instant.tzname() and mine.utcoffset() == instant.utcoffset():
+    if mine.utcoffset() == instant.utcoffset() and mine.tzname() == instant.tzname():
         return None  # another name of the same clock (Etc/UTC and UTC): the same text again
     return format_instant(mine, with_date=mine.date() != instant.date())
 
