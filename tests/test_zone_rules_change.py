@@ -61,51 +61,35 @@ def _recorded_under_other_rules(db_path: Path, exchange_id: int, starts_utc: str
     conn.close()
 
 
+def _visit_at_ten(rit: RitRunner) -> None:
+    """Exchange #1: FBRI's visit to Hamburg on 1 December 2016 at 10:00 (09:00 UTC)."""
+    ok(rit, *ADD_LSN)
+    ok(rit, *ADD_FBRI)
+    ok(rit, "schedule-visit", "--from", "FBRI", "--to", "LSN", "--on",
+       "2016-12-01", "--at", "10:00")  # fmt: skip
+
+
 def test_every_view_shows_the_time_given_after_the_rules_changed(
     rit: RitRunner, db_path: Path
 ) -> None:
-    ok(rit, *ADD_LSN)
-    ok(rit, *ADD_FBRI)
-    ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "FBRI",
-        "--to",
-        "LSN",
-        "--on",
-        "2016-12-01",
-        "--at",
-        "10:00",
-    )
+    _visit_at_ten(rit)
     env = {"RIT_TZ": "Asia/Tokyo", "RIT_TODAY": "2016-11-30"}
-    before = {
-        "agenda": ok(rit, "agenda", env=env),
-        "remind": ok(rit, "remind", env=env),
-        "report": ok(rit, "report", env=env),
-        "show": ok(rit, "show-exchange", "1", env=env),
-        "json": ok(rit, "show-exchange", "1", "--json", env=env),
-        "ics": ok(rit, "export", "ics", env=env),
+    views = {
+        "agenda": ("agenda",),
+        "remind": ("remind",),
+        "report": ("report",),
+        "show": ("show-exchange", "1"),
+        "json": ("show-exchange", "1", "--json"),
+        "ics": ("export", "ics"),
     }
+    before = {name: ok(rit, *args, env=env) for name, args in views.items()}
     assert "10:00 CET" in before["agenda"] and "18:00 JST" in before["agenda"]
+    assert "on 2016-12-01 at 10:00 CET (18:00 JST), tomorrow" in before["remind"]
     # As if Hamburg had kept summer time when the visit was entered: 08:00 UTC was 10:00.
     _recorded_under_other_rules(db_path, 1, "2016-12-01T08:00+00:00")
-    after = {
-        "agenda": ok(rit, "agenda", env=env),
-        "remind": ok(rit, "remind", env=env),
-        "report": ok(rit, "report", env=env),
-        "show": ok(rit, "show-exchange", "1", env=env),
-        "json": ok(rit, "show-exchange", "1", "--json", env=env),
-        "ics": ok(rit, "export", "ics", env=env),
-    }
-    assert "on 2016-12-01 at 10:00 CET (18:00 JST), tomorrow" in before["remind"]
-    assert after["agenda"] == before["agenda"]
-    assert after["remind"] == before["remind"]
-    assert after["report"] == before["report"]
-    assert after["show"] == before["show"]
-    assert after["ics"] == before["ics"]
+    after = {name: ok(rit, *args, env=env) for name, args in views.items()}
+    assert after == before
     shown = json.loads(after["json"])
-    assert shown == json.loads(before["json"])
     assert (shown["at"], shown["starts_local"], shown["starts_utc"]) == (
         "10:00",
         "2016-12-01T10:00:00+01:00",
@@ -118,32 +102,9 @@ def test_an_export_after_the_rules_changed_imports(
 ) -> None:
     """The export writes the instant the time given has now (as agenda --json does); it
     wrote the one recorded, which import refused as not matching the local time."""
-    ok(rit, *ADD_LSN)
-    ok(rit, *ADD_FBRI)
-    ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "FBRI",
-        "--to",
-        "LSN",
-        "--on",
-        "2016-12-01",
-        "--at",
-        "10:00",
-    )
-    ok(
-        rit,
-        "schedule-visit",
-        "--from",
-        "LSN",
-        "--to",
-        "FBRI",
-        "--on",
-        "2016-12-02",
-        "--at",
-        "09:00",
-    )
+    _visit_at_ten(rit)
+    ok(rit, "schedule-visit", "--from", "LSN", "--to", "FBRI", "--on",
+       "2016-12-02", "--at", "09:00")  # fmt: skip
     before = ok(rit, "export", "json")
     _recorded_under_other_rules(db_path, 1, "2016-12-01T08:00+00:00")
     exported = ok(rit, "export", "json")
