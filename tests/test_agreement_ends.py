@@ -13,11 +13,12 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from .conftest import RitRunner
-from .helpers import add_story_orgs, ok
+from .helpers import add_story_orgs, ok, refused
 
 TODAY = "2016-08-25"  # remind's and the status's horizon: 90 days, to 2016-11-23
 TITLE = "LoI Kobe–LSN"
@@ -32,7 +33,7 @@ class Case:
     end: str | None  # the last day in force; None: open-ended
     status: str
     reminder: str | None  # remind's expiring message, or None when it is no item
-    edit_until: str | None = None  # edit-agreement --until after the termination
+    edit_until: str | None = None  # valid-until moved before the termination
 
 
 CASES = {
@@ -110,7 +111,7 @@ CASES = {
 }
 
 
-def enter(rit: RitRunner, case: Case) -> None:
+def enter(rit: RitRunner, case: Case, db_path: Path | None = None) -> None:
     add_story_orgs(rit)
     until = ("--until", case.until) if case.until else ()
     ok(
@@ -131,7 +132,13 @@ def enter(rit: RitRunner, case: Case) -> None:
     if case.ended:
         ok(rit, "end-agreement", TITLE, "--on", case.ended, "--reason", "merged", today=TODAY)
     if case.edit_until:
-        ok(rit, "edit-agreement", TITLE, "--until", case.edit_until, today=TODAY)
+        # A state rit no longer lets edit-agreement make (an end before the termination),
+        # which a database from before may hold: every command still shows the same end.
+        assert db_path is not None
+        conn = sqlite3.connect(db_path)
+        with conn:
+            conn.execute("UPDATE agreements SET valid_until = ?", (case.edit_until,))
+        conn.close()
 
 
 def planned_until(case: Case) -> str | None:
@@ -148,8 +155,8 @@ def expiring(rit: RitRunner, *args: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
-def test_every_command_shows_the_same_end(rit: RitRunner, case: Case) -> None:
-    enter(rit, case)
+def test_every_command_shows_the_same_end(rit: RitRunner, case: Case, db_path: Path) -> None:
+    enter(rit, case, db_path)
     planned = planned_until(case)
 
     # agreements, piped and --json
@@ -270,3 +277,55 @@ def test_remind_reads_ending_agreements_through_the_valid_until_index(
     plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
     searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
     assert searches and all("USING INDEX agreements_until" in s for s in searches), plan
+
+
+def test_an_end_before_a_recorded_termination_is_refused(rit: RitRunner, dump) -> None:
+    """A termination ends an agreement early; an end moved before it left the agreement
+    expired, then terminated a month after it ran out (end-agreement refuses such a day)."""
+    add_story_orgs(rit)
+    ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed",
+       "2016-03-01", "--until", "2017", "--visits-per-year", "1")  # fmt: skip
+    ok(rit, "end-agreement", "LoI", "--on", "2016-10-01", "--reason", "merged")
+    before = dump()
+    refused(
+        rit("edit-agreement", "LoI", "--until", "2016-08-31"),
+        "agreement 'LoI' is terminated as of 2016-10-01, so it must run until then (not end on"
+        " 2016-08-31): take back the termination first (end-agreement --undo)",
+    )
+    assert dump() == before
+    assert ok(rit, "edit-agreement", "LoI", "--until", "2016-10-01").startswith("updated")
+
+
+@pytest.mark.parametrize("kind", ["agreement", "programme"])
+def test_taking_back_an_extension_never_ends_a_term_before_it_starts(
+    rit: RitRunner, dump, kind: str
+) -> None:
+    """Extended to 2018, then its start moved into 2018: without the extension it would
+    end (2017-12-31) before it starts, signed straight to expired."""
+    add_story_orgs(rit)
+    if kind == "agreement":
+        ok(rit, "add-agreement", "LoI", "--party", "LSN", "--party", "FBRI", "--signed",
+           "2016-03-01", "--until", "2017")  # fmt: skip
+    else:
+        ok(
+            rit,
+            "add-programme",
+            "LoI",
+            "--run-by",
+            "LSN",
+            "--from",
+            "2016-03-01",
+            "--until",
+            "2017",
+        )
+    ok(rit, f"extend-{kind}", "LoI", "--until", "2018")
+    ok(rit, f"edit-{kind}", "LoI", "--from", "2018-01-01")
+    before = dump()
+    refused(
+        rit(f"extend-{kind}", "LoI", "--undo"),
+        f"{kind} 'LoI' starts on 2018-01-01: without its extension to 2018-12-31 it would end"
+        f" on 2017-12-31, before it starts; correct its start first (rit edit-{kind} --from)",
+    )
+    assert dump() == before
+    ok(rit, f"edit-{kind}", "LoI", "--from", "2017-06-01")
+    assert "2017-12-31" in ok(rit, f"extend-{kind}", "LoI", "--undo")

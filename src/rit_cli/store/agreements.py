@@ -340,16 +340,19 @@ def edit_agreement(
 
 def _check_termination(agreement: sqlite3.Row, merged: dict[str, Any]) -> None:
     """Refuse new dates before which a recorded termination could not have been given:
-    end-agreement needs a signed agreement and a day after its start. (An end moved before
-    the termination is allowed: the planned end then ends it.)"""
+    end-agreement needs a signed agreement, a day after its start and one by its end (an
+    end moved before the termination left it terminated a month after it ran out)."""
     if not agreement["terminated_on"]:
         return
     ended = date.fromisoformat(agreement["terminated_on"])
     start = merged["valid_from"] or merged["signed_on"]
+    until = merged["valid_until"]
     if merged["signed_on"] is None:
         clash = "it must stay signed"
     elif start >= ended:
         clash = f"it must start before that day (not on {start.isoformat()})"
+    elif until is not None and until < ended:
+        clash = f"it must run until then (not end on {until.isoformat()})"
     else:
         return
     raise Conflict(

@@ -184,7 +184,17 @@ def undo_extension(
     conn: sqlite3.Connection, owner_column: str, row: sqlite3.Row, last: Extension
 ) -> None:
     """Take back an extension (a mistyped year): the end it replaced is the end again.
-    The history keeps the extension and its removal."""
+    The history keeps the extension and its removal. Refused when that end is before the
+    start (moved after the extension): it would end before it began."""
+    what = "programme" if owner_column == "programme_id" else "agreement"
+    start = iso(row["valid_from"]) or (iso(row["signed_on"]) if what == "agreement" else None)
+    if start and last.old_until and last.old_until < start:
+        raise Conflict(
+            f"{what} {short_repr(row['title'] if what == 'agreement' else row['name'])} starts"
+            f" on {start.isoformat()}: without its extension to {last.new_until.isoformat()}"
+            f" it would end on {last.old_until.isoformat()}, before it starts; correct its"
+            f" start first (rit edit-{what} --from)"
+        )
     delete(conn, "extensions", last.id)
     table = "programmes" if owner_column == "programme_id" else "agreements"
     old = last.old_until.isoformat() if last.old_until else None
