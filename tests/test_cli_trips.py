@@ -362,6 +362,12 @@ def test_a_stay_moved_off_its_stop_is_named_by_its_days(month_long_trip: RitRunn
     refused(result, "2016-09-01..2016-10-01 is outside the trip stop Kobe 2016-09-01..2016-09-30")
     result = month_long_trip("reschedule", "1", "--on", "2016-10-01", "--days", "31")
     refused(result, "2016-10-01..2016-10-31 is outside the trip stop Kobe")
+    refused(result, "2016-09-01..2016-09-30 this visit belongs to")
+    # A meeting is not called a visit.
+    quiet_ok(month_long_trip, "add-meeting", "Signing", "--org", "LSN", "--org", "FBRI",
+             "--on", "2016-09-03", "--place", "Kobe", "--trip", "1")  # fmt: skip
+    result = month_long_trip("reschedule", "Signing", "--on", "2016-10-03")
+    refused(result, "2016-10-03 is outside the trip stop Kobe 2016-09-01..2016-09-30 this meeting")
 
 
 def test_a_stay_joined_to_a_trip_afterwards_is_named_by_its_days(
@@ -417,3 +423,20 @@ def test_removing_stops_and_trips_reads_no_exchange_in_full(
     lines = quiet_ok(rit, "remove-trip", "1", "--detach").splitlines()
     assert lines[0].startswith("removed trip #1 Japan and China 2016 and its stop (uuid ")
     assert lines[1:] == ["detached meeting #2 Tokyo briefing from the trip (kept)"]
+
+
+def test_a_cancelled_exchange_at_a_stop_is_marked(rit: RitRunner) -> None:
+    """show-trip listed a cancelled meeting at its stop like one that takes place."""
+    add_story_orgs(rit)
+    env = {"RIT_TODAY": "2016-04-01"}
+    quiet_ok(rit, "add-trip", "Japan 2016", "--from", "2016-05-01", "--to", "2016-05-05", env=env)
+    quiet_ok(rit, "add-stop", "Japan 2016", "--city", "Kobe", "--country", "JP", "--from",
+             "2016-05-02", "--to", "2016-05-03", "--org", "FBRI", env=env)  # fmt: skip
+    for title in ("Signing", "Lab tour"):
+        quiet_ok(rit, "add-meeting", title, "--org", "LSN", "--org", "FBRI", "--on",
+                 "2016-05-02", "--place", "Kobe", "--trip", "Japan 2016", env=env)  # fmt: skip
+    quiet_ok(rit, "cancel", "Signing", "--reason", "postponed", env=env)
+    shown = quiet_ok(rit, "show-trip", "Japan 2016", env=env)
+    assert "#1 Signing (cancelled); #2 Lab tour" in shown
+    table = quiet_ok(rit, "show-trip", "Japan 2016", env={**env, "TTY_COMPATIBLE": "1"})
+    assert "Signing (cancelled)" in " ".join(table.split())

@@ -40,11 +40,13 @@ TRIP_COLUMNS = (
 
 def exchange_at_stop(ex: "Exchange", zone: str) -> str:
     """'#1 title 07:00 JST (00:00 CEST)': an exchange at a stop, with its time at the place
-    and in the user's zone (a trip crosses zones)."""
+    and in the user's zone (a trip crosses zones); '(cancelled)' after one that was (the
+    report no longer counts it)."""
     from ..store.exchanges import times_text
 
     times = times_text(ex, zone)
-    return f"#{ex.id} {ex.title}" + (f" {times}" if times else "")
+    cancelled = " (cancelled)" if ex.status == "cancelled" else ""
+    return f"#{ex.id} {ex.title}" + (f" {times}" if times else "") + cancelled
 
 
 def stop_columns(zone: str) -> tuple[Column, ...]:

@@ -821,7 +821,7 @@ def _change(conn: sqlite3.Connection, ex: Exchange, values: dict[str, Any]) -> E
             raise InvalidInput(
                 f"{_span_text(span, values.get('day', ex.day) is not None)} is outside the"
                 f" trip stop {stop['city']} "
-                f"{stop['start_on']}..{stop['end_on']} this visit belongs to"
+                f"{stop['start_on']}..{stop['end_on']} this {ex.type} belongs to"
             )
     title = _moved_title(ex, values)
     if title is not None:
