@@ -537,6 +537,13 @@ def start_at_place(
     return wall.astimezone(UTC).astimezone(tz)
 
 
+def same_clock(a: datetime, b: datetime) -> bool:
+    """Whether one instant reads the same on the clocks of A's and B's zones (the same
+    offset and abbreviation: UTC and Etc/UTC, Berlin and Paris), so that showing it in
+    the other zone would only repeat it."""
+    return a.utcoffset() == b.utcoffset() and a.tzname() == b.tzname()
+
+
 def happens_twice(dt: datetime) -> bool:
     """Whether the aware wall-clock dt (one that exists: localize's) happens twice, at a
     fall-back change: only then does its fold tell which."""

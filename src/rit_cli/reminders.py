@@ -121,15 +121,15 @@ def _times(fact: ExchangeFact, user_zone: str) -> tuple[str | None, str | None, 
         return None, None, fact.start
     if fact.starts_utc is None:
         return f"{fact.at} {fact.tz}", None, fact.start
-    from .dates import convert, format_instant, start_at_place
+    from .dates import convert, format_instant, same_clock, start_at_place
 
     local = start_at_place(fact.start, fact.at, fact.tz, fact.fold, fact.starts_utc)
     if fact.tz == user_zone:
         return format_instant(local), None, fact.start
     mine = convert(local, user_zone)
     day = mine.date()
-    if mine.utcoffset() == local.utcoffset() and mine.tzname() == local.tzname():
-        return format_instant(local), None, day  # another name of its clock (Etc/UTC, UTC)
+    if same_clock(mine, local):
+        return format_instant(local), None, day  # the same text again
     return format_instant(local), format_instant(mine, with_date=day != local.date()), day
 
 

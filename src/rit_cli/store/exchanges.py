@@ -23,6 +23,7 @@ from ..dates import (
     format_window,
     parse_date,
     parse_zone,
+    same_clock,
     start_at_place,
 )
 from ..errors import InvalidInput, RitError
@@ -343,8 +344,8 @@ def user_time(ex: Shown, zone: str) -> str | None:
     if instant is None or parse_zone(zone).key == ex.tz:
         return None
     mine = convert(instant, zone)
-    if mine.utcoffset() == instant.utcoffset() and mine.tzname() == instant.tzname():
-        return None  # another name of the same clock (Etc/UTC and UTC): the same text again
+    if same_clock(mine, instant):
+        return None  # the same text again
     return format_instant(mine, with_date=mine.date() != instant.date())
 
 
