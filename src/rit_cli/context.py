@@ -135,11 +135,12 @@ def _system_zone() -> str:
     from .dates import parse_zone
     from .errors import InvalidInput
 
+    path = name
     if not name.startswith("/"):
         with contextlib.suppress(InvalidInput):
             return parse_zone(name).key
-        name = f"/usr/share/zoneinfo/{name}"  # posix/Europe/Berlin, localtime
-    zone = _zone_of_file(name) or _fixed_offset(tz.removeprefix(":"))
+        path = f"/usr/share/zoneinfo/{name}"  # posix/Europe/Berlin, localtime
+    zone = _zone_of_file(path) or _fixed_offset(name)
     if zone is not None:
         return zone
     from .text import shortened
@@ -169,41 +170,43 @@ def _fixed_offset(tz: str) -> str | None:
 def _zone_of_file(path: str) -> str | None:
     """The zone of a zoneinfo file given by its path: its IANA name, or this machine's
     zone for /etc/localtime (a copy of one, on some systems); None for any other file."""
-    from .dates import parse_zone
-    from .errors import InvalidInput
-
-    marker = "/zoneinfo/"
     real = os.path.realpath(path)
-    if marker in real and os.path.isfile(real):
-        # posix/… are copies of the zones under their own names.
-        with contextlib.suppress(InvalidInput):
-            return parse_zone(real.rsplit(marker, 1)[1].removeprefix("posix/")).key
+    zone = _zone_named(real) if os.path.isfile(real) else None
+    if zone is not None:
+        return zone
     with contextlib.suppress(OSError):
         if os.path.samefile(real, "/etc/localtime"):
             return _machine_zone()
     return None
 
 
-def _machine_zone() -> str:
-    """This machine's zone: the zoneinfo file /etc/localtime links to, else the name in
-    /etc/timezone, else UTC; always a zone rit knows (posix/Europe/Berlin is Europe/Berlin;
-    a name it cannot read is UTC rather than an error after a command has written)."""
+def _zone_named(path: str) -> str | None:
+    """The zone a path under a zoneinfo directory names, if rit knows it (posix/… are
+    copies of the zones under their own names: posix/Europe/Berlin is Europe/Berlin)."""
     from .dates import parse_zone
     from .errors import InvalidInput
 
-    names: list[str] = []
+    marker = "zoneinfo/"
+    if marker not in path:
+        return None
+    with contextlib.suppress(InvalidInput):
+        return parse_zone(path.rsplit(marker, 1)[1].removeprefix("posix/")).key
+    return None
+
+
+def _machine_zone() -> str:
+    """This machine's zone: the zoneinfo file /etc/localtime links to, else the name in
+    /etc/timezone, else UTC; always a zone rit knows (a name it cannot read is UTC rather
+    than an error after a command has written)."""
     with contextlib.suppress(OSError):
-        target = os.readlink("/etc/localtime")
-        marker = "zoneinfo/"
-        if marker in target:
-            names.append(target.split(marker, 1)[1].removeprefix("posix/"))
+        zone = _zone_named(os.readlink("/etc/localtime"))
+        if zone is not None:
+            return zone
     with contextlib.suppress(OSError):
         with open("/etc/timezone", encoding="utf-8") as handle:
-            names.append(handle.read().strip())
-    for name in names:
-        with contextlib.suppress(InvalidInput):
-            if name:
-                return parse_zone(name).key
+            zone = _zone_named(f"zoneinfo/{handle.read().strip()}")
+            if zone is not None:
+                return zone
     return "UTC"
 
 
