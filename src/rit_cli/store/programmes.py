@@ -186,17 +186,18 @@ def undo_extension(
     """Take back an extension (a mistyped year): the end it replaced is the end again.
     The history keeps the extension and its removal. Refused when that end is before the
     start (moved after the extension): it would end before it began."""
-    what = "programme" if owner_column == "programme_id" else "agreement"
-    start = iso(row["valid_from"]) or (iso(row["signed_on"]) if what == "agreement" else None)
+    if owner_column == "programme_id":
+        what, table, name, start = "programme", "programmes", row["name"], iso(row["valid_from"])
+    else:  # an agreement is in force from its signing unless valid_from says otherwise
+        what, table, name = "agreement", "agreements", row["title"]
+        start = iso(row["valid_from"]) or iso(row["signed_on"])
     if start and last.old_until and last.old_until < start:
         raise Conflict(
-            f"{what} {short_repr(row['title'] if what == 'agreement' else row['name'])} starts"
-            f" on {start.isoformat()}: without its extension to {last.new_until.isoformat()}"
-            f" it would end on {last.old_until.isoformat()}, before it starts; correct its"
-            f" start first (rit edit-{what} --from)"
+            f"{what} {short_repr(name)} starts on {start.isoformat()}: without its extension"
+            f" to {last.new_until.isoformat()} it would end on {last.old_until.isoformat()},"
+            f" before it starts; correct its start first (rit edit-{what} --from)"
         )
     delete(conn, "extensions", last.id)
-    table = "programmes" if owner_column == "programme_id" else "agreements"
     old = last.old_until.isoformat() if last.old_until else None
     update(conn, table, row["id"], {"valid_until": old})
 

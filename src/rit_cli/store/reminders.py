@@ -47,9 +47,9 @@ def _facts(rows: Iterable[tuple[Any, ...]]) -> Iterator[ExchangeFact]:
         )
 
 
-# A start's day in the user's zone is at most two days from its day at the place
-# (ZONE_SPREAD); an upcoming exchange is due on the former. A day to spare.
-_ZONE_SLACK = timedelta(days=3)
+# A start's day in the user's zone is at most ZONE_SPREAD from its day at the place; an
+# upcoming exchange is due on the former. A day to spare.
+_ZONE_SLACK = ZONE_SPREAD + timedelta(days=1)
 
 _SELECT = f"SELECT {_EXCHANGE_COLUMNS} FROM exchanges"
 
